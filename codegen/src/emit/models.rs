@@ -10,18 +10,12 @@ use crate::ir::{
     Api, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Usage,
 };
 
-/// The Rust item(s) for one named type: the type, its inherent impls and conversions, then its
-/// codec impls (serde, `crate::codec` decoders) in one `const _: () = { ... };` block, so the
-/// file (and rustdoc's source view) reads type-first.
-pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
-    let (item, codec) = type_parts(api, def);
-    if codec.is_empty() {
-        return item;
-    }
-    quote! {
-        #item
-        const _: () = { #codec };
-    }
+/// The Rust items for one named type: the type with its inherent impls and conversions, and
+/// apart its codec impls (serde, `crate::codec` decoders), which `emit_version` collects into one
+/// `const _: () = { ... };` block at the end of the file, so the file (and rustdoc's source view)
+/// reads type-first.
+pub fn type_item(api: &Api, def: &TypeDef) -> (TokenStream, TokenStream) {
+    type_parts(api, def)
 }
 
 /// The type with what users call on it, and its codec impls.
@@ -317,15 +311,16 @@ fn struct_deserialize(
             }
         }
     };
-    // The slots of a strict struct are a private type, scoped with its impl (the `const _` block
-    // `type_item` puts the codec impls in).
+    // The slots of a strict struct are a private type, scoped with its impl.
     let decode = if lenient {
         decode
     } else {
         quote! {
-            #[derive(Default)]
-            pub struct Slots { #(#slots)* }
-            #decode
+            const _: () = {
+                #[derive(Default)]
+                pub struct Slots { #(#slots)* }
+                #decode
+            };
         }
     };
     quote! {

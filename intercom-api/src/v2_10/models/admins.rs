@@ -23,60 +23,6 @@ pub struct ActivityLog {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ActivityLog {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("performed_by", &self.performed_by)
-                .opt("metadata", &self.metadata)
-                .opt("created_at", &self.created_at)
-                .opt("activity_type", &self.activity_type)
-                .opt("activity_description", &self.activity_description)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActivityLog {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ActivityLog {
-        const NAME: &'static str = "ActivityLog";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::set(&mut slots.id, map),
-                "performed_by" => crate::codec::set(&mut slots.performed_by, map),
-                "metadata" => crate::codec::set(&mut slots.metadata, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "activity_type" => crate::codec::set(&mut slots.activity_type, map),
-                "activity_description" => {
-                    crate::codec::set(&mut slots.activity_description, map)
-                }
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The `activity_type` member of `ActivityLog`.
 ///
 /// Defined inline at `/components/schemas/activity_log/properties/activity_type`.
@@ -387,9 +333,6 @@ impl std::str::FromStr for ActivityLogActivityType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ActivityLogActivityType);
-};
 /// Paginated Response
 ///
 /// A paginated list of activity logs.
@@ -405,7 +348,213 @@ pub struct ActivityLogList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Activity Log Metadata
+///
+/// Additional data provided about Admin activity.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivityLogMetadata {
+    /// The way the admin signed in.
+    pub sign_in_method: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// The away mode status which is set to true when away and false when returned.
+    pub away_mode: Option<bool>,
+    /// The reason the Admin is away.
+    pub away_status_reason: Option<String>,
+    /// Indicates if conversations should be reassigned while an Admin is away.
+    pub reassign_conversations: Option<bool>,
+    /// The action that initiated the status change.
+    pub source: Option<String>,
+    /// Indicates if the status was changed automatically or manually.
+    pub auto_changed: Option<String>,
+    /// The ID of the Admin who initiated the activity.
+    pub update_by: Option<i64>,
+    /// The name of the Admin who initiated the activity.
+    pub update_by_name: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/after`). Typed from the example values.
+    pub after: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/before`). Typed from the example values.
+    pub before: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/message`). Typed from the example values.
+    pub message: Option<ActivityLogMetadataMessage>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/message`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivityLogMetadataMessage {
+    #[allow(missing_docs)]
+    pub id: Option<i64>,
+    #[allow(missing_docs)]
+    pub title: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Details about the Admin involved in the activity.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivityLogPerformedBy {
+    /// String representing the object's type. Always has the value `admin`.
+    pub type_: Option<String>,
+    /// The id representing the admin.
+    pub id: Option<String>,
+    /// The email of the admin.
+    pub email: Option<String>,
+    /// The IP address of the admin.
+    pub ip: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Admins
+///
+/// A list of admins associated with a given workspace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminList {
+    /// String representing the object's type. Always has the value `admin.list`.
+    pub type_: Option<String>,
+    /// A list of admins associated with a given workspace.
+    pub admins: Option<Vec<Option<Admin>>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Admin
+///
+/// Admins are the teammate accounts that have access to a workspace
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminWithApp {
+    /// String representing the object's type. Always has the value `admin`.
+    pub type_: Option<String>,
+    /// The id representing the admin.
+    pub id: Option<String>,
+    /// The name of the admin.
+    pub name: Option<String>,
+    /// The email of the admin.
+    pub email: Option<String>,
+    /// The job title of the admin.
+    pub job_title: Option<String>,
+    /// Identifies if this admin is currently set in away mode.
+    pub away_mode_enabled: Option<bool>,
+    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
+    pub away_mode_reassign: Option<bool>,
+    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
+    pub has_inbox_seat: Option<bool>,
+    /// This is a list of ids of the teams that this admin is part of.
+    pub team_ids: Option<Vec<i64>>,
+    /// This object represents the avatar associated with the admin.
+    pub avatar: Option<AdminWithAppAvatar>,
+    /// Identifies if this admin's email is verified.
+    pub email_verified: Option<bool>,
+    /// App that the admin belongs to.
+    pub app: Option<App>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// This object represents the avatar associated with the admin.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminWithAppAvatar {
+    /// This is a string that identifies the type of the object. It will always have the value `avatar`.
+    pub type_: Option<String>,
+    /// This object represents the avatar associated with the admin.
+    pub image_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// App
+///
+/// App is a workspace on Intercom
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct App {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// The id of the app.
+    pub id_code: Option<String>,
+    /// The name of the app.
+    pub name: Option<String>,
+    /// The Intercom region the app is located in.
+    pub region: Option<String>,
+    /// The timezone of the region where the app is located.
+    pub timezone: Option<String>,
+    /// When the app was created.
+    pub created_at: Option<i64>,
+    /// Whether or not the app uses identity verification.
+    pub identity_verification: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1me/get/responses/200/content/application~1json/examples/Successful response/value/app/secure`). Typed from the example values.
+    pub secure: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The request body of `set_away_admin`.
+///
+/// Defined inline at `/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetAwayAdminRequest {
+    /// Set to "true" to change the status of the admin to away.
+    pub away_mode_enabled: bool,
+    /// Set to "true" to assign any new conversation replies to your default inbox.
+    pub away_mode_reassign: bool,
+}
+impl SetAwayAdminRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {
+        Self {
+            away_mode_enabled,
+            away_mode_reassign,
+        }
+    }
+}
 const _: () = {
+    impl serde::Serialize for ActivityLog {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("performed_by", &self.performed_by)
+                .opt("metadata", &self.metadata)
+                .opt("created_at", &self.created_at)
+                .opt("activity_type", &self.activity_type)
+                .opt("activity_description", &self.activity_description)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLog {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLog {
+        const NAME: &'static str = "ActivityLog";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "performed_by" => crate::codec::set(&mut slots.performed_by, map),
+                "metadata" => crate::codec::set(&mut slots.metadata, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "activity_type" => crate::codec::set(&mut slots.activity_type, map),
+                "activity_description" => {
+                    crate::codec::set(&mut slots.activity_description, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ActivityLogActivityType);
     impl serde::Serialize for ActivityLogList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -450,40 +599,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Activity Log Metadata
-///
-/// Additional data provided about Admin activity.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityLogMetadata {
-    /// The way the admin signed in.
-    pub sign_in_method: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The away mode status which is set to true when away and false when returned.
-    pub away_mode: Option<bool>,
-    /// The reason the Admin is away.
-    pub away_status_reason: Option<String>,
-    /// Indicates if conversations should be reassigned while an Admin is away.
-    pub reassign_conversations: Option<bool>,
-    /// The action that initiated the status change.
-    pub source: Option<String>,
-    /// Indicates if the status was changed automatically or manually.
-    pub auto_changed: Option<String>,
-    /// The ID of the Admin who initiated the activity.
-    pub update_by: Option<i64>,
-    /// The name of the Admin who initiated the activity.
-    pub update_by_name: Option<String>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/after`). Typed from the example values.
-    pub after: Option<String>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/before`). Typed from the example values.
-    pub before: Option<String>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/message`). Typed from the example values.
-    pub message: Option<ActivityLogMetadataMessage>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ActivityLogMetadata {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -550,18 +665,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/0/metadata/message`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityLogMetadataMessage {
-    #[allow(missing_docs)]
-    pub id: Option<i64>,
-    #[allow(missing_docs)]
-    pub title: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ActivityLogMetadataMessage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -604,22 +707,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Details about the Admin involved in the activity.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityLogPerformedBy {
-    /// String representing the object's type. Always has the value `admin`.
-    pub type_: Option<String>,
-    /// The id representing the admin.
-    pub id: Option<String>,
-    /// The email of the admin.
-    pub email: Option<String>,
-    /// The IP address of the admin.
-    pub ip: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ActivityLogPerformedBy {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -666,20 +753,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Admins
-///
-/// A list of admins associated with a given workspace.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminList {
-    /// String representing the object's type. Always has the value `admin.list`.
-    pub type_: Option<String>,
-    /// A list of admins associated with a given workspace.
-    pub admins: Option<Vec<Option<Admin>>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AdminList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -722,40 +795,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Admin
-///
-/// Admins are the teammate accounts that have access to a workspace
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminWithApp {
-    /// String representing the object's type. Always has the value `admin`.
-    pub type_: Option<String>,
-    /// The id representing the admin.
-    pub id: Option<String>,
-    /// The name of the admin.
-    pub name: Option<String>,
-    /// The email of the admin.
-    pub email: Option<String>,
-    /// The job title of the admin.
-    pub job_title: Option<String>,
-    /// Identifies if this admin is currently set in away mode.
-    pub away_mode_enabled: Option<bool>,
-    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    pub away_mode_reassign: Option<bool>,
-    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    pub has_inbox_seat: Option<bool>,
-    /// This is a list of ids of the teams that this admin is part of.
-    pub team_ids: Option<Vec<i64>>,
-    /// This object represents the avatar associated with the admin.
-    pub avatar: Option<AdminWithAppAvatar>,
-    /// Identifies if this admin's email is verified.
-    pub email_verified: Option<bool>,
-    /// App that the admin belongs to.
-    pub app: Option<App>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AdminWithApp {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -822,18 +861,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// This object represents the avatar associated with the admin.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminWithAppAvatar {
-    /// This is a string that identifies the type of the object. It will always have the value `avatar`.
-    pub type_: Option<String>,
-    /// This object represents the avatar associated with the admin.
-    pub image_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AdminWithAppAvatar {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -876,32 +903,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// App
-///
-/// App is a workspace on Intercom
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct App {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// The id of the app.
-    pub id_code: Option<String>,
-    /// The name of the app.
-    pub name: Option<String>,
-    /// The Intercom region the app is located in.
-    pub region: Option<String>,
-    /// The timezone of the region where the app is located.
-    pub timezone: Option<String>,
-    /// When the app was created.
-    pub created_at: Option<i64>,
-    /// Whether or not the app uses identity verification.
-    pub identity_verification: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1me/get/responses/200/content/application~1json/examples/Successful response/value/app/secure`). Typed from the example values.
-    pub secure: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for App {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -958,27 +959,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The request body of `set_away_admin`.
-///
-/// Defined inline at `/paths/~1admins~1{id}~1away/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SetAwayAdminRequest {
-    /// Set to "true" to change the status of the admin to away.
-    pub away_mode_enabled: bool,
-    /// Set to "true" to assign any new conversation replies to your default inbox.
-    pub away_mode_reassign: bool,
-}
-impl SetAwayAdminRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {
-        Self {
-            away_mode_enabled,
-            away_mode_reassign,
-        }
-    }
-}
-const _: () = {
     impl serde::Serialize for SetAwayAdminRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -997,55 +977,57 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        away_mode_enabled: Option<bool>,
-        away_mode_reassign: Option<bool>,
-    }
-    impl crate::codec::StructDecode for SetAwayAdminRequest {
-        const NAME: &'static str = "SetAwayAdminRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "away_mode_enabled" => {
-                    crate::codec::fill(
-                        &mut slots.away_mode_enabled,
-                        "away_mode_enabled",
-                        map,
-                    )
-                }
-                "away_mode_reassign" => {
-                    crate::codec::fill(
-                        &mut slots.away_mode_reassign,
-                        "away_mode_reassign",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["away_mode_enabled", "away_mode_reassign"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            away_mode_enabled: Option<bool>,
+            away_mode_reassign: Option<bool>,
+        }
+        impl crate::codec::StructDecode for SetAwayAdminRequest {
+            const NAME: &'static str = "SetAwayAdminRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "away_mode_enabled" => {
+                        crate::codec::fill(
+                            &mut slots.away_mode_enabled,
+                            "away_mode_enabled",
+                            map,
+                        )
+                    }
+                    "away_mode_reassign" => {
+                        crate::codec::fill(
+                            &mut slots.away_mode_reassign,
+                            "away_mode_reassign",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["away_mode_enabled", "away_mode_reassign"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    away_mode_enabled: crate::codec::missing(
+                        slots.away_mode_enabled,
+                        "away_mode_enabled",
+                    )?,
+                    away_mode_reassign: crate::codec::missing(
+                        slots.away_mode_reassign,
+                        "away_mode_reassign",
+                    )?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                away_mode_enabled: crate::codec::missing(
-                    slots.away_mode_enabled,
-                    "away_mode_enabled",
-                )?,
-                away_mode_reassign: crate::codec::missing(
-                    slots.away_mode_reassign,
-                    "away_mode_reassign",
-                )?,
-            })
-        }
-    }
+    };
 };

@@ -31,78 +31,6 @@ impl CloseConversationRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CloseConversationRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("message_type", "close")
-                .req("type", "admin")
-                .req("admin_id", &self.admin_id)
-                .opt("body", &self.body)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        admin_id: Option<String>,
-        body: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CloseConversationRequest {
-        const NAME: &'static str = "CloseConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "close",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["message_type", "type", "admin_id", "body"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                body: slots.body.flatten(),
-            })
-        }
-    }
-};
 /// Contact Reply
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -130,9 +58,6 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
         Self::UserId(value)
     }
 }
-const _: () = {
-    crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
-};
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
@@ -180,103 +105,6 @@ impl ContactReplyEmailRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ContactReplyEmailRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("message_type", "comment")
-                .req("type", "user")
-                .req("body", &self.body)
-                .opt("attachment_urls", &self.attachment_urls)
-                .req("email", &self.email)
-                .opt("attachment_files", &self.attachment_files)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        email: Option<String>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-    }
-    impl crate::codec::StructDecode for ContactReplyEmailRequest {
-        const NAME: &'static str = "ContactReplyEmailRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "attachment_urls",
-                                "email",
-                                "attachment_files",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                attachment_urls: slots.attachment_urls.flatten(),
-                email: crate::codec::missing(slots.email, "email")?,
-                attachment_files: slots.attachment_files.flatten(),
-            })
-        }
-    }
-};
 /// Intercom User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
@@ -324,112 +152,6 @@ impl ContactReplyIntercomUserIdRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ContactReplyIntercomUserIdRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("message_type", "comment")
-                .req("type", "user")
-                .req("body", &self.body)
-                .opt("attachment_urls", &self.attachment_urls)
-                .req("intercom_user_id", &self.intercom_user_id)
-                .opt("attachment_files", &self.attachment_files)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        intercom_user_id: Option<String>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-    }
-    impl crate::codec::StructDecode for ContactReplyIntercomUserIdRequest {
-        const NAME: &'static str = "ContactReplyIntercomUserIdRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
-                }
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "attachment_urls",
-                                "intercom_user_id",
-                                "attachment_files",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                attachment_urls: slots.attachment_urls.flatten(),
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-                attachment_files: slots.attachment_files.flatten(),
-            })
-        }
-    }
-};
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
@@ -477,105 +199,6 @@ impl ContactReplyUserIdRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ContactReplyUserIdRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("message_type", "comment")
-                .req("type", "user")
-                .req("body", &self.body)
-                .opt("attachment_urls", &self.attachment_urls)
-                .req("user_id", &self.user_id)
-                .opt("attachment_files", &self.attachment_files)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        user_id: Option<String>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-    }
-    impl crate::codec::StructDecode for ContactReplyUserIdRequest {
-        const NAME: &'static str = "ContactReplyUserIdRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "attachment_urls",
-                                "user_id",
-                                "attachment_files",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                attachment_urls: slots.attachment_urls.flatten(),
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                attachment_files: slots.attachment_files.flatten(),
-            })
-        }
-    }
-};
 /// Conversation
 ///
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
@@ -637,7 +260,631 @@ pub struct Conversation {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Contacts
+///
+/// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationContacts {
+    /// The spec allows only `contact.list`.
+    pub type_: Option<String>,
+    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
+    pub contacts: Option<Vec<ContactReference>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers/0`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationCustomersItem {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Convert Ticket Request Payload
+///
+/// You can convert a Conversation to a Ticket
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConvertConversationToTicketRequest {
+    /// The ID of the type of ticket you want to convert the conversation to
+    pub ticket_type_id: String,
+    /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
+    pub attributes: Option<TicketRequestCustomAttributes>,
+}
+impl ConvertConversationToTicketRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`, or `ConvertConversationToTicketRequest { attributes: Some(..), ..ConvertConversationToTicketRequest::new(..) }`.
+    pub fn new(ticket_type_id: impl Into<String>) -> Self {
+        Self {
+            ticket_type_id: ticket_type_id.into(),
+            attributes: None,
+        }
+    }
+}
+impl ConvertConversationToTicketRequest {
+    /// Sets `attributes` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`.
+    pub fn with_attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+}
+/// Create Conversation Request Payload
+///
+/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationRequest {
+    #[allow(missing_docs)]
+    pub from: CreateConversationRequestFrom,
+    /// The content of the message. HTML is not supported.
+    pub body: String,
+    /// The title of the email. Only applicable if the message type is email.
+    pub subject: Option<String>,
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+}
+impl CreateConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationRequest::new(..).with_subject(..)`, or `CreateConversationRequest { subject: Some(..), ..CreateConversationRequest::new(..) }`.
+    pub fn new(
+        from: impl Into<CreateConversationRequestFrom>,
+        body: impl Into<String>,
+    ) -> Self {
+        Self {
+            from: from.into(),
+            body: body.into(),
+            subject: None,
+            attachment_urls: None,
+        }
+    }
+}
+impl CreateConversationRequest {
+    /// Sets `subject` (to `Some`), builder style: `CreateConversationRequest::new(..).with_subject(..)`.
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls` (to `Some`), builder style: `CreateConversationRequest::new(..).with_attachment_urls(..)`.
+    pub fn with_attachment_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// The `from` member of `CreateConversationRequest`.
+///
+/// Defined inline at `/components/schemas/create_conversation_request/properties/from`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationRequestFrom {
+    /// The role associated to the contact - user or lead.
+    pub type_: CreateConversationRequestFromType,
+    /// The identifier for the contact which is given by Intercom.
+    pub id: String,
+}
+impl CreateConversationRequestFrom {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        type_: impl Into<CreateConversationRequestFromType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
+    }
+}
+/// The role associated to the contact - user or lead.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateConversationRequestFromType {
+    /// `lead`
+    Lead,
+    /// `user`
+    User,
+    /// `contact`
+    Contact,
+}
+impl CreateConversationRequestFromType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lead => "lead",
+            Self::User => "user",
+            Self::Contact => "contact",
+        }
+    }
+}
+impl std::str::FromStr for CreateConversationRequestFromType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "lead" => Self::Lead,
+                "user" => Self::User,
+                "contact" => Self::Contact,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateConversationRequestFromType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+/// The `customer_request` object.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomerRequest {
+    /// Intercom User ID
+    IntercomUserId(CustomerRequestIntercomUserId),
+    /// User ID
+    UserId(CustomerRequestUserId),
+    /// Email
+    Email(CustomerRequestEmail),
+    /// JSON `null`.
+    Null,
+}
+impl From<CustomerRequestIntercomUserId> for CustomerRequest {
+    fn from(value: CustomerRequestIntercomUserId) -> Self {
+        Self::IntercomUserId(value)
+    }
+}
+impl From<CustomerRequestUserId> for CustomerRequest {
+    fn from(value: CustomerRequestUserId) -> Self {
+        Self::UserId(value)
+    }
+}
+impl From<CustomerRequestEmail> for CustomerRequest {
+    fn from(value: CustomerRequestEmail) -> Self {
+        Self::Email(value)
+    }
+}
+/// Email
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRequestEmail {
+    /// The email you have defined for the contact who is being added as a participant.
+    pub email: String,
+}
+impl CustomerRequestEmail {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
+}
+/// Intercom User ID
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRequestIntercomUserId {
+    /// The identifier for the contact as given by Intercom.
+    pub intercom_user_id: String,
+}
+impl CustomerRequestIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+        }
+    }
+}
+/// User ID
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRequestUserId {
+    /// The external_id you have defined for the contact who is being added as a participant.
+    pub user_id: String,
+}
+impl CustomerRequestUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
 const _: () = {
+    impl serde::Serialize for CloseConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "close")
+                .req("type", "admin")
+                .req("admin_id", &self.admin_id)
+                .opt("body", &self.body)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            admin_id: Option<String>,
+            body: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CloseConversationRequest {
+            const NAME: &'static str = "CloseConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "close",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "type", "admin_id", "body"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    body: slots.body.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
+    impl serde::Serialize for ContactReplyEmailRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("attachment_urls", &self.attachment_urls)
+                .req("email", &self.email)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            email: Option<String>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+        }
+        impl crate::codec::StructDecode for ContactReplyEmailRequest {
+            const NAME: &'static str = "ContactReplyEmailRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "attachment_urls",
+                                    "email",
+                                    "attachment_files",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    email: crate::codec::missing(slots.email, "email")?,
+                    attachment_files: slots.attachment_files.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContactReplyIntercomUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("attachment_urls", &self.attachment_urls)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            intercom_user_id: Option<String>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+        }
+        impl crate::codec::StructDecode for ContactReplyIntercomUserIdRequest {
+            const NAME: &'static str = "ContactReplyIntercomUserIdRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "attachment_urls",
+                                    "intercom_user_id",
+                                    "attachment_files",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                    attachment_files: slots.attachment_files.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContactReplyUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("attachment_urls", &self.attachment_urls)
+                .req("user_id", &self.user_id)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            user_id: Option<String>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+        }
+        impl crate::codec::StructDecode for ContactReplyUserIdRequest {
+            const NAME: &'static str = "ContactReplyUserIdRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "attachment_urls",
+                                    "user_id",
+                                    "attachment_files",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    attachment_files: slots.attachment_files.flatten(),
+                })
+            }
+        }
+    };
     impl serde::Serialize for Conversation {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -736,20 +983,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contacts
-///
-/// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationContacts {
-    /// The spec allows only `contact.list`.
-    pub type_: Option<String>,
-    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-    pub contacts: Option<Vec<ContactReference>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationContacts {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -793,18 +1026,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1conversations~1{id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers/0`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationCustomersItem {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationCustomersItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -847,39 +1068,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Convert Ticket Request Payload
-///
-/// You can convert a Conversation to a Ticket
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConvertConversationToTicketRequest {
-    /// The ID of the type of ticket you want to convert the conversation to
-    pub ticket_type_id: String,
-    /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
-    pub attributes: Option<TicketRequestCustomAttributes>,
-}
-impl ConvertConversationToTicketRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`, or `ConvertConversationToTicketRequest { attributes: Some(..), ..ConvertConversationToTicketRequest::new(..) }`.
-    pub fn new(ticket_type_id: impl Into<String>) -> Self {
-        Self {
-            ticket_type_id: ticket_type_id.into(),
-            attributes: None,
-        }
-    }
-}
-impl ConvertConversationToTicketRequest {
-    /// Sets `attributes` (to `Some`), builder style: `ConvertConversationToTicketRequest::new(..).with_attributes(..)`.
-    pub fn with_attributes(
-        mut self,
-        value: impl Into<TicketRequestCustomAttributes>,
-    ) -> Self {
-        self.attributes = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for ConvertConversationToTicketRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -898,97 +1086,52 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        ticket_type_id: Option<String>,
-        attributes: Option<Option<TicketRequestCustomAttributes>>,
-    }
-    impl crate::codec::StructDecode for ConvertConversationToTicketRequest {
-        const NAME: &'static str = "ConvertConversationToTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ticket_type_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.ticket_type_id,
-                        "ticket_type_id",
-                        map,
-                    )
-                }
-                "attributes" => {
-                    crate::codec::fill(&mut slots.attributes, "attributes", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["ticket_type_id", "attributes"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ticket_type_id: Option<String>,
+            attributes: Option<Option<TicketRequestCustomAttributes>>,
+        }
+        impl crate::codec::StructDecode for ConvertConversationToTicketRequest {
+            const NAME: &'static str = "ConvertConversationToTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ticket_type_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.ticket_type_id,
+                            "ticket_type_id",
+                            map,
+                        )
+                    }
+                    "attributes" => {
+                        crate::codec::fill(&mut slots.attributes, "attributes", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["ticket_type_id", "attributes"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ticket_type_id: crate::codec::missing(
+                        slots.ticket_type_id,
+                        "ticket_type_id",
+                    )?,
+                    attributes: slots.attributes.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ticket_type_id: crate::codec::missing(
-                    slots.ticket_type_id,
-                    "ticket_type_id",
-                )?,
-                attributes: slots.attributes.flatten(),
-            })
-        }
-    }
-};
-/// Create Conversation Request Payload
-///
-/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationRequest {
-    #[allow(missing_docs)]
-    pub from: CreateConversationRequestFrom,
-    /// The content of the message. HTML is not supported.
-    pub body: String,
-    /// The title of the email. Only applicable if the message type is email.
-    pub subject: Option<String>,
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-}
-impl CreateConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationRequest::new(..).with_subject(..)`, or `CreateConversationRequest { subject: Some(..), ..CreateConversationRequest::new(..) }`.
-    pub fn new(
-        from: impl Into<CreateConversationRequestFrom>,
-        body: impl Into<String>,
-    ) -> Self {
-        Self {
-            from: from.into(),
-            body: body.into(),
-            subject: None,
-            attachment_urls: None,
-        }
-    }
-}
-impl CreateConversationRequest {
-    /// Sets `subject` (to `Some`), builder style: `CreateConversationRequest::new(..).with_subject(..)`.
-    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
-        self.subject = Some(value.into());
-        self
-    }
-    /// Sets `attachment_urls` (to `Some`), builder style: `CreateConversationRequest::new(..).with_attachment_urls(..)`.
-    pub fn with_attachment_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.attachment_urls = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1009,77 +1152,55 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        from: Option<CreateConversationRequestFrom>,
-        body: Option<String>,
-        subject: Option<Option<String>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationRequest {
-        const NAME: &'static str = "CreateConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "from" => crate::codec::fill(&mut slots.from, "from", map),
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "subject" => {
-                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["from", "body", "subject", "attachment_urls"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            from: Option<CreateConversationRequestFrom>,
+            body: Option<String>,
+            subject: Option<Option<String>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationRequest {
+            const NAME: &'static str = "CreateConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "from" => crate::codec::fill(&mut slots.from, "from", map),
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "subject" => {
+                        crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["from", "body", "subject", "attachment_urls"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    from: crate::codec::missing(slots.from, "from")?,
+                    body: crate::codec::missing(slots.body, "body")?,
+                    subject: slots.subject.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                from: crate::codec::missing(slots.from, "from")?,
-                body: crate::codec::missing(slots.body, "body")?,
-                subject: slots.subject.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-            })
-        }
-    }
-};
-/// The `from` member of `CreateConversationRequest`.
-///
-/// Defined inline at `/components/schemas/create_conversation_request/properties/from`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationRequestFrom {
-    /// The role associated to the contact - user or lead.
-    pub type_: CreateConversationRequestFromType,
-    /// The identifier for the contact which is given by Intercom.
-    pub id: String,
-}
-impl CreateConversationRequestFrom {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        type_: impl Into<CreateConversationRequestFromType>,
-        id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            id: id.into(),
-        }
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationRequestFrom {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1098,123 +1219,36 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<CreateConversationRequestFromType>,
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateConversationRequestFrom {
-        const NAME: &'static str = "CreateConversationRequestFrom";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<CreateConversationRequestFromType>,
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateConversationRequestFrom {
+            const NAME: &'static str = "CreateConversationRequestFrom";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
-/// The role associated to the contact - user or lead.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateConversationRequestFromType {
-    /// `lead`
-    Lead,
-    /// `user`
-    User,
-    /// `contact`
-    Contact,
-}
-impl CreateConversationRequestFromType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lead => "lead",
-            Self::User => "user",
-            Self::Contact => "contact",
-        }
-    }
-}
-impl std::str::FromStr for CreateConversationRequestFromType {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "lead" => Self::Lead,
-                "user" => Self::User,
-                "contact" => Self::Contact,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "CreateConversationRequestFromType",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
+    };
     crate::codec::string_enum!(closed CreateConversationRequestFromType);
-};
-/// The `customer_request` object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum CustomerRequest {
-    /// Intercom User ID
-    IntercomUserId(CustomerRequestIntercomUserId),
-    /// User ID
-    UserId(CustomerRequestUserId),
-    /// Email
-    Email(CustomerRequestEmail),
-    /// JSON `null`.
-    Null,
-}
-impl From<CustomerRequestIntercomUserId> for CustomerRequest {
-    fn from(value: CustomerRequestIntercomUserId) -> Self {
-        Self::IntercomUserId(value)
-    }
-}
-impl From<CustomerRequestUserId> for CustomerRequest {
-    fn from(value: CustomerRequestUserId) -> Self {
-        Self::UserId(value)
-    }
-}
-impl From<CustomerRequestEmail> for CustomerRequest {
-    fn from(value: CustomerRequestEmail) -> Self {
-        Self::Email(value)
-    }
-}
-const _: () = {
     crate::codec::lenient_strict_union!(CustomerRequest);
-};
-/// Email
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomerRequestEmail {
-    /// The email you have defined for the contact who is being added as a participant.
-    pub email: String,
-}
-impl CustomerRequestEmail {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self { email: email.into() }
-    }
-}
-const _: () = {
     impl serde::Serialize for CustomerRequestEmail {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1230,45 +1264,31 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-    }
-    impl crate::codec::StructDecode for CustomerRequestEmail {
-        const NAME: &'static str = "CustomerRequestEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["email"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+        }
+        impl crate::codec::StructDecode for CustomerRequestEmail {
+            const NAME: &'static str = "CustomerRequestEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    _ => Err(crate::codec::unknown_member(key, &["email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-            })
-        }
-    }
-};
-/// Intercom User ID
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomerRequestIntercomUserId {
-    /// The identifier for the contact as given by Intercom.
-    pub intercom_user_id: String,
-}
-impl CustomerRequestIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            intercom_user_id: intercom_user_id.into(),
-        }
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CustomerRequestIntercomUserId {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1286,52 +1306,40 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        intercom_user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CustomerRequestIntercomUserId {
-        const NAME: &'static str = "CustomerRequestIntercomUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            intercom_user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CustomerRequestIntercomUserId {
+            const NAME: &'static str = "CustomerRequestIntercomUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["intercom_user_id"])),
                 }
-                _ => Err(crate::codec::unknown_member(key, &["intercom_user_id"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-            })
-        }
-    }
-};
-/// User ID
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomerRequestUserId {
-    /// The external_id you have defined for the contact who is being added as a participant.
-    pub user_id: String,
-}
-impl CustomerRequestUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self { user_id: user_id.into() }
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CustomerRequestUserId {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1349,29 +1357,31 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CustomerRequestUserId {
-        const NAME: &'static str = "CustomerRequestUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CustomerRequestUserId {
+            const NAME: &'static str = "CustomerRequestUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id"])),
                 }
-                _ => Err(crate::codec::unknown_member(key, &["user_id"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-            })
-        }
-    }
+    };
 };

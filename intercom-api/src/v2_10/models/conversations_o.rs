@@ -36,41 +36,48 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for OpenConversationRequest {
-        const NAME: &'static str = "OpenConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "open",
-                        map,
-                    )
-                }
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => {
-                    Err(crate::codec::unknown_member(key, &["message_type", "admin_id"]))
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for OpenConversationRequest {
+            const NAME: &'static str = "OpenConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "open",
+                            map,
+                        )
+                    }
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "admin_id"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
+    };
 };

@@ -21,6 +21,92 @@ pub struct ConversationRating {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The `redact_conversation_request` object.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RedactConversationRequest {
+    /// Redact Conversation Part Request
+    ///
+    /// Payload of the request to redact a conversation part
+    Part(RedactConversationRequestPart),
+    /// Redact Conversation Source Request
+    ///
+    /// Payload of the request to redact a conversation source
+    Source(RedactConversationRequestSource),
+}
+impl From<RedactConversationRequestPart> for RedactConversationRequest {
+    fn from(value: RedactConversationRequestPart) -> Self {
+        Self::Part(value)
+    }
+}
+impl From<RedactConversationRequestSource> for RedactConversationRequest {
+    fn from(value: RedactConversationRequestSource) -> Self {
+        Self::Source(value)
+    }
+}
+/// Redact Conversation Part Request
+///
+/// Payload of the request to redact a conversation part
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedactConversationRequestPart {
+    /// The id of the conversation.
+    pub conversation_id: String,
+    /// The id of the conversation_part.
+    pub conversation_part_id: String,
+}
+impl RedactConversationRequestPart {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        conversation_part_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            conversation_part_id: conversation_part_id.into(),
+        }
+    }
+}
+/// Redact Conversation Source Request
+///
+/// Payload of the request to redact a conversation source
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedactConversationRequestSource {
+    /// The id of the conversation.
+    pub conversation_id: String,
+    /// The id of the source.
+    pub source_id: String,
+}
+impl RedactConversationRequestSource {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        source_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            source_id: source_id.into(),
+        }
+    }
+}
+/// The `reply_conversation_request` object.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ReplyConversationRequest {
+    /// `type: user`
+    Contact(ContactReplyConversationRequest),
+    /// Payload of the request to reply on behalf of an admin
+    Admin(AdminReplyConversationRequest),
+}
+impl From<ContactReplyConversationRequest> for ReplyConversationRequest {
+    fn from(value: ContactReplyConversationRequest) -> Self {
+        Self::Contact(value)
+    }
+}
+impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
+    fn from(value: AdminReplyConversationRequest) -> Self {
+        Self::Admin(value)
+    }
+}
 const _: () = {
     impl serde::Serialize for ConversationRating {
         fn serialize<S: serde::Serializer>(
@@ -70,31 +156,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `redact_conversation_request` object.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RedactConversationRequest {
-    /// Redact Conversation Part Request
-    ///
-    /// Payload of the request to redact a conversation part
-    Part(RedactConversationRequestPart),
-    /// Redact Conversation Source Request
-    ///
-    /// Payload of the request to redact a conversation source
-    Source(RedactConversationRequestSource),
-}
-impl From<RedactConversationRequestPart> for RedactConversationRequest {
-    fn from(value: RedactConversationRequestPart) -> Self {
-        Self::Part(value)
-    }
-}
-impl From<RedactConversationRequestSource> for RedactConversationRequest {
-    fn from(value: RedactConversationRequestSource) -> Self {
-        Self::Source(value)
-    }
-}
-const _: () = {
     impl serde::Serialize for RedactConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -149,30 +210,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_strict_union!(RedactConversationRequest);
-};
-/// Redact Conversation Part Request
-///
-/// Payload of the request to redact a conversation part
-#[derive(Debug, Clone, PartialEq)]
-pub struct RedactConversationRequestPart {
-    /// The id of the conversation.
-    pub conversation_id: String,
-    /// The id of the conversation_part.
-    pub conversation_part_id: String,
-}
-impl RedactConversationRequestPart {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        conversation_id: impl Into<String>,
-        conversation_part_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            conversation_id: conversation_id.into(),
-            conversation_part_id: conversation_part_id.into(),
-        }
-    }
-}
-const _: () = {
     impl serde::Serialize for RedactConversationRequestPart {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -192,91 +229,69 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<()>,
-        conversation_id: Option<String>,
-        conversation_part_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for RedactConversationRequestPart {
-        const NAME: &'static str = "RedactConversationRequestPart";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.type_,
-                        "type",
-                        "conversation_part",
-                        map,
-                    )
-                }
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "conversation_part_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_part_id,
-                        "conversation_part_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["type", "conversation_id", "conversation_part_id"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<()>,
+            conversation_id: Option<String>,
+            conversation_part_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for RedactConversationRequestPart {
+            const NAME: &'static str = "RedactConversationRequestPart";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "conversation_part",
+                            map,
+                        )
+                    }
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "conversation_part_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_part_id,
+                            "conversation_part_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "conversation_id", "conversation_part_id"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    conversation_part_id: crate::codec::missing(
+                        slots.conversation_part_id,
+                        "conversation_part_id",
+                    )?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                conversation_part_id: crate::codec::missing(
-                    slots.conversation_part_id,
-                    "conversation_part_id",
-                )?,
-            })
-        }
-    }
-};
-/// Redact Conversation Source Request
-///
-/// Payload of the request to redact a conversation source
-#[derive(Debug, Clone, PartialEq)]
-pub struct RedactConversationRequestSource {
-    /// The id of the conversation.
-    pub conversation_id: String,
-    /// The id of the source.
-    pub source_id: String,
-}
-impl RedactConversationRequestSource {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        conversation_id: impl Into<String>,
-        source_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            conversation_id: conversation_id.into(),
-            source_id: source_id.into(),
-        }
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for RedactConversationRequestSource {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -296,76 +311,62 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<()>,
-        conversation_id: Option<String>,
-        source_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for RedactConversationRequestSource {
-        const NAME: &'static str = "RedactConversationRequestSource";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "source", map)
-                }
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "source_id" => {
-                    crate::codec::fill_string(&mut slots.source_id, "source_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["type", "conversation_id", "source_id"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<()>,
+            conversation_id: Option<String>,
+            source_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for RedactConversationRequestSource {
+            const NAME: &'static str = "RedactConversationRequestSource";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "source",
+                            map,
+                        )
+                    }
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "source_id" => {
+                        crate::codec::fill_string(&mut slots.source_id, "source_id", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "conversation_id", "source_id"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    source_id: crate::codec::missing(slots.source_id, "source_id")?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                source_id: crate::codec::missing(slots.source_id, "source_id")?,
-            })
-        }
-    }
-};
-/// The `reply_conversation_request` object.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ReplyConversationRequest {
-    /// `type: user`
-    Contact(ContactReplyConversationRequest),
-    /// Payload of the request to reply on behalf of an admin
-    Admin(AdminReplyConversationRequest),
-}
-impl From<ContactReplyConversationRequest> for ReplyConversationRequest {
-    fn from(value: ContactReplyConversationRequest) -> Self {
-        Self::Contact(value)
-    }
-}
-impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
-    fn from(value: AdminReplyConversationRequest) -> Self {
-        Self::Admin(value)
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for ReplyConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,

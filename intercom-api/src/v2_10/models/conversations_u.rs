@@ -42,25 +42,27 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        read: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationRequest {
-        const NAME: &'static str = "UpdateConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "read" => crate::codec::fill(&mut slots.read, "read", map),
-                _ => Err(crate::codec::unknown_member(key, &["read"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            read: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationRequest {
+            const NAME: &'static str = "UpdateConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "read" => crate::codec::fill(&mut slots.read, "read", map),
+                    _ => Err(crate::codec::unknown_member(key, &["read"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self { read: slots.read.flatten() })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self { read: slots.read.flatten() })
-        }
-    }
+    };
 };

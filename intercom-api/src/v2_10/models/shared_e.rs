@@ -17,6 +17,20 @@ pub struct Error {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// An item of the `errors` member of `Error`.
+///
+/// Defined inline at `/components/schemas/error/properties/errors/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ErrorErrorsItem {
+    /// A string indicating the kind of error, used to further qualify the HTTP response code
+    pub code: Option<String>,
+    /// Optional. Human readable description of the error.
+    pub message: Option<String>,
+    /// Optional. Used to identify a particular field or query parameter that was in error.
+    pub field: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for Error {
         fn serialize<S: serde::Serializer>(
@@ -62,22 +76,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `errors` member of `Error`.
-///
-/// Defined inline at `/components/schemas/error/properties/errors/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ErrorErrorsItem {
-    /// A string indicating the kind of error, used to further qualify the HTTP response code
-    pub code: Option<String>,
-    /// Optional. Human readable description of the error.
-    pub message: Option<String>,
-    /// Optional. Used to identify a particular field or query parameter that was in error.
-    pub field: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ErrorErrorsItem {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -27,6 +27,163 @@ pub struct Message {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The type of message that was sent. Can be email, inapp, facebook or twitter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageMessageType {
+    /// `email`
+    Email,
+    /// `inapp`
+    Inapp,
+    /// `facebook`
+    Facebook,
+    /// `twitter`
+    Twitter,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl MessageMessageType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Inapp => "inapp",
+            Self::Facebook => "facebook",
+            Self::Twitter => "twitter",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for MessageMessageType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "email" => Self::Email,
+                "inapp" => Self::Inapp,
+                "facebook" => Self::Facebook,
+                "twitter" => Self::Twitter,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Inferred from the spec's success examples (`/paths/~1messages/post/responses/200/content/application~1json/examples/admin message created/value/owner`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessageOwner {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub id: Option<String>,
+    #[allow(missing_docs)]
+    pub name: Option<String>,
+    #[allow(missing_docs)]
+    pub email: Option<String>,
+    #[allow(missing_docs)]
+    pub away_mode_enabled: Option<bool>,
+    #[allow(missing_docs)]
+    pub away_mode_reassign: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Multiple Filter Search Request
+///
+/// Search using Intercoms Search APIs with more than one filter.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MultipleFilterSearchRequest {
+    /// An operator to allow boolean inspection between multiple fields.
+    pub operator: Option<MultipleFilterSearchRequestOperator>,
+    #[allow(missing_docs)]
+    pub value: Option<Vec<MultipleOrSingleFilterSearchRequest>>,
+}
+impl MultipleFilterSearchRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `MultipleFilterSearchRequest::new().with_operator(..)`, or `MultipleFilterSearchRequest { operator: Some(..), ..MultipleFilterSearchRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            operator: None,
+            value: None,
+        }
+    }
+}
+impl MultipleFilterSearchRequest {
+    /// Sets `operator` (to `Some`), builder style: `MultipleFilterSearchRequest::new().with_operator(..)`.
+    pub fn with_operator(
+        mut self,
+        value: impl Into<MultipleFilterSearchRequestOperator>,
+    ) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+    /// Sets `value` (to `Some`), builder style: `MultipleFilterSearchRequest::new().with_value(..)`.
+    pub fn with_value(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<MultipleOrSingleFilterSearchRequest>>,
+    ) -> Self {
+        self.value = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// An operator to allow boolean inspection between multiple fields.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MultipleFilterSearchRequestOperator {
+    /// `AND`
+    And,
+    /// `OR`
+    Or,
+}
+impl MultipleFilterSearchRequestOperator {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::And => "AND",
+            Self::Or => "OR",
+        }
+    }
+}
+impl std::str::FromStr for MultipleFilterSearchRequestOperator {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "AND" => Self::And,
+                "OR" => Self::Or,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "MultipleFilterSearchRequestOperator",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+/// Multiple or Single Filter Search Request
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum MultipleOrSingleFilterSearchRequest {
+    /// Search using Intercoms Search APIs with more than one filter.
+    Multiple(MultipleFilterSearchRequest),
+    /// Search using Intercoms Search APIs with a single filter.
+    Single(SingleFilterSearchRequest),
+}
+impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
+    fn from(value: MultipleFilterSearchRequest) -> Self {
+        Self::Multiple(value)
+    }
+}
+impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
+    fn from(value: SingleFilterSearchRequest) -> Self {
+        Self::Single(value)
+    }
+}
 const _: () = {
     impl serde::Serialize for Message {
         fn serialize<S: serde::Serializer>(
@@ -82,71 +239,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The type of message that was sent. Can be email, inapp, facebook or twitter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MessageMessageType {
-    /// `email`
-    Email,
-    /// `inapp`
-    Inapp,
-    /// `facebook`
-    Facebook,
-    /// `twitter`
-    Twitter,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl MessageMessageType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Inapp => "inapp",
-            Self::Facebook => "facebook",
-            Self::Twitter => "twitter",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for MessageMessageType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "email" => Self::Email,
-                "inapp" => Self::Inapp,
-                "facebook" => Self::Facebook,
-                "twitter" => Self::Twitter,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(MessageMessageType);
-};
-/// Inferred from the spec's success examples (`/paths/~1messages/post/responses/200/content/application~1json/examples/admin message created/value/owner`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessageOwner {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub id: Option<String>,
-    #[allow(missing_docs)]
-    pub name: Option<String>,
-    #[allow(missing_docs)]
-    pub email: Option<String>,
-    #[allow(missing_docs)]
-    pub away_mode_enabled: Option<bool>,
-    #[allow(missing_docs)]
-    pub away_mode_reassign: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for MessageOwner {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -201,47 +294,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Multiple Filter Search Request
-///
-/// Search using Intercoms Search APIs with more than one filter.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MultipleFilterSearchRequest {
-    /// An operator to allow boolean inspection between multiple fields.
-    pub operator: Option<MultipleFilterSearchRequestOperator>,
-    #[allow(missing_docs)]
-    pub value: Option<Vec<MultipleOrSingleFilterSearchRequest>>,
-}
-impl MultipleFilterSearchRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `MultipleFilterSearchRequest::new().with_operator(..)`, or `MultipleFilterSearchRequest { operator: Some(..), ..MultipleFilterSearchRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            operator: None,
-            value: None,
-        }
-    }
-}
-impl MultipleFilterSearchRequest {
-    /// Sets `operator` (to `Some`), builder style: `MultipleFilterSearchRequest::new().with_operator(..)`.
-    pub fn with_operator(
-        mut self,
-        value: impl Into<MultipleFilterSearchRequestOperator>,
-    ) -> Self {
-        self.operator = Some(value.into());
-        self
-    }
-    /// Sets `value` (to `Some`), builder style: `MultipleFilterSearchRequest::new().with_value(..)`.
-    pub fn with_value(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<MultipleOrSingleFilterSearchRequest>>,
-    ) -> Self {
-        self.value = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for MultipleFilterSearchRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -260,94 +312,36 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        operator: Option<Option<MultipleFilterSearchRequestOperator>>,
-        value: Option<Option<Vec<MultipleOrSingleFilterSearchRequest>>>,
-    }
-    impl crate::codec::StructDecode for MultipleFilterSearchRequest {
-        const NAME: &'static str = "MultipleFilterSearchRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "operator" => crate::codec::fill(&mut slots.operator, "operator", map),
-                "value" => crate::codec::fill(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["operator", "value"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            operator: Option<Option<MultipleFilterSearchRequestOperator>>,
+            value: Option<Option<Vec<MultipleOrSingleFilterSearchRequest>>>,
+        }
+        impl crate::codec::StructDecode for MultipleFilterSearchRequest {
+            const NAME: &'static str = "MultipleFilterSearchRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "operator" => {
+                        crate::codec::fill(&mut slots.operator, "operator", map)
+                    }
+                    "value" => crate::codec::fill(&mut slots.value, "value", map),
+                    _ => Err(crate::codec::unknown_member(key, &["operator", "value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    operator: slots.operator.flatten(),
+                    value: slots.value.flatten(),
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                operator: slots.operator.flatten(),
-                value: slots.value.flatten(),
-            })
-        }
-    }
-};
-/// An operator to allow boolean inspection between multiple fields.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MultipleFilterSearchRequestOperator {
-    /// `AND`
-    And,
-    /// `OR`
-    Or,
-}
-impl MultipleFilterSearchRequestOperator {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Or => "OR",
-        }
-    }
-}
-impl std::str::FromStr for MultipleFilterSearchRequestOperator {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "AND" => Self::And,
-                "OR" => Self::Or,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "MultipleFilterSearchRequestOperator",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
+    };
     crate::codec::string_enum!(closed MultipleFilterSearchRequestOperator);
-};
-/// Multiple or Single Filter Search Request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum MultipleOrSingleFilterSearchRequest {
-    /// Search using Intercoms Search APIs with more than one filter.
-    Multiple(MultipleFilterSearchRequest),
-    /// Search using Intercoms Search APIs with a single filter.
-    Single(SingleFilterSearchRequest),
-}
-impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
-    fn from(value: MultipleFilterSearchRequest) -> Self {
-        Self::Multiple(value)
-    }
-}
-impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
-    fn from(value: SingleFilterSearchRequest) -> Self {
-        Self::Single(value)
-    }
-}
-const _: () = {
     crate::codec::lenient_strict_union!(MultipleOrSingleFilterSearchRequest);
 };

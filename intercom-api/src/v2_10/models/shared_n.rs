@@ -43,6 +43,74 @@ pub struct NewsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// News items will not be visible to your users in the assigned newsfeeds until they are set live.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NewsItemState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl NewsItemState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for NewsItemState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "draft" => Self::Draft,
+                "live" => Self::Live,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Newsfeed
+///
+/// A newsfeed is a collection of news items, targeted to a specific audience.
+///
+/// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Newsfeed {
+    /// The unique identifier for the newsfeed which is given by Intercom.
+    pub id: Option<String>,
+    /// The type of object.
+    ///
+    /// The spec allows only `newsfeed`.
+    pub type_: Option<String>,
+    /// The name of the newsfeed. This name will never be visible to your users.
+    pub name: Option<String>,
+    /// Timestamp for when the newsfeed was created.
+    pub created_at: Option<i64>,
+    /// Timestamp for when the newsfeed was last updated.
+    pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Newsfeed Assignment
+///
+/// Assigns a news item to a newsfeed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewsfeedAssignment {
+    /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
+    pub newsfeed_id: Option<i64>,
+    /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
+    pub published_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for NewsItem {
         fn serialize<S: serde::Serializer>(
@@ -114,67 +182,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NewsItemState {
-    /// `draft`
-    Draft,
-    /// `live`
-    Live,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl NewsItemState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for NewsItemState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "draft" => Self::Draft,
-                "live" => Self::Live,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(NewsItemState);
-};
-/// Newsfeed
-///
-/// A newsfeed is a collection of news items, targeted to a specific audience.
-///
-/// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Newsfeed {
-    /// The unique identifier for the newsfeed which is given by Intercom.
-    pub id: Option<String>,
-    /// The type of object.
-    ///
-    /// The spec allows only `newsfeed`.
-    pub type_: Option<String>,
-    /// The name of the newsfeed. This name will never be visible to your users.
-    pub name: Option<String>,
-    /// Timestamp for when the newsfeed was created.
-    pub created_at: Option<i64>,
-    /// Timestamp for when the newsfeed was last updated.
-    pub updated_at: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Newsfeed {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -223,20 +231,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Newsfeed Assignment
-///
-/// Assigns a news item to a newsfeed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NewsfeedAssignment {
-    /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    pub newsfeed_id: Option<i64>,
-    /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
-    pub published_at: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for NewsfeedAssignment {
         fn serialize<S: serde::Serializer>(
             &self,

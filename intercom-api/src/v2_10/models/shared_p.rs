@@ -20,56 +20,6 @@ pub struct PaginatedResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for PaginatedResponse {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("pages", &self.pages)
-                .opt("total_count", &self.total_count)
-                .opt("data", &self.data)
-                .opt("conversations", &self.conversations)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PaginatedResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for PaginatedResponse {
-        const NAME: &'static str = "PaginatedResponse";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                "conversations" => crate::codec::set(&mut slots.conversations, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedResponseConversationsItem {
@@ -124,7 +74,219 @@ pub struct PaginatedResponseConversationsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/contacts`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaginatedResponseConversationsItemContacts {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub contacts: Option<Vec<PaginatedResponseConversationsItemContactsContactsItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/contacts/contacts/0`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaginatedResponseConversationsItemContactsContactsItem {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub id: Option<String>,
+    #[allow(missing_docs)]
+    pub external_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/linked_objects`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaginatedResponseConversationsItemLinkedObjects {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/source`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaginatedResponseConversationsItemSource {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub id: Option<String>,
+    #[allow(missing_docs)]
+    pub delivered_as: Option<String>,
+    #[allow(missing_docs)]
+    pub subject: Option<String>,
+    #[allow(missing_docs)]
+    pub body: Option<String>,
+    #[allow(missing_docs)]
+    pub author: Option<PaginatedResponseConversationsItemSourceAuthor>,
+    #[allow(missing_docs)]
+    pub attachments: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<serde_json::Value>,
+    #[allow(missing_docs)]
+    pub redacted: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/source/author`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaginatedResponseConversationsItemSourceAuthor {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub id: Option<String>,
+    #[allow(missing_docs)]
+    pub name: Option<String>,
+    #[allow(missing_docs)]
+    pub email: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/tags`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaginatedResponseConversationsItemTags {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub tags: Option<Vec<serde_json::Value>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `data` member of `PaginatedResponse`.
+///
+/// Defined inline at `/components/schemas/paginated_response/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PaginatedResponseDataItem {
+    /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
+    NewsItem(NewsItem),
+    /// A newsfeed is a collection of news items, targeted to a specific audience.
+    Newsfeed(Newsfeed),
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<NewsItem> for PaginatedResponseDataItem {
+    fn from(value: NewsItem) -> Self {
+        Self::NewsItem(value)
+    }
+}
+impl From<Newsfeed> for PaginatedResponseDataItem {
+    fn from(value: Newsfeed) -> Self {
+        Self::Newsfeed(value)
+    }
+}
+/// The type of object
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaginatedResponseType {
+    /// `list`
+    List,
+    /// `conversation.list`
+    ConversationList,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl PaginatedResponseType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::ConversationList => "conversation.list",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for PaginatedResponseType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "list" => Self::List,
+                "conversation.list" => Self::ConversationList,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Part attachment
+///
+/// The file attached to a part
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PartAttachment {
+    /// The type of attachment
+    pub type_: Option<String>,
+    /// The name of the attachment
+    pub name: Option<String>,
+    /// The URL of the attachment
+    pub url: Option<String>,
+    /// The content type of the attachment
+    pub content_type: Option<String>,
+    /// The size of the attachment
+    pub filesize: Option<i64>,
+    /// The width of the attachment
+    pub width: Option<i64>,
+    /// The height of the attachment
+    pub height: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for PaginatedResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .opt("conversations", &self.conversations)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PaginatedResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for PaginatedResponse {
+        const NAME: &'static str = "PaginatedResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "conversations" => crate::codec::set(&mut slots.conversations, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
     impl serde::Serialize for PaginatedResponseConversationsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -217,18 +379,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/contacts`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PaginatedResponseConversationsItemContacts {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub contacts: Option<Vec<PaginatedResponseConversationsItemContactsContactsItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for PaginatedResponseConversationsItemContacts {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -271,20 +421,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/contacts/contacts/0`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PaginatedResponseConversationsItemContactsContactsItem {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub id: Option<String>,
-    #[allow(missing_docs)]
-    pub external_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for PaginatedResponseConversationsItemContactsContactsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -331,22 +467,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/linked_objects`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PaginatedResponseConversationsItemLinkedObjects {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for PaginatedResponseConversationsItemLinkedObjects {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -394,32 +514,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/source`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PaginatedResponseConversationsItemSource {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub id: Option<String>,
-    #[allow(missing_docs)]
-    pub delivered_as: Option<String>,
-    #[allow(missing_docs)]
-    pub subject: Option<String>,
-    #[allow(missing_docs)]
-    pub body: Option<String>,
-    #[allow(missing_docs)]
-    pub author: Option<PaginatedResponseConversationsItemSourceAuthor>,
-    #[allow(missing_docs)]
-    pub attachments: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<serde_json::Value>,
-    #[allow(missing_docs)]
-    pub redacted: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for PaginatedResponseConversationsItemSource {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -476,22 +570,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/source/author`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PaginatedResponseConversationsItemSourceAuthor {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub id: Option<String>,
-    #[allow(missing_docs)]
-    pub name: Option<String>,
-    #[allow(missing_docs)]
-    pub email: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for PaginatedResponseConversationsItemSourceAuthor {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -539,18 +617,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1conversations/get/responses/200/content/application~1json/examples/successful/value/conversations/0/tags`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PaginatedResponseConversationsItemTags {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub tags: Option<Vec<serde_json::Value>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for PaginatedResponseConversationsItemTags {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -593,32 +659,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `data` member of `PaginatedResponse`.
-///
-/// Defined inline at `/components/schemas/paginated_response/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PaginatedResponseDataItem {
-    /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
-    NewsItem(NewsItem),
-    /// A newsfeed is a collection of news items, targeted to a specific audience.
-    Newsfeed(Newsfeed),
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<NewsItem> for PaginatedResponseDataItem {
-    fn from(value: NewsItem) -> Self {
-        Self::NewsItem(value)
-    }
-}
-impl From<Newsfeed> for PaginatedResponseDataItem {
-    fn from(value: Newsfeed) -> Self {
-        Self::Newsfeed(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for PaginatedResponseDataItem {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -666,67 +706,7 @@ const _: () = {
         }
     }
     crate::codec::lenient_untagged!(PaginatedResponseDataItem);
-};
-/// The type of object
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaginatedResponseType {
-    /// `list`
-    List,
-    /// `conversation.list`
-    ConversationList,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl PaginatedResponseType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::ConversationList => "conversation.list",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for PaginatedResponseType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "list" => Self::List,
-                "conversation.list" => Self::ConversationList,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(PaginatedResponseType);
-};
-/// Part attachment
-///
-/// The file attached to a part
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PartAttachment {
-    /// The type of attachment
-    pub type_: Option<String>,
-    /// The name of the attachment
-    pub name: Option<String>,
-    /// The URL of the attachment
-    pub url: Option<String>,
-    /// The content type of the attachment
-    pub content_type: Option<String>,
-    /// The size of the attachment
-    pub filesize: Option<i64>,
-    /// The width of the attachment
-    pub width: Option<i64>,
-    /// The height of the attachment
-    pub height: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for PartAttachment {
         fn serialize<S: serde::Serializer>(
             &self,

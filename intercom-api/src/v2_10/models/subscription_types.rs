@@ -41,36 +41,41 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        consent_type: Option<String>,
-    }
-    impl crate::codec::StructDecode for AttachSubscriptionTypeToContactRequest {
-        const NAME: &'static str = "AttachSubscriptionTypeToContactRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "consent_type" => {
-                    crate::codec::fill_string(
-                        &mut slots.consent_type,
-                        "consent_type",
-                        map,
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            consent_type: Option<String>,
+        }
+        impl crate::codec::StructDecode for AttachSubscriptionTypeToContactRequest {
+            const NAME: &'static str = "AttachSubscriptionTypeToContactRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "consent_type" => {
+                        crate::codec::fill_string(
+                            &mut slots.consent_type,
+                            "consent_type",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "consent_type"])),
                 }
-                _ => Err(crate::codec::unknown_member(key, &["id", "consent_type"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    consent_type: crate::codec::missing(
+                        slots.consent_type,
+                        "consent_type",
+                    )?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                consent_type: crate::codec::missing(slots.consent_type, "consent_type")?,
-            })
-        }
-    }
+    };
 };

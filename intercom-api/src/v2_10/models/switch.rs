@@ -31,6 +31,22 @@ impl CreatePhoneSwitchRequest {
         self
     }
 }
+/// Free-form JSON object standing in for `custom_attributes`, which the spec references but does not define.
+pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;
+/// Phone Switch
+///
+/// Phone Switch Response
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PhoneSwitch {
+    /// The spec allows only `phone_call_redirect`.
+    pub type_: Option<String>,
+    /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
+    pub phone: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1phone_call_redirects/post/responses/200/content/application~1json/examples/successful/value/url`). Typed like its absent declared sibling `phone`.
+    pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for CreatePhoneSwitchRequest {
         fn serialize<S: serde::Serializer>(
@@ -50,63 +66,47 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        phone: Option<String>,
-        custom_attributes: Option<Option<CustomAttributes>>,
-    }
-    impl crate::codec::StructDecode for CreatePhoneSwitchRequest {
-        const NAME: &'static str = "CreatePhoneSwitchRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "phone" => crate::codec::fill_string(&mut slots.phone, "phone", map),
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["phone", "custom_attributes"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            phone: Option<String>,
+            custom_attributes: Option<Option<CustomAttributes>>,
+        }
+        impl crate::codec::StructDecode for CreatePhoneSwitchRequest {
+            const NAME: &'static str = "CreatePhoneSwitchRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "phone" => crate::codec::fill_string(&mut slots.phone, "phone", map),
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["phone", "custom_attributes"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    phone: crate::codec::missing(slots.phone, "phone")?,
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                phone: crate::codec::missing(slots.phone, "phone")?,
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
-/// Free-form JSON object standing in for `custom_attributes`, which the spec references but does not define.
-pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;
-/// Phone Switch
-///
-/// Phone Switch Response
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneSwitch {
-    /// The spec allows only `phone_call_redirect`.
-    pub type_: Option<String>,
-    /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
-    pub phone: Option<String>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1phone_call_redirects/post/responses/200/content/application~1json/examples/successful/value/url`). Typed like its absent declared sibling `phone`.
-    pub url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for PhoneSwitch {
         fn serialize<S: serde::Serializer>(
             &self,

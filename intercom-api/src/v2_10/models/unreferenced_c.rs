@@ -19,6 +19,43 @@ pub struct ContactReplyBaseRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Contact Subscription Types
+///
+/// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactSubscriptionTypes {
+    /// This object represents the subscriptions attached to a contact.
+    pub data: Option<Vec<AddressableList>>,
+    /// Url to get more subscription type resources for this contact
+    pub url: Option<String>,
+    /// Int representing the total number of subscription types attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Create Ticket Reply Request Payload
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateTicketReplyWithCommentRequest {
+    /// `type: user`
+    Contact(ContactReplyTicketRequest),
+    /// Payload of the request to reply on behalf of an admin
+    Admin(AdminReplyTicketRequest),
+    /// A variant this version of the crate does not know; kept verbatim.
+    Unknown(serde_json::Value),
+}
+impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: ContactReplyTicketRequest) -> Self {
+        Self::Contact(value)
+    }
+}
+impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: AdminReplyTicketRequest) -> Self {
+        Self::Admin(value)
+    }
+}
 const _: () = {
     impl serde::Serialize for ContactReplyBaseRequest {
         fn serialize<S: serde::Serializer>(
@@ -66,24 +103,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Subscription Types
-///
-/// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactSubscriptionTypes {
-    /// This object represents the subscriptions attached to a contact.
-    pub data: Option<Vec<AddressableList>>,
-    /// Url to get more subscription type resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of subscription types attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -130,29 +149,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Create Ticket Reply Request Payload
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateTicketReplyWithCommentRequest {
-    /// `type: user`
-    Contact(ContactReplyTicketRequest),
-    /// Payload of the request to reply on behalf of an admin
-    Admin(AdminReplyTicketRequest),
-    /// A variant this version of the crate does not know; kept verbatim.
-    Unknown(serde_json::Value),
-}
-impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
-    fn from(value: ContactReplyTicketRequest) -> Self {
-        Self::Contact(value)
-    }
-}
-impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
-    fn from(value: AdminReplyTicketRequest) -> Self {
-        Self::Admin(value)
-    }
-}
-const _: () = {
     impl serde::Serialize for CreateTicketReplyWithCommentRequest {
         fn serialize<S: serde::Serializer>(
             &self,

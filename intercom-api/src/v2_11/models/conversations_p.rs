@@ -39,6 +39,91 @@ pub struct ConversationPart {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Conversation part author
+///
+/// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationPartAuthor {
+    /// The type of the author
+    pub type_: Option<String>,
+    /// The id of the author
+    pub id: Option<String>,
+    /// The name of the author
+    pub name: Option<String>,
+    /// The email of the author
+    pub email: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Parts
+///
+/// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationParts {
+    /// The spec allows only `conversation_part.list`.
+    pub type_: Option<String>,
+    /// Conversation Parts
+    ///
+    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
+    pub conversation_parts: Option<Vec<ConversationPart>>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// If marked as priority, it will return priority or else not_priority.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationPriority {
+    /// `priority`
+    Priority,
+    /// `not_priority`
+    NotPriority,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ConversationPriority {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Priority => "priority",
+            Self::NotPriority => "not_priority",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ConversationPriority {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "priority" => Self::Priority,
+                "not_priority" => Self::NotPriority,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Conversation List
+///
+/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaginatedConversationResponse {
+    /// Always conversation.list
+    ///
+    /// The spec allows only `conversation.list`.
+    pub type_: Option<String>,
+    /// The list of conversation objects
+    pub conversations: Option<Vec<ConversationListItem>>,
+    /// A count of the total number of objects.
+    pub total_count: Option<i64>,
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
+    pub pages: Option<CursorPages>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for ConversationPart {
         fn serialize<S: serde::Serializer>(
@@ -102,24 +187,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation part author
-///
-/// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationPartAuthor {
-    /// The type of the author
-    pub type_: Option<String>,
-    /// The id of the author
-    pub id: Option<String>,
-    /// The name of the author
-    pub name: Option<String>,
-    /// The email of the author
-    pub email: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationPartAuthor {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -166,24 +233,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Parts
-///
-/// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationParts {
-    /// The spec allows only `conversation_part.list`.
-    pub type_: Option<String>,
-    /// Conversation Parts
-    ///
-    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-    pub conversation_parts: Option<Vec<ConversationPart>>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationParts {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -231,64 +280,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// If marked as priority, it will return priority or else not_priority.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationPriority {
-    /// `priority`
-    Priority,
-    /// `not_priority`
-    NotPriority,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ConversationPriority {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Priority => "priority",
-            Self::NotPriority => "not_priority",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ConversationPriority {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "priority" => Self::Priority,
-                "not_priority" => Self::NotPriority,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ConversationPriority);
-};
-/// Conversation List
-///
-/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PaginatedConversationResponse {
-    /// Always conversation.list
-    ///
-    /// The spec allows only `conversation.list`.
-    pub type_: Option<String>,
-    /// The list of conversation objects
-    pub conversations: Option<Vec<ConversationListItem>>,
-    /// A count of the total number of objects.
-    pub total_count: Option<i64>,
-    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-    pub pages: Option<CursorPages>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for PaginatedConversationResponse {
         fn serialize<S: serde::Serializer>(
             &self,

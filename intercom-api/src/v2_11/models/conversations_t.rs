@@ -15,6 +15,20 @@ pub struct ConversationTeammates {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Tags
+///
+/// A list of tags objects associated with a conversation
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Tags {
+    /// The type of the object
+    ///
+    /// The spec allows only `tag.list`.
+    pub type_: Option<String>,
+    /// A list of tags objects associated with the conversation.
+    pub tags: Option<Vec<Tag>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for ConversationTeammates {
         fn serialize<S: serde::Serializer>(
@@ -58,22 +72,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Tags
-///
-/// A list of tags objects associated with a conversation
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Tags {
-    /// The type of the object
-    ///
-    /// The spec allows only `tag.list`.
-    pub type_: Option<String>,
-    /// A list of tags objects associated with the conversation.
-    pub tags: Option<Vec<Tag>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Tags {
         fn serialize<S: serde::Serializer>(
             &self,

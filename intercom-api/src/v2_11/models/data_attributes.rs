@@ -58,94 +58,6 @@ impl CreateDataAttributeRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataAttributeRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("name", &self.name)
-                .req("model", &self.model)
-                .req("data_type", &self.data_type)
-                .opt("description", &self.description)
-                .opt("options", &self.options)
-                .opt("messenger_writable", &self.messenger_writable)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        model: Option<CreateDataAttributeRequestModel>,
-        data_type: Option<CreateDataAttributeRequestDataType>,
-        description: Option<Option<String>>,
-        options: Option<Option<Vec<String>>>,
-        messenger_writable: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateDataAttributeRequest {
-        const NAME: &'static str = "CreateDataAttributeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "model" => crate::codec::fill(&mut slots.model, "model", map),
-                "data_type" => crate::codec::fill(&mut slots.data_type, "data_type", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "model",
-                                "data_type",
-                                "description",
-                                "options",
-                                "messenger_writable",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                model: crate::codec::missing(slots.model, "model")?,
-                data_type: crate::codec::missing(slots.data_type, "data_type")?,
-                description: slots.description.flatten(),
-                options: slots.options.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-            })
-        }
-    }
-};
 /// The type of data stored for this attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -200,9 +112,6 @@ impl std::str::FromStr for CreateDataAttributeRequestDataType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed CreateDataAttributeRequestDataType);
-};
 /// The model that the data attribute belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -241,9 +150,6 @@ impl std::str::FromStr for CreateDataAttributeRequestModel {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
-};
 /// Data Attribute
 ///
 /// Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
@@ -288,7 +194,298 @@ pub struct DataAttribute {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The data type of the attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataAttributeDataType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `float`
+    Float,
+    /// `boolean`
+    Boolean,
+    /// `date`
+    Date,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl DataAttributeDataType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Float => "float",
+            Self::Boolean => "boolean",
+            Self::Date => "date",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for DataAttributeDataType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "string" => Self::String,
+                "integer" => Self::Integer,
+                "float" => Self::Float,
+                "boolean" => Self::Boolean,
+                "date" => Self::Date,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Data Attribute List
+///
+/// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataAttributeList {
+    /// The type of the object
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// A list of data attributes
+    pub data: Option<Vec<DataAttribute>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Value is `contact` for user/lead attributes and `company` for company attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataAttributeModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl DataAttributeModel {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for DataAttributeModel {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "contact" => Self::Contact,
+                "company" => Self::Company,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The `model` parameter of `list_data_attributes`.
+///
+/// Defined inline at `/paths/~1data_attributes/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListDataAttributesModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// `conversation`
+    Conversation,
+}
+impl ListDataAttributesModel {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Conversation => "conversation",
+        }
+    }
+}
+impl std::str::FromStr for ListDataAttributesModel {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "contact" => Self::Contact,
+                "company" => Self::Company,
+                "conversation" => Self::Conversation,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("ListDataAttributesModel", other),
+                    );
+                }
+            },
+        )
+    }
+}
+/// Update Data Attribute Request
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDataAttributeRequest {
+    /// Whether the attribute is to be archived or not.
+    pub archived: Option<bool>,
+    /// The readable description you see in the UI for the attribute.
+    pub description: Option<String>,
+    /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
+    pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
+    /// Can this attribute be updated by the Messenger
+    pub messenger_writable: Option<bool>,
+}
+impl UpdateDataAttributeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateDataAttributeRequest::new().with_archived(..)`, or `UpdateDataAttributeRequest { archived: Some(..), ..UpdateDataAttributeRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            archived: None,
+            description: None,
+            options: None,
+            messenger_writable: None,
+        }
+    }
+}
+impl UpdateDataAttributeRequest {
+    /// Sets `archived` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_archived(..)`.
+    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `options` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_options(..)`.
+    pub fn with_options(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<UpdateDataAttributeRequestOptionsItem>>,
+    ) -> Self {
+        self.options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `messenger_writable` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_messenger_writable(..)`.
+    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
+        self.messenger_writable = Some(value.into());
+        self
+    }
+}
+/// An item of the `options` member of `UpdateDataAttributeRequest`.
+///
+/// Defined inline at `/components/schemas/update_data_attribute_request/properties/options/items`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateDataAttributeRequestOptionsItem {
+    #[allow(missing_docs)]
+    pub value: String,
+}
+impl UpdateDataAttributeRequestOptionsItem {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
+    }
+}
 const _: () = {
+    impl serde::Serialize for CreateDataAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("model", &self.model)
+                .req("data_type", &self.data_type)
+                .opt("description", &self.description)
+                .opt("options", &self.options)
+                .opt("messenger_writable", &self.messenger_writable)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            model: Option<CreateDataAttributeRequestModel>,
+            data_type: Option<CreateDataAttributeRequestDataType>,
+            description: Option<Option<String>>,
+            options: Option<Option<Vec<String>>>,
+            messenger_writable: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateDataAttributeRequest {
+            const NAME: &'static str = "CreateDataAttributeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "model" => crate::codec::fill(&mut slots.model, "model", map),
+                    "data_type" => {
+                        crate::codec::fill(&mut slots.data_type, "data_type", map)
+                    }
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "model",
+                                    "data_type",
+                                    "description",
+                                    "options",
+                                    "messenger_writable",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    model: crate::codec::missing(slots.model, "model")?,
+                    data_type: crate::codec::missing(slots.data_type, "data_type")?,
+                    description: slots.description.flatten(),
+                    options: slots.options.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateDataAttributeRequestDataType);
+    crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
     impl serde::Serialize for DataAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -363,71 +560,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The data type of the attribute.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DataAttributeDataType {
-    /// `string`
-    String,
-    /// `integer`
-    Integer,
-    /// `float`
-    Float,
-    /// `boolean`
-    Boolean,
-    /// `date`
-    Date,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl DataAttributeDataType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Float => "float",
-            Self::Boolean => "boolean",
-            Self::Date => "date",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for DataAttributeDataType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "string" => Self::String,
-                "integer" => Self::Integer,
-                "float" => Self::Float,
-                "boolean" => Self::Boolean,
-                "date" => Self::Date,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(DataAttributeDataType);
-};
-/// Data Attribute List
-///
-/// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataAttributeList {
-    /// The type of the object
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// A list of data attributes
-    pub data: Option<Vec<DataAttribute>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DataAttributeList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -471,139 +604,8 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Value is `contact` for user/lead attributes and `company` for company attributes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DataAttributeModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl DataAttributeModel {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for DataAttributeModel {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "contact" => Self::Contact,
-                "company" => Self::Company,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(DataAttributeModel);
-};
-/// The `model` parameter of `list_data_attributes`.
-///
-/// Defined inline at `/paths/~1data_attributes/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListDataAttributesModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// `conversation`
-    Conversation,
-}
-impl ListDataAttributesModel {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Conversation => "conversation",
-        }
-    }
-}
-impl std::str::FromStr for ListDataAttributesModel {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "contact" => Self::Contact,
-                "company" => Self::Company,
-                "conversation" => Self::Conversation,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new("ListDataAttributesModel", other),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(closed ListDataAttributesModel);
-};
-/// Update Data Attribute Request
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDataAttributeRequest {
-    /// Whether the attribute is to be archived or not.
-    pub archived: Option<bool>,
-    /// The readable description you see in the UI for the attribute.
-    pub description: Option<String>,
-    /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
-    pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
-    /// Can this attribute be updated by the Messenger
-    pub messenger_writable: Option<bool>,
-}
-impl UpdateDataAttributeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateDataAttributeRequest::new().with_archived(..)`, or `UpdateDataAttributeRequest { archived: Some(..), ..UpdateDataAttributeRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            archived: None,
-            description: None,
-            options: None,
-            messenger_writable: None,
-        }
-    }
-}
-impl UpdateDataAttributeRequest {
-    /// Sets `archived` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_archived(..)`.
-    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
-        self.archived = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `options` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_options(..)`.
-    pub fn with_options(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<UpdateDataAttributeRequestOptionsItem>>,
-    ) -> Self {
-        self.options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `messenger_writable` (to `Some`), builder style: `UpdateDataAttributeRequest::new().with_messenger_writable(..)`.
-    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
-        self.messenger_writable = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for UpdateDataAttributeRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -624,73 +626,66 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        archived: Option<Option<bool>>,
-        description: Option<Option<String>>,
-        options: Option<Option<Vec<UpdateDataAttributeRequestOptionsItem>>>,
-        messenger_writable: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateDataAttributeRequest {
-        const NAME: &'static str = "UpdateDataAttributeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "archived" => crate::codec::fill(&mut slots.archived, "archived", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["archived", "description", "options", "messenger_writable"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            archived: Option<Option<bool>>,
+            description: Option<Option<String>>,
+            options: Option<Option<Vec<UpdateDataAttributeRequestOptionsItem>>>,
+            messenger_writable: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateDataAttributeRequest {
+            const NAME: &'static str = "UpdateDataAttributeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "archived" => {
+                        crate::codec::fill(&mut slots.archived, "archived", map)
+                    }
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "archived",
+                                    "description",
+                                    "options",
+                                    "messenger_writable",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    archived: slots.archived.flatten(),
+                    description: slots.description.flatten(),
+                    options: slots.options.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                archived: slots.archived.flatten(),
-                description: slots.description.flatten(),
-                options: slots.options.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-            })
-        }
-    }
-};
-/// An item of the `options` member of `UpdateDataAttributeRequest`.
-///
-/// Defined inline at `/components/schemas/update_data_attribute_request/properties/options/items`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UpdateDataAttributeRequestOptionsItem {
-    #[allow(missing_docs)]
-    pub value: String,
-}
-impl UpdateDataAttributeRequestOptionsItem {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self { value: value.into() }
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for UpdateDataAttributeRequestOptionsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -706,27 +701,29 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        value: Option<String>,
-    }
-    impl crate::codec::StructDecode for UpdateDataAttributeRequestOptionsItem {
-        const NAME: &'static str = "UpdateDataAttributeRequestOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "value" => crate::codec::fill_string(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["value"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            value: Option<String>,
+        }
+        impl crate::codec::StructDecode for UpdateDataAttributeRequestOptionsItem {
+            const NAME: &'static str = "UpdateDataAttributeRequestOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "value" => crate::codec::fill_string(&mut slots.value, "value", map),
+                    _ => Err(crate::codec::unknown_member(key, &["value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    value: crate::codec::missing(slots.value, "value")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                value: crate::codec::missing(slots.value, "value")?,
-            })
-        }
-    }
+    };
 };

@@ -59,88 +59,6 @@ impl CreateDataEventRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataEventRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("event_name", &self.event_name)
-                .req("created_at", &self.created_at)
-                .opt("user_id", &self.user_id)
-                .opt("id", &self.id)
-                .opt("email", &self.email)
-                .opt("metadata", &self.metadata)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataEventRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        event_name: Option<String>,
-        created_at: Option<i64>,
-        user_id: Option<Option<String>>,
-        id: Option<Option<String>>,
-        email: Option<Option<String>>,
-        metadata: Option<Option<std::collections::BTreeMap<String, String>>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventRequest {
-        const NAME: &'static str = "CreateDataEventRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "event_name" => {
-                    crate::codec::fill_string(&mut slots.event_name, "event_name", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                "metadata" => crate::codec::fill(&mut slots.metadata, "metadata", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "event_name",
-                                "created_at",
-                                "user_id",
-                                "id",
-                                "email",
-                                "metadata",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                event_name: crate::codec::missing(slots.event_name, "event_name")?,
-                created_at: crate::codec::missing(slots.created_at, "created_at")?,
-                user_id: slots.user_id.flatten(),
-                id: slots.id.flatten(),
-                email: slots.email.flatten(),
-                metadata: slots.metadata.flatten(),
-            })
-        }
-    }
-};
 /// Create Data Event Summaries Request
 ///
 /// You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
@@ -177,67 +95,6 @@ impl CreateDataEventSummariesRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataEventSummariesRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("user_id", &self.user_id)
-                .opt("event_summaries", &self.event_summaries)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<Option<String>>,
-        event_summaries: Option<Option<CreateDataEventSummariesRequestEventSummaries>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventSummariesRequest {
-        const NAME: &'static str = "CreateDataEventSummariesRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "event_summaries" => {
-                    crate::codec::fill(
-                        &mut slots.event_summaries,
-                        "event_summaries",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["user_id", "event_summaries"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: slots.user_id.flatten(),
-                event_summaries: slots.event_summaries.flatten(),
-            })
-        }
-    }
-};
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
@@ -285,73 +142,6 @@ impl CreateDataEventSummariesRequestEventSummaries {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("event_name", &self.event_name)
-                .opt("count", &self.count)
-                .opt("first", &self.first)
-                .opt("last", &self.last)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        event_name: Option<Option<String>>,
-        count: Option<Option<i64>>,
-        first: Option<Option<i64>>,
-        last: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventSummariesRequestEventSummaries {
-        const NAME: &'static str = "CreateDataEventSummariesRequestEventSummaries";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "event_name" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.event_name,
-                        "event_name",
-                        map,
-                    )
-                }
-                "count" => crate::codec::fill(&mut slots.count, "count", map),
-                "first" => crate::codec::fill(&mut slots.first, "first", map),
-                "last" => crate::codec::fill(&mut slots.last, "last", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["event_name", "count", "first", "last"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                event_name: slots.event_name.flatten(),
-                count: slots.count.flatten(),
-                first: slots.first.flatten(),
-                last: slots.last.flatten(),
-            })
-        }
-    }
-};
 /// Data Event Summary
 ///
 /// This will return a summary of data events for the App.
@@ -374,7 +164,321 @@ pub struct DataEventSummary {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Data Event Summary Item
+///
+/// This will return a summary of a data event for the App.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataEventSummaryItem {
+    /// The name of the event
+    pub name: Option<String>,
+    /// The first time the event was sent
+    pub first: Option<String>,
+    /// The last time the event was sent
+    pub last: Option<String>,
+    /// The number of times the event was sent
+    pub count: Option<i64>,
+    /// The description of the event
+    pub description: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataEventSummaryPages {
+    #[allow(missing_docs)]
+    pub next: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `filter` parameter of `list_data_events`.
+///
+/// Defined inline at `/paths/~1events/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ListDataEventsFilter {
+    /// user_id query parameter
+    UserId(ListDataEventsFilterUserId),
+    /// intercom_user_id query parameter
+    IntercomUserId(ListDataEventsFilterIntercomUserId),
+    /// email query parameter
+    Email(ListDataEventsFilterEmail),
+}
+impl From<ListDataEventsFilterUserId> for ListDataEventsFilter {
+    fn from(value: ListDataEventsFilterUserId) -> Self {
+        Self::UserId(value)
+    }
+}
+impl From<ListDataEventsFilterIntercomUserId> for ListDataEventsFilter {
+    fn from(value: ListDataEventsFilterIntercomUserId) -> Self {
+        Self::IntercomUserId(value)
+    }
+}
+impl From<ListDataEventsFilterEmail> for ListDataEventsFilter {
+    fn from(value: ListDataEventsFilterEmail) -> Self {
+        Self::Email(value)
+    }
+}
+/// email query parameter
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListDataEventsFilterEmail {
+    #[allow(missing_docs)]
+    pub email: String,
+}
+impl ListDataEventsFilterEmail {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
+}
+/// intercom_user_id query parameter
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListDataEventsFilterIntercomUserId {
+    #[allow(missing_docs)]
+    pub intercom_user_id: String,
+}
+impl ListDataEventsFilterIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+        }
+    }
+}
+/// user_id query parameter
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListDataEventsFilterUserId {
+    #[allow(missing_docs)]
+    pub user_id: String,
+}
+impl ListDataEventsFilterUserId {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
 const _: () = {
+    impl serde::Serialize for CreateDataEventRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("user_id", &self.user_id)
+                .opt("id", &self.id)
+                .opt("email", &self.email)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            event_name: Option<String>,
+            created_at: Option<i64>,
+            user_id: Option<Option<String>>,
+            id: Option<Option<String>>,
+            email: Option<Option<String>>,
+            metadata: Option<Option<std::collections::BTreeMap<String, String>>>,
+        }
+        impl crate::codec::StructDecode for CreateDataEventRequest {
+            const NAME: &'static str = "CreateDataEventRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "event_name" => {
+                        crate::codec::fill_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    "metadata" => {
+                        crate::codec::fill(&mut slots.metadata, "metadata", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "event_name",
+                                    "created_at",
+                                    "user_id",
+                                    "id",
+                                    "email",
+                                    "metadata",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    event_name: crate::codec::missing(slots.event_name, "event_name")?,
+                    created_at: crate::codec::missing(slots.created_at, "created_at")?,
+                    user_id: slots.user_id.flatten(),
+                    id: slots.id.flatten(),
+                    email: slots.email.flatten(),
+                    metadata: slots.metadata.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventSummariesRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("user_id", &self.user_id)
+                .opt("event_summaries", &self.event_summaries)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<Option<String>>,
+            event_summaries: Option<
+                Option<CreateDataEventSummariesRequestEventSummaries>,
+            >,
+        }
+        impl crate::codec::StructDecode for CreateDataEventSummariesRequest {
+            const NAME: &'static str = "CreateDataEventSummariesRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "event_summaries" => {
+                        crate::codec::fill(
+                            &mut slots.event_summaries,
+                            "event_summaries",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["user_id", "event_summaries"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: slots.user_id.flatten(),
+                    event_summaries: slots.event_summaries.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("event_name", &self.event_name)
+                .opt("count", &self.count)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            event_name: Option<Option<String>>,
+            count: Option<Option<i64>>,
+            first: Option<Option<i64>>,
+            last: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode
+        for CreateDataEventSummariesRequestEventSummaries {
+            const NAME: &'static str = "CreateDataEventSummariesRequestEventSummaries";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "event_name" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "count" => crate::codec::fill(&mut slots.count, "count", map),
+                    "first" => crate::codec::fill(&mut slots.first, "first", map),
+                    "last" => crate::codec::fill(&mut slots.last, "last", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["event_name", "count", "first", "last"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    event_name: slots.event_name.flatten(),
+                    count: slots.count.flatten(),
+                    first: slots.first.flatten(),
+                    last: slots.last.flatten(),
+                })
+            }
+        }
+    };
     impl serde::Serialize for DataEventSummary {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -425,26 +529,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Data Event Summary Item
-///
-/// This will return a summary of a data event for the App.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataEventSummaryItem {
-    /// The name of the event
-    pub name: Option<String>,
-    /// The first time the event was sent
-    pub first: Option<String>,
-    /// The last time the event was sent
-    pub last: Option<String>,
-    /// The number of times the event was sent
-    pub count: Option<i64>,
-    /// The description of the event
-    pub description: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DataEventSummaryItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -493,16 +577,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataEventSummaryPages {
-    #[allow(missing_docs)]
-    pub next: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DataEventSummaryPages {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -543,52 +617,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `filter` parameter of `list_data_events`.
-///
-/// Defined inline at `/paths/~1events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ListDataEventsFilter {
-    /// user_id query parameter
-    UserId(ListDataEventsFilterUserId),
-    /// intercom_user_id query parameter
-    IntercomUserId(ListDataEventsFilterIntercomUserId),
-    /// email query parameter
-    Email(ListDataEventsFilterEmail),
-}
-impl From<ListDataEventsFilterUserId> for ListDataEventsFilter {
-    fn from(value: ListDataEventsFilterUserId) -> Self {
-        Self::UserId(value)
-    }
-}
-impl From<ListDataEventsFilterIntercomUserId> for ListDataEventsFilter {
-    fn from(value: ListDataEventsFilterIntercomUserId) -> Self {
-        Self::IntercomUserId(value)
-    }
-}
-impl From<ListDataEventsFilterEmail> for ListDataEventsFilter {
-    fn from(value: ListDataEventsFilterEmail) -> Self {
-        Self::Email(value)
-    }
-}
-const _: () = {
     crate::codec::lenient_strict_union!(ListDataEventsFilter);
-};
-/// email query parameter
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListDataEventsFilterEmail {
-    #[allow(missing_docs)]
-    pub email: String,
-}
-impl ListDataEventsFilterEmail {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self { email: email.into() }
-    }
-}
-const _: () = {
     impl serde::Serialize for ListDataEventsFilterEmail {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -604,45 +633,31 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-    }
-    impl crate::codec::StructDecode for ListDataEventsFilterEmail {
-        const NAME: &'static str = "ListDataEventsFilterEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["email"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+        }
+        impl crate::codec::StructDecode for ListDataEventsFilterEmail {
+            const NAME: &'static str = "ListDataEventsFilterEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    _ => Err(crate::codec::unknown_member(key, &["email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-            })
-        }
-    }
-};
-/// intercom_user_id query parameter
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListDataEventsFilterIntercomUserId {
-    #[allow(missing_docs)]
-    pub intercom_user_id: String,
-}
-impl ListDataEventsFilterIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            intercom_user_id: intercom_user_id.into(),
-        }
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for ListDataEventsFilterIntercomUserId {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -660,52 +675,40 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        intercom_user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ListDataEventsFilterIntercomUserId {
-        const NAME: &'static str = "ListDataEventsFilterIntercomUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            intercom_user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ListDataEventsFilterIntercomUserId {
+            const NAME: &'static str = "ListDataEventsFilterIntercomUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["intercom_user_id"])),
                 }
-                _ => Err(crate::codec::unknown_member(key, &["intercom_user_id"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-            })
-        }
-    }
-};
-/// user_id query parameter
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListDataEventsFilterUserId {
-    #[allow(missing_docs)]
-    pub user_id: String,
-}
-impl ListDataEventsFilterUserId {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self { user_id: user_id.into() }
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for ListDataEventsFilterUserId {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -723,29 +726,31 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ListDataEventsFilterUserId {
-        const NAME: &'static str = "ListDataEventsFilterUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ListDataEventsFilterUserId {
+            const NAME: &'static str = "ListDataEventsFilterUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id"])),
                 }
-                _ => Err(crate::codec::unknown_member(key, &["user_id"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-            })
-        }
-    }
+    };
 };

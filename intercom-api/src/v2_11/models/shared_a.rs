@@ -17,6 +17,46 @@ pub struct AddressableList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Admin
+///
+/// Admins are teammate accounts that have access to a workspace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Admin {
+    /// String representing the object's type. Always has the value `admin`.
+    ///
+    /// The spec allows only `admin`.
+    pub type_: Option<String>,
+    /// The id representing the admin.
+    pub id: Option<String>,
+    /// The name of the admin.
+    pub name: Option<String>,
+    /// The email of the admin.
+    pub email: Option<String>,
+    /// The job title of the admin.
+    pub job_title: Option<String>,
+    /// Identifies if this admin is currently set in away mode.
+    pub away_mode_enabled: Option<bool>,
+    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
+    pub away_mode_reassign: Option<bool>,
+    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
+    pub has_inbox_seat: Option<bool>,
+    /// This object represents the avatar associated with the admin.
+    pub team_ids: Option<Vec<i64>>,
+    /// The avatar object associated with the admin
+    pub avatar: Option<AdminAvatar>,
+    /// Admin priority levels for teams
+    pub team_priority_level: Option<TeamPriorityLevel>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The avatar object associated with the admin
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminAvatar {
+    /// URL of the admin's avatar image
+    pub image_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for AddressableList {
         fn serialize<S: serde::Serializer>(
@@ -62,40 +102,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Admin
-///
-/// Admins are teammate accounts that have access to a workspace.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Admin {
-    /// String representing the object's type. Always has the value `admin`.
-    ///
-    /// The spec allows only `admin`.
-    pub type_: Option<String>,
-    /// The id representing the admin.
-    pub id: Option<String>,
-    /// The name of the admin.
-    pub name: Option<String>,
-    /// The email of the admin.
-    pub email: Option<String>,
-    /// The job title of the admin.
-    pub job_title: Option<String>,
-    /// Identifies if this admin is currently set in away mode.
-    pub away_mode_enabled: Option<bool>,
-    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    pub away_mode_reassign: Option<bool>,
-    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    pub has_inbox_seat: Option<bool>,
-    /// This object represents the avatar associated with the admin.
-    pub team_ids: Option<Vec<i64>>,
-    /// The avatar object associated with the admin
-    pub avatar: Option<AdminAvatar>,
-    /// Admin priority levels for teams
-    pub team_priority_level: Option<TeamPriorityLevel>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Admin {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -162,16 +168,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The avatar object associated with the admin
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminAvatar {
-    /// URL of the admin's avatar image
-    pub image_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AdminAvatar {
         fn serialize<S: serde::Serializer>(
             &self,

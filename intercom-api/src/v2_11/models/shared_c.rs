@@ -51,88 +51,6 @@ pub struct Company {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for Company {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("name", &self.name)
-                .opt("app_id", &self.app_id)
-                .opt("plan", &self.plan)
-                .opt("company_id", &self.company_id)
-                .opt("remote_created_at", &self.remote_created_at)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("last_request_at", &self.last_request_at)
-                .opt("size", &self.size)
-                .opt("website", &self.website)
-                .opt("industry", &self.industry)
-                .opt("monthly_spend", &self.monthly_spend)
-                .opt("session_count", &self.session_count)
-                .opt("user_count", &self.user_count)
-                .opt("custom_attributes", &self.custom_attributes)
-                .opt("tags", &self.tags)
-                .opt("segments", &self.segments)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Company {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for Company {
-        const NAME: &'static str = "Company";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "name" => crate::codec::set(&mut slots.name, map),
-                "app_id" => crate::codec::set(&mut slots.app_id, map),
-                "plan" => crate::codec::set(&mut slots.plan, map),
-                "company_id" => crate::codec::set(&mut slots.company_id, map),
-                "remote_created_at" => {
-                    crate::codec::set(&mut slots.remote_created_at, map)
-                }
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
-                "size" => crate::codec::set(&mut slots.size, map),
-                "website" => crate::codec::set(&mut slots.website, map),
-                "industry" => crate::codec::set(&mut slots.industry, map),
-                "monthly_spend" => crate::codec::set(&mut slots.monthly_spend, map),
-                "session_count" => crate::codec::set(&mut slots.session_count, map),
-                "user_count" => crate::codec::set(&mut slots.user_count, map),
-                "custom_attributes" => {
-                    crate::codec::set(&mut slots.custom_attributes, map)
-                }
-                "tags" => crate::codec::set(&mut slots.tags, map),
-                "segments" => crate::codec::set(&mut slots.segments, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The `plan` member of `Company`.
 ///
 /// Defined inline at `/components/schemas/company/properties/plan`.
@@ -149,52 +67,6 @@ pub struct CompanyPlan {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanyPlan {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("name", &self.name)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanyPlan {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanyPlan {
-        const NAME: &'static str = "CompanyPlan";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "name" => crate::codec::set(&mut slots.name, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The list of segments associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanySegments {
@@ -207,51 +79,6 @@ pub struct CompanySegments {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanySegments {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("segments", &self.segments)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanySegments {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanySegments {
-        const NAME: &'static str = "CompanySegments";
-        const LIST_MEMBER: Option<&'static str> = Some("segments");
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "segments" => crate::codec::set(&mut slots.segments, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The list of tags associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyTags {
@@ -264,51 +91,6 @@ pub struct CompanyTags {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanyTags {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("tags", &self.tags)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanyTags {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanyTags {
-        const NAME: &'static str = "CompanyTags";
-        const LIST_MEMBER: Option<&'static str> = Some("tags");
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "tags" => crate::codec::set(&mut slots.tags, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Contact
 ///
 /// Contact are the objects that represent your leads and users in Intercom.
@@ -425,7 +207,406 @@ pub struct Contact {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The `avatar` member of `Contact`.
+///
+/// Defined inline at `/components/schemas/contact/properties/avatar`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactAvatar {
+    /// The type of object
+    pub type_: Option<String>,
+    /// An image URL containing the avatar of a contact.
+    pub image_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact companies
+///
+/// An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactCompanies {
+    /// The type of object
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// An array containing Company Objects
+    pub data: Option<Vec<ContactCompany>>,
+    /// Url to get more company resources for this contact
+    pub url: Option<String>,
+    /// Int representing the total number of companyies attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact company
+///
+/// A reference to a company associated with a contact
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactCompany {
+    /// The unique identifier for the company
+    pub id: Option<String>,
+    /// The type of the object
+    ///
+    /// The spec allows only `company`.
+    pub type_: Option<String>,
+    /// URL to get the full company resource
+    pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Location
+///
+/// An object containing location meta data about a Intercom contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactLocation {
+    /// Always location
+    ///
+    /// The spec allows only `location`.
+    pub type_: Option<String>,
+    /// The country that the contact is located in
+    pub country: Option<String>,
+    /// The overal region that the contact is located in
+    pub region: Option<String>,
+    /// The city that the contact is located in
+    pub city: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/continent_code`). Typed from the example values.
+    pub continent_code: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/country_code`). Typed from the example values.
+    pub country_code: Option<serde_json::Value>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact notes
+///
+/// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactNotes {
+    /// This object represents the notes attached to a contact.
+    pub data: Option<Vec<AddressableList>>,
+    /// Url to get more company resources for this contact
+    pub url: Option<String>,
+    /// Int representing the total number of companyies attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/notes/type`). Typed from the example values.
+    pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactOptedInSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactOptedOutSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Reference
+///
+/// reference to contact object
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactReference {
+    /// always contact
+    ///
+    /// The spec allows only `contact`.
+    pub type_: Option<String>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Social Profile
+///
+/// An object containing social profiles that a contact has.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactSocialProfiles {
+    /// A list of social profiles objects associated with the contact.
+    pub data: Option<Vec<SocialProfile>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/social_profiles/type`). Typed from the example values.
+    pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Tags
+///
+/// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactTags {
+    /// This object represents the tags attached to a contact.
+    pub data: Option<Vec<AddressableList>>,
+    /// url to get more tag resources for this contact
+    pub url: Option<String>,
+    /// Int representing the total number of tags attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/tags/type`). Typed from the example values.
+    pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Cursor based pages
+///
+/// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+/// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CursorPages {
+    /// the type of object `pages`.
+    ///
+    /// The spec allows only `pages`.
+    pub type_: Option<String>,
+    /// The current page
+    pub page: Option<i64>,
+    #[allow(missing_docs)]
+    pub next: Option<StartingAfterPaging>,
+    /// Number of results per page
+    pub per_page: Option<i64>,
+    /// Total number of pages
+    pub total_pages: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Free-form JSON object standing in for `custom_attributes`, which the spec references but does not define.
+pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;
 const _: () = {
+    impl serde::Serialize for Company {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("app_id", &self.app_id)
+                .opt("plan", &self.plan)
+                .opt("company_id", &self.company_id)
+                .opt("remote_created_at", &self.remote_created_at)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("last_request_at", &self.last_request_at)
+                .opt("size", &self.size)
+                .opt("website", &self.website)
+                .opt("industry", &self.industry)
+                .opt("monthly_spend", &self.monthly_spend)
+                .opt("session_count", &self.session_count)
+                .opt("user_count", &self.user_count)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("tags", &self.tags)
+                .opt("segments", &self.segments)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Company {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Company {
+        const NAME: &'static str = "Company";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "app_id" => crate::codec::set(&mut slots.app_id, map),
+                "plan" => crate::codec::set(&mut slots.plan, map),
+                "company_id" => crate::codec::set(&mut slots.company_id, map),
+                "remote_created_at" => {
+                    crate::codec::set(&mut slots.remote_created_at, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
+                "size" => crate::codec::set(&mut slots.size, map),
+                "website" => crate::codec::set(&mut slots.website, map),
+                "industry" => crate::codec::set(&mut slots.industry, map),
+                "monthly_spend" => crate::codec::set(&mut slots.monthly_spend, map),
+                "session_count" => crate::codec::set(&mut slots.session_count, map),
+                "user_count" => crate::codec::set(&mut slots.user_count, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyPlan {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyPlan {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyPlan {
+        const NAME: &'static str = "CompanyPlan";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanySegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("segments", &self.segments)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanySegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanySegments {
+        const NAME: &'static str = "CompanySegments";
+        const LIST_MEMBER: Option<&'static str> = Some("segments");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyTags {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("tags", &self.tags)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyTags {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyTags {
+        const NAME: &'static str = "CompanyTags";
+        const LIST_MEMBER: Option<&'static str> = Some("tags");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
     impl serde::Serialize for Contact {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -598,20 +779,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `avatar` member of `Contact`.
-///
-/// Defined inline at `/components/schemas/contact/properties/avatar`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactAvatar {
-    /// The type of object
-    pub type_: Option<String>,
-    /// An image URL containing the avatar of a contact.
-    pub image_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactAvatar {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -654,28 +821,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact companies
-///
-/// An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactCompanies {
-    /// The type of object
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// An array containing Company Objects
-    pub data: Option<Vec<ContactCompany>>,
-    /// Url to get more company resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of companyies attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactCompanies {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -724,24 +869,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact company
-///
-/// A reference to a company associated with a contact
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactCompany {
-    /// The unique identifier for the company
-    pub id: Option<String>,
-    /// The type of the object
-    ///
-    /// The spec allows only `company`.
-    pub type_: Option<String>,
-    /// URL to get the full company resource
-    pub url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactCompany {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -786,30 +913,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Location
-///
-/// An object containing location meta data about a Intercom contact.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactLocation {
-    /// Always location
-    ///
-    /// The spec allows only `location`.
-    pub type_: Option<String>,
-    /// The country that the contact is located in
-    pub country: Option<String>,
-    /// The overal region that the contact is located in
-    pub region: Option<String>,
-    /// The city that the contact is located in
-    pub city: Option<String>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/continent_code`). Typed from the example values.
-    pub continent_code: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/country_code`). Typed from the example values.
-    pub country_code: Option<serde_json::Value>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactLocation {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -860,26 +963,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact notes
-///
-/// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactNotes {
-    /// This object represents the notes attached to a contact.
-    pub data: Option<Vec<AddressableList>>,
-    /// Url to get more company resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of companyies attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/notes/type`). Typed from the example values.
-    pub type_: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactNotes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -928,24 +1011,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactOptedInSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactOptedInSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -994,24 +1059,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactOptedOutSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactOptedOutSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1060,24 +1107,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Reference
-///
-/// reference to contact object
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactReference {
-    /// always contact
-    ///
-    /// The spec allows only `contact`.
-    pub type_: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactReference {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1122,20 +1151,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Social Profile
-///
-/// An object containing social profiles that a contact has.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactSocialProfiles {
-    /// A list of social profiles objects associated with the contact.
-    pub data: Option<Vec<SocialProfile>>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/social_profiles/type`). Typed from the example values.
-    pub type_: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactSocialProfiles {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1178,26 +1193,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Tags
-///
-/// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactTags {
-    /// This object represents the tags attached to a contact.
-    pub data: Option<Vec<AddressableList>>,
-    /// url to get more tag resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of tags attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/tags/type`). Typed from the example values.
-    pub type_: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactTags {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1246,29 +1241,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Cursor based pages
-///
-/// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-/// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CursorPages {
-    /// the type of object `pages`.
-    ///
-    /// The spec allows only `pages`.
-    pub type_: Option<String>,
-    /// The current page
-    pub page: Option<i64>,
-    #[allow(missing_docs)]
-    pub next: Option<StartingAfterPaging>,
-    /// Number of results per page
-    pub per_page: Option<i64>,
-    /// Total number of pages
-    pub total_pages: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CursorPages {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1318,5 +1290,3 @@ const _: () = {
         }
     }
 };
-/// Free-form JSON object standing in for `custom_attributes`, which the spec references but does not define.
-pub type CustomAttributes = serde_json::Map<String, serde_json::Value>;

@@ -17,46 +17,6 @@ impl AttachTagToContactRequest {
         Self { id: id.into() }
     }
 }
-const _: () = {
-    impl serde::Serialize for AttachTagToContactRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AttachTagToContactRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for AttachTagToContactRequest {
-        const NAME: &'static str = "AttachTagToContactRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 /// The request body of `attach_tag_to_conversation`.
 ///
 /// Defined inline at `/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
@@ -76,54 +36,6 @@ impl AttachTagToConversationRequest {
         }
     }
 }
-const _: () = {
-    impl serde::Serialize for AttachTagToConversationRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("id", &self.id)
-                .req("admin_id", &self.admin_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AttachTagToConversationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for AttachTagToConversationRequest {
-        const NAME: &'static str = "AttachTagToConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
-};
 /// The request body of `attach_tag_to_ticket`.
 ///
 /// Defined inline at `/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
@@ -143,54 +55,6 @@ impl AttachTagToTicketRequest {
         }
     }
 }
-const _: () = {
-    impl serde::Serialize for AttachTagToTicketRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("id", &self.id)
-                .req("admin_id", &self.admin_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AttachTagToTicketRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for AttachTagToTicketRequest {
-        const NAME: &'static str = "AttachTagToTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
-};
 /// Create or Update Tag Request Payload
 ///
 /// You can create or update an existing tag.
@@ -219,52 +83,6 @@ impl CreateOrUpdateTagRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateOrUpdateTagRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("name", &self.name)
-                .opt("id", &self.id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateOrUpdateTagRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CreateOrUpdateTagRequest {
-        const NAME: &'static str = "CreateOrUpdateTagRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                id: slots.id.flatten(),
-            })
-        }
-    }
-};
 /// The request body of `create_tag`.
 ///
 /// Defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`.
@@ -301,9 +119,6 @@ impl From<TagMultipleUsersRequest> for CreateTagRequest {
         Self::TagMultipleUsers(value)
     }
 }
-const _: () = {
-    crate::codec::lenient_strict_union!(CreateTagRequest);
-};
 /// The request body of `detach_tag_from_conversation`.
 ///
 /// Defined inline at `/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
@@ -318,50 +133,6 @@ impl DetachTagFromConversationRequest {
         Self { admin_id: admin_id.into() }
     }
 }
-const _: () = {
-    impl serde::Serialize for DetachTagFromConversationRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("admin_id", &self.admin_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DetachTagFromConversationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for DetachTagFromConversationRequest {
-        const NAME: &'static str = "DetachTagFromConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
-};
 /// The request body of `detach_tag_from_ticket`.
 ///
 /// Defined inline at `/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
@@ -376,50 +147,6 @@ impl DetachTagFromTicketRequest {
         Self { admin_id: admin_id.into() }
     }
 }
-const _: () = {
-    impl serde::Serialize for DetachTagFromTicketRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("admin_id", &self.admin_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DetachTagFromTicketRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for DetachTagFromTicketRequest {
-        const NAME: &'static str = "DetachTagFromTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
-};
 /// Tag Company Request Payload
 ///
 /// You can tag a single company or a list of companies.
@@ -442,52 +169,6 @@ impl TagCompanyRequest {
         }
     }
 }
-const _: () = {
-    impl serde::Serialize for TagCompanyRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("name", &self.name)
-                .req("companies", &self.companies)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagCompanyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        companies: Option<Vec<TagCompanyRequestCompaniesItem>>,
-    }
-    impl crate::codec::StructDecode for TagCompanyRequest {
-        const NAME: &'static str = "TagCompanyRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "companies" => crate::codec::fill(&mut slots.companies, "companies", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                companies: crate::codec::missing(slots.companies, "companies")?,
-            })
-        }
-    }
-};
 /// An item of the `companies` member of `TagCompanyRequest`.
 ///
 /// Defined inline at `/components/schemas/tag_company_request/properties/companies/items`.
@@ -518,58 +199,6 @@ impl TagCompanyRequestCompaniesItem {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for TagCompanyRequestCompaniesItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("company_id", &self.company_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagCompanyRequestCompaniesItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-        company_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for TagCompanyRequestCompaniesItem {
-        const NAME: &'static str = "TagCompanyRequestCompaniesItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "company_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: slots.id.flatten(),
-                company_id: slots.company_id.flatten(),
-            })
-        }
-    }
-};
 /// Tag Users Request Payload
 ///
 /// You can tag a list of users.
@@ -589,52 +218,6 @@ impl TagMultipleUsersRequest {
         Self { name: name.into(), users }
     }
 }
-const _: () = {
-    impl serde::Serialize for TagMultipleUsersRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("name", &self.name)
-                .req("users", &self.users)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        users: Option<Vec<TagMultipleUsersRequestUsersItem>>,
-    }
-    impl crate::codec::StructDecode for TagMultipleUsersRequest {
-        const NAME: &'static str = "TagMultipleUsersRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "users" => crate::codec::fill(&mut slots.users, "users", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "users"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                users: crate::codec::missing(slots.users, "users")?,
-            })
-        }
-    }
-};
 /// An item of the `users` member of `TagMultipleUsersRequest`.
 ///
 /// Defined inline at `/components/schemas/tag_multiple_users_request/properties/users/items`.
@@ -658,44 +241,6 @@ impl TagMultipleUsersRequestUsersItem {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for TagMultipleUsersRequestUsersItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer).opt("id", &self.id).end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequestUsersItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for TagMultipleUsersRequestUsersItem {
-        const NAME: &'static str = "TagMultipleUsersRequestUsersItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self { id: slots.id.flatten() })
-        }
-    }
-};
 /// Untag Company Request Payload
 ///
 /// You can tag a single company or a list of companies.
@@ -718,52 +263,6 @@ impl UntagCompanyRequest {
         }
     }
 }
-const _: () = {
-    impl serde::Serialize for UntagCompanyRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("name", &self.name)
-                .req("companies", &self.companies)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UntagCompanyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        companies: Option<Vec<UntagCompanyRequestCompaniesItem>>,
-    }
-    impl crate::codec::StructDecode for UntagCompanyRequest {
-        const NAME: &'static str = "UntagCompanyRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "companies" => crate::codec::fill(&mut slots.companies, "companies", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                companies: crate::codec::missing(slots.companies, "companies")?,
-            })
-        }
-    }
-};
 /// An item of the `companies` member of `UntagCompanyRequest`.
 ///
 /// Defined inline at `/components/schemas/untag_company_request/properties/companies/items`.
@@ -791,6 +290,509 @@ impl UntagCompanyRequestCompaniesItem {
     }
 }
 const _: () = {
+    impl serde::Serialize for AttachTagToContactRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToContactRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for AttachTagToContactRequest {
+            const NAME: &'static str = "AttachTagToContactRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for AttachTagToConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for AttachTagToConversationRequest {
+            const NAME: &'static str = "AttachTagToConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for AttachTagToTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for AttachTagToTicketRequest {
+            const NAME: &'static str = "AttachTagToTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateOrUpdateTagRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOrUpdateTagRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CreateOrUpdateTagRequest {
+            const NAME: &'static str = "CreateOrUpdateTagRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["name", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    id: slots.id.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(CreateTagRequest);
+    impl serde::Serialize for DetachTagFromConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DetachTagFromConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for DetachTagFromConversationRequest {
+            const NAME: &'static str = "DetachTagFromConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for DetachTagFromTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DetachTagFromTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for DetachTagFromTicketRequest {
+            const NAME: &'static str = "DetachTagFromTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for TagCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("companies", &self.companies)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            companies: Option<Vec<TagCompanyRequestCompaniesItem>>,
+        }
+        impl crate::codec::StructDecode for TagCompanyRequest {
+            const NAME: &'static str = "TagCompanyRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "companies" => {
+                        crate::codec::fill(&mut slots.companies, "companies", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    companies: crate::codec::missing(slots.companies, "companies")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for TagCompanyRequestCompaniesItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("company_id", &self.company_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagCompanyRequestCompaniesItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+            company_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for TagCompanyRequestCompaniesItem {
+            const NAME: &'static str = "TagCompanyRequestCompaniesItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "company_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: slots.id.flatten(),
+                    company_id: slots.company_id.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for TagMultipleUsersRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("users", &self.users)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            users: Option<Vec<TagMultipleUsersRequestUsersItem>>,
+        }
+        impl crate::codec::StructDecode for TagMultipleUsersRequest {
+            const NAME: &'static str = "TagMultipleUsersRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "users" => crate::codec::fill(&mut slots.users, "users", map),
+                    _ => Err(crate::codec::unknown_member(key, &["name", "users"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    users: crate::codec::missing(slots.users, "users")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for TagMultipleUsersRequestUsersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequestUsersItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for TagMultipleUsersRequestUsersItem {
+            const NAME: &'static str = "TagMultipleUsersRequestUsersItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self { id: slots.id.flatten() })
+            }
+        }
+    };
+    impl serde::Serialize for UntagCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("companies", &self.companies)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UntagCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            companies: Option<Vec<UntagCompanyRequestCompaniesItem>>,
+        }
+        impl crate::codec::StructDecode for UntagCompanyRequest {
+            const NAME: &'static str = "UntagCompanyRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "companies" => {
+                        crate::codec::fill(&mut slots.companies, "companies", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    companies: crate::codec::missing(slots.companies, "companies")?,
+                })
+            }
+        }
+    };
     impl serde::Serialize for UntagCompanyRequestCompaniesItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -810,39 +812,48 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        company_id: Option<String>,
-        untag: Option<bool>,
-    }
-    impl crate::codec::StructDecode for UntagCompanyRequestCompaniesItem {
-        const NAME: &'static str = "UntagCompanyRequestCompaniesItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "company_id" => {
-                    crate::codec::fill_string(&mut slots.company_id, "company_id", map)
-                }
-                "untag" => crate::codec::fill(&mut slots.untag, "untag", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(key, &["id", "company_id", "untag"]),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            company_id: Option<String>,
+            untag: Option<bool>,
+        }
+        impl crate::codec::StructDecode for UntagCompanyRequestCompaniesItem {
+            const NAME: &'static str = "UntagCompanyRequestCompaniesItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "company_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    "untag" => crate::codec::fill(&mut slots.untag, "untag", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "company_id", "untag"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    company_id: crate::codec::missing(slots.company_id, "company_id")?,
+                    untag: crate::codec::missing(slots.untag, "untag")?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                company_id: crate::codec::missing(slots.company_id, "company_id")?,
-                untag: crate::codec::missing(slots.untag, "untag")?,
-            })
-        }
-    }
+    };
 };

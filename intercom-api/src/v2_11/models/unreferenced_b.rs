@@ -28,6 +28,44 @@ pub struct ButtonComponent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Styles the button. Default is 'primary'.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ButtonComponentStyle {
+    /// `primary`
+    Primary,
+    /// `secondary`
+    Secondary,
+    /// `link`
+    Link,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ButtonComponentStyle {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Primary => "primary",
+            Self::Secondary => "secondary",
+            Self::Link => "link",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ButtonComponentStyle {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "primary" => Self::Primary,
+                "secondary" => Self::Secondary,
+                "link" => Self::Link,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for ButtonComponent {
         fn serialize<S: serde::Serializer>(
@@ -79,45 +117,5 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Styles the button. Default is 'primary'.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ButtonComponentStyle {
-    /// `primary`
-    Primary,
-    /// `secondary`
-    Secondary,
-    /// `link`
-    Link,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ButtonComponentStyle {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Primary => "primary",
-            Self::Secondary => "secondary",
-            Self::Link => "link",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ButtonComponentStyle {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "primary" => Self::Primary,
-                "secondary" => Self::Secondary,
-                "link" => Self::Link,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ButtonComponentStyle);
 };

@@ -22,52 +22,6 @@ pub struct CanvasObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CanvasObject {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("content", &self.content)
-                .opt("content_url", &self.content_url)
-                .opt("stored_data", &self.stored_data)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CanvasObject {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CanvasObject {
-        const NAME: &'static str = "CanvasObject";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "content" => crate::codec::set(&mut slots.content, map),
-                "content_url" => crate::codec::set(&mut slots.content_url, map),
-                "stored_data" => crate::codec::set(&mut slots.stored_data, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Checkbox Component
 ///
 /// A checkbox component is used to capture multiple choices from as many options as you want to provide. You can submit the options by:
@@ -96,60 +50,6 @@ pub struct CheckboxComponent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CheckboxComponent {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("option", &self.option)
-                .opt("label", &self.label)
-                .opt("value", &self.value)
-                .opt("save_state", &self.save_state)
-                .opt("disabled", &self.disabled)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CheckboxComponent {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CheckboxComponent {
-        const NAME: &'static str = "CheckboxComponent";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "option" => crate::codec::set(&mut slots.option, map),
-                "label" => crate::codec::set(&mut slots.label, map),
-                "value" => crate::codec::set(&mut slots.value, map),
-                "save_state" => crate::codec::set(&mut slots.save_state, map),
-                "disabled" => crate::codec::set(&mut slots.disabled, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -188,9 +88,6 @@ impl std::str::FromStr for CheckboxComponentSaveState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(CheckboxComponentSaveState);
-};
 /// Checkbox Option
 ///
 /// A checkbox option component that can be selected.
@@ -209,54 +106,6 @@ pub struct CheckboxOption {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CheckboxOption {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("text", &self.text)
-                .opt("disabled", &self.disabled)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CheckboxOption {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CheckboxOption {
-        const NAME: &'static str = "CheckboxOption";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "text" => crate::codec::set(&mut slots.text, map),
-                "disabled" => crate::codec::set(&mut slots.disabled, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The `component` object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -351,7 +200,389 @@ impl From<TextComponent> for Component {
         Self::Text(value)
     }
 }
+/// Configure Request
+///
+/// The first request we send will allow you to know the workspace where this is happening, the admin who will be configuring the app, and additional context such as where this will be added once complete.
+///
+/// For subsequent requests whereby an admin has interacted with a component with a submit action, the request payload will contain the same details with `current_canvas`, `input_values` and the `component_id` also present. This allows you to understand what component the request came from, see what the value of any input was, action anything in your codebase, and then respond knowing what canvas was previously shown beforehand.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ConfigureRequest {
+    /// An object with the required members `workspace_id`, `admin`, `context` (`ConfigureRequestWorkspaceId`).
+    WorkspaceId(ConfigureRequestWorkspaceId),
+    /// An object with `workspace_region`, `component_id`, `current_canvas`, `input_values` (`ConfigureRequestWorkspaceRegion`).
+    WorkspaceRegion(ConfigureRequestWorkspaceRegion),
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<ConfigureRequestWorkspaceId> for ConfigureRequest {
+    fn from(value: ConfigureRequestWorkspaceId) -> Self {
+        Self::WorkspaceId(value)
+    }
+}
+impl From<ConfigureRequestWorkspaceRegion> for ConfigureRequest {
+    fn from(value: ConfigureRequestWorkspaceRegion) -> Self {
+        Self::WorkspaceRegion(value)
+    }
+}
+/// The `WorkspaceId` variant of `ConfigureRequest`.
+///
+/// Defined inline at `/components/schemas/configure_request/oneOf/0`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigureRequestWorkspaceId {
+    /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
+    pub workspace_id: Option<String>,
+    /// The Intercom teammate configuring the app.
+    pub admin: Option<Admin>,
+    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
+    pub context: Option<Context>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `WorkspaceRegion` variant of `ConfigureRequest`.
+///
+/// Defined inline at `/components/schemas/configure_request/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigureRequestWorkspaceRegion {
+    /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
+    pub workspace_id: Option<String>,
+    /// The Intercom hosted region that this app is located in.
+    pub workspace_region: Option<String>,
+    /// The id of the component clicked by the teammate to trigger the request.
+    pub component_id: Option<String>,
+    /// The Intercom teammate configuring the app.
+    pub admin: Option<Admin>,
+    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
+    pub context: Option<Context>,
+    /// The current canvas the teammate can see.
+    pub current_canvas: Option<CanvasObject>,
+    /// A list of key/value pairs of data, inputted by the teammate on the current canvas.
+    pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Configure Response
+///
+/// The response object returned when configuring an app. This will either:
+/// - A canvas object which will replace the previous canvas that was visible until the teammate interacted with your app
+/// - A results object which will end the configuration and trigger the initialize request to be sent. There will be a card_creation_options object in the payload showing your key-value pairs from the results object.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ConfigureResponse {
+    /// The results object should be sent when you want to end configuration of the app and trigger the [Initialize request](https://developers.intercom.com/docs/canvas-kit/#initialize) to be sent. You provide the key-value pairs of data you want access to and we will send these in the Initialize request within a [card_creation_options object](https://developers.intercom.com/docs/references/canvas-kit/requestobjects/card-creation-options/#card-creation-options).
+    ResultsResponse(ResultsResponse),
+    /// An object with `canvas` (`ConfigureResponseCanvas`).
+    Canvas(ConfigureResponseCanvas),
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<ResultsResponse> for ConfigureResponse {
+    fn from(value: ResultsResponse) -> Self {
+        Self::ResultsResponse(value)
+    }
+}
+impl From<ConfigureResponseCanvas> for ConfigureResponse {
+    fn from(value: ConfigureResponseCanvas) -> Self {
+        Self::Canvas(value)
+    }
+}
+/// The `Canvas` variant of `ConfigureResponse`.
+///
+/// Defined inline at `/components/schemas/configure_response/oneOf/1`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigureResponseCanvas {
+    /// The canvas object that defines the new UI to be shown. This will replace the previous canvas that was visible until the teammate interacted with your app.
+    pub canvas: Option<CanvasObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Reply Base Object
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactReplyBaseRequest {
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
+    /// The text body of the comment.
+    pub body: Option<String>,
+    /// The time the reply was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Subscription Types
+///
+/// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactSubscriptionTypes {
+    /// This object represents the subscriptions attached to a contact.
+    pub data: Option<Vec<AddressableList>>,
+    /// Url to get more subscription type resources for this contact
+    pub url: Option<String>,
+    /// Int representing the total number of subscription types attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Content Object
+///
+/// The content object is where you specify the UI of your app. You provide us with a set of `components` in a components array that we then render.
+///
+/// The content object should usually be returned within the [canvas object](https://developers.intercom.com/docs/references/canvas-kit/responseobjects/canvas). If you're responding to a Live Canvas request however, then you should only respond with the content object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContentObject {
+    /// The list of components to be rendered.
+    pub components: Option<Vec<Component>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Context
+///
+/// The context object provides additional details on where the app has been added (or is currently being used), what page the app is being used on, and information on the Messenger settings. This is in order for you give a fully customised experience based on the customers use case.
+///
+/// If the `location` is `conversation` then you will also be given a `conversation_id`. If you need to use details about the conversation, then you have to use the `conversation_id` to [make a call to our Conversations API and retrieve the conversation object](https://developers.intercom.com/intercom-api-reference/reference#get-a-single-conversation).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Context {
+    /// The id of the conversation where the app is added or being used.
+    pub conversation_id: Option<i64>,
+    /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
+    pub location: Option<ContextLocation>,
+    /// The default end-user language of the Messenger. Use to localise Messenger App content.
+    pub locale: Option<String>,
+    /// The messengers action colour. Use in Sheets and Icons to make a Messenger App experience feel part of the host Messenger.
+    pub messenger_action_colour: Option<String>,
+    /// The messengers background colour. Use in Sheets and Icons to make a Messenger App experience feel part of the host Messenger.
+    pub messenger_background_colour: Option<String>,
+    /// The current page URL where the app is being used.
+    pub referrer: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContextLocation {
+    /// `conversation`
+    Conversation,
+    /// `home`
+    Home,
+    /// `message`
+    Message,
+    /// `operator`
+    Operator,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ContextLocation {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Conversation => "conversation",
+            Self::Home => "home",
+            Self::Message => "message",
+            Self::Operator => "operator",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ContextLocation {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "conversation" => Self::Conversation,
+                "home" => Self::Home,
+                "message" => Self::Message,
+                "operator" => Self::Operator,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Create Ticket Reply Request Payload
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateTicketReplyWithCommentRequest {
+    /// `type: user`
+    Contact(ContactReplyTicketRequest),
+    /// Payload of the request to reply on behalf of an admin
+    Admin(AdminReplyTicketRequest),
+    /// A variant this version of the crate does not know; kept verbatim.
+    Unknown(serde_json::Value),
+}
+impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: ContactReplyTicketRequest) -> Self {
+        Self::Contact(value)
+    }
+}
+impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: AdminReplyTicketRequest) -> Self {
+        Self::Admin(value)
+    }
+}
+/// Current Canvas
+///
+/// The current canvas that was most recently showing before the request was sent. This object mirrors the same format as the Canvas Object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CurrentCanvas {
+    /// The canvas object representing the current canvas state.
+    pub current_canvas: Option<CanvasObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for CanvasObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("content", &self.content)
+                .opt("content_url", &self.content_url)
+                .opt("stored_data", &self.stored_data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CanvasObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CanvasObject {
+        const NAME: &'static str = "CanvasObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "content" => crate::codec::set(&mut slots.content, map),
+                "content_url" => crate::codec::set(&mut slots.content_url, map),
+                "stored_data" => crate::codec::set(&mut slots.stored_data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CheckboxComponent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("option", &self.option)
+                .opt("label", &self.label)
+                .opt("value", &self.value)
+                .opt("save_state", &self.save_state)
+                .opt("disabled", &self.disabled)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CheckboxComponent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CheckboxComponent {
+        const NAME: &'static str = "CheckboxComponent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "option" => crate::codec::set(&mut slots.option, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "value" => crate::codec::set(&mut slots.value, map),
+                "save_state" => crate::codec::set(&mut slots.save_state, map),
+                "disabled" => crate::codec::set(&mut slots.disabled, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(CheckboxComponentSaveState);
+    impl serde::Serialize for CheckboxOption {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("text", &self.text)
+                .opt("disabled", &self.disabled)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CheckboxOption {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CheckboxOption {
+        const NAME: &'static str = "CheckboxOption";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                "disabled" => crate::codec::set(&mut slots.disabled, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
     impl serde::Serialize for Component {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -443,34 +674,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_union!(Component);
-};
-/// Configure Request
-///
-/// The first request we send will allow you to know the workspace where this is happening, the admin who will be configuring the app, and additional context such as where this will be added once complete.
-///
-/// For subsequent requests whereby an admin has interacted with a component with a submit action, the request payload will contain the same details with `current_canvas`, `input_values` and the `component_id` also present. This allows you to understand what component the request came from, see what the value of any input was, action anything in your codebase, and then respond knowing what canvas was previously shown beforehand.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ConfigureRequest {
-    /// An object with the required members `workspace_id`, `admin`, `context` (`ConfigureRequestWorkspaceId`).
-    WorkspaceId(ConfigureRequestWorkspaceId),
-    /// An object with `workspace_region`, `component_id`, `current_canvas`, `input_values` (`ConfigureRequestWorkspaceRegion`).
-    WorkspaceRegion(ConfigureRequestWorkspaceRegion),
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<ConfigureRequestWorkspaceId> for ConfigureRequest {
-    fn from(value: ConfigureRequestWorkspaceId) -> Self {
-        Self::WorkspaceId(value)
-    }
-}
-impl From<ConfigureRequestWorkspaceRegion> for ConfigureRequest {
-    fn from(value: ConfigureRequestWorkspaceRegion) -> Self {
-        Self::WorkspaceRegion(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for ConfigureRequest {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -555,22 +758,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_untagged!(ConfigureRequest);
-};
-/// The `WorkspaceId` variant of `ConfigureRequest`.
-///
-/// Defined inline at `/components/schemas/configure_request/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigureRequestWorkspaceId {
-    /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
-    pub workspace_id: Option<String>,
-    /// The Intercom teammate configuring the app.
-    pub admin: Option<Admin>,
-    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    pub context: Option<Context>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConfigureRequestWorkspaceId {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -615,30 +802,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `WorkspaceRegion` variant of `ConfigureRequest`.
-///
-/// Defined inline at `/components/schemas/configure_request/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigureRequestWorkspaceRegion {
-    /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
-    pub workspace_id: Option<String>,
-    /// The Intercom hosted region that this app is located in.
-    pub workspace_region: Option<String>,
-    /// The id of the component clicked by the teammate to trigger the request.
-    pub component_id: Option<String>,
-    /// The Intercom teammate configuring the app.
-    pub admin: Option<Admin>,
-    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    pub context: Option<Context>,
-    /// The current canvas the teammate can see.
-    pub current_canvas: Option<CanvasObject>,
-    /// A list of key/value pairs of data, inputted by the teammate on the current canvas.
-    pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConfigureRequestWorkspaceRegion {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -691,34 +854,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Configure Response
-///
-/// The response object returned when configuring an app. This will either:
-/// - A canvas object which will replace the previous canvas that was visible until the teammate interacted with your app
-/// - A results object which will end the configuration and trigger the initialize request to be sent. There will be a card_creation_options object in the payload showing your key-value pairs from the results object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ConfigureResponse {
-    /// The results object should be sent when you want to end configuration of the app and trigger the [Initialize request](https://developers.intercom.com/docs/canvas-kit/#initialize) to be sent. You provide the key-value pairs of data you want access to and we will send these in the Initialize request within a [card_creation_options object](https://developers.intercom.com/docs/references/canvas-kit/requestobjects/card-creation-options/#card-creation-options).
-    ResultsResponse(ResultsResponse),
-    /// An object with `canvas` (`ConfigureResponseCanvas`).
-    Canvas(ConfigureResponseCanvas),
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<ResultsResponse> for ConfigureResponse {
-    fn from(value: ResultsResponse) -> Self {
-        Self::ResultsResponse(value)
-    }
-}
-impl From<ConfigureResponseCanvas> for ConfigureResponse {
-    fn from(value: ConfigureResponseCanvas) -> Self {
-        Self::Canvas(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for ConfigureResponse {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -757,18 +892,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_untagged!(ConfigureResponse);
-};
-/// The `Canvas` variant of `ConfigureResponse`.
-///
-/// Defined inline at `/components/schemas/configure_response/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigureResponseCanvas {
-    /// The canvas object that defines the new UI to be shown. This will replace the previous canvas that was visible until the teammate interacted with your app.
-    pub canvas: Option<CanvasObject>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConfigureResponseCanvas {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -809,26 +932,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Reply Base Object
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactReplyBaseRequest {
-    /// The spec allows only `comment`.
-    pub message_type: Option<String>,
-    /// The spec allows only `user`.
-    pub type_: Option<String>,
-    /// The text body of the comment.
-    pub body: Option<String>,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactReplyBaseRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -877,24 +980,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Subscription Types
-///
-/// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactSubscriptionTypes {
-    /// This object represents the subscriptions attached to a contact.
-    pub data: Option<Vec<AddressableList>>,
-    /// Url to get more subscription type resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of subscription types attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -941,20 +1026,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Content Object
-///
-/// The content object is where you specify the UI of your app. You provide us with a set of `components` in a components array that we then render.
-///
-/// The content object should usually be returned within the [canvas object](https://developers.intercom.com/docs/references/canvas-kit/responseobjects/canvas). If you're responding to a Live Canvas request however, then you should only respond with the content object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContentObject {
-    /// The list of components to be rendered.
-    pub components: Option<Vec<Component>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContentObject {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -996,30 +1067,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Context
-///
-/// The context object provides additional details on where the app has been added (or is currently being used), what page the app is being used on, and information on the Messenger settings. This is in order for you give a fully customised experience based on the customers use case.
-///
-/// If the `location` is `conversation` then you will also be given a `conversation_id`. If you need to use details about the conversation, then you have to use the `conversation_id` to [make a call to our Conversations API and retrieve the conversation object](https://developers.intercom.com/intercom-api-reference/reference#get-a-single-conversation).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Context {
-    /// The id of the conversation where the app is added or being used.
-    pub conversation_id: Option<i64>,
-    /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
-    pub location: Option<ContextLocation>,
-    /// The default end-user language of the Messenger. Use to localise Messenger App content.
-    pub locale: Option<String>,
-    /// The messengers action colour. Use in Sheets and Icons to make a Messenger App experience feel part of the host Messenger.
-    pub messenger_action_colour: Option<String>,
-    /// The messengers background colour. Use in Sheets and Icons to make a Messenger App experience feel part of the host Messenger.
-    pub messenger_background_colour: Option<String>,
-    /// The current page URL where the app is being used.
-    pub referrer: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Context {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1074,74 +1121,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ContextLocation {
-    /// `conversation`
-    Conversation,
-    /// `home`
-    Home,
-    /// `message`
-    Message,
-    /// `operator`
-    Operator,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ContextLocation {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Home => "home",
-            Self::Message => "message",
-            Self::Operator => "operator",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ContextLocation {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "conversation" => Self::Conversation,
-                "home" => Self::Home,
-                "message" => Self::Message,
-                "operator" => Self::Operator,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ContextLocation);
-};
-/// Create Ticket Reply Request Payload
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateTicketReplyWithCommentRequest {
-    /// `type: user`
-    Contact(ContactReplyTicketRequest),
-    /// Payload of the request to reply on behalf of an admin
-    Admin(AdminReplyTicketRequest),
-    /// A variant this version of the crate does not know; kept verbatim.
-    Unknown(serde_json::Value),
-}
-impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
-    fn from(value: ContactReplyTicketRequest) -> Self {
-        Self::Contact(value)
-    }
-}
-impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
-    fn from(value: AdminReplyTicketRequest) -> Self {
-        Self::Admin(value)
-    }
-}
-const _: () = {
     impl serde::Serialize for CreateTicketReplyWithCommentRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1173,18 +1153,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
-};
-/// Current Canvas
-///
-/// The current canvas that was most recently showing before the request was sent. This object mirrors the same format as the Canvas Object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CurrentCanvas {
-    /// The canvas object representing the current canvas state.
-    pub current_canvas: Option<CanvasObject>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CurrentCanvas {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -29,62 +29,6 @@ pub struct DataEvent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for DataEvent {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("event_name", &self.event_name)
-                .opt("created_at", &self.created_at)
-                .opt("user_id", &self.user_id)
-                .opt("id", &self.id)
-                .opt("intercom_user_id", &self.intercom_user_id)
-                .opt("email", &self.email)
-                .opt("metadata", &self.metadata)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DataEvent {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for DataEvent {
-        const NAME: &'static str = "DataEvent";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "event_name" => crate::codec::set(&mut slots.event_name, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "user_id" => crate::codec::set(&mut slots.user_id, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
-                "email" => crate::codec::set(&mut slots.email, map),
-                "metadata" => crate::codec::set(&mut slots.metadata, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Data Event List
 ///
 /// This will return a list of data events for the App.
@@ -101,52 +45,6 @@ pub struct DataEventList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for DataEventList {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("events", &self.events)
-                .opt("pages", &self.pages)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DataEventList {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for DataEventList {
-        const NAME: &'static str = "DataEventList";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "events" => crate::codec::set(&mut slots.events, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Pagination
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventListPages {
@@ -157,50 +55,6 @@ pub struct DataEventListPages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for DataEventListPages {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("next", &self.next)
-                .opt("since", &self.since)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DataEventListPages {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for DataEventListPages {
-        const NAME: &'static str = "DataEventListPages";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "next" => crate::codec::set(&mut slots.next, map),
-                "since" => crate::codec::set(&mut slots.since, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Data Export CSV
 ///
 /// A CSV output file
@@ -261,7 +115,277 @@ pub struct DataExportCsv {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Data Table Component
+///
+/// A data-table component is used for rendering a table of key-value pairs. For Messenger, text will wrap around on multiple lines. For Inbox and Frame (ie. Configure) views, we will truncate and use tooltips on hover if the text overflows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataTableComponent {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `data-table`.
+    pub type_: Option<String>,
+    /// The items that will be rendered in the data-table.
+    pub items: Option<Vec<DataTableItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Data Table Item
+///
+/// A field-value pair component for use in a data table.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataTableItem {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `field-value`.
+    pub type_: Option<String>,
+    /// The text of the key in your key-value pair.
+    pub field: Option<String>,
+    /// The text of the value in your key-value pair.
+    pub value: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Divider Component
+///
+/// A divider component is used to separate components with a line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DividerComponent {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `divider`.
+    pub type_: Option<String>,
+    /// A unique identifier for the component.
+    pub id: Option<String>,
+    /// Disables a component's margin-bottom of 10px.
+    ///
+    /// The spec allows only `none`.
+    pub bottom_margin: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Dropdown Component
+///
+/// A dropdown component is used to capture a choice from the options that you provide.
+///
+/// When submitted, the dropdown choices are returned in a hash with the id from the dropdown component used as the key and the id from the chosen option as the value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DropdownComponent {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `dropdown`.
+    pub type_: Option<String>,
+    /// A unique identifier for the component.
+    pub id: Option<String>,
+    /// The list of options. Can provide 2 to 10.
+    pub options: Option<Vec<DropdownOption>>,
+    /// The text shown above the dropdown.
+    pub label: Option<String>,
+    /// The option that is selected by default.
+    pub value: Option<String>,
+    /// Styles all options and prevents the action. Default is `unsaved`. Will be overridden if `save_state` is `saved`.
+    pub save_state: Option<DropdownComponentSaveState>,
+    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
+    pub disabled: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Styles all options and prevents the action. Default is `unsaved`. Will be overridden if `save_state` is `saved`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DropdownComponentSaveState {
+    /// `unsaved`
+    Unsaved,
+    /// `saved`
+    Saved,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl DropdownComponentSaveState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unsaved => "unsaved",
+            Self::Saved => "saved",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for DropdownComponentSaveState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "unsaved" => Self::Unsaved,
+                "saved" => Self::Saved,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Dropdown Option
+///
+/// A dropdown option component that can be selected.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DropdownOption {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `option`.
+    pub type_: Option<String>,
+    /// A unique identifier for the option.
+    pub id: Option<String>,
+    /// The text shown within this option.
+    pub text: Option<String>,
+    /// Styles the option and prevents the action. Default is false.
+    pub disabled: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for DataEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("event_name", &self.event_name)
+                .opt("created_at", &self.created_at)
+                .opt("user_id", &self.user_id)
+                .opt("id", &self.id)
+                .opt("intercom_user_id", &self.intercom_user_id)
+                .opt("email", &self.email)
+                .opt("metadata", &self.metadata)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataEvent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataEvent {
+        const NAME: &'static str = "DataEvent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "event_name" => crate::codec::set(&mut slots.event_name, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "metadata" => crate::codec::set(&mut slots.metadata, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataEventList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("events", &self.events)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataEventList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataEventList {
+        const NAME: &'static str = "DataEventList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "events" => crate::codec::set(&mut slots.events, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataEventListPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("next", &self.next)
+                .opt("since", &self.since)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataEventListPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataEventListPages {
+        const NAME: &'static str = "DataEventListPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "next" => crate::codec::set(&mut slots.next, map),
+                "since" => crate::codec::set(&mut slots.since, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
     impl serde::Serialize for DataExportCsv {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -366,22 +490,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Data Table Component
-///
-/// A data-table component is used for rendering a table of key-value pairs. For Messenger, text will wrap around on multiple lines. For Inbox and Frame (ie. Configure) views, we will truncate and use tooltips on hover if the text overflows.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataTableComponent {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `data-table`.
-    pub type_: Option<String>,
-    /// The items that will be rendered in the data-table.
-    pub items: Option<Vec<DataTableItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DataTableComponent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -425,24 +533,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Data Table Item
-///
-/// A field-value pair component for use in a data table.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataTableItem {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `field-value`.
-    pub type_: Option<String>,
-    /// The text of the key in your key-value pair.
-    pub field: Option<String>,
-    /// The text of the value in your key-value pair.
-    pub value: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DataTableItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -487,26 +577,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Divider Component
-///
-/// A divider component is used to separate components with a line.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DividerComponent {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `divider`.
-    pub type_: Option<String>,
-    /// A unique identifier for the component.
-    pub id: Option<String>,
-    /// Disables a component's margin-bottom of 10px.
-    ///
-    /// The spec allows only `none`.
-    pub bottom_margin: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DividerComponent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -551,34 +621,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Dropdown Component
-///
-/// A dropdown component is used to capture a choice from the options that you provide.
-///
-/// When submitted, the dropdown choices are returned in a hash with the id from the dropdown component used as the key and the id from the chosen option as the value.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DropdownComponent {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `dropdown`.
-    pub type_: Option<String>,
-    /// A unique identifier for the component.
-    pub id: Option<String>,
-    /// The list of options. Can provide 2 to 10.
-    pub options: Option<Vec<DropdownOption>>,
-    /// The text shown above the dropdown.
-    pub label: Option<String>,
-    /// The option that is selected by default.
-    pub value: Option<String>,
-    /// Styles all options and prevents the action. Default is `unsaved`. Will be overridden if `save_state` is `saved`.
-    pub save_state: Option<DropdownComponentSaveState>,
-    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
-    pub disabled: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DropdownComponent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -631,67 +673,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Styles all options and prevents the action. Default is `unsaved`. Will be overridden if `save_state` is `saved`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DropdownComponentSaveState {
-    /// `unsaved`
-    Unsaved,
-    /// `saved`
-    Saved,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl DropdownComponentSaveState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unsaved => "unsaved",
-            Self::Saved => "saved",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for DropdownComponentSaveState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "unsaved" => Self::Unsaved,
-                "saved" => Self::Saved,
-                "failed" => Self::Failed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(DropdownComponentSaveState);
-};
-/// Dropdown Option
-///
-/// A dropdown option component that can be selected.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DropdownOption {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `option`.
-    pub type_: Option<String>,
-    /// A unique identifier for the option.
-    pub id: Option<String>,
-    /// The text shown within this option.
-    pub text: Option<String>,
-    /// Styles the option and prevents the action. Default is false.
-    pub disabled: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DropdownOption {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -23,6 +23,146 @@ pub struct ListComponent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// An item of the `items` member of `ListComponent`.
+///
+/// Defined inline at `/components/schemas/list_component/properties/items/items`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ListComponentItemsItem {
+    /// An object with the required members `type`, `id`, `title`, `image`, `image_width`, `image_height` (`ListItemWithImage`).
+    With(ListItemWithImage),
+    /// An object with the required members `type`, `id`, `title` (`ListItemWithoutImage`).
+    Without(ListItemWithoutImage),
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<ListItemWithImage> for ListComponentItemsItem {
+    fn from(value: ListItemWithImage) -> Self {
+        Self::With(value)
+    }
+}
+impl From<ListItemWithoutImage> for ListComponentItemsItem {
+    fn from(value: ListItemWithoutImage) -> Self {
+        Self::Without(value)
+    }
+}
+/// List Item
+///
+/// A list item component that can be rendered in a list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListItem {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `item`.
+    pub type_: Option<String>,
+    /// A unique identifier for the item.
+    pub id: Option<String>,
+    /// The text shown as the title for the item.
+    pub title: Option<String>,
+    /// The text shown underneath the item's title.
+    pub subtitle: Option<String>,
+    /// The text shown next to the subtitle, separates by a bullet.
+    pub tertiary_text: Option<String>,
+    /// Rounds the corners of the image. Default is `false`.
+    pub rounded_image: Option<bool>,
+    /// Styles all list items and prevents the action. Default is `false`.
+    pub disabled: Option<bool>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    pub action: Option<ActionComponent>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// List Item With Image
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListItemWithImage {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `item`.
+    pub type_: Option<String>,
+    /// A unique identifier for the item.
+    pub id: Option<String>,
+    /// The text shown as the title for the item.
+    pub title: Option<String>,
+    /// The text shown underneath the item's title.
+    pub subtitle: Option<String>,
+    /// The text shown next to the subtitle, separates by a bullet.
+    pub tertiary_text: Option<String>,
+    /// Rounds the corners of the image. Default is `false`.
+    pub rounded_image: Option<bool>,
+    /// Styles all list items and prevents the action. Default is `false`.
+    pub disabled: Option<bool>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    pub action: Option<ActionComponent>,
+    /// An image that will be displayed to the left of the item.
+    pub image: Option<String>,
+    /// The exact width of the image in pixels.
+    pub image_width: Option<i64>,
+    /// The exact height of the image in pixels.
+    pub image_height: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// List Item Without Image
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListItemWithoutImage {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `item`.
+    pub type_: Option<String>,
+    /// A unique identifier for the item.
+    pub id: Option<String>,
+    /// The text shown as the title for the item.
+    pub title: Option<String>,
+    /// The text shown underneath the item's title.
+    pub subtitle: Option<String>,
+    /// The text shown next to the subtitle, separates by a bullet.
+    pub tertiary_text: Option<String>,
+    /// Rounds the corners of the image. Default is `false`.
+    pub rounded_image: Option<bool>,
+    /// Styles all list items and prevents the action. Default is `false`.
+    pub disabled: Option<bool>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    pub action: Option<ActionComponent>,
+    /// An image that will be displayed to the left of the item.
+    pub image: Option<String>,
+    /// The exact width of the image in pixels.
+    pub image_width: Option<i64>,
+    /// The exact height of the image in pixels.
+    pub image_height: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Live Canvas Request
+///
+/// Canvases are static by default and require a new request to come through in order to update them. Live canvases however will make requests every time the card is viewed without any interaction needed, meaning the canvas can be kept up-to-date with no action from the user.
+///
+/// This works for every Messenger request that you can respond with a canvas object to. Instead of returning the content object within the canvas object, you should provide a `content_url` attribute instead with the value being the URL you want us to send a POST request to when someone views the app.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveCanvasRequest {
+    /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
+    pub workspace_id: Option<String>,
+    /// The Intercom hosted region that this app is located in.
+    pub workspace_region: Option<String>,
+    /// The current_canvas the teammate can see.
+    pub canvas: Option<CanvasObject>,
+    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
+    pub context: Option<Context>,
+    /// The contact who viewed the card.
+    pub contact: Option<Contact>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Live Canvas Response
+///
+/// The response object returned when responding to a Live Canvas request. This contains the components you want to show.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveCanvasResponse {
+    /// The content object that defines the components to be shown.
+    pub content: Option<ContentObject>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for ListComponent {
         fn serialize<S: serde::Serializer>(
@@ -69,32 +209,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `items` member of `ListComponent`.
-///
-/// Defined inline at `/components/schemas/list_component/properties/items/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ListComponentItemsItem {
-    /// An object with the required members `type`, `id`, `title`, `image`, `image_width`, `image_height` (`ListItemWithImage`).
-    With(ListItemWithImage),
-    /// An object with the required members `type`, `id`, `title` (`ListItemWithoutImage`).
-    Without(ListItemWithoutImage),
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<ListItemWithImage> for ListComponentItemsItem {
-    fn from(value: ListItemWithImage) -> Self {
-        Self::With(value)
-    }
-}
-impl From<ListItemWithoutImage> for ListComponentItemsItem {
-    fn from(value: ListItemWithoutImage) -> Self {
-        Self::Without(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for ListComponentItemsItem {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -152,34 +266,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_untagged!(ListComponentItemsItem);
-};
-/// List Item
-///
-/// A list item component that can be rendered in a list.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListItem {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `item`.
-    pub type_: Option<String>,
-    /// A unique identifier for the item.
-    pub id: Option<String>,
-    /// The text shown as the title for the item.
-    pub title: Option<String>,
-    /// The text shown underneath the item's title.
-    pub subtitle: Option<String>,
-    /// The text shown next to the subtitle, separates by a bullet.
-    pub tertiary_text: Option<String>,
-    /// Rounds the corners of the image. Default is `false`.
-    pub rounded_image: Option<bool>,
-    /// Styles all list items and prevents the action. Default is `false`.
-    pub disabled: Option<bool>,
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    pub action: Option<ActionComponent>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ListItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -234,38 +320,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// List Item With Image
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListItemWithImage {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `item`.
-    pub type_: Option<String>,
-    /// A unique identifier for the item.
-    pub id: Option<String>,
-    /// The text shown as the title for the item.
-    pub title: Option<String>,
-    /// The text shown underneath the item's title.
-    pub subtitle: Option<String>,
-    /// The text shown next to the subtitle, separates by a bullet.
-    pub tertiary_text: Option<String>,
-    /// Rounds the corners of the image. Default is `false`.
-    pub rounded_image: Option<bool>,
-    /// Styles all list items and prevents the action. Default is `false`.
-    pub disabled: Option<bool>,
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    pub action: Option<ActionComponent>,
-    /// An image that will be displayed to the left of the item.
-    pub image: Option<String>,
-    /// The exact width of the image in pixels.
-    pub image_width: Option<i64>,
-    /// The exact height of the image in pixels.
-    pub image_height: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ListItemWithImage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -326,38 +380,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// List Item Without Image
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListItemWithoutImage {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `item`.
-    pub type_: Option<String>,
-    /// A unique identifier for the item.
-    pub id: Option<String>,
-    /// The text shown as the title for the item.
-    pub title: Option<String>,
-    /// The text shown underneath the item's title.
-    pub subtitle: Option<String>,
-    /// The text shown next to the subtitle, separates by a bullet.
-    pub tertiary_text: Option<String>,
-    /// Rounds the corners of the image. Default is `false`.
-    pub rounded_image: Option<bool>,
-    /// Styles all list items and prevents the action. Default is `false`.
-    pub disabled: Option<bool>,
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    pub action: Option<ActionComponent>,
-    /// An image that will be displayed to the left of the item.
-    pub image: Option<String>,
-    /// The exact width of the image in pixels.
-    pub image_width: Option<i64>,
-    /// The exact height of the image in pixels.
-    pub image_height: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ListItemWithoutImage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -418,28 +440,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Live Canvas Request
-///
-/// Canvases are static by default and require a new request to come through in order to update them. Live canvases however will make requests every time the card is viewed without any interaction needed, meaning the canvas can be kept up-to-date with no action from the user.
-///
-/// This works for every Messenger request that you can respond with a canvas object to. Instead of returning the content object within the canvas object, you should provide a `content_url` attribute instead with the value being the URL you want us to send a POST request to when someone views the app.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LiveCanvasRequest {
-    /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
-    pub workspace_id: Option<String>,
-    /// The Intercom hosted region that this app is located in.
-    pub workspace_region: Option<String>,
-    /// The current_canvas the teammate can see.
-    pub canvas: Option<CanvasObject>,
-    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    pub context: Option<Context>,
-    /// The contact who viewed the card.
-    pub contact: Option<Contact>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for LiveCanvasRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -488,18 +488,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Live Canvas Response
-///
-/// The response object returned when responding to a Live Canvas request. This contains the components you want to show.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LiveCanvasResponse {
-    /// The content object that defines the components to be shown.
-    pub content: Option<ContentObject>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for LiveCanvasResponse {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -19,6 +19,217 @@ pub struct SheetActionComponent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Single Select Component
+///
+/// A single-select component is used to capture a choice from up to 10 options that you provide. You can submit the value of the select option by:
+///
+/// - Adding an `action` to the single-select component
+/// - Using a ButtonComponent (which will submit all interactive components in the canvas)
+///
+/// When a submit action takes place, the results are given in a hash with the `id` from the single-select component used as the key and the `id` from the chosen option as the value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SingleSelectComponent {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `single-select`.
+    pub type_: Option<String>,
+    /// A unique identifier for the component.
+    pub id: Option<String>,
+    /// The list of options. Can provide 2 to 10.
+    pub options: Option<Vec<SingleSelectOption>>,
+    /// The text shown above the options.
+    pub label: Option<String>,
+    /// The option that is selected by default.
+    pub value: Option<String>,
+    /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
+    pub save_state: Option<SingleSelectComponentSaveState>,
+    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
+    pub disabled: Option<bool>,
+    /// This can be a Submit Action, URL Action, or Sheets Action.
+    pub action: Option<ActionComponent>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Styles the input. Default is `unsaved`. Prevent action with `saved`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SingleSelectComponentSaveState {
+    /// `unsaved`
+    Unsaved,
+    /// `saved`
+    Saved,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl SingleSelectComponentSaveState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unsaved => "unsaved",
+            Self::Saved => "saved",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for SingleSelectComponentSaveState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "unsaved" => Self::Unsaved,
+                "saved" => Self::Saved,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Single Select Option
+///
+/// A single select option component that can be selected.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SingleSelectOption {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `option`.
+    pub type_: Option<String>,
+    /// A unique identifier for the option.
+    pub id: Option<String>,
+    /// The text shown within this option.
+    pub text: Option<String>,
+    /// Styles the option and prevents the action. Default is false.
+    pub disabled: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Spacer Component
+///
+/// A spacer component is used to create empty space between components.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpacerComponent {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `spacer`.
+    pub type_: Option<String>,
+    /// A unique identifier for the component.
+    pub id: Option<String>,
+    /// The amount of space between components. Default is `s`.
+    pub size: Option<SpacerComponentSize>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The amount of space between components. Default is `s`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SpacerComponentSize {
+    /// `xs`
+    Xs,
+    /// `s`
+    S,
+    /// `m`
+    M,
+    /// `l`
+    L,
+    /// `xl`
+    Xl,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl SpacerComponentSize {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Xs => "xs",
+            Self::S => "s",
+            Self::M => "m",
+            Self::L => "l",
+            Self::Xl => "xl",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for SpacerComponentSize {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "xs" => Self::Xs,
+                "s" => Self::S,
+                "m" => Self::M,
+                "l" => Self::L,
+                "xl" => Self::Xl,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Submit Action Component
+///
+/// A submit action triggers a [Submit Request](https://developers.intercom.com/docs/canvas-kit#submit-request) to be sent. This request will include all values which have been entered into all the interactive components on the current canvas.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubmitActionComponent {
+    /// The type of action you are attaching to a component.
+    ///
+    /// The spec allows only `submit`.
+    pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Submit Request
+///
+/// The Submit request is triggered when a component with a submit action is interacted with in Messenger Inbox.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubmitRequest {
+    /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
+    pub workspace_id: Option<String>,
+    /// The Intercom hosted region that this app is located in.
+    pub workspace_region: Option<String>,
+    /// The Intercom teammate viewing the conversation.
+    pub admin: Option<Admin>,
+    /// The id of the component clicked by the teammate to trigger the request.
+    pub component_id: Option<String>,
+    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
+    pub context: Option<Context>,
+    /// The conversation where your app is being shown.
+    pub conversation: Option<Conversation>,
+    /// The current canvas the teammate can see.
+    pub current_canvas: Option<CurrentCanvas>,
+    /// The contact which is currently being viewed by the teammate in the conversation details panel.
+    pub contact: Option<Contact>,
+    /// A list of key/value pairs of data, inputted by the teammate on the current canvas.
+    pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The user who took the action.
+    pub user: Option<Contact>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Submit Response
+///
+/// The response object returned when submitting an app interaction. This will replace the previous canvas that was visible until the app was interacted with.
+///
+/// You can optionally provide an event object with the attribute `type` given as `completed` to tell us if the app has completed its purpose. For example, an email collector app would be complete when the end-user submits their email address.
+///
+/// Apps in conversation details can also optionally insert an app into the conversation reply:
+///
+/// 1. You respond with a card_creation_options object (<https://developers.intercom.com/canvas-kit-reference/reference/card-creation-options>)
+/// 2. We send a request to the initialize URL for Messenger capabilities (<https://developers.intercom.com/docs/build-an-integration/getting-started/build-an-app-for-your-messenger/request-flows>) with the card_creation_options object present
+/// 3. You respond with a canvas object with the components you want to insert into the conversation reply
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubmitResponse {
+    /// The canvas object that defines the new UI to be shown.
+    pub canvas: Option<CanvasObject>,
+    /// Optional. Key-value pairs that will be sent in the initialize request to insert an app into the conversation reply.
+    pub card_creation_options: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Optional. Indicates if the app has completed its purpose.
+    pub event: Option<Event>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for SheetActionComponent {
         fn serialize<S: serde::Serializer>(
@@ -62,39 +273,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Single Select Component
-///
-/// A single-select component is used to capture a choice from up to 10 options that you provide. You can submit the value of the select option by:
-///
-/// - Adding an `action` to the single-select component
-/// - Using a ButtonComponent (which will submit all interactive components in the canvas)
-///
-/// When a submit action takes place, the results are given in a hash with the `id` from the single-select component used as the key and the `id` from the chosen option as the value.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SingleSelectComponent {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `single-select`.
-    pub type_: Option<String>,
-    /// A unique identifier for the component.
-    pub id: Option<String>,
-    /// The list of options. Can provide 2 to 10.
-    pub options: Option<Vec<SingleSelectOption>>,
-    /// The text shown above the options.
-    pub label: Option<String>,
-    /// The option that is selected by default.
-    pub value: Option<String>,
-    /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
-    pub save_state: Option<SingleSelectComponentSaveState>,
-    /// Styles all options and prevents the action. Default is false. Will be overridden if save_state is saved.
-    pub disabled: Option<bool>,
-    /// This can be a Submit Action, URL Action, or Sheets Action.
-    pub action: Option<ActionComponent>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SingleSelectComponent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -149,67 +327,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Styles the input. Default is `unsaved`. Prevent action with `saved`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SingleSelectComponentSaveState {
-    /// `unsaved`
-    Unsaved,
-    /// `saved`
-    Saved,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl SingleSelectComponentSaveState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unsaved => "unsaved",
-            Self::Saved => "saved",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for SingleSelectComponentSaveState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "unsaved" => Self::Unsaved,
-                "saved" => Self::Saved,
-                "failed" => Self::Failed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(SingleSelectComponentSaveState);
-};
-/// Single Select Option
-///
-/// A single select option component that can be selected.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SingleSelectOption {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `option`.
-    pub type_: Option<String>,
-    /// A unique identifier for the option.
-    pub id: Option<String>,
-    /// The text shown within this option.
-    pub text: Option<String>,
-    /// Styles the option and prevents the action. Default is false.
-    pub disabled: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SingleSelectOption {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -256,24 +374,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Spacer Component
-///
-/// A spacer component is used to create empty space between components.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SpacerComponent {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `spacer`.
-    pub type_: Option<String>,
-    /// A unique identifier for the component.
-    pub id: Option<String>,
-    /// The amount of space between components. Default is `s`.
-    pub size: Option<SpacerComponentSize>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SpacerComponent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -318,69 +418,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The amount of space between components. Default is `s`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SpacerComponentSize {
-    /// `xs`
-    Xs,
-    /// `s`
-    S,
-    /// `m`
-    M,
-    /// `l`
-    L,
-    /// `xl`
-    Xl,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl SpacerComponentSize {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Xs => "xs",
-            Self::S => "s",
-            Self::M => "m",
-            Self::L => "l",
-            Self::Xl => "xl",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for SpacerComponentSize {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "xs" => Self::Xs,
-                "s" => Self::S,
-                "m" => Self::M,
-                "l" => Self::L,
-                "xl" => Self::Xl,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(SpacerComponentSize);
-};
-/// Submit Action Component
-///
-/// A submit action triggers a [Submit Request](https://developers.intercom.com/docs/canvas-kit#submit-request) to be sent. This request will include all values which have been entered into all the interactive components on the current canvas.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitActionComponent {
-    /// The type of action you are attaching to a component.
-    ///
-    /// The spec allows only `submit`.
-    pub type_: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SubmitActionComponent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -421,36 +459,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Submit Request
-///
-/// The Submit request is triggered when a component with a submit action is interacted with in Messenger Inbox.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitRequest {
-    /// The workspace ID of the teammate. Attribute is `app_id` for V1.2 and below.
-    pub workspace_id: Option<String>,
-    /// The Intercom hosted region that this app is located in.
-    pub workspace_region: Option<String>,
-    /// The Intercom teammate viewing the conversation.
-    pub admin: Option<Admin>,
-    /// The id of the component clicked by the teammate to trigger the request.
-    pub component_id: Option<String>,
-    /// The context of where the app is added, where the user last visited, and information on the Messenger settings.
-    pub context: Option<Context>,
-    /// The conversation where your app is being shown.
-    pub conversation: Option<Conversation>,
-    /// The current canvas the teammate can see.
-    pub current_canvas: Option<CurrentCanvas>,
-    /// The contact which is currently being viewed by the teammate in the conversation details panel.
-    pub contact: Option<Contact>,
-    /// A list of key/value pairs of data, inputted by the teammate on the current canvas.
-    pub input_values: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The user who took the action.
-    pub user: Option<Contact>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SubmitRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -509,30 +517,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Submit Response
-///
-/// The response object returned when submitting an app interaction. This will replace the previous canvas that was visible until the app was interacted with.
-///
-/// You can optionally provide an event object with the attribute `type` given as `completed` to tell us if the app has completed its purpose. For example, an email collector app would be complete when the end-user submits their email address.
-///
-/// Apps in conversation details can also optionally insert an app into the conversation reply:
-///
-/// 1. You respond with a card_creation_options object (<https://developers.intercom.com/canvas-kit-reference/reference/card-creation-options>)
-/// 2. We send a request to the initialize URL for Messenger capabilities (<https://developers.intercom.com/docs/build-an-integration/getting-started/build-an-app-for-your-messenger/request-flows>) with the card_creation_options object present
-/// 3. You respond with a canvas object with the components you want to insert into the conversation reply
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitResponse {
-    /// The canvas object that defines the new UI to be shown.
-    pub canvas: Option<CanvasObject>,
-    /// Optional. Key-value pairs that will be sent in the initialize request to insert an app into the conversation reply.
-    pub card_creation_options: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Optional. Indicates if the app has completed its purpose.
-    pub event: Option<Event>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SubmitResponse {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -29,6 +29,110 @@ pub struct TextAreaComponent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Text Component
+///
+/// A text component is used for rendering blocks of text. Links and bold font can be rendered through Markdown. There are different styles provided which edit the color, weight, and font size. These cannot be edited through Markdown.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TextComponent {
+    /// The type of component you are rendering.
+    ///
+    /// The spec allows only `text`.
+    pub type_: Option<String>,
+    /// A unique identifier for the component.
+    pub id: Option<String>,
+    /// The text that will be rendered.
+    pub text: Option<String>,
+    /// Aligns the text. Default is `left`.
+    pub align: Option<TextComponentAlign>,
+    /// Styles the text. Default is `paragraph`.
+    pub style: Option<TextComponentStyle>,
+    /// Disables a component's margin-bottom of 10px.
+    ///
+    /// The spec allows only `none`.
+    pub bottom_margin: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Aligns the text. Default is `left`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextComponentAlign {
+    /// `left`
+    Left,
+    /// `center`
+    Center,
+    /// `right`
+    Right,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TextComponentAlign {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Left => "left",
+            Self::Center => "center",
+            Self::Right => "right",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TextComponentAlign {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "left" => Self::Left,
+                "center" => Self::Center,
+                "right" => Self::Right,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Styles the text. Default is `paragraph`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextComponentStyle {
+    /// `header`
+    Header,
+    /// `paragraph`
+    Paragraph,
+    /// `muted`
+    Muted,
+    /// `error`
+    Error,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TextComponentStyle {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Header => "header",
+            Self::Paragraph => "paragraph",
+            Self::Muted => "muted",
+            Self::Error => "error",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TextComponentStyle {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "header" => Self::Header,
+                "paragraph" => Self::Paragraph,
+                "muted" => Self::Muted,
+                "error" => Self::Error,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for TextAreaComponent {
         fn serialize<S: serde::Serializer>(
@@ -82,32 +186,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Text Component
-///
-/// A text component is used for rendering blocks of text. Links and bold font can be rendered through Markdown. There are different styles provided which edit the color, weight, and font size. These cannot be edited through Markdown.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TextComponent {
-    /// The type of component you are rendering.
-    ///
-    /// The spec allows only `text`.
-    pub type_: Option<String>,
-    /// A unique identifier for the component.
-    pub id: Option<String>,
-    /// The text that will be rendered.
-    pub text: Option<String>,
-    /// Aligns the text. Default is `left`.
-    pub align: Option<TextComponentAlign>,
-    /// Styles the text. Default is `paragraph`.
-    pub style: Option<TextComponentStyle>,
-    /// Disables a component's margin-bottom of 10px.
-    ///
-    /// The spec allows only `none`.
-    pub bottom_margin: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TextComponent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -158,90 +236,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Aligns the text. Default is `left`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TextComponentAlign {
-    /// `left`
-    Left,
-    /// `center`
-    Center,
-    /// `right`
-    Right,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TextComponentAlign {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Left => "left",
-            Self::Center => "center",
-            Self::Right => "right",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TextComponentAlign {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "left" => Self::Left,
-                "center" => Self::Center,
-                "right" => Self::Right,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TextComponentAlign);
-};
-/// Styles the text. Default is `paragraph`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TextComponentStyle {
-    /// `header`
-    Header,
-    /// `paragraph`
-    Paragraph,
-    /// `muted`
-    Muted,
-    /// `error`
-    Error,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TextComponentStyle {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Header => "header",
-            Self::Paragraph => "paragraph",
-            Self::Muted => "muted",
-            Self::Error => "error",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TextComponentStyle {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "header" => Self::Header,
-                "paragraph" => Self::Paragraph,
-                "muted" => Self::Muted,
-                "error" => Self::Error,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TextComponentStyle);
 };

@@ -49,84 +49,6 @@ pub struct Article {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for Article {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("workspace_id", &self.workspace_id)
-                .opt("title", &self.title)
-                .opt("description", &self.description)
-                .opt("body", &self.body)
-                .opt("author_id", &self.author_id)
-                .opt("state", &self.state)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("url", &self.url)
-                .opt("parent_id", &self.parent_id)
-                .opt("parent_ids", &self.parent_ids)
-                .opt("parent_type", &self.parent_type)
-                .opt("default_locale", &self.default_locale)
-                .opt("translated_content", &self.translated_content)
-                .opt("tags", &self.tags)
-                .opt("statistics", &self.statistics)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Article {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for Article {
-        const NAME: &'static str = "Article";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                "body" => crate::codec::set(&mut slots.body, map),
-                "author_id" => crate::codec::set(&mut slots.author_id, map),
-                "state" => crate::codec::set(&mut slots.state, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
-                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-                "parent_type" => crate::codec::set(&mut slots.parent_type, map),
-                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-                "translated_content" => {
-                    crate::codec::set(&mut slots.translated_content, map)
-                }
-                "tags" => crate::codec::set(&mut slots.tags, map),
-                "statistics" => crate::codec::set(&mut slots.statistics, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Article Content
 ///
 /// The Content of an Article.
@@ -155,64 +77,6 @@ pub struct ArticleContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleContent {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("title", &self.title)
-                .opt("description", &self.description)
-                .opt("body", &self.body)
-                .opt("author_id", &self.author_id)
-                .opt("state", &self.state)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("url", &self.url)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleContent {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleContent {
-        const NAME: &'static str = "ArticleContent";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                "body" => crate::codec::set(&mut slots.body, map),
-                "author_id" => crate::codec::set(&mut slots.author_id, map),
-                "state" => crate::codec::set(&mut slots.state, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Whether the article is `published` or is a `draft` .
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -247,9 +111,6 @@ impl std::str::FromStr for ArticleContentState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleContentState);
-};
 /// Articles
 ///
 /// This will return a list of articles for the App.
@@ -268,54 +129,6 @@ pub struct ArticleList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleList {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("pages", &self.pages)
-                .opt("total_count", &self.total_count)
-                .opt("data", &self.data)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleList {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleList {
-        const NAME: &'static str = "ArticleList";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Articles
 ///
 /// The data returned about your articles when you list them.
@@ -360,82 +173,6 @@ pub struct ArticleListItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleListItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("workspace_id", &self.workspace_id)
-                .opt("title", &self.title)
-                .opt("description", &self.description)
-                .opt("body", &self.body)
-                .opt("author_id", &self.author_id)
-                .opt("state", &self.state)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("url", &self.url)
-                .opt("parent_id", &self.parent_id)
-                .opt("parent_ids", &self.parent_ids)
-                .opt("parent_type", &self.parent_type)
-                .opt("default_locale", &self.default_locale)
-                .opt("translated_content", &self.translated_content)
-                .opt("tags", &self.tags)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleListItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleListItem {
-        const NAME: &'static str = "ArticleListItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                "body" => crate::codec::set(&mut slots.body, map),
-                "author_id" => crate::codec::set(&mut slots.author_id, map),
-                "state" => crate::codec::set(&mut slots.state, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
-                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-                "parent_type" => crate::codec::set(&mut slots.parent_type, map),
-                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-                "translated_content" => {
-                    crate::codec::set(&mut slots.translated_content, map)
-                }
-                "tags" => crate::codec::set(&mut slots.tags, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Article Search Highlights
 ///
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
@@ -452,56 +189,6 @@ pub struct ArticleSearchHighlights {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchHighlights {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("article_id", &self.article_id)
-                .opt("highlighted_title", &self.highlighted_title)
-                .opt("highlighted_summary", &self.highlighted_summary)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleSearchHighlights {
-        const NAME: &'static str = "ArticleSearchHighlights";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "article_id" => crate::codec::set(&mut slots.article_id, map),
-                "highlighted_title" => {
-                    crate::codec::set(&mut slots.highlighted_title, map)
-                }
-                "highlighted_summary" => {
-                    crate::codec::set(&mut slots.highlighted_summary, map)
-                }
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// An instance of highlighted summary text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
@@ -512,52 +199,6 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("text", &self.text)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de>
-    for ArticleSearchHighlightsHighlightedSummaryItemItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode
-    for ArticleSearchHighlightsHighlightedSummaryItemItem {
-        const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "text" => crate::codec::set(&mut slots.text, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -592,9 +233,6 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedSummaryItemItemType
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
-};
 /// A highlighted article title.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
@@ -605,50 +243,6 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("text", &self.text)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
-        const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "text" => crate::codec::set(&mut slots.text, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -683,9 +277,6 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedTitleItemType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
-};
 /// Article Search Response
 ///
 /// The results of an Article search
@@ -705,54 +296,6 @@ pub struct ArticleSearchResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchResponse {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("total_count", &self.total_count)
-                .opt("data", &self.data)
-                .opt("pages", &self.pages)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleSearchResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleSearchResponse {
-        const NAME: &'static str = "ArticleSearchResponse";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// An object containing the results of the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchResponseData {
@@ -763,50 +306,6 @@ pub struct ArticleSearchResponseData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchResponseData {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("articles", &self.articles)
-                .opt("highlights", &self.highlights)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleSearchResponseData {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleSearchResponseData {
-        const NAME: &'static str = "ArticleSearchResponseData";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "articles" => crate::codec::set(&mut slots.articles, map),
-                "highlights" => crate::codec::set(&mut slots.highlights, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -841,9 +340,6 @@ impl std::str::FromStr for ArticleState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleState);
-};
 /// Article Statistics
 ///
 /// The statistics of an article.
@@ -870,68 +366,6 @@ pub struct ArticleStatistics {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleStatistics {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("views", &self.views)
-                .opt("conversions", &self.conversions)
-                .opt("reactions", &self.reactions)
-                .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
-                .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
-                .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
-                .opt("conversations", &self.conversations)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleStatistics {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleStatistics {
-        const NAME: &'static str = "ArticleStatistics";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "views" => crate::codec::set(&mut slots.views, map),
-                "conversions" => crate::codec::set(&mut slots.conversions, map),
-                "reactions" => crate::codec::set(&mut slots.reactions, map),
-                "happy_reaction_percentage" => {
-                    crate::codec::set(&mut slots.happy_reaction_percentage, map)
-                }
-                "neutral_reaction_percentage" => {
-                    crate::codec::set(&mut slots.neutral_reaction_percentage, map)
-                }
-                "sad_reaction_percentage" => {
-                    crate::codec::set(&mut slots.sad_reaction_percentage, map)
-                }
-                "conversations" => crate::codec::set(&mut slots.conversations, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Article Translated Content
 ///
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
@@ -1018,7 +452,830 @@ pub struct ArticleTranslatedContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Create Article Request Payload
+///
+/// You can create an Article
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateArticleRequest {
+    /// The title of the article.For multilingual articles, this will be the title of the default language's content.
+    pub title: String,
+    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
+    pub description: Option<String>,
+    /// The content of the article. For multilingual articles, this will be the body of the default language's content.
+    pub body: Option<String>,
+    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
+    pub author_id: i64,
+    /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
+    pub state: Option<CreateArticleRequestState>,
+    /// The id of the article's parent collection or section. An article without this field stands alone.
+    pub parent_id: Option<i64>,
+    /// The type of parent, which can either be a `collection` or `section`.
+    pub parent_type: Option<CreateArticleRequestParentType>,
+    /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
+    pub translated_content: Option<ArticleTranslatedContent>,
+}
+impl CreateArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateArticleRequest::new(..).with_description(..)`, or `CreateArticleRequest { description: Some(..), ..CreateArticleRequest::new(..) }`.
+    pub fn new(title: impl Into<String>, author_id: i64) -> Self {
+        Self {
+            title: title.into(),
+            description: None,
+            body: None,
+            author_id,
+            state: None,
+            parent_id: None,
+            parent_type: None,
+            translated_content: None,
+        }
+    }
+}
+impl CreateArticleRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateArticleRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `CreateArticleRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `CreateArticleRequest::new(..).with_state(..)`.
+    pub fn with_state(mut self, value: impl Into<CreateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<i64>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_type(..)`.
+    pub fn with_parent_type(
+        mut self,
+        value: impl Into<CreateArticleRequestParentType>,
+    ) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `CreateArticleRequest::new(..).with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<ArticleTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
+    }
+}
+/// The type of parent, which can either be a `collection` or `section`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateArticleRequestParentType {
+    /// `collection`
+    Collection,
+    /// `section`
+    Section,
+}
+impl CreateArticleRequestParentType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Collection => "collection",
+            Self::Section => "section",
+        }
+    }
+}
+impl std::str::FromStr for CreateArticleRequestParentType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "collection" => Self::Collection,
+                "section" => Self::Section,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateArticleRequestParentType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+/// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateArticleRequestState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+}
+impl CreateArticleRequestState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+        }
+    }
+}
+impl std::str::FromStr for CreateArticleRequestState {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "published" => Self::Published,
+                "draft" => Self::Draft,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("CreateArticleRequestState", other),
+                    );
+                }
+            },
+        )
+    }
+}
+/// Deleted Article Object
+///
+/// Response returned when an object is deleted
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeletedArticleObject {
+    /// The unique identifier for the article which you provided in the URL.
+    pub id: Option<String>,
+    /// The type of object which was deleted. - article
+    ///
+    /// The spec allows only `article`.
+    pub object: Option<String>,
+    /// Whether the article was deleted successfully or not.
+    pub deleted: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Update Article Request Payload
+///
+/// You can Update an Article
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateArticleRequest {
+    /// The title of the article.For multilingual articles, this will be the title of the default language's content.
+    pub title: Option<String>,
+    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
+    pub description: Option<String>,
+    /// The content of the article. For multilingual articles, this will be the body of the default language's content.
+    pub body: Option<String>,
+    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
+    pub author_id: Option<i64>,
+    /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
+    pub state: Option<UpdateArticleRequestState>,
+    /// The id of the article's parent collection or section. An article without this field stands alone.
+    pub parent_id: Option<String>,
+    /// The type of parent, which can either be a `collection` or `section`.
+    pub parent_type: Option<String>,
+    /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
+    pub translated_content: Option<ArticleTranslatedContent>,
+}
+impl UpdateArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateArticleRequest::new().with_title(..)`, or `UpdateArticleRequest { title: Some(..), ..UpdateArticleRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            description: None,
+            body: None,
+            author_id: None,
+            state: None,
+            parent_id: None,
+            parent_type: None,
+            translated_content: None,
+        }
+    }
+}
+impl UpdateArticleRequest {
+    /// Sets `title` (to `Some`), builder style: `UpdateArticleRequest::new().with_title(..)`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateArticleRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `UpdateArticleRequest::new().with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `author_id` (to `Some`), builder style: `UpdateArticleRequest::new().with_author_id(..)`.
+    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
+        self.author_id = Some(value.into());
+        self
+    }
+    /// Sets `state` (to `Some`), builder style: `UpdateArticleRequest::new().with_state(..)`.
+    pub fn with_state(mut self, value: impl Into<UpdateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `UpdateArticleRequest::new().with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type` (to `Some`), builder style: `UpdateArticleRequest::new().with_parent_type(..)`.
+    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `UpdateArticleRequest::new().with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<ArticleTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
+    }
+}
+/// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateArticleRequestState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+}
+impl UpdateArticleRequestState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+        }
+    }
+}
+impl std::str::FromStr for UpdateArticleRequestState {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "published" => Self::Published,
+                "draft" => Self::Draft,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("UpdateArticleRequestState", other),
+                    );
+                }
+            },
+        )
+    }
+}
 const _: () = {
+    impl serde::Serialize for Article {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("parent_type", &self.parent_type)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("tags", &self.tags)
+                .opt("statistics", &self.statistics)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Article {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Article {
+        const NAME: &'static str = "Article";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "parent_type" => crate::codec::set(&mut slots.parent_type, map),
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "statistics" => crate::codec::set(&mut slots.statistics, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleContent {
+        const NAME: &'static str = "ArticleContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleContentState);
+    impl serde::Serialize for ArticleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleList {
+        const NAME: &'static str = "ArticleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("parent_type", &self.parent_type)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("tags", &self.tags)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleListItem {
+        const NAME: &'static str = "ArticleListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "parent_type" => crate::codec::set(&mut slots.parent_type, map),
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleSearchHighlights {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("article_id", &self.article_id)
+                .opt("highlighted_title", &self.highlighted_title)
+                .opt("highlighted_summary", &self.highlighted_summary)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchHighlights {
+        const NAME: &'static str = "ArticleSearchHighlights";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "article_id" => crate::codec::set(&mut slots.article_id, map),
+                "highlighted_title" => {
+                    crate::codec::set(&mut slots.highlighted_title, map)
+                }
+                "highlighted_summary" => {
+                    crate::codec::set(&mut slots.highlighted_summary, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
+    impl serde::Serialize for ArticleSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchResponse {
+        const NAME: &'static str = "ArticleSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleSearchResponseData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("articles", &self.articles)
+                .opt("highlights", &self.highlights)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchResponseData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchResponseData {
+        const NAME: &'static str = "ArticleSearchResponseData";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "articles" => crate::codec::set(&mut slots.articles, map),
+                "highlights" => crate::codec::set(&mut slots.highlights, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleState);
+    impl serde::Serialize for ArticleStatistics {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("views", &self.views)
+                .opt("conversions", &self.conversions)
+                .opt("reactions", &self.reactions)
+                .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
+                .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
+                .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
+                .opt("conversations", &self.conversations)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleStatistics {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleStatistics {
+        const NAME: &'static str = "ArticleStatistics";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "views" => crate::codec::set(&mut slots.views, map),
+                "conversions" => crate::codec::set(&mut slots.conversions, map),
+                "reactions" => crate::codec::set(&mut slots.reactions, map),
+                "happy_reaction_percentage" => {
+                    crate::codec::set(&mut slots.happy_reaction_percentage, map)
+                }
+                "neutral_reaction_percentage" => {
+                    crate::codec::set(&mut slots.neutral_reaction_percentage, map)
+                }
+                "sad_reaction_percentage" => {
+                    crate::codec::set(&mut slots.sad_reaction_percentage, map)
+                }
+                "conversations" => crate::codec::set(&mut slots.conversations, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
     impl serde::Serialize for ArticleTranslatedContent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1133,85 +1390,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Create Article Request Payload
-///
-/// You can create an Article
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateArticleRequest {
-    /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    pub title: String,
-    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: Option<String>,
-    /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    pub body: Option<String>,
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
-    /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
-    pub state: Option<CreateArticleRequestState>,
-    /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<i64>,
-    /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: Option<CreateArticleRequestParentType>,
-    /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
-    pub translated_content: Option<ArticleTranslatedContent>,
-}
-impl CreateArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateArticleRequest::new(..).with_description(..)`, or `CreateArticleRequest { description: Some(..), ..CreateArticleRequest::new(..) }`.
-    pub fn new(title: impl Into<String>, author_id: i64) -> Self {
-        Self {
-            title: title.into(),
-            description: None,
-            body: None,
-            author_id,
-            state: None,
-            parent_id: None,
-            parent_type: None,
-            translated_content: None,
-        }
-    }
-}
-impl CreateArticleRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateArticleRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `CreateArticleRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `state` (to `Some`), builder style: `CreateArticleRequest::new(..).with_state(..)`.
-    pub fn with_state(mut self, value: impl Into<CreateArticleRequestState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `parent_id` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_id(..)`.
-    pub fn with_parent_id(mut self, value: impl Into<i64>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `parent_type` (to `Some`), builder style: `CreateArticleRequest::new(..).with_parent_type(..)`.
-    pub fn with_parent_type(
-        mut self,
-        value: impl Into<CreateArticleRequestParentType>,
-    ) -> Self {
-        self.parent_type = Some(value.into());
-        self
-    }
-    /// Sets `translated_content` (to `Some`), builder style: `CreateArticleRequest::new(..).with_translated_content(..)`.
-    pub fn with_translated_content(
-        mut self,
-        value: impl Into<ArticleTranslatedContent>,
-    ) -> Self {
-        self.translated_content = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for CreateArticleRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1236,177 +1414,88 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        description: Option<Option<String>>,
-        body: Option<Option<String>>,
-        author_id: Option<i64>,
-        state: Option<Option<CreateArticleRequestState>>,
-        parent_id: Option<Option<i64>>,
-        parent_type: Option<Option<CreateArticleRequestParentType>>,
-        translated_content: Option<Option<ArticleTranslatedContent>>,
-    }
-    impl crate::codec::StructDecode for CreateArticleRequest {
-        const NAME: &'static str = "CreateArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "parent_id" => crate::codec::fill(&mut slots.parent_id, "parent_id", map),
-                "parent_type" => {
-                    crate::codec::fill(&mut slots.parent_type, "parent_type", map)
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "description",
-                                "body",
-                                "author_id",
-                                "state",
-                                "parent_id",
-                                "parent_type",
-                                "translated_content",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            description: Option<Option<String>>,
+            body: Option<Option<String>>,
+            author_id: Option<i64>,
+            state: Option<Option<CreateArticleRequestState>>,
+            parent_id: Option<Option<i64>>,
+            parent_type: Option<Option<CreateArticleRequestParentType>>,
+            translated_content: Option<Option<ArticleTranslatedContent>>,
+        }
+        impl crate::codec::StructDecode for CreateArticleRequest {
+            const NAME: &'static str = "CreateArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "parent_id" => {
+                        crate::codec::fill(&mut slots.parent_id, "parent_id", map)
+                    }
+                    "parent_type" => {
+                        crate::codec::fill(&mut slots.parent_type, "parent_type", map)
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "description",
+                                    "body",
+                                    "author_id",
+                                    "state",
+                                    "parent_id",
+                                    "parent_type",
+                                    "translated_content",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    description: slots.description.flatten(),
+                    body: slots.body.flatten(),
+                    author_id: crate::codec::missing(slots.author_id, "author_id")?,
+                    state: slots.state.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                    parent_type: slots.parent_type.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                description: slots.description.flatten(),
-                body: slots.body.flatten(),
-                author_id: crate::codec::missing(slots.author_id, "author_id")?,
-                state: slots.state.flatten(),
-                parent_id: slots.parent_id.flatten(),
-                parent_type: slots.parent_type.flatten(),
-                translated_content: slots.translated_content.flatten(),
-            })
-        }
-    }
-};
-/// The type of parent, which can either be a `collection` or `section`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateArticleRequestParentType {
-    /// `collection`
-    Collection,
-    /// `section`
-    Section,
-}
-impl CreateArticleRequestParentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collection => "collection",
-            Self::Section => "section",
-        }
-    }
-}
-impl std::str::FromStr for CreateArticleRequestParentType {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "collection" => Self::Collection,
-                "section" => Self::Section,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "CreateArticleRequestParentType",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
+    };
     crate::codec::string_enum!(closed CreateArticleRequestParentType);
-};
-/// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateArticleRequestState {
-    /// `published`
-    Published,
-    /// `draft`
-    Draft,
-}
-impl CreateArticleRequestState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-        }
-    }
-}
-impl std::str::FromStr for CreateArticleRequestState {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "published" => Self::Published,
-                "draft" => Self::Draft,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new("CreateArticleRequestState", other),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(closed CreateArticleRequestState);
-};
-/// Deleted Article Object
-///
-/// Response returned when an object is deleted
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletedArticleObject {
-    /// The unique identifier for the article which you provided in the URL.
-    pub id: Option<String>,
-    /// The type of object which was deleted. - article
-    ///
-    /// The spec allows only `article`.
-    pub object: Option<String>,
-    /// Whether the article was deleted successfully or not.
-    pub deleted: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DeletedArticleObject {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1451,92 +1540,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Update Article Request Payload
-///
-/// You can Update an Article
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateArticleRequest {
-    /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    pub title: Option<String>,
-    /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: Option<String>,
-    /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    pub body: Option<String>,
-    /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: Option<i64>,
-    /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
-    pub state: Option<UpdateArticleRequestState>,
-    /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: Option<String>,
-    /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: Option<String>,
-    /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
-    pub translated_content: Option<ArticleTranslatedContent>,
-}
-impl UpdateArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateArticleRequest::new().with_title(..)`, or `UpdateArticleRequest { title: Some(..), ..UpdateArticleRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            title: None,
-            description: None,
-            body: None,
-            author_id: None,
-            state: None,
-            parent_id: None,
-            parent_type: None,
-            translated_content: None,
-        }
-    }
-}
-impl UpdateArticleRequest {
-    /// Sets `title` (to `Some`), builder style: `UpdateArticleRequest::new().with_title(..)`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateArticleRequest::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `UpdateArticleRequest::new().with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `author_id` (to `Some`), builder style: `UpdateArticleRequest::new().with_author_id(..)`.
-    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
-        self.author_id = Some(value.into());
-        self
-    }
-    /// Sets `state` (to `Some`), builder style: `UpdateArticleRequest::new().with_state(..)`.
-    pub fn with_state(mut self, value: impl Into<UpdateArticleRequestState>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `parent_id` (to `Some`), builder style: `UpdateArticleRequest::new().with_parent_id(..)`.
-    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-    /// Sets `parent_type` (to `Some`), builder style: `UpdateArticleRequest::new().with_parent_type(..)`.
-    pub fn with_parent_type(mut self, value: impl Into<String>) -> Self {
-        self.parent_type = Some(value.into());
-        self
-    }
-    /// Sets `translated_content` (to `Some`), builder style: `UpdateArticleRequest::new().with_translated_content(..)`.
-    pub fn with_translated_content(
-        mut self,
-        value: impl Into<ArticleTranslatedContent>,
-    ) -> Self {
-        self.translated_content = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for UpdateArticleRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1561,122 +1564,95 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<Option<String>>,
-        description: Option<Option<String>>,
-        body: Option<Option<String>>,
-        author_id: Option<Option<i64>>,
-        state: Option<Option<UpdateArticleRequestState>>,
-        parent_id: Option<Option<String>>,
-        parent_type: Option<Option<String>>,
-        translated_content: Option<Option<ArticleTranslatedContent>>,
-    }
-    impl crate::codec::StructDecode for UpdateArticleRequest {
-        const NAME: &'static str = "UpdateArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_opt_string(&mut slots.title, "title", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "parent_id" => {
-                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
-                }
-                "parent_type" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.parent_type,
-                        "parent_type",
-                        map,
-                    )
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "description",
-                                "body",
-                                "author_id",
-                                "state",
-                                "parent_id",
-                                "parent_type",
-                                "translated_content",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<Option<String>>,
+            description: Option<Option<String>>,
+            body: Option<Option<String>>,
+            author_id: Option<Option<i64>>,
+            state: Option<Option<UpdateArticleRequestState>>,
+            parent_id: Option<Option<String>>,
+            parent_type: Option<Option<String>>,
+            translated_content: Option<Option<ArticleTranslatedContent>>,
+        }
+        impl crate::codec::StructDecode for UpdateArticleRequest {
+            const NAME: &'static str = "UpdateArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => {
+                        crate::codec::fill_opt_string(&mut slots.title, "title", map)
+                    }
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "parent_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_id,
+                            "parent_id",
+                            map,
+                        )
+                    }
+                    "parent_type" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_type,
+                            "parent_type",
+                            map,
+                        )
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "description",
+                                    "body",
+                                    "author_id",
+                                    "state",
+                                    "parent_id",
+                                    "parent_type",
+                                    "translated_content",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: slots.title.flatten(),
+                    description: slots.description.flatten(),
+                    body: slots.body.flatten(),
+                    author_id: slots.author_id.flatten(),
+                    state: slots.state.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                    parent_type: slots.parent_type.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: slots.title.flatten(),
-                description: slots.description.flatten(),
-                body: slots.body.flatten(),
-                author_id: slots.author_id.flatten(),
-                state: slots.state.flatten(),
-                parent_id: slots.parent_id.flatten(),
-                parent_type: slots.parent_type.flatten(),
-                translated_content: slots.translated_content.flatten(),
-            })
-        }
-    }
-};
-/// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateArticleRequestState {
-    /// `published`
-    Published,
-    /// `draft`
-    Draft,
-}
-impl UpdateArticleRequestState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-        }
-    }
-}
-impl std::str::FromStr for UpdateArticleRequestState {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "published" => Self::Published,
-                "draft" => Self::Draft,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new("UpdateArticleRequestState", other),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
+    };
     crate::codec::string_enum!(closed UpdateArticleRequestState);
 };

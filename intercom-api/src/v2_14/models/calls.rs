@@ -49,6 +49,99 @@ pub struct Call {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Calls
+///
+/// A paginated list of calls.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallList {
+    /// String representing the object's type. Always has the value `list`.
+    pub type_: Option<String>,
+    /// A list of calls.
+    pub data: Option<Vec<Call>>,
+    /// Total number of items available.
+    pub total_count: Option<i64>,
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
+    pub pages: Option<CursorPages>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The request body of `list_calls_with_transcripts`.
+///
+/// Defined inline at `/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListCallsWithTranscriptsRequest {
+    /// A list of conversation ids to fetch calls for. Maximum 20.
+    pub conversation_ids: Vec<String>,
+}
+impl ListCallsWithTranscriptsRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(conversation_ids: Vec<String>) -> Self {
+        Self { conversation_ids }
+    }
+}
+/// The `200` response of `list_calls_with_transcripts`.
+///
+/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponse {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `data` member of `ListCallsWithTranscriptsResponse`.
+///
+/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponseDataItem {
+    /// String representing the object's type. Always has the value `call`.
+    pub type_: Option<String>,
+    /// The id of the call.
+    pub id: Option<String>,
+    /// The id of the conversation associated with the call, if any.
+    pub conversation_id: Option<String>,
+    /// The id of the admin associated with the call, if any.
+    pub admin_id: Option<String>,
+    /// The id of the contact associated with the call, if any.
+    pub contact_id: Option<String>,
+    /// The current state of the call.
+    pub state: Option<String>,
+    #[allow(missing_docs)]
+    pub initiated_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub answered_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub ended_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub created_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub updated_at: Option<Datetime>,
+    /// API URL to download or redirect to the call recording if available.
+    pub recording_url: Option<String>,
+    /// API URL to download or redirect to the call transcript if available.
+    pub transcription_url: Option<String>,
+    /// The type of call.
+    pub call_type: Option<String>,
+    /// The direction of the call.
+    pub direction: Option<String>,
+    /// The reason for the call end, if applicable.
+    pub ended_reason: Option<String>,
+    /// The phone number involved in the call, in E.164 format.
+    pub phone: Option<String>,
+    /// API URL to the AI Agent (Fin) call recording if available.
+    pub fin_recording_url: Option<String>,
+    /// API URL to the AI Agent (Fin) call transcript if available.
+    pub fin_transcription_url: Option<String>,
+    /// The call transcript if available, otherwise an empty array.
+    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The status of the transcript if available.
+    pub transcript_status: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for Call {
         fn serialize<S: serde::Serializer>(
@@ -132,25 +225,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Calls
-///
-/// A paginated list of calls.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallList {
-    /// String representing the object's type. Always has the value `list`.
-    pub type_: Option<String>,
-    /// A list of calls.
-    pub data: Option<Vec<Call>>,
-    /// Total number of items available.
-    pub total_count: Option<i64>,
-    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-    pub pages: Option<CursorPages>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CallList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -197,22 +271,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The request body of `list_calls_with_transcripts`.
-///
-/// Defined inline at `/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListCallsWithTranscriptsRequest {
-    /// A list of conversation ids to fetch calls for. Maximum 20.
-    pub conversation_ids: Vec<String>,
-}
-impl ListCallsWithTranscriptsRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(conversation_ids: Vec<String>) -> Self {
-        Self { conversation_ids }
-    }
-}
-const _: () = {
     impl serde::Serialize for ListCallsWithTranscriptsRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -230,52 +288,40 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_ids: Option<Vec<String>>,
-    }
-    impl crate::codec::StructDecode for ListCallsWithTranscriptsRequest {
-        const NAME: &'static str = "ListCallsWithTranscriptsRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_ids" => {
-                    crate::codec::fill(
-                        &mut slots.conversation_ids,
-                        "conversation_ids",
-                        map,
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_ids: Option<Vec<String>>,
+        }
+        impl crate::codec::StructDecode for ListCallsWithTranscriptsRequest {
+            const NAME: &'static str = "ListCallsWithTranscriptsRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_ids" => {
+                        crate::codec::fill(
+                            &mut slots.conversation_ids,
+                            "conversation_ids",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["conversation_ids"])),
                 }
-                _ => Err(crate::codec::unknown_member(key, &["conversation_ids"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_ids: crate::codec::missing(
+                        slots.conversation_ids,
+                        "conversation_ids",
+                    )?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_ids: crate::codec::missing(
-                    slots.conversation_ids,
-                    "conversation_ids",
-                )?,
-            })
-        }
-    }
-};
-/// The `200` response of `list_calls_with_transcripts`.
-///
-/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponse {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for ListCallsWithTranscriptsResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -318,58 +364,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `data` member of `ListCallsWithTranscriptsResponse`.
-///
-/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponseDataItem {
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    /// The id of the call.
-    pub id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    /// The id of the admin associated with the call, if any.
-    pub admin_id: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    #[allow(missing_docs)]
-    pub initiated_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub answered_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub ended_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub created_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub updated_at: Option<Datetime>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// API URL to download or redirect to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// The call transcript if available, otherwise an empty array.
-    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// The status of the transcript if available.
-    pub transcript_status: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ListCallsWithTranscriptsResponseDataItem {
         fn serialize<S: serde::Serializer>(
             &self,

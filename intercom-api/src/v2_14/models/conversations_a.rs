@@ -80,114 +80,6 @@ impl AdminReplyConversationRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for AdminReplyConversationRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("message_type", &self.message_type)
-                .req("type", "admin")
-                .opt("body", &self.body)
-                .req("admin_id", &self.admin_id)
-                .opt("created_at", &self.created_at)
-                .opt("reply_options", &self.reply_options)
-                .opt("attachment_urls", &self.attachment_urls)
-                .opt("attachment_files", &self.attachment_files)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<AdminReplyConversationRequestMessageType>,
-        type_: Option<()>,
-        body: Option<Option<String>>,
-        admin_id: Option<String>,
-        created_at: Option<Option<i64>>,
-        reply_options: Option<Option<Vec<QuickReplyOption>>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-    }
-    impl crate::codec::StructDecode for AdminReplyConversationRequest {
-        const NAME: &'static str = "AdminReplyConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "admin_id",
-                                "created_at",
-                                "reply_options",
-                                "attachment_urls",
-                                "attachment_files",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                body: slots.body.flatten(),
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                created_at: slots.created_at.flatten(),
-                reply_options: slots.reply_options.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                attachment_files: slots.attachment_files.flatten(),
-            })
-        }
-    }
-};
 /// The `message_type` member of `AdminReplyConversationRequest`.
 ///
 /// Defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`.
@@ -232,9 +124,6 @@ impl std::str::FromStr for AdminReplyConversationRequestMessageType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
-};
 /// AI Agent
 ///
 /// Data related to AI Agent involvement in the conversation.
@@ -261,7 +150,591 @@ pub struct AiAgent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AiAgentLastAnswerType {
+    /// `ai_answer`
+    AiAnswer,
+    /// `custom_answer`
+    CustomAnswer,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl AiAgentLastAnswerType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AiAnswer => "ai_answer",
+            Self::CustomAnswer => "custom_answer",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for AiAgentLastAnswerType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "ai_answer" => Self::AiAnswer,
+                "custom_answer" => Self::CustomAnswer,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AiAgentResolutionState {
+    /// `assumed_resolution`
+    AssumedResolution,
+    /// `confirmed_resolution`
+    ConfirmedResolution,
+    /// `routed_to_team`
+    RoutedToTeam,
+    /// `abandoned`
+    Abandoned,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl AiAgentResolutionState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AssumedResolution => "assumed_resolution",
+            Self::ConfirmedResolution => "confirmed_resolution",
+            Self::RoutedToTeam => "routed_to_team",
+            Self::Abandoned => "abandoned",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for AiAgentResolutionState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "assumed_resolution" => Self::AssumedResolution,
+                "confirmed_resolution" => Self::ConfirmedResolution,
+                "routed_to_team" => Self::RoutedToTeam,
+                "abandoned" => Self::Abandoned,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The type of the source that triggered AI Agent involvement in the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AiAgentSourceType {
+    /// `essentials_plan_setup`
+    EssentialsPlanSetup,
+    /// `profile`
+    Profile,
+    /// `workflow`
+    Workflow,
+    /// `workflow_preview`
+    WorkflowPreview,
+    /// `fin_preview`
+    FinPreview,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl AiAgentSourceType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EssentialsPlanSetup => "essentials_plan_setup",
+            Self::Profile => "profile",
+            Self::Workflow => "workflow",
+            Self::WorkflowPreview => "workflow_preview",
+            Self::FinPreview => "fin_preview",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for AiAgentSourceType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "essentials_plan_setup" => Self::EssentialsPlanSetup,
+                "profile" => Self::Profile,
+                "workflow" => Self::Workflow,
+                "workflow_preview" => Self::WorkflowPreview,
+                "fin_preview" => Self::FinPreview,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Assign Conversation Request
+///
+/// Payload of the request to assign a conversation
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignConversationRequest {
+    #[allow(missing_docs)]
+    pub type_: AssignConversationRequestType,
+    /// The id of the admin who is performing the action.
+    pub admin_id: String,
+    /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
+    pub assignee_id: String,
+    /// Optionally you can send a response in the conversation when it is assigned.
+    pub body: Option<String>,
+}
+impl AssignConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
+    pub fn new(
+        type_: impl Into<AssignConversationRequestType>,
+        admin_id: impl Into<String>,
+        assignee_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            admin_id: admin_id.into(),
+            assignee_id: assignee_id.into(),
+            body: None,
+        }
+    }
+}
+impl AssignConversationRequest {
+    /// Sets `body` (to `Some`), builder style: `AssignConversationRequest::new(..).with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+/// The `type` member of `AssignConversationRequest`.
+///
+/// Defined inline at `/components/schemas/assign_conversation_request/properties/type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AssignConversationRequestType {
+    /// `admin`
+    Admin,
+    /// `team`
+    Team,
+}
+impl AssignConversationRequestType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Team => "team",
+        }
+    }
+}
+impl std::str::FromStr for AssignConversationRequestType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "admin" => Self::Admin,
+                "team" => Self::Team,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "AssignConversationRequestType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+/// Assign Conversation Request
+///
+/// Payload of the request to assign a conversation
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttachContactToConversationRequest {
+    /// The `id` of the admin who is adding the new participant.
+    pub admin_id: Option<String>,
+    #[allow(missing_docs)]
+    pub customer: Option<AttachContactToConversationRequestCustomer>,
+}
+impl AttachContactToConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            admin_id: None,
+            customer: None,
+        }
+    }
+}
+impl AttachContactToConversationRequest {
+    /// Sets `admin_id` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_admin_id(..)`.
+    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_customer(..)`.
+    pub fn with_customer(
+        mut self,
+        value: impl Into<AttachContactToConversationRequestCustomer>,
+    ) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+}
+/// The `customer` member of `AttachContactToConversationRequest`.
+///
+/// Defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AttachContactToConversationRequestCustomer {
+    /// Intercom User ID
+    IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
+    /// User ID
+    UserId(AttachContactToConversationRequestCustomerUserId),
+    /// Email
+    Email(AttachContactToConversationRequestCustomerEmail),
+}
+impl From<AttachContactToConversationRequestCustomerIntercomUserId>
+for AttachContactToConversationRequestCustomer {
+    fn from(value: AttachContactToConversationRequestCustomerIntercomUserId) -> Self {
+        Self::IntercomUserId(value)
+    }
+}
+impl From<AttachContactToConversationRequestCustomerUserId>
+for AttachContactToConversationRequestCustomer {
+    fn from(value: AttachContactToConversationRequestCustomerUserId) -> Self {
+        Self::UserId(value)
+    }
+}
+impl From<AttachContactToConversationRequestCustomerEmail>
+for AttachContactToConversationRequestCustomer {
+    fn from(value: AttachContactToConversationRequestCustomerEmail) -> Self {
+        Self::Email(value)
+    }
+}
+/// Email
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachContactToConversationRequestCustomerEmail {
+    /// The email you have defined for the contact who is being added as a participant.
+    pub email: String,
+    #[allow(missing_docs)]
+    pub customer: Option<CustomerRequest>,
+}
+impl AttachContactToConversationRequestCustomerEmail {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            customer: None,
+        }
+    }
+}
+impl AttachContactToConversationRequestCustomerEmail {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+}
+/// Intercom User ID
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachContactToConversationRequestCustomerIntercomUserId {
+    /// The identifier for the contact as given by Intercom.
+    pub intercom_user_id: String,
+    #[allow(missing_docs)]
+    pub customer: Option<CustomerRequest>,
+}
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+            customer: None,
+        }
+    }
+}
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+}
+/// User ID
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachContactToConversationRequestCustomerUserId {
+    /// The external_id you have defined for the contact who is being added as a participant.
+    pub user_id: String,
+    #[allow(missing_docs)]
+    pub customer: Option<CustomerRequest>,
+}
+impl AttachContactToConversationRequestCustomerUserId {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            customer: None,
+        }
+    }
+}
+impl AttachContactToConversationRequestCustomerUserId {
+    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`.
+    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+}
+/// Conversation attachment files
+///
+/// Properties of the attachment files in a conversation part
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttachmentFiles {
+    /// The content type of the file
+    pub content_type: Option<String>,
+    /// The base64 encoded file data.
+    pub data: Option<String>,
+    /// The name of the file.
+    pub name: Option<String>,
+}
+impl ConversationAttachmentFiles {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ConversationAttachmentFiles::new().with_content_type(..)`, or `ConversationAttachmentFiles { content_type: Some(..), ..ConversationAttachmentFiles::new() }`.
+    pub fn new() -> Self {
+        Self {
+            content_type: None,
+            data: None,
+            name: None,
+        }
+    }
+}
+impl ConversationAttachmentFiles {
+    /// Sets `content_type` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_content_type(..)`.
+    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+    /// Sets `data` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_data(..)`.
+    pub fn with_data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+/// Part type - conversation_attribute_updated_by_admin
+///
+/// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type &lt;code&gt;conversation_attribute_updated_by_admin&lt;/code&gt;.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByAdmin {
+    #[allow(missing_docs)]
+    pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
+    #[allow(missing_docs)]
+    pub value: Option<ConversationAttributeUpdatedByAdminValue>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `attribute` member of `ConversationAttributeUpdatedByAdmin`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByAdminAttribute {
+    /// Name of the CDA updated
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `value` member of `ConversationAttributeUpdatedByAdmin`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByAdminValue {
+    /// Value of the CDA updated
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Part type - conversation_attribute_updated_by_workflow
+///
+/// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type &lt;code&gt;conversation_attribute_updated_by_workflow&lt;/code&gt;.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByWorkflow {
+    #[allow(missing_docs)]
+    pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
+    #[allow(missing_docs)]
+    pub attribute: Option<ConversationAttributeUpdatedByWorkflowAttribute>,
+    #[allow(missing_docs)]
+    pub value: Option<ConversationAttributeUpdatedByWorkflowValue>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `attribute` member of `ConversationAttributeUpdatedByWorkflow`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByWorkflowAttribute {
+    /// Name of the CDA updated
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `value` member of `ConversationAttributeUpdatedByWorkflow`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByWorkflowValue {
+    /// Value of the CDA updated
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `workflow` member of `ConversationAttributeUpdatedByWorkflow`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/workflow`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
+    /// Name of the workflow
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for AdminReplyConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("reply_options", &self.reply_options)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<AdminReplyConversationRequestMessageType>,
+            type_: Option<()>,
+            body: Option<Option<String>>,
+            admin_id: Option<String>,
+            created_at: Option<Option<i64>>,
+            reply_options: Option<Option<Vec<QuickReplyOption>>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+        }
+        impl crate::codec::StructDecode for AdminReplyConversationRequest {
+            const NAME: &'static str = "AdminReplyConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "admin_id",
+                                    "created_at",
+                                    "reply_options",
+                                    "attachment_urls",
+                                    "attachment_files",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    message_type: crate::codec::missing(
+                        slots.message_type,
+                        "message_type",
+                    )?,
+                    body: slots.body.flatten(),
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    created_at: slots.created_at.flatten(),
+                    reply_options: slots.reply_options.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    attachment_files: slots.attachment_files.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
     impl serde::Serialize for AiAgent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -318,177 +791,9 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AiAgentLastAnswerType {
-    /// `ai_answer`
-    AiAnswer,
-    /// `custom_answer`
-    CustomAnswer,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl AiAgentLastAnswerType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AiAnswer => "ai_answer",
-            Self::CustomAnswer => "custom_answer",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for AiAgentLastAnswerType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "ai_answer" => Self::AiAnswer,
-                "custom_answer" => Self::CustomAnswer,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(AiAgentLastAnswerType);
-};
-/// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AiAgentResolutionState {
-    /// `assumed_resolution`
-    AssumedResolution,
-    /// `confirmed_resolution`
-    ConfirmedResolution,
-    /// `routed_to_team`
-    RoutedToTeam,
-    /// `abandoned`
-    Abandoned,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl AiAgentResolutionState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AssumedResolution => "assumed_resolution",
-            Self::ConfirmedResolution => "confirmed_resolution",
-            Self::RoutedToTeam => "routed_to_team",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for AiAgentResolutionState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "assumed_resolution" => Self::AssumedResolution,
-                "confirmed_resolution" => Self::ConfirmedResolution,
-                "routed_to_team" => Self::RoutedToTeam,
-                "abandoned" => Self::Abandoned,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(AiAgentResolutionState);
-};
-/// The type of the source that triggered AI Agent involvement in the conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AiAgentSourceType {
-    /// `essentials_plan_setup`
-    EssentialsPlanSetup,
-    /// `profile`
-    Profile,
-    /// `workflow`
-    Workflow,
-    /// `workflow_preview`
-    WorkflowPreview,
-    /// `fin_preview`
-    FinPreview,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl AiAgentSourceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EssentialsPlanSetup => "essentials_plan_setup",
-            Self::Profile => "profile",
-            Self::Workflow => "workflow",
-            Self::WorkflowPreview => "workflow_preview",
-            Self::FinPreview => "fin_preview",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for AiAgentSourceType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "essentials_plan_setup" => Self::EssentialsPlanSetup,
-                "profile" => Self::Profile,
-                "workflow" => Self::Workflow,
-                "workflow_preview" => Self::WorkflowPreview,
-                "fin_preview" => Self::FinPreview,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(AiAgentSourceType);
-};
-/// Assign Conversation Request
-///
-/// Payload of the request to assign a conversation
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssignConversationRequest {
-    #[allow(missing_docs)]
-    pub type_: AssignConversationRequestType,
-    /// The id of the admin who is performing the action.
-    pub admin_id: String,
-    /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
-    pub assignee_id: String,
-    /// Optionally you can send a response in the conversation when it is assigned.
-    pub body: Option<String>,
-}
-impl AssignConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AssignConversationRequest::new(..).with_body(..)`, or `AssignConversationRequest { body: Some(..), ..AssignConversationRequest::new(..) }`.
-    pub fn new(
-        type_: impl Into<AssignConversationRequestType>,
-        admin_id: impl Into<String>,
-        assignee_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            admin_id: admin_id.into(),
-            assignee_id: assignee_id.into(),
-            body: None,
-        }
-    }
-}
-impl AssignConversationRequest {
-    /// Sets `body` (to `Some`), builder style: `AssignConversationRequest::new(..).with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for AssignConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -510,140 +815,69 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<AssignConversationRequestType>,
-        admin_id: Option<String>,
-        assignee_id: Option<String>,
-        body: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for AssignConversationRequest {
-        const NAME: &'static str = "AssignConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "assignment",
-                        map,
-                    )
-                }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "assignee_id" => {
-                    crate::codec::fill_string(&mut slots.assignee_id, "assignee_id", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["message_type", "type", "admin_id", "assignee_id", "body"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<AssignConversationRequestType>,
+            admin_id: Option<String>,
+            assignee_id: Option<String>,
+            body: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for AssignConversationRequest {
+            const NAME: &'static str = "AssignConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "assignment",
+                            map,
+                        )
+                    }
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "assignee_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.assignee_id,
+                            "assignee_id",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "type", "admin_id", "assignee_id", "body"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    assignee_id: crate::codec::missing(
+                        slots.assignee_id,
+                        "assignee_id",
+                    )?,
+                    body: slots.body.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                assignee_id: crate::codec::missing(slots.assignee_id, "assignee_id")?,
-                body: slots.body.flatten(),
-            })
-        }
-    }
-};
-/// The `type` member of `AssignConversationRequest`.
-///
-/// Defined inline at `/components/schemas/assign_conversation_request/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AssignConversationRequestType {
-    /// `admin`
-    Admin,
-    /// `team`
-    Team,
-}
-impl AssignConversationRequestType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Team => "team",
-        }
-    }
-}
-impl std::str::FromStr for AssignConversationRequestType {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "admin" => Self::Admin,
-                "team" => Self::Team,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "AssignConversationRequestType",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
+    };
     crate::codec::string_enum!(closed AssignConversationRequestType);
-};
-/// Assign Conversation Request
-///
-/// Payload of the request to assign a conversation
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachContactToConversationRequest {
-    /// The `id` of the admin who is adding the new participant.
-    pub admin_id: Option<String>,
-    #[allow(missing_docs)]
-    pub customer: Option<AttachContactToConversationRequestCustomer>,
-}
-impl AttachContactToConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequest::new().with_admin_id(..)`, or `AttachContactToConversationRequest { admin_id: Some(..), ..AttachContactToConversationRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            admin_id: None,
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequest {
-    /// Sets `admin_id` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_admin_id(..)`.
-    pub fn with_admin_id(mut self, value: impl Into<String>) -> Self {
-        self.admin_id = Some(value.into());
-        self
-    }
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequest::new().with_customer(..)`.
-    pub fn with_customer(
-        mut self,
-        value: impl Into<AttachContactToConversationRequestCustomer>,
-    ) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for AttachContactToConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -662,97 +896,45 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<Option<String>>,
-        customer: Option<Option<AttachContactToConversationRequestCustomer>>,
-    }
-    impl crate::codec::StructDecode for AttachContactToConversationRequest {
-        const NAME: &'static str = "AttachContactToConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<Option<String>>,
+            customer: Option<Option<AttachContactToConversationRequestCustomer>>,
+        }
+        impl crate::codec::StructDecode for AttachContactToConversationRequest {
+            const NAME: &'static str = "AttachContactToConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => {
+                        Err(crate::codec::unknown_member(key, &["admin_id", "customer"]))
+                    }
                 }
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => Err(crate::codec::unknown_member(key, &["admin_id", "customer"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: slots.admin_id.flatten(),
+                    customer: slots.customer.flatten(),
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: slots.admin_id.flatten(),
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
-/// The `customer` member of `AttachContactToConversationRequest`.
-///
-/// Defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum AttachContactToConversationRequestCustomer {
-    /// Intercom User ID
-    IntercomUserId(AttachContactToConversationRequestCustomerIntercomUserId),
-    /// User ID
-    UserId(AttachContactToConversationRequestCustomerUserId),
-    /// Email
-    Email(AttachContactToConversationRequestCustomerEmail),
-}
-impl From<AttachContactToConversationRequestCustomerIntercomUserId>
-for AttachContactToConversationRequestCustomer {
-    fn from(value: AttachContactToConversationRequestCustomerIntercomUserId) -> Self {
-        Self::IntercomUserId(value)
-    }
-}
-impl From<AttachContactToConversationRequestCustomerUserId>
-for AttachContactToConversationRequestCustomer {
-    fn from(value: AttachContactToConversationRequestCustomerUserId) -> Self {
-        Self::UserId(value)
-    }
-}
-impl From<AttachContactToConversationRequestCustomerEmail>
-for AttachContactToConversationRequestCustomer {
-    fn from(value: AttachContactToConversationRequestCustomerEmail) -> Self {
-        Self::Email(value)
-    }
-}
-const _: () = {
+    };
     crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
-};
-/// Email
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttachContactToConversationRequestCustomerEmail {
-    /// The email you have defined for the contact who is being added as a participant.
-    pub email: String,
-    #[allow(missing_docs)]
-    pub customer: Option<CustomerRequest>,
-}
-impl AttachContactToConversationRequestCustomerEmail {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerEmail { customer: Some(..), ..AttachContactToConversationRequestCustomerEmail::new(..) }`.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self {
-            email: email.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerEmail {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerEmail::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -772,60 +954,37 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-        customer: Option<Option<CustomerRequest>>,
-    }
-    impl crate::codec::StructDecode for AttachContactToConversationRequestCustomerEmail {
-        const NAME: &'static str = "AttachContactToConversationRequestCustomerEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => Err(crate::codec::unknown_member(key, &["email", "customer"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+            customer: Option<Option<CustomerRequest>>,
+        }
+        impl crate::codec::StructDecode
+        for AttachContactToConversationRequestCustomerEmail {
+            const NAME: &'static str = "AttachContactToConversationRequestCustomerEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["email", "customer"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                    customer: slots.customer.flatten(),
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
-/// Intercom User ID
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttachContactToConversationRequestCustomerIntercomUserId {
-    /// The identifier for the contact as given by Intercom.
-    pub intercom_user_id: String,
-    #[allow(missing_docs)]
-    pub customer: Option<CustomerRequest>,
-}
-impl AttachContactToConversationRequestCustomerIntercomUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerIntercomUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerIntercomUserId::new(..) }`.
-    pub fn new(intercom_user_id: impl Into<String>) -> Self {
-        Self {
-            intercom_user_id: intercom_user_id.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerIntercomUserId {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerIntercomUserId::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -845,77 +1004,53 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        intercom_user_id: Option<String>,
-        customer: Option<Option<CustomerRequest>>,
-    }
-    impl crate::codec::StructDecode
-    for AttachContactToConversationRequestCustomerIntercomUserId {
-        const NAME: &'static str = "AttachContactToConversationRequestCustomerIntercomUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
-                }
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["intercom_user_id", "customer"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            intercom_user_id: Option<String>,
+            customer: Option<Option<CustomerRequest>>,
+        }
+        impl crate::codec::StructDecode
+        for AttachContactToConversationRequestCustomerIntercomUserId {
+            const NAME: &'static str = "AttachContactToConversationRequestCustomerIntercomUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["intercom_user_id", "customer"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                    customer: slots.customer.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
-/// User ID
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttachContactToConversationRequestCustomerUserId {
-    /// The external_id you have defined for the contact who is being added as a participant.
-    pub user_id: String,
-    #[allow(missing_docs)]
-    pub customer: Option<CustomerRequest>,
-}
-impl AttachContactToConversationRequestCustomerUserId {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`, or `AttachContactToConversationRequestCustomerUserId { customer: Some(..), ..AttachContactToConversationRequestCustomerUserId::new(..) }`.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self {
-            user_id: user_id.into(),
-            customer: None,
-        }
-    }
-}
-impl AttachContactToConversationRequestCustomerUserId {
-    /// Sets `customer` (to `Some`), builder style: `AttachContactToConversationRequestCustomerUserId::new(..).with_customer(..)`.
-    pub fn with_customer(mut self, value: impl Into<CustomerRequest>) -> Self {
-        self.customer = Some(value.into());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -935,78 +1070,39 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-        customer: Option<Option<CustomerRequest>>,
-    }
-    impl crate::codec::StructDecode
-    for AttachContactToConversationRequestCustomerUserId {
-        const NAME: &'static str = "AttachContactToConversationRequestCustomerUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+            customer: Option<Option<CustomerRequest>>,
+        }
+        impl crate::codec::StructDecode
+        for AttachContactToConversationRequestCustomerUserId {
+            const NAME: &'static str = "AttachContactToConversationRequestCustomerUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id", "customer"])),
                 }
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => Err(crate::codec::unknown_member(key, &["user_id", "customer"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    customer: slots.customer.flatten(),
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
-/// Conversation attachment files
-///
-/// Properties of the attachment files in a conversation part
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttachmentFiles {
-    /// The content type of the file
-    pub content_type: Option<String>,
-    /// The base64 encoded file data.
-    pub data: Option<String>,
-    /// The name of the file.
-    pub name: Option<String>,
-}
-impl ConversationAttachmentFiles {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ConversationAttachmentFiles::new().with_content_type(..)`, or `ConversationAttachmentFiles { content_type: Some(..), ..ConversationAttachmentFiles::new() }`.
-    pub fn new() -> Self {
-        Self {
-            content_type: None,
-            data: None,
-            name: None,
-        }
-    }
-}
-impl ConversationAttachmentFiles {
-    /// Sets `content_type` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_content_type(..)`.
-    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `data` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_data(..)`.
-    pub fn with_data(mut self, value: impl Into<String>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets `name` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for ConversationAttachmentFiles {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1026,62 +1122,50 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        content_type: Option<Option<String>>,
-        data: Option<Option<String>>,
-        name: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConversationAttachmentFiles {
-        const NAME: &'static str = "ConversationAttachmentFiles";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "content_type" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.content_type,
-                        "content_type",
-                        map,
-                    )
-                }
-                "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["content_type", "data", "name"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            content_type: Option<Option<String>>,
+            data: Option<Option<String>>,
+            name: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConversationAttachmentFiles {
+            const NAME: &'static str = "ConversationAttachmentFiles";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "content_type" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.content_type,
+                            "content_type",
+                            map,
+                        )
+                    }
+                    "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["content_type", "data", "name"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    content_type: slots.content_type.flatten(),
+                    data: slots.data.flatten(),
+                    name: slots.name.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                content_type: slots.content_type.flatten(),
-                data: slots.data.flatten(),
-                name: slots.name.flatten(),
-            })
-        }
-    }
-};
-/// Part type - conversation_attribute_updated_by_admin
-///
-/// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type &lt;code&gt;conversation_attribute_updated_by_admin&lt;/code&gt;.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdmin {
-    #[allow(missing_docs)]
-    pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
-    #[allow(missing_docs)]
-    pub value: Option<ConversationAttributeUpdatedByAdminValue>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for ConversationAttributeUpdatedByAdmin {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1124,18 +1208,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `attribute` member of `ConversationAttributeUpdatedByAdmin`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdminAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByAdminAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1176,18 +1248,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `value` member of `ConversationAttributeUpdatedByAdmin`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdminValue {
-    /// Value of the CDA updated
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByAdminValue {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1228,22 +1288,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Part type - conversation_attribute_updated_by_workflow
-///
-/// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type &lt;code&gt;conversation_attribute_updated_by_workflow&lt;/code&gt;.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflow {
-    #[allow(missing_docs)]
-    pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
-    #[allow(missing_docs)]
-    pub attribute: Option<ConversationAttributeUpdatedByWorkflowAttribute>,
-    #[allow(missing_docs)]
-    pub value: Option<ConversationAttributeUpdatedByWorkflowValue>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByWorkflow {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1288,18 +1332,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `attribute` member of `ConversationAttributeUpdatedByWorkflow`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByWorkflowAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1341,18 +1373,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `value` member of `ConversationAttributeUpdatedByWorkflow`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowValue {
-    /// Value of the CDA updated
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByWorkflowValue {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1393,18 +1413,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `workflow` member of `ConversationAttributeUpdatedByWorkflow`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/workflow`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
-    /// Name of the workflow
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByWorkflowWorkflow {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -19,6 +19,18 @@ pub struct ConversationDeleted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The `detach_contact_from_conversation_request` object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetachContactFromConversationRequest {
+    /// The `id` of the admin who is performing the action.
+    pub admin_id: String,
+}
+impl DetachContactFromConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
+    }
+}
 const _: () = {
     impl serde::Serialize for ConversationDeleted {
         fn serialize<S: serde::Serializer>(
@@ -64,20 +76,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `detach_contact_from_conversation_request` object.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DetachContactFromConversationRequest {
-    /// The `id` of the admin who is performing the action.
-    pub admin_id: String,
-}
-impl DetachContactFromConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>) -> Self {
-        Self { admin_id: admin_id.into() }
-    }
-}
-const _: () = {
     impl serde::Serialize for DetachContactFromConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -95,29 +93,31 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for DetachContactFromConversationRequest {
-        const NAME: &'static str = "DetachContactFromConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for DetachContactFromConversationRequest {
+            const NAME: &'static str = "DetachContactFromConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
                 }
-                _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
+    };
 };

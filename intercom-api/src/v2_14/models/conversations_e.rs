@@ -17,6 +17,63 @@ pub struct EmailAddressHeader {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Email Message Metadata
+///
+/// Contains metadata if the message was sent as an email
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailMessageMetadata {
+    /// The subject of the email
+    pub subject: Option<String>,
+    /// Email Address Headers
+    ///
+    /// A list of an email address headers.
+    pub email_address_headers: Option<Vec<EmailAddressHeader>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Event details of Workflow & actions
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum EventDetails {
+    /// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type &lt;code&gt;conversation_attribute_updated_by_workflow&lt;/code&gt;.
+    ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
+    /// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type &lt;code&gt;conversation_attribute_updated_by_admin&lt;/code&gt;.
+    ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
+    /// Contains details about name of the action that was initiated for conversation part type &lt;code&gt;custom_action_started&lt;/code&gt;.
+    CustomActionStarted(CustomActionStarted),
+    /// Contains details about final status of the completed action for conversation part type &lt;code&gt;custom_action_finished&lt;/code&gt;.
+    CustomActionFinished(CustomActionFinished),
+    /// Contains details about name of the workflow for conversation part type &lt;code&gt;operator_workflow_event&lt;/code&gt;.
+    OperatorWorkflowEvent(OperatorWorkflowEvent),
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<ConversationAttributeUpdatedByWorkflow> for EventDetails {
+    fn from(value: ConversationAttributeUpdatedByWorkflow) -> Self {
+        Self::ConversationAttributeUpdatedByWorkflow(value)
+    }
+}
+impl From<ConversationAttributeUpdatedByAdmin> for EventDetails {
+    fn from(value: ConversationAttributeUpdatedByAdmin) -> Self {
+        Self::ConversationAttributeUpdatedByAdmin(value)
+    }
+}
+impl From<CustomActionStarted> for EventDetails {
+    fn from(value: CustomActionStarted) -> Self {
+        Self::CustomActionStarted(value)
+    }
+}
+impl From<CustomActionFinished> for EventDetails {
+    fn from(value: CustomActionFinished) -> Self {
+        Self::CustomActionFinished(value)
+    }
+}
+impl From<OperatorWorkflowEvent> for EventDetails {
+    fn from(value: OperatorWorkflowEvent) -> Self {
+        Self::OperatorWorkflowEvent(value)
+    }
+}
 const _: () = {
     impl serde::Serialize for EmailAddressHeader {
         fn serialize<S: serde::Serializer>(
@@ -62,22 +119,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Email Message Metadata
-///
-/// Contains metadata if the message was sent as an email
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailMessageMetadata {
-    /// The subject of the email
-    pub subject: Option<String>,
-    /// Email Address Headers
-    ///
-    /// A list of an email address headers.
-    pub email_address_headers: Option<Vec<EmailAddressHeader>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for EmailMessageMetadata {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -122,51 +163,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Event details of Workflow & actions
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventDetails {
-    /// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type &lt;code&gt;conversation_attribute_updated_by_workflow&lt;/code&gt;.
-    ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
-    /// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type &lt;code&gt;conversation_attribute_updated_by_admin&lt;/code&gt;.
-    ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
-    /// Contains details about name of the action that was initiated for conversation part type &lt;code&gt;custom_action_started&lt;/code&gt;.
-    CustomActionStarted(CustomActionStarted),
-    /// Contains details about final status of the completed action for conversation part type &lt;code&gt;custom_action_finished&lt;/code&gt;.
-    CustomActionFinished(CustomActionFinished),
-    /// Contains details about name of the workflow for conversation part type &lt;code&gt;operator_workflow_event&lt;/code&gt;.
-    OperatorWorkflowEvent(OperatorWorkflowEvent),
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<ConversationAttributeUpdatedByWorkflow> for EventDetails {
-    fn from(value: ConversationAttributeUpdatedByWorkflow) -> Self {
-        Self::ConversationAttributeUpdatedByWorkflow(value)
-    }
-}
-impl From<ConversationAttributeUpdatedByAdmin> for EventDetails {
-    fn from(value: ConversationAttributeUpdatedByAdmin) -> Self {
-        Self::ConversationAttributeUpdatedByAdmin(value)
-    }
-}
-impl From<CustomActionStarted> for EventDetails {
-    fn from(value: CustomActionStarted) -> Self {
-        Self::CustomActionStarted(value)
-    }
-}
-impl From<CustomActionFinished> for EventDetails {
-    fn from(value: CustomActionFinished) -> Self {
-        Self::CustomActionFinished(value)
-    }
-}
-impl From<OperatorWorkflowEvent> for EventDetails {
-    fn from(value: OperatorWorkflowEvent) -> Self {
-        Self::OperatorWorkflowEvent(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for EventDetails {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,

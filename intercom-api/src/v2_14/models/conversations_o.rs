@@ -17,6 +17,40 @@ impl OpenConversationRequest {
         Self { admin_id: admin_id.into() }
     }
 }
+/// Part type - operator_workflow_event
+///
+/// Contains details about name of the workflow for conversation part type &lt;code&gt;operator_workflow_event&lt;/code&gt;.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperatorWorkflowEvent {
+    #[allow(missing_docs)]
+    pub workflow: Option<OperatorWorkflowEventWorkflow>,
+    #[allow(missing_docs)]
+    pub event: Option<OperatorWorkflowEventEvent>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `event` member of `OperatorWorkflowEvent`.
+///
+/// Defined inline at `/components/schemas/operator_workflow_event/properties/event`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperatorWorkflowEventEvent {
+    /// Type of the workflow event initiated
+    pub type_: Option<String>,
+    /// Result of the workflow event
+    pub result: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `workflow` member of `OperatorWorkflowEvent`.
+///
+/// Defined inline at `/components/schemas/operator_workflow_event/properties/workflow`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperatorWorkflowEventWorkflow {
+    /// The name of the workflow
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for OpenConversationRequest {
         fn serialize<S: serde::Serializer>(
@@ -36,57 +70,50 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for OpenConversationRequest {
-        const NAME: &'static str = "OpenConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "open",
-                        map,
-                    )
-                }
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => {
-                    Err(crate::codec::unknown_member(key, &["message_type", "admin_id"]))
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for OpenConversationRequest {
+            const NAME: &'static str = "OpenConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "open",
+                            map,
+                        )
+                    }
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "admin_id"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
-};
-/// Part type - operator_workflow_event
-///
-/// Contains details about name of the workflow for conversation part type &lt;code&gt;operator_workflow_event&lt;/code&gt;.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperatorWorkflowEvent {
-    #[allow(missing_docs)]
-    pub workflow: Option<OperatorWorkflowEventWorkflow>,
-    #[allow(missing_docs)]
-    pub event: Option<OperatorWorkflowEventEvent>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for OperatorWorkflowEvent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -129,20 +156,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `event` member of `OperatorWorkflowEvent`.
-///
-/// Defined inline at `/components/schemas/operator_workflow_event/properties/event`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperatorWorkflowEventEvent {
-    /// Type of the workflow event initiated
-    pub type_: Option<String>,
-    /// Result of the workflow event
-    pub result: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for OperatorWorkflowEventEvent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -185,18 +198,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `workflow` member of `OperatorWorkflowEvent`.
-///
-/// Defined inline at `/components/schemas/operator_workflow_event/properties/workflow`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperatorWorkflowEventWorkflow {
-    /// The name of the workflow
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for OperatorWorkflowEventWorkflow {
         fn serialize<S: serde::Serializer>(
             &self,

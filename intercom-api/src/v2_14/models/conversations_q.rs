@@ -39,30 +39,32 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        text: Option<String>,
-        uuid: Option<String>,
-    }
-    impl crate::codec::StructDecode for QuickReplyOption {
-        const NAME: &'static str = "QuickReplyOption";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "text" => crate::codec::fill_string(&mut slots.text, "text", map),
-                "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
-                _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            text: Option<String>,
+            uuid: Option<String>,
+        }
+        impl crate::codec::StructDecode for QuickReplyOption {
+            const NAME: &'static str = "QuickReplyOption";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "text" => crate::codec::fill_string(&mut slots.text, "text", map),
+                    "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
+                    _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    text: crate::codec::missing(slots.text, "text")?,
+                    uuid: crate::codec::missing(slots.uuid, "uuid")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                text: crate::codec::missing(slots.text, "text")?,
-                uuid: crate::codec::missing(slots.uuid, "uuid")?,
-            })
-        }
-    }
+    };
 };

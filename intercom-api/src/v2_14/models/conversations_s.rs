@@ -29,64 +29,6 @@ pub struct ConversationSource {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ConversationSource {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("delivered_as", &self.delivered_as)
-                .opt("subject", &self.subject)
-                .opt("body", &self.body)
-                .opt("author", &self.author)
-                .opt("attachments", &self.attachments)
-                .opt("url", &self.url)
-                .opt("redacted", &self.redacted)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConversationSource {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ConversationSource {
-        const NAME: &'static str = "ConversationSource";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "delivered_as" => crate::codec::set(&mut slots.delivered_as, map),
-                "subject" => crate::codec::set(&mut slots.subject, map),
-                "body" => crate::codec::set(&mut slots.body, map),
-                "author" => crate::codec::set(&mut slots.author, map),
-                "attachments" => crate::codec::set(&mut slots.attachments, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                "redacted" => crate::codec::set(&mut slots.redacted, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -153,9 +95,6 @@ impl std::str::FromStr for ConversationSourceType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ConversationSourceType);
-};
 /// Can be set to "open", "closed" or "snoozed".
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -194,9 +133,6 @@ impl std::str::FromStr for ConversationState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ConversationState);
-};
 /// Conversation statistics
 ///
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
@@ -253,7 +189,147 @@ pub struct ConversationStatistics {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Applied SLA
+///
+/// The SLA Applied object contains the details for which SLA has been applied to this conversation.
+/// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SlaApplied {
+    /// object type
+    pub type_: Option<String>,
+    /// The name of the SLA as given by the teammate when it was created.
+    pub sla_name: Option<String>,
+    /// SLA statuses:
+    /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
+    /// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
+    /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
+    pub sla_status: Option<SlaAppliedSlaStatus>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// SLA statuses:
+/// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
+/// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
+/// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SlaAppliedSlaStatus {
+    /// `hit`
+    Hit,
+    /// `missed`
+    Missed,
+    /// `cancelled`
+    Cancelled,
+    /// `active`
+    Active,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl SlaAppliedSlaStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hit => "hit",
+            Self::Missed => "missed",
+            Self::Cancelled => "cancelled",
+            Self::Active => "active",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for SlaAppliedSlaStatus {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "hit" => Self::Hit,
+                "missed" => Self::Missed,
+                "cancelled" => Self::Cancelled,
+                "active" => Self::Active,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Snooze Conversation Request
+///
+/// Payload of the request to snooze a conversation
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnoozeConversationRequest {
+    /// The id of the admin who is performing the action.
+    pub admin_id: String,
+    /// The time you want the conversation to reopen.
+    pub snoozed_until: i64,
+}
+impl SnoozeConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>, snoozed_until: i64) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            snoozed_until,
+        }
+    }
+}
 const _: () = {
+    impl serde::Serialize for ConversationSource {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("delivered_as", &self.delivered_as)
+                .opt("subject", &self.subject)
+                .opt("body", &self.body)
+                .opt("author", &self.author)
+                .opt("attachments", &self.attachments)
+                .opt("url", &self.url)
+                .opt("redacted", &self.redacted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationSource {
+        const NAME: &'static str = "ConversationSource";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "delivered_as" => crate::codec::set(&mut slots.delivered_as, map),
+                "subject" => crate::codec::set(&mut slots.subject, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "attachments" => crate::codec::set(&mut slots.attachments, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "redacted" => crate::codec::set(&mut slots.redacted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ConversationSourceType);
+    crate::codec::string_enum!(ConversationState);
     impl serde::Serialize for ConversationStatistics {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -386,26 +462,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Applied SLA
-///
-/// The SLA Applied object contains the details for which SLA has been applied to this conversation.
-/// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SlaApplied {
-    /// object type
-    pub type_: Option<String>,
-    /// The name of the SLA as given by the teammate when it was created.
-    pub sla_name: Option<String>,
-    /// SLA statuses:
-    /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
-    /// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
-    /// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
-    pub sla_status: Option<SlaAppliedSlaStatus>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SlaApplied {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -450,75 +506,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// SLA statuses:
-/// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
-/// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
-/// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SlaAppliedSlaStatus {
-    /// `hit`
-    Hit,
-    /// `missed`
-    Missed,
-    /// `cancelled`
-    Cancelled,
-    /// `active`
-    Active,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl SlaAppliedSlaStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hit => "hit",
-            Self::Missed => "missed",
-            Self::Cancelled => "cancelled",
-            Self::Active => "active",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for SlaAppliedSlaStatus {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "hit" => Self::Hit,
-                "missed" => Self::Missed,
-                "cancelled" => Self::Cancelled,
-                "active" => Self::Active,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(SlaAppliedSlaStatus);
-};
-/// Snooze Conversation Request
-///
-/// Payload of the request to snooze a conversation
-#[derive(Debug, Clone, PartialEq)]
-pub struct SnoozeConversationRequest {
-    /// The id of the admin who is performing the action.
-    pub admin_id: String,
-    /// The time you want the conversation to reopen.
-    pub snoozed_until: i64,
-}
-impl SnoozeConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>, snoozed_until: i64) -> Self {
-        Self {
-            admin_id: admin_id.into(),
-            snoozed_until,
-        }
-    }
-}
-const _: () = {
     impl serde::Serialize for SnoozeConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -538,54 +526,60 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        admin_id: Option<String>,
-        snoozed_until: Option<i64>,
-    }
-    impl crate::codec::StructDecode for SnoozeConversationRequest {
-        const NAME: &'static str = "SnoozeConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "snoozed",
-                        map,
-                    )
-                }
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "snoozed_until" => {
-                    crate::codec::fill(&mut slots.snoozed_until, "snoozed_until", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["message_type", "admin_id", "snoozed_until"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            admin_id: Option<String>,
+            snoozed_until: Option<i64>,
+        }
+        impl crate::codec::StructDecode for SnoozeConversationRequest {
+            const NAME: &'static str = "SnoozeConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "snoozed",
+                            map,
+                        )
+                    }
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "snoozed_until" => {
+                        crate::codec::fill(
+                            &mut slots.snoozed_until,
+                            "snoozed_until",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "admin_id", "snoozed_until"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    snoozed_until: crate::codec::missing(
+                        slots.snoozed_until,
+                        "snoozed_until",
+                    )?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                snoozed_until: crate::codec::missing(
-                    slots.snoozed_until,
-                    "snoozed_until",
-                )?,
-            })
-        }
-    }
+    };
 };

@@ -30,9 +30,6 @@ impl From<CreateDataEventRequestEmail> for CreateDataEventRequest {
         Self::Email(value)
     }
 }
-const _: () = {
-    crate::codec::lenient_strict_union!(CreateDataEventRequest);
-};
 /// email required
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataEventRequestEmail {
@@ -72,71 +69,6 @@ impl CreateDataEventRequestEmail {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataEventRequestEmail {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("email", &self.email)
-                .req("event_name", &self.event_name)
-                .req("created_at", &self.created_at)
-                .opt("metadata", &self.metadata)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestEmail {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-        event_name: Option<String>,
-        created_at: Option<i64>,
-        metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventRequestEmail {
-        const NAME: &'static str = "CreateDataEventRequestEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                "event_name" => {
-                    crate::codec::fill_string(&mut slots.event_name, "event_name", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "metadata" => crate::codec::fill(&mut slots.metadata, "metadata", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["email", "event_name", "created_at", "metadata"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-                event_name: crate::codec::missing(slots.event_name, "event_name")?,
-                created_at: crate::codec::missing(slots.created_at, "created_at")?,
-                metadata: slots.metadata.flatten(),
-            })
-        }
-    }
-};
 /// id required
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataEventRequestId {
@@ -176,71 +108,6 @@ impl CreateDataEventRequestId {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataEventRequestId {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("id", &self.id)
-                .req("event_name", &self.event_name)
-                .req("created_at", &self.created_at)
-                .opt("metadata", &self.metadata)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        event_name: Option<String>,
-        created_at: Option<i64>,
-        metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventRequestId {
-        const NAME: &'static str = "CreateDataEventRequestId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "event_name" => {
-                    crate::codec::fill_string(&mut slots.event_name, "event_name", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "metadata" => crate::codec::fill(&mut slots.metadata, "metadata", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["id", "event_name", "created_at", "metadata"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                event_name: crate::codec::missing(slots.event_name, "event_name")?,
-                created_at: crate::codec::missing(slots.created_at, "created_at")?,
-                metadata: slots.metadata.flatten(),
-            })
-        }
-    }
-};
 /// user_id required
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataEventRequestUserId {
@@ -280,73 +147,6 @@ impl CreateDataEventRequestUserId {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataEventRequestUserId {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("user_id", &self.user_id)
-                .req("event_name", &self.event_name)
-                .req("created_at", &self.created_at)
-                .opt("metadata", &self.metadata)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestUserId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-        event_name: Option<String>,
-        created_at: Option<i64>,
-        metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventRequestUserId {
-        const NAME: &'static str = "CreateDataEventRequestUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "event_name" => {
-                    crate::codec::fill_string(&mut slots.event_name, "event_name", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "metadata" => crate::codec::fill(&mut slots.metadata, "metadata", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["user_id", "event_name", "created_at", "metadata"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                event_name: crate::codec::missing(slots.event_name, "event_name")?,
-                created_at: crate::codec::missing(slots.created_at, "created_at")?,
-                metadata: slots.metadata.flatten(),
-            })
-        }
-    }
-};
 /// Create Data Event Summaries Request
 ///
 /// You can send a list of event summaries for a user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense "verb-noun" combination, to improve readability, for example `updated-plan`.
@@ -383,67 +183,6 @@ impl CreateDataEventSummariesRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataEventSummariesRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("user_id", &self.user_id)
-                .opt("event_summaries", &self.event_summaries)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<Option<String>>,
-        event_summaries: Option<Option<CreateDataEventSummariesRequestEventSummaries>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventSummariesRequest {
-        const NAME: &'static str = "CreateDataEventSummariesRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "event_summaries" => {
-                    crate::codec::fill(
-                        &mut slots.event_summaries,
-                        "event_summaries",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["user_id", "event_summaries"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: slots.user_id.flatten(),
-                event_summaries: slots.event_summaries.flatten(),
-            })
-        }
-    }
-};
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
@@ -491,73 +230,6 @@ impl CreateDataEventSummariesRequestEventSummaries {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("event_name", &self.event_name)
-                .opt("count", &self.count)
-                .opt("first", &self.first)
-                .opt("last", &self.last)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        event_name: Option<Option<String>>,
-        count: Option<Option<i64>>,
-        first: Option<Option<i64>>,
-        last: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventSummariesRequestEventSummaries {
-        const NAME: &'static str = "CreateDataEventSummariesRequestEventSummaries";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "event_name" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.event_name,
-                        "event_name",
-                        map,
-                    )
-                }
-                "count" => crate::codec::fill(&mut slots.count, "count", map),
-                "first" => crate::codec::fill(&mut slots.first, "first", map),
-                "last" => crate::codec::fill(&mut slots.last, "last", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["event_name", "count", "first", "last"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                event_name: slots.event_name.flatten(),
-                count: slots.count.flatten(),
-                first: slots.first.flatten(),
-                last: slots.last.flatten(),
-            })
-        }
-    }
-};
 /// Data Event Summary
 ///
 /// This will return a summary of data events for the App.
@@ -580,7 +252,380 @@ pub struct DataEventSummary {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Data Event Summary Item
+///
+/// This will return a summary of a data event for the App.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataEventSummaryItem {
+    /// The name of the event
+    pub name: Option<String>,
+    /// The first time the event was sent
+    pub first: Option<String>,
+    /// The last time the event was sent
+    pub last: Option<String>,
+    /// The number of times the event was sent
+    pub count: Option<i64>,
+    /// The description of the event
+    pub description: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataEventSummaryPages {
+    #[allow(missing_docs)]
+    pub next: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    crate::codec::lenient_strict_union!(CreateDataEventRequest);
+    impl serde::Serialize for CreateDataEventRequestEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("email", &self.email)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+            event_name: Option<String>,
+            created_at: Option<i64>,
+            metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for CreateDataEventRequestEmail {
+            const NAME: &'static str = "CreateDataEventRequestEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    "event_name" => {
+                        crate::codec::fill_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "metadata" => {
+                        crate::codec::fill(&mut slots.metadata, "metadata", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["email", "event_name", "created_at", "metadata"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                    event_name: crate::codec::missing(slots.event_name, "event_name")?,
+                    created_at: crate::codec::missing(slots.created_at, "created_at")?,
+                    metadata: slots.metadata.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventRequestId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            event_name: Option<String>,
+            created_at: Option<i64>,
+            metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for CreateDataEventRequestId {
+            const NAME: &'static str = "CreateDataEventRequestId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "event_name" => {
+                        crate::codec::fill_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "metadata" => {
+                        crate::codec::fill(&mut slots.metadata, "metadata", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "event_name", "created_at", "metadata"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    event_name: crate::codec::missing(slots.event_name, "event_name")?,
+                    created_at: crate::codec::missing(slots.created_at, "created_at")?,
+                    metadata: slots.metadata.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+            event_name: Option<String>,
+            created_at: Option<i64>,
+            metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for CreateDataEventRequestUserId {
+            const NAME: &'static str = "CreateDataEventRequestUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "event_name" => {
+                        crate::codec::fill_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "metadata" => {
+                        crate::codec::fill(&mut slots.metadata, "metadata", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["user_id", "event_name", "created_at", "metadata"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    event_name: crate::codec::missing(slots.event_name, "event_name")?,
+                    created_at: crate::codec::missing(slots.created_at, "created_at")?,
+                    metadata: slots.metadata.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventSummariesRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("user_id", &self.user_id)
+                .opt("event_summaries", &self.event_summaries)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<Option<String>>,
+            event_summaries: Option<
+                Option<CreateDataEventSummariesRequestEventSummaries>,
+            >,
+        }
+        impl crate::codec::StructDecode for CreateDataEventSummariesRequest {
+            const NAME: &'static str = "CreateDataEventSummariesRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "event_summaries" => {
+                        crate::codec::fill(
+                            &mut slots.event_summaries,
+                            "event_summaries",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["user_id", "event_summaries"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: slots.user_id.flatten(),
+                    event_summaries: slots.event_summaries.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("event_name", &self.event_name)
+                .opt("count", &self.count)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            event_name: Option<Option<String>>,
+            count: Option<Option<i64>>,
+            first: Option<Option<i64>>,
+            last: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode
+        for CreateDataEventSummariesRequestEventSummaries {
+            const NAME: &'static str = "CreateDataEventSummariesRequestEventSummaries";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "event_name" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "count" => crate::codec::fill(&mut slots.count, "count", map),
+                    "first" => crate::codec::fill(&mut slots.first, "first", map),
+                    "last" => crate::codec::fill(&mut slots.last, "last", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["event_name", "count", "first", "last"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    event_name: slots.event_name.flatten(),
+                    count: slots.count.flatten(),
+                    first: slots.first.flatten(),
+                    last: slots.last.flatten(),
+                })
+            }
+        }
+    };
     impl serde::Serialize for DataEventSummary {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -631,26 +676,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Data Event Summary Item
-///
-/// This will return a summary of a data event for the App.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataEventSummaryItem {
-    /// The name of the event
-    pub name: Option<String>,
-    /// The first time the event was sent
-    pub first: Option<String>,
-    /// The last time the event was sent
-    pub last: Option<String>,
-    /// The number of times the event was sent
-    pub count: Option<i64>,
-    /// The description of the event
-    pub description: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DataEventSummaryItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -699,16 +724,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataEventSummaryPages {
-    #[allow(missing_docs)]
-    pub next: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DataEventSummaryPages {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -57,77 +57,6 @@ impl FinAgentAttachment {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for FinAgentAttachment {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("type", &self.type_)
-                .opt("url", &self.url)
-                .opt("name", &self.name)
-                .opt("content_type", &self.content_type)
-                .opt("data", &self.data)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FinAgentAttachment {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<FinAgentAttachmentType>,
-        url: Option<Option<String>>,
-        name: Option<Option<String>>,
-        content_type: Option<Option<String>>,
-        data: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for FinAgentAttachment {
-        const NAME: &'static str = "FinAgentAttachment";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "content_type" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.content_type,
-                        "content_type",
-                        map,
-                    )
-                }
-                "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["type", "url", "name", "content_type", "data"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                url: slots.url.flatten(),
-                name: slots.name.flatten(),
-                content_type: slots.content_type.flatten(),
-                data: slots.data.flatten(),
-            })
-        }
-    }
-};
 /// The type of attachment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -163,9 +92,6 @@ impl std::str::FromStr for FinAgentAttachmentType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed FinAgentAttachmentType);
-};
 /// Fin Agent Attribute Errors
 ///
 /// Contains error details if any user or conversation attribute updates failed.
@@ -178,50 +104,6 @@ pub struct FinAgentAttributeErrors {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for FinAgentAttributeErrors {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("user", &self.user)
-                .opt("conversation", &self.conversation)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrors {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for FinAgentAttributeErrors {
-        const NAME: &'static str = "FinAgentAttributeErrors";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user" => crate::codec::set(&mut slots.user, map),
-                "conversation" => crate::codec::set(&mut slots.conversation, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Conversation-related attribute errors.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsConversation {
@@ -230,48 +112,6 @@ pub struct FinAgentAttributeErrorsConversation {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for FinAgentAttributeErrorsConversation {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("attributes", &self.attributes)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsConversation {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for FinAgentAttributeErrorsConversation {
-        const NAME: &'static str = "FinAgentAttributeErrorsConversation";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "attributes" => crate::codec::set(&mut slots.attributes, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// User-related attribute errors.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsUser {
@@ -280,48 +120,6 @@ pub struct FinAgentAttributeErrorsUser {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for FinAgentAttributeErrorsUser {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("attributes", &self.attributes)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for FinAgentAttributeErrorsUser {
-        const NAME: &'static str = "FinAgentAttributeErrorsUser";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "attributes" => crate::codec::set(&mut slots.attributes, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Fin Agent Conversation Metadata
 ///
 /// Metadata about the conversation, including history and attributes.
@@ -365,54 +163,6 @@ impl FinAgentConversationMetadata {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for FinAgentConversationMetadata {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("history", &self.history)
-                .opt("attributes", &self.attributes)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FinAgentConversationMetadata {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        history: Option<Option<Vec<FinAgentMessage>>>,
-        attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for FinAgentConversationMetadata {
-        const NAME: &'static str = "FinAgentConversationMetadata";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "history" => crate::codec::fill(&mut slots.history, "history", map),
-                "attributes" => {
-                    crate::codec::fill(&mut slots.attributes, "attributes", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["history", "attributes"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                history: slots.history.flatten(),
-                attributes: slots.attributes.flatten(),
-            })
-        }
-    }
-};
 /// Fin Agent Message
 ///
 /// A message exchanged within a Fin Agent conversation.
@@ -456,75 +206,6 @@ impl FinAgentMessage {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for FinAgentMessage {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("author", &self.author)
-                .req("body", &self.body)
-                .req("timestamp", &self.timestamp)
-                .opt("timestamp_ms", &self.timestamp_ms)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FinAgentMessage {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        author: Option<FinAgentMessageAuthor>,
-        body: Option<String>,
-        timestamp: Option<String>,
-        timestamp_ms: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for FinAgentMessage {
-        const NAME: &'static str = "FinAgentMessage";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "author" => crate::codec::fill(&mut slots.author, "author", map),
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "timestamp" => {
-                    crate::codec::fill_string(&mut slots.timestamp, "timestamp", map)
-                }
-                "timestamp_ms" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.timestamp_ms,
-                        "timestamp_ms",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["author", "body", "timestamp", "timestamp_ms"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                author: crate::codec::missing(slots.author, "author")?,
-                body: crate::codec::missing(slots.body, "body")?,
-                timestamp: crate::codec::missing(slots.timestamp, "timestamp")?,
-                timestamp_ms: slots.timestamp_ms.flatten(),
-            })
-        }
-    }
-};
 /// The author that created the message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -564,9 +245,6 @@ impl std::str::FromStr for FinAgentMessageAuthor {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed FinAgentMessageAuthor);
-};
 /// Fin Agent User
 ///
 /// A user object representing the user in a Fin Agent conversation.
@@ -617,69 +295,6 @@ impl FinAgentUser {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for FinAgentUser {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("id", &self.id)
-                .opt("name", &self.name)
-                .opt("email", &self.email)
-                .opt("attributes", &self.attributes)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FinAgentUser {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        name: Option<Option<String>>,
-        email: Option<Option<String>>,
-        attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for FinAgentUser {
-        const NAME: &'static str = "FinAgentUser";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                "attributes" => {
-                    crate::codec::fill(&mut slots.attributes, "attributes", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["id", "name", "email", "attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                name: slots.name.flatten(),
-                email: slots.email.flatten(),
-                attributes: slots.attributes.flatten(),
-            })
-        }
-    }
-};
 /// The request body of `reply_to_fin`.
 ///
 /// Defined inline at `/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
@@ -721,78 +336,6 @@ impl ReplyToFinRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ReplyToFinRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("conversation_id", &self.conversation_id)
-                .req("message", &self.message)
-                .req("user", &self.user)
-                .opt("attachments", &self.attachments)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ReplyToFinRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_id: Option<String>,
-        message: Option<FinAgentMessage>,
-        user: Option<FinAgentUser>,
-        attachments: Option<Option<Vec<FinAgentAttachment>>>,
-    }
-    impl crate::codec::StructDecode for ReplyToFinRequest {
-        const NAME: &'static str = "ReplyToFinRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "message" => crate::codec::fill(&mut slots.message, "message", map),
-                "user" => crate::codec::fill(&mut slots.user, "user", map),
-                "attachments" => {
-                    crate::codec::fill(&mut slots.attachments, "attachments", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["conversation_id", "message", "user", "attachments"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                message: crate::codec::missing(slots.message, "message")?,
-                user: crate::codec::missing(slots.user, "user")?,
-                attachments: slots.attachments.flatten(),
-            })
-        }
-    }
-};
 /// The `200` response of `reply_to_fin`.
 ///
 /// Defined inline at `/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
@@ -813,60 +356,6 @@ pub struct ReplyToFinResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ReplyToFinResponse {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("conversation_id", &self.conversation_id)
-                .opt("user_id", &self.user_id)
-                .opt("status", &self.status)
-                .opt("created_at_ms", &self.created_at_ms)
-                .opt("errors", &self.errors)
-                .opt("sse_subscription_url", &self.sse_subscription_url)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ReplyToFinResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ReplyToFinResponse {
-        const NAME: &'static str = "ReplyToFinResponse";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-                "user_id" => crate::codec::set(&mut slots.user_id, map),
-                "status" => crate::codec::set(&mut slots.status, map),
-                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
-                "errors" => crate::codec::set(&mut slots.errors, map),
-                "sse_subscription_url" => {
-                    crate::codec::set(&mut slots.sse_subscription_url, map)
-                }
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Fin's current status in the conversation workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -913,9 +402,6 @@ impl std::str::FromStr for ReplyToFinResponseStatus {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ReplyToFinResponseStatus);
-};
 /// The request body of `start_fin_conversation`.
 ///
 /// Defined inline at `/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
@@ -968,7 +454,732 @@ impl StartFinConversationRequest {
         self
     }
 }
+/// The `200` response of `start_fin_conversation`.
+///
+/// Defined inline at `/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StartFinConversationResponse {
+    /// The ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// The ID of the user.
+    pub user_id: Option<String>,
+    /// Fin's current status in the conversation workflow.
+    pub status: Option<StartFinConversationResponseStatus>,
+    /// The timestamp the response was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    /// Contains error details if any user or conversation attribute updates failed.
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
+    pub sse_subscription_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Fin's current status in the conversation workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StartFinConversationResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl StartFinConversationResponseStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for StartFinConversationResponseStatus {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "thinking" => Self::Thinking,
+                "awaiting_user_reply" => Self::AwaitingUserReply,
+                "escalated" => Self::Escalated,
+                "resolved" => Self::Resolved,
+                "complete" => Self::Complete,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The request body of `submit_fin_csat`.
+///
+/// Defined inline at `/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmitFinCsatRequest {
+    /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
+    pub conversation_id: String,
+    /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
+    pub rating: SubmitFinCsatRequestRating,
+    /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
+    pub remark: Option<String>,
+}
+impl SubmitFinCsatRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `SubmitFinCsatRequest::new(..).with_remark(..)`, or `SubmitFinCsatRequest { remark: Some(..), ..SubmitFinCsatRequest::new(..) }`.
+    pub fn new(
+        conversation_id: impl Into<String>,
+        rating: impl Into<SubmitFinCsatRequestRating>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            rating: rating.into(),
+            remark: None,
+        }
+    }
+}
+impl SubmitFinCsatRequest {
+    /// Sets `remark` (to `Some`), builder style: `SubmitFinCsatRequest::new(..).with_remark(..)`.
+    pub fn with_remark(mut self, value: impl Into<String>) -> Self {
+        self.remark = Some(value.into());
+        self
+    }
+}
+/// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubmitFinCsatRequestRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+}
+impl SubmitFinCsatRequestRating {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+        }
+    }
+}
+impl std::str::FromStr for SubmitFinCsatRequestRating {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "terrible" => Self::Terrible,
+                "bad" => Self::Bad,
+                "ok" => Self::Ok,
+                "good" => Self::Good,
+                "amazing" => Self::Amazing,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("SubmitFinCsatRequestRating", other),
+                    );
+                }
+            },
+        )
+    }
+}
+/// The `200` response of `submit_fin_csat`.
+///
+/// Defined inline at `/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubmitFinCsatResponse {
+    /// The external ID of the rated conversation.
+    pub conversation_id: Option<String>,
+    /// The rating now recorded on the conversation.
+    pub rating: Option<SubmitFinCsatResponseRating>,
+    /// The result of the submission.
+    ///
+    /// The spec allows only `rated`.
+    pub status: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The rating now recorded on the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubmitFinCsatResponseRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl SubmitFinCsatResponseRating {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for SubmitFinCsatResponseRating {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "terrible" => Self::Terrible,
+                "bad" => Self::Bad,
+                "ok" => Self::Ok,
+                "good" => Self::Good,
+                "amazing" => Self::Amazing,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The `422` response of `submit_fin_csat`.
+///
+/// Defined inline at `/paths/~1fin~1csat/post/responses/422/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubmitFinCsatResponseT422 {
+    /// Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
+    pub errors: Option<std::collections::BTreeMap<String, String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for FinAgentAttachment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .opt("url", &self.url)
+                .opt("name", &self.name)
+                .opt("content_type", &self.content_type)
+                .opt("data", &self.data)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentAttachment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<FinAgentAttachmentType>,
+            url: Option<Option<String>>,
+            name: Option<Option<String>>,
+            content_type: Option<Option<String>>,
+            data: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for FinAgentAttachment {
+            const NAME: &'static str = "FinAgentAttachment";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "content_type" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.content_type,
+                            "content_type",
+                            map,
+                        )
+                    }
+                    "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "url", "name", "content_type", "data"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    url: slots.url.flatten(),
+                    name: slots.name.flatten(),
+                    content_type: slots.content_type.flatten(),
+                    data: slots.data.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed FinAgentAttachmentType);
+    impl serde::Serialize for FinAgentAttributeErrors {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("user", &self.user)
+                .opt("conversation", &self.conversation)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrors {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentAttributeErrors {
+        const NAME: &'static str = "FinAgentAttributeErrors";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "user" => crate::codec::set(&mut slots.user, map),
+                "conversation" => crate::codec::set(&mut slots.conversation, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentAttributeErrorsConversation {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("attributes", &self.attributes)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsConversation {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentAttributeErrorsConversation {
+        const NAME: &'static str = "FinAgentAttributeErrorsConversation";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "attributes" => crate::codec::set(&mut slots.attributes, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentAttributeErrorsUser {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("attributes", &self.attributes)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentAttributeErrorsUser {
+        const NAME: &'static str = "FinAgentAttributeErrorsUser";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "attributes" => crate::codec::set(&mut slots.attributes, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentConversationMetadata {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("history", &self.history)
+                .opt("attributes", &self.attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentConversationMetadata {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            history: Option<Option<Vec<FinAgentMessage>>>,
+            attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for FinAgentConversationMetadata {
+            const NAME: &'static str = "FinAgentConversationMetadata";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "history" => crate::codec::fill(&mut slots.history, "history", map),
+                    "attributes" => {
+                        crate::codec::fill(&mut slots.attributes, "attributes", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(key, &["history", "attributes"]),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    history: slots.history.flatten(),
+                    attributes: slots.attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for FinAgentMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("author", &self.author)
+                .req("body", &self.body)
+                .req("timestamp", &self.timestamp)
+                .opt("timestamp_ms", &self.timestamp_ms)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentMessage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            author: Option<FinAgentMessageAuthor>,
+            body: Option<String>,
+            timestamp: Option<String>,
+            timestamp_ms: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for FinAgentMessage {
+            const NAME: &'static str = "FinAgentMessage";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "author" => crate::codec::fill(&mut slots.author, "author", map),
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "timestamp" => {
+                        crate::codec::fill_string(&mut slots.timestamp, "timestamp", map)
+                    }
+                    "timestamp_ms" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.timestamp_ms,
+                            "timestamp_ms",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["author", "body", "timestamp", "timestamp_ms"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    author: crate::codec::missing(slots.author, "author")?,
+                    body: crate::codec::missing(slots.body, "body")?,
+                    timestamp: crate::codec::missing(slots.timestamp, "timestamp")?,
+                    timestamp_ms: slots.timestamp_ms.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed FinAgentMessageAuthor);
+    impl serde::Serialize for FinAgentUser {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("name", &self.name)
+                .opt("email", &self.email)
+                .opt("attributes", &self.attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentUser {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            name: Option<Option<String>>,
+            email: Option<Option<String>>,
+            attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for FinAgentUser {
+            const NAME: &'static str = "FinAgentUser";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    "attributes" => {
+                        crate::codec::fill(&mut slots.attributes, "attributes", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "name", "email", "attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    name: slots.name.flatten(),
+                    email: slots.email.flatten(),
+                    attributes: slots.attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ReplyToFinRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("conversation_id", &self.conversation_id)
+                .req("message", &self.message)
+                .req("user", &self.user)
+                .opt("attachments", &self.attachments)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyToFinRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_id: Option<String>,
+            message: Option<FinAgentMessage>,
+            user: Option<FinAgentUser>,
+            attachments: Option<Option<Vec<FinAgentAttachment>>>,
+        }
+        impl crate::codec::StructDecode for ReplyToFinRequest {
+            const NAME: &'static str = "ReplyToFinRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "message" => crate::codec::fill(&mut slots.message, "message", map),
+                    "user" => crate::codec::fill(&mut slots.user, "user", map),
+                    "attachments" => {
+                        crate::codec::fill(&mut slots.attachments, "attachments", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["conversation_id", "message", "user", "attachments"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    message: crate::codec::missing(slots.message, "message")?,
+                    user: crate::codec::missing(slots.user, "user")?,
+                    attachments: slots.attachments.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ReplyToFinResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("user_id", &self.user_id)
+                .opt("status", &self.status)
+                .opt("created_at_ms", &self.created_at_ms)
+                .opt("errors", &self.errors)
+                .opt("sse_subscription_url", &self.sse_subscription_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyToFinResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ReplyToFinResponse {
+        const NAME: &'static str = "ReplyToFinResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
+                "errors" => crate::codec::set(&mut slots.errors, map),
+                "sse_subscription_url" => {
+                    crate::codec::set(&mut slots.sse_subscription_url, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ReplyToFinResponseStatus);
     impl serde::Serialize for StartFinConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -990,93 +1201,73 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_id: Option<String>,
-        message: Option<FinAgentMessage>,
-        user: Option<FinAgentUser>,
-        attachments: Option<Option<Vec<FinAgentAttachment>>>,
-        conversation_metadata: Option<Option<FinAgentConversationMetadata>>,
-    }
-    impl crate::codec::StructDecode for StartFinConversationRequest {
-        const NAME: &'static str = "StartFinConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "message" => crate::codec::fill(&mut slots.message, "message", map),
-                "user" => crate::codec::fill(&mut slots.user, "user", map),
-                "attachments" => {
-                    crate::codec::fill(&mut slots.attachments, "attachments", map)
-                }
-                "conversation_metadata" => {
-                    crate::codec::fill(
-                        &mut slots.conversation_metadata,
-                        "conversation_metadata",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "conversation_id",
-                                "message",
-                                "user",
-                                "attachments",
-                                "conversation_metadata",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_id: Option<String>,
+            message: Option<FinAgentMessage>,
+            user: Option<FinAgentUser>,
+            attachments: Option<Option<Vec<FinAgentAttachment>>>,
+            conversation_metadata: Option<Option<FinAgentConversationMetadata>>,
+        }
+        impl crate::codec::StructDecode for StartFinConversationRequest {
+            const NAME: &'static str = "StartFinConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "message" => crate::codec::fill(&mut slots.message, "message", map),
+                    "user" => crate::codec::fill(&mut slots.user, "user", map),
+                    "attachments" => {
+                        crate::codec::fill(&mut slots.attachments, "attachments", map)
+                    }
+                    "conversation_metadata" => {
+                        crate::codec::fill(
+                            &mut slots.conversation_metadata,
+                            "conversation_metadata",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "conversation_id",
+                                    "message",
+                                    "user",
+                                    "attachments",
+                                    "conversation_metadata",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    message: crate::codec::missing(slots.message, "message")?,
+                    user: crate::codec::missing(slots.user, "user")?,
+                    attachments: slots.attachments.flatten(),
+                    conversation_metadata: slots.conversation_metadata.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                message: crate::codec::missing(slots.message, "message")?,
-                user: crate::codec::missing(slots.user, "user")?,
-                attachments: slots.attachments.flatten(),
-                conversation_metadata: slots.conversation_metadata.flatten(),
-            })
-        }
-    }
-};
-/// The `200` response of `start_fin_conversation`.
-///
-/// Defined inline at `/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartFinConversationResponse {
-    /// The ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// The ID of the user.
-    pub user_id: Option<String>,
-    /// Fin's current status in the conversation workflow.
-    pub status: Option<StartFinConversationResponseStatus>,
-    /// The timestamp the response was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    /// Contains error details if any user or conversation attribute updates failed.
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    pub sse_subscription_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for StartFinConversationResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1129,91 +1320,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Fin's current status in the conversation workflow.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StartFinConversationResponseStatus {
-    /// `thinking`
-    Thinking,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl StartFinConversationResponseStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for StartFinConversationResponseStatus {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "thinking" => Self::Thinking,
-                "awaiting_user_reply" => Self::AwaitingUserReply,
-                "escalated" => Self::Escalated,
-                "resolved" => Self::Resolved,
-                "complete" => Self::Complete,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(StartFinConversationResponseStatus);
-};
-/// The request body of `submit_fin_csat`.
-///
-/// Defined inline at `/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SubmitFinCsatRequest {
-    /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
-    pub conversation_id: String,
-    /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
-    pub rating: SubmitFinCsatRequestRating,
-    /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
-    pub remark: Option<String>,
-}
-impl SubmitFinCsatRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `SubmitFinCsatRequest::new(..).with_remark(..)`, or `SubmitFinCsatRequest { remark: Some(..), ..SubmitFinCsatRequest::new(..) }`.
-    pub fn new(
-        conversation_id: impl Into<String>,
-        rating: impl Into<SubmitFinCsatRequestRating>,
-    ) -> Self {
-        Self {
-            conversation_id: conversation_id.into(),
-            rating: rating.into(),
-            remark: None,
-        }
-    }
-}
-impl SubmitFinCsatRequest {
-    /// Sets `remark` (to `Some`), builder style: `SubmitFinCsatRequest::new(..).with_remark(..)`.
-    pub fn with_remark(mut self, value: impl Into<String>) -> Self {
-        self.remark = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for SubmitFinCsatRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1233,121 +1340,56 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_id: Option<String>,
-        rating: Option<SubmitFinCsatRequestRating>,
-        remark: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for SubmitFinCsatRequest {
-        const NAME: &'static str = "SubmitFinCsatRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "rating" => crate::codec::fill(&mut slots.rating, "rating", map),
-                "remark" => {
-                    crate::codec::fill_opt_string(&mut slots.remark, "remark", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["conversation_id", "rating", "remark"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_id: Option<String>,
+            rating: Option<SubmitFinCsatRequestRating>,
+            remark: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for SubmitFinCsatRequest {
+            const NAME: &'static str = "SubmitFinCsatRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "rating" => crate::codec::fill(&mut slots.rating, "rating", map),
+                    "remark" => {
+                        crate::codec::fill_opt_string(&mut slots.remark, "remark", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["conversation_id", "rating", "remark"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    rating: crate::codec::missing(slots.rating, "rating")?,
+                    remark: slots.remark.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                rating: crate::codec::missing(slots.rating, "rating")?,
-                remark: slots.remark.flatten(),
-            })
-        }
-    }
-};
-/// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubmitFinCsatRequestRating {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-}
-impl SubmitFinCsatRequestRating {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-        }
-    }
-}
-impl std::str::FromStr for SubmitFinCsatRequestRating {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "terrible" => Self::Terrible,
-                "bad" => Self::Bad,
-                "ok" => Self::Ok,
-                "good" => Self::Good,
-                "amazing" => Self::Amazing,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new("SubmitFinCsatRequestRating", other),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
+    };
     crate::codec::string_enum!(closed SubmitFinCsatRequestRating);
-};
-/// The `200` response of `submit_fin_csat`.
-///
-/// Defined inline at `/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitFinCsatResponse {
-    /// The external ID of the rated conversation.
-    pub conversation_id: Option<String>,
-    /// The rating now recorded on the conversation.
-    pub rating: Option<SubmitFinCsatResponseRating>,
-    /// The result of the submission.
-    ///
-    /// The spec allows only `rated`.
-    pub status: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SubmitFinCsatResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1392,67 +1434,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The rating now recorded on the conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubmitFinCsatResponseRating {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl SubmitFinCsatResponseRating {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for SubmitFinCsatResponseRating {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "terrible" => Self::Terrible,
-                "bad" => Self::Bad,
-                "ok" => Self::Ok,
-                "good" => Self::Good,
-                "amazing" => Self::Amazing,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(SubmitFinCsatResponseRating);
-};
-/// The `422` response of `submit_fin_csat`.
-///
-/// Defined inline at `/paths/~1fin~1csat/post/responses/422/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitFinCsatResponseT422 {
-    /// Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
-    pub errors: Option<std::collections::BTreeMap<String, String>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SubmitFinCsatResponseT422 {
         fn serialize<S: serde::Serializer>(
             &self,

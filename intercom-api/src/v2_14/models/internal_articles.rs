@@ -37,6 +37,149 @@ impl CreateInternalArticleRequest {
         self
     }
 }
+/// Deleted Internal Article Object
+///
+/// Response returned when an object is deleted
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeletedInternalArticleObject {
+    /// The unique identifier for the internal article which you provided in the URL.
+    pub id: Option<String>,
+    /// The type of object which was deleted. - internal_article
+    ///
+    /// The spec allows only `internal_article`.
+    pub object: Option<String>,
+    /// Whether the internal article was deleted successfully or not.
+    pub deleted: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Internal Article
+///
+/// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
+pub type InternalArticle = InternalArticleListItem;
+/// Internal Articles
+///
+/// This will return a list of internal articles for the App.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InternalArticleList {
+    /// The type of the object - `list`.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
+    pub pages: Option<CursorPages>,
+    /// A count of the total number of internal articles.
+    pub total_count: Option<i64>,
+    /// An array of Internal Article objects
+    pub data: Option<Vec<InternalArticleListItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Internal Articles
+///
+/// The data returned about your internal articles when you list them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InternalArticleListItem {
+    /// The type of object - `internal_article`.
+    ///
+    /// The spec allows only `internal_article`.
+    pub type_: Option<String>,
+    /// The unique identifier for the article which is given by Intercom.
+    pub id: Option<String>,
+    /// The title of the article.
+    pub title: Option<String>,
+    /// The body of the article in HTML.
+    pub body: Option<String>,
+    /// The id of the owner of the article.
+    pub owner_id: Option<i64>,
+    /// The id of the author of the article.
+    pub author_id: Option<i64>,
+    /// The time when the article was created.
+    pub created_at: Option<i64>,
+    /// The time when the article was last updated.
+    pub updated_at: Option<i64>,
+    /// The default locale of the article.
+    pub locale: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Internal Article Search Response
+///
+/// The results of an Internal Article search
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InternalArticleSearchResponse {
+    /// The type of the object - `list`.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// The total number of Internal Articles matching the search query
+    pub total_count: Option<i64>,
+    /// An object containing the results of the search.
+    pub data: Option<InternalArticleSearchResponseData>,
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
+    pub pages: Option<CursorPages>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An object containing the results of the search.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InternalArticleSearchResponseData {
+    /// An array of Internal Article objects
+    pub internal_articles: Option<Vec<InternalArticle>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Update Internal Article Request Payload
+///
+/// You can Update an Internal Article
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateInternalArticleRequest {
+    /// The title of the article.
+    pub title: Option<String>,
+    /// The content of the article.
+    pub body: Option<String>,
+    /// The id of the author of the article.
+    pub author_id: Option<i64>,
+    /// The id of the author of the article.
+    pub owner_id: Option<i64>,
+}
+impl UpdateInternalArticleRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateInternalArticleRequest::new().with_title(..)`, or `UpdateInternalArticleRequest { title: Some(..), ..UpdateInternalArticleRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            body: None,
+            author_id: None,
+            owner_id: None,
+        }
+    }
+}
+impl UpdateInternalArticleRequest {
+    /// Sets `title` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_title(..)`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `body` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_body(..)`.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `author_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_author_id(..)`.
+    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
+        self.author_id = Some(value.into());
+        self
+    }
+    /// Sets `owner_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_owner_id(..)`.
+    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+}
 const _: () = {
     impl serde::Serialize for CreateInternalArticleRequest {
         fn serialize<S: serde::Serializer>(
@@ -58,63 +201,51 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        body: Option<Option<String>>,
-        author_id: Option<i64>,
-        owner_id: Option<i64>,
-    }
-    impl crate::codec::StructDecode for CreateInternalArticleRequest {
-        const NAME: &'static str = "CreateInternalArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["title", "body", "author_id", "owner_id"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            body: Option<Option<String>>,
+            author_id: Option<i64>,
+            owner_id: Option<i64>,
+        }
+        impl crate::codec::StructDecode for CreateInternalArticleRequest {
+            const NAME: &'static str = "CreateInternalArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill(&mut slots.owner_id, "owner_id", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["title", "body", "author_id", "owner_id"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    body: slots.body.flatten(),
+                    author_id: crate::codec::missing(slots.author_id, "author_id")?,
+                    owner_id: crate::codec::missing(slots.owner_id, "owner_id")?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                body: slots.body.flatten(),
-                author_id: crate::codec::missing(slots.author_id, "author_id")?,
-                owner_id: crate::codec::missing(slots.owner_id, "owner_id")?,
-            })
-        }
-    }
-};
-/// Deleted Internal Article Object
-///
-/// Response returned when an object is deleted
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletedInternalArticleObject {
-    /// The unique identifier for the internal article which you provided in the URL.
-    pub id: Option<String>,
-    /// The type of object which was deleted. - internal_article
-    ///
-    /// The spec allows only `internal_article`.
-    pub object: Option<String>,
-    /// Whether the internal article was deleted successfully or not.
-    pub deleted: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for DeletedInternalArticleObject {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -159,31 +290,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Internal Article
-///
-/// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
-pub type InternalArticle = InternalArticleListItem;
-/// Internal Articles
-///
-/// This will return a list of internal articles for the App.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InternalArticleList {
-    /// The type of the object - `list`.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-    pub pages: Option<CursorPages>,
-    /// A count of the total number of internal articles.
-    pub total_count: Option<i64>,
-    /// An array of Internal Article objects
-    pub data: Option<Vec<InternalArticleListItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for InternalArticleList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -230,36 +336,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Internal Articles
-///
-/// The data returned about your internal articles when you list them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InternalArticleListItem {
-    /// The type of object - `internal_article`.
-    ///
-    /// The spec allows only `internal_article`.
-    pub type_: Option<String>,
-    /// The unique identifier for the article which is given by Intercom.
-    pub id: Option<String>,
-    /// The title of the article.
-    pub title: Option<String>,
-    /// The body of the article in HTML.
-    pub body: Option<String>,
-    /// The id of the owner of the article.
-    pub owner_id: Option<i64>,
-    /// The id of the author of the article.
-    pub author_id: Option<i64>,
-    /// The time when the article was created.
-    pub created_at: Option<i64>,
-    /// The time when the article was last updated.
-    pub updated_at: Option<i64>,
-    /// The default locale of the article.
-    pub locale: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for InternalArticleListItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -316,27 +392,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Internal Article Search Response
-///
-/// The results of an Internal Article search
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InternalArticleSearchResponse {
-    /// The type of the object - `list`.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// The total number of Internal Articles matching the search query
-    pub total_count: Option<i64>,
-    /// An object containing the results of the search.
-    pub data: Option<InternalArticleSearchResponseData>,
-    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-    pub pages: Option<CursorPages>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for InternalArticleSearchResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -383,16 +438,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An object containing the results of the search.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InternalArticleSearchResponseData {
-    /// An array of Internal Article objects
-    pub internal_articles: Option<Vec<InternalArticle>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for InternalArticleSearchResponseData {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -436,57 +481,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Update Internal Article Request Payload
-///
-/// You can Update an Internal Article
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateInternalArticleRequest {
-    /// The title of the article.
-    pub title: Option<String>,
-    /// The content of the article.
-    pub body: Option<String>,
-    /// The id of the author of the article.
-    pub author_id: Option<i64>,
-    /// The id of the author of the article.
-    pub owner_id: Option<i64>,
-}
-impl UpdateInternalArticleRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateInternalArticleRequest::new().with_title(..)`, or `UpdateInternalArticleRequest { title: Some(..), ..UpdateInternalArticleRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            title: None,
-            body: None,
-            author_id: None,
-            owner_id: None,
-        }
-    }
-}
-impl UpdateInternalArticleRequest {
-    /// Sets `title` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_title(..)`.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `body` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_body(..)`.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `author_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_author_id(..)`.
-    pub fn with_author_id(mut self, value: impl Into<i64>) -> Self {
-        self.author_id = Some(value.into());
-        self
-    }
-    /// Sets `owner_id` (to `Some`), builder style: `UpdateInternalArticleRequest::new().with_owner_id(..)`.
-    pub fn with_owner_id(mut self, value: impl Into<i64>) -> Self {
-        self.owner_id = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for UpdateInternalArticleRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -507,43 +501,51 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<Option<String>>,
-        body: Option<Option<String>>,
-        author_id: Option<Option<i64>>,
-        owner_id: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for UpdateInternalArticleRequest {
-        const NAME: &'static str = "UpdateInternalArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_opt_string(&mut slots.title, "title", map),
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["title", "body", "author_id", "owner_id"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<Option<String>>,
+            body: Option<Option<String>>,
+            author_id: Option<Option<i64>>,
+            owner_id: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode for UpdateInternalArticleRequest {
+            const NAME: &'static str = "UpdateInternalArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => {
+                        crate::codec::fill_opt_string(&mut slots.title, "title", map)
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill(&mut slots.owner_id, "owner_id", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["title", "body", "author_id", "owner_id"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: slots.title.flatten(),
+                    body: slots.body.flatten(),
+                    author_id: slots.author_id.flatten(),
+                    owner_id: slots.owner_id.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: slots.title.flatten(),
-                body: slots.body.flatten(),
-                author_id: slots.author_id.flatten(),
-                owner_id: slots.owner_id.flatten(),
-            })
-        }
-    }
+    };
 };

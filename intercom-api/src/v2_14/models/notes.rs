@@ -31,54 +31,6 @@ impl CreateNoteRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateNoteRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("body", &self.body)
-                .opt("admin_id", &self.admin_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateNoteRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        body: Option<String>,
-        admin_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CreateNoteRequest {
-        const NAME: &'static str = "CreateNoteRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["body", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                admin_id: slots.admin_id.flatten(),
-            })
-        }
-    }
-};
 /// Note
 ///
 /// Notes allow you to annotate and comment on your contacts.
@@ -99,7 +51,101 @@ pub struct Note {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Represents the contact that the note was created about.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoteContact {
+    /// String representing the object's type. Always has the value `contact`.
+    pub type_: Option<String>,
+    /// The id of the contact.
+    pub id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Paginated Response
+///
+/// A paginated list of notes associated with a contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoteList {
+    /// String representing the object's type. Always has the value `list`.
+    pub type_: Option<String>,
+    /// An array of notes.
+    pub data: Option<Vec<Note>>,
+    /// A count of the total number of notes.
+    pub total_count: Option<i64>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}~1notes/get/responses/200/content/application~1json/examples/Successful response/value/pages`). Typed from the example values.
+    pub pages: Option<NoteListPages>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}~1notes/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoteListPages {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub next: Option<serde_json::Value>,
+    #[allow(missing_docs)]
+    pub page: Option<i64>,
+    #[allow(missing_docs)]
+    pub per_page: Option<i64>,
+    #[allow(missing_docs)]
+    pub total_pages: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for CreateNoteRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("body", &self.body)
+                .opt("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateNoteRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            body: Option<String>,
+            admin_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CreateNoteRequest {
+            const NAME: &'static str = "CreateNoteRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["body", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    admin_id: slots.admin_id.flatten(),
+                })
+            }
+        }
+    };
     impl serde::Serialize for Note {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -150,18 +196,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Represents the contact that the note was created about.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoteContact {
-    /// String representing the object's type. Always has the value `contact`.
-    pub type_: Option<String>,
-    /// The id of the contact.
-    pub id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for NoteContact {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -204,24 +238,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Paginated Response
-///
-/// A paginated list of notes associated with a contact.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoteList {
-    /// String representing the object's type. Always has the value `list`.
-    pub type_: Option<String>,
-    /// An array of notes.
-    pub data: Option<Vec<Note>>,
-    /// A count of the total number of notes.
-    pub total_count: Option<i64>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}~1notes/get/responses/200/content/application~1json/examples/Successful response/value/pages`). Typed from the example values.
-    pub pages: Option<NoteListPages>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for NoteList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -268,24 +284,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}~1notes/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoteListPages {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub next: Option<serde_json::Value>,
-    #[allow(missing_docs)]
-    pub page: Option<i64>,
-    #[allow(missing_docs)]
-    pub per_page: Option<i64>,
-    #[allow(missing_docs)]
-    pub total_pages: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for NoteListPages {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -15,6 +15,100 @@ pub struct GetExportReportingDataGetDatasetsResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// An item of the `data` member of `GetExportReportingDataGetDatasetsResponse`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItem {
+    #[allow(missing_docs)]
+    pub id: Option<String>,
+    #[allow(missing_docs)]
+    pub name: Option<String>,
+    #[allow(missing_docs)]
+    pub description: Option<String>,
+    #[allow(missing_docs)]
+    pub default_time_attribute_id: Option<String>,
+    #[allow(missing_docs)]
+    pub attributes: Option<
+        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
+    >,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `attributes` member of `GetExportReportingDataGetDatasetsResponseDataItem`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+    #[allow(missing_docs)]
+    pub id: Option<String>,
+    #[allow(missing_docs)]
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `200` response of `get_export_reporting_data_job_identifier`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetExportReportingDataJobIdentifierResponse {
+    #[allow(missing_docs)]
+    pub job_identifier: Option<String>,
+    #[allow(missing_docs)]
+    pub status: Option<String>,
+    #[allow(missing_docs)]
+    pub download_url: Option<String>,
+    #[allow(missing_docs)]
+    pub download_expires_at: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The request body of `post_export_reporting_data_enqueue`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostExportReportingDataEnqueueRequest {
+    #[allow(missing_docs)]
+    pub dataset_id: String,
+    #[allow(missing_docs)]
+    pub attribute_ids: Vec<String>,
+    #[allow(missing_docs)]
+    pub start_time: i64,
+    #[allow(missing_docs)]
+    pub end_time: i64,
+}
+impl PostExportReportingDataEnqueueRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(
+        dataset_id: impl Into<String>,
+        attribute_ids: Vec<String>,
+        start_time: i64,
+        end_time: i64,
+    ) -> Self {
+        Self {
+            dataset_id: dataset_id.into(),
+            attribute_ids,
+            start_time,
+            end_time,
+        }
+    }
+}
+/// The `200` response of `post_export_reporting_data_enqueue`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PostExportReportingDataEnqueueResponse {
+    #[allow(missing_docs)]
+    pub job_identifier: Option<String>,
+    #[allow(missing_docs)]
+    pub status: Option<String>,
+    #[allow(missing_docs)]
+    pub download_url: Option<String>,
+    #[allow(missing_docs)]
+    pub download_expires_at: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for GetExportReportingDataGetDatasetsResponse {
         fn serialize<S: serde::Serializer>(
@@ -58,28 +152,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `data` member of `GetExportReportingDataGetDatasetsResponse`.
-///
-/// Defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItem {
-    #[allow(missing_docs)]
-    pub id: Option<String>,
-    #[allow(missing_docs)]
-    pub name: Option<String>,
-    #[allow(missing_docs)]
-    pub description: Option<String>,
-    #[allow(missing_docs)]
-    pub default_time_attribute_id: Option<String>,
-    #[allow(missing_docs)]
-    pub attributes: Option<
-        Vec<GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
-    >,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for GetExportReportingDataGetDatasetsResponseDataItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -132,20 +204,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `attributes` member of `GetExportReportingDataGetDatasetsResponseDataItem`.
-///
-/// Defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    #[allow(missing_docs)]
-    pub id: Option<String>,
-    #[allow(missing_docs)]
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize
     for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
         fn serialize<S: serde::Serializer>(
@@ -191,24 +249,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `200` response of `get_export_reporting_data_job_identifier`.
-///
-/// Defined inline at `/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetExportReportingDataJobIdentifierResponse {
-    #[allow(missing_docs)]
-    pub job_identifier: Option<String>,
-    #[allow(missing_docs)]
-    pub status: Option<String>,
-    #[allow(missing_docs)]
-    pub download_url: Option<String>,
-    #[allow(missing_docs)]
-    pub download_expires_at: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for GetExportReportingDataJobIdentifierResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -257,38 +297,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The request body of `post_export_reporting_data_enqueue`.
-///
-/// Defined inline at `/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PostExportReportingDataEnqueueRequest {
-    #[allow(missing_docs)]
-    pub dataset_id: String,
-    #[allow(missing_docs)]
-    pub attribute_ids: Vec<String>,
-    #[allow(missing_docs)]
-    pub start_time: i64,
-    #[allow(missing_docs)]
-    pub end_time: i64,
-}
-impl PostExportReportingDataEnqueueRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(
-        dataset_id: impl Into<String>,
-        attribute_ids: Vec<String>,
-        start_time: i64,
-        end_time: i64,
-    ) -> Self {
-        Self {
-            dataset_id: dataset_id.into(),
-            attribute_ids,
-            start_time,
-            end_time,
-        }
-    }
-}
-const _: () = {
     impl serde::Serialize for PostExportReportingDataEnqueueRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -309,72 +317,66 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        dataset_id: Option<String>,
-        attribute_ids: Option<Vec<String>>,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    }
-    impl crate::codec::StructDecode for PostExportReportingDataEnqueueRequest {
-        const NAME: &'static str = "PostExportReportingDataEnqueueRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "dataset_id" => {
-                    crate::codec::fill_string(&mut slots.dataset_id, "dataset_id", map)
-                }
-                "attribute_ids" => {
-                    crate::codec::fill(&mut slots.attribute_ids, "attribute_ids", map)
-                }
-                "start_time" => {
-                    crate::codec::fill(&mut slots.start_time, "start_time", map)
-                }
-                "end_time" => crate::codec::fill(&mut slots.end_time, "end_time", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["dataset_id", "attribute_ids", "start_time", "end_time"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            dataset_id: Option<String>,
+            attribute_ids: Option<Vec<String>>,
+            start_time: Option<i64>,
+            end_time: Option<i64>,
+        }
+        impl crate::codec::StructDecode for PostExportReportingDataEnqueueRequest {
+            const NAME: &'static str = "PostExportReportingDataEnqueueRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "dataset_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.dataset_id,
+                            "dataset_id",
+                            map,
+                        )
+                    }
+                    "attribute_ids" => {
+                        crate::codec::fill(
+                            &mut slots.attribute_ids,
+                            "attribute_ids",
+                            map,
+                        )
+                    }
+                    "start_time" => {
+                        crate::codec::fill(&mut slots.start_time, "start_time", map)
+                    }
+                    "end_time" => {
+                        crate::codec::fill(&mut slots.end_time, "end_time", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["dataset_id", "attribute_ids", "start_time", "end_time"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    dataset_id: crate::codec::missing(slots.dataset_id, "dataset_id")?,
+                    attribute_ids: crate::codec::missing(
+                        slots.attribute_ids,
+                        "attribute_ids",
+                    )?,
+                    start_time: crate::codec::missing(slots.start_time, "start_time")?,
+                    end_time: crate::codec::missing(slots.end_time, "end_time")?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                dataset_id: crate::codec::missing(slots.dataset_id, "dataset_id")?,
-                attribute_ids: crate::codec::missing(
-                    slots.attribute_ids,
-                    "attribute_ids",
-                )?,
-                start_time: crate::codec::missing(slots.start_time, "start_time")?,
-                end_time: crate::codec::missing(slots.end_time, "end_time")?,
-            })
-        }
-    }
-};
-/// The `200` response of `post_export_reporting_data_enqueue`.
-///
-/// Defined inline at `/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostExportReportingDataEnqueueResponse {
-    #[allow(missing_docs)]
-    pub job_identifier: Option<String>,
-    #[allow(missing_docs)]
-    pub status: Option<String>,
-    #[allow(missing_docs)]
-    pub download_url: Option<String>,
-    #[allow(missing_docs)]
-    pub download_expires_at: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for PostExportReportingDataEnqueueResponse {
         fn serialize<S: serde::Serializer>(
             &self,

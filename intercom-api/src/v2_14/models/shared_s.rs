@@ -31,54 +31,6 @@ impl SearchRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for SearchRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("query", &self.query)
-                .opt("pagination", &self.pagination)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SearchRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        query: Option<SearchRequestQuery>,
-        pagination: Option<Option<StartingAfterPaging>>,
-    }
-    impl crate::codec::StructDecode for SearchRequest {
-        const NAME: &'static str = "SearchRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "query" => crate::codec::fill(&mut slots.query, "query", map),
-                "pagination" => {
-                    crate::codec::fill(&mut slots.pagination, "pagination", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["query", "pagination"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                query: crate::codec::missing(slots.query, "query")?,
-                pagination: slots.pagination.flatten(),
-            })
-        }
-    }
-};
 /// The `query` member of `SearchRequest`.
 ///
 /// Defined inline at `/components/schemas/search_request/properties/query`.
@@ -101,9 +53,6 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
         Self::Multiple(value)
     }
 }
-const _: () = {
-    crate::codec::lenient_strict_union!(SearchRequestQuery);
-};
 /// Segment
 ///
 /// A segment is a group of your contacts defined by the rules that you set.
@@ -128,60 +77,6 @@ pub struct Segment {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for Segment {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("name", &self.name)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("person_type", &self.person_type)
-                .opt("count", &self.count)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Segment {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for Segment {
-        const NAME: &'static str = "Segment";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "name" => crate::codec::set(&mut slots.name, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "person_type" => crate::codec::set(&mut slots.person_type, map),
-                "count" => crate::codec::set(&mut slots.count, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Type of the contact: contact (lead) or user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -216,9 +111,6 @@ impl std::str::FromStr for SegmentPersonType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(SegmentPersonType);
-};
 /// Single Filter Search Request
 ///
 /// Search using Intercoms Search APIs with a single filter.
@@ -271,63 +163,6 @@ impl SingleFilterSearchRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for SingleFilterSearchRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("field", &self.field)
-                .opt("operator", &self.operator)
-                .opt("value", &self.value)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        field: Option<Option<String>>,
-        operator: Option<Option<SingleFilterSearchRequestOperator>>,
-        value: Option<Option<SingleFilterSearchRequestValue>>,
-    }
-    impl crate::codec::StructDecode for SingleFilterSearchRequest {
-        const NAME: &'static str = "SingleFilterSearchRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "field" => crate::codec::fill_opt_string(&mut slots.field, "field", map),
-                "operator" => crate::codec::fill(&mut slots.operator, "operator", map),
-                "value" => crate::codec::fill(&mut slots.value, "value", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["field", "operator", "value"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                field: slots.field.flatten(),
-                operator: slots.operator.flatten(),
-                value: slots.value.flatten(),
-            })
-        }
-    }
-};
 /// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
 /// - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`
 /// - `tag_id`: `=` and `!=` only. Every other operator returns an error.
@@ -411,9 +246,6 @@ impl std::str::FromStr for SingleFilterSearchRequestOperator {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed SingleFilterSearchRequestOperator);
-};
 /// The value that you want to search on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -461,37 +293,6 @@ for SingleFilterSearchRequestValue {
         Self::ObjectArray(value)
     }
 }
-const _: () = {
-    impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequestValue {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_union(deserializer)
-        }
-    }
-    impl crate::codec::UnionDecode for SingleFilterSearchRequestValue {
-        const EXPECTING: &'static str = "a string, an integer, a boolean, an array or null";
-        fn string(value: &str) -> Option<Self> {
-            Some(Self::String(value.to_owned()))
-        }
-        fn int(value: i64) -> Option<Self> {
-            Some(Self::Integer(value))
-        }
-        fn uint(value: u64) -> Option<Self> {
-            i64::try_from(value).ok().map(Self::Integer)
-        }
-        fn boolean(value: bool) -> Option<Self> {
-            Some(Self::Boolean(value))
-        }
-        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-            crate::codec::seq(seq).map(Self::ObjectArray)
-        }
-        fn null() -> Option<Self> {
-            Some(Self::Null)
-        }
-    }
-    crate::codec::lenient_strict_union!(SingleFilterSearchRequestValue);
-};
 /// An item of the `ObjectArray` variant of `SingleFilterSearchRequestValue`.
 ///
 /// Defined inline at `/components/schemas/single_filter_search_request/properties/value/oneOf/3/items`.
@@ -522,7 +323,372 @@ impl From<i64> for SingleFilterSearchRequestValueObjectArrayItem {
         Self::Integer(value)
     }
 }
+/// Social Profile
+///
+/// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SocialProfile {
+    /// value is "social_profile"
+    ///
+    /// The spec allows only `social_profile`.
+    pub type_: Option<String>,
+    /// The name of the Social media profile
+    pub name: Option<String>,
+    /// The name of the Social media profile
+    pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Pagination: Starting After
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StartingAfterPaging {
+    /// The number of results to fetch per page.
+    pub per_page: Option<i64>,
+    /// The cursor to use in the next request to get the next page of results.
+    pub starting_after: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Subscription Types
+///
+/// A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubscriptionType {
+    /// The type of the object - subscription
+    ///
+    /// The spec allows only `subscription`.
+    pub type_: Option<String>,
+    /// The unique identifier representing the subscription type.
+    pub id: Option<String>,
+    /// The state of the subscription type.
+    pub state: Option<SubscriptionTypeState>,
+    /// A translation object contains the localised details of a subscription type.
+    pub default_translation: Option<Translation>,
+    /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
+    pub translations: Option<Vec<Translation>>,
+    /// Describes the type of consent.
+    pub consent_type: Option<SubscriptionTypeConsentType>,
+    /// The message types that this subscription supports - can contain `email` or `sms_message`.
+    pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Describes the type of consent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionTypeConsentType {
+    /// `opt_out`
+    OptOut,
+    /// `opt_in`
+    OptIn,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl SubscriptionTypeConsentType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OptOut => "opt_out",
+            Self::OptIn => "opt_in",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for SubscriptionTypeConsentType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "opt_out" => Self::OptOut,
+                "opt_in" => Self::OptIn,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// An item of the `content_types` member of `SubscriptionType`.
+///
+/// Defined inline at `/components/schemas/subscription_type/properties/content_types/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionTypeContentTypesItem {
+    /// `email`
+    Email,
+    /// `sms_message`
+    SmsMessage,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl SubscriptionTypeContentTypesItem {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::SmsMessage => "sms_message",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for SubscriptionTypeContentTypesItem {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "email" => Self::Email,
+                "sms_message" => Self::SmsMessage,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Subscription Types
+///
+/// A list of subscription type objects.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubscriptionTypeList {
+    /// The type of the object
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// A list of subscription type objects associated with the workspace .
+    pub data: Option<Vec<SubscriptionType>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The state of the subscription type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionTypeState {
+    /// `live`
+    Live,
+    /// `draft`
+    Draft,
+    /// `archived`
+    Archived,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl SubscriptionTypeState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Live => "live",
+            Self::Draft => "draft",
+            Self::Archived => "archived",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for SubscriptionTypeState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "live" => Self::Live,
+                "draft" => Self::Draft,
+                "archived" => Self::Archived,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
+    impl serde::Serialize for SearchRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("query", &self.query)
+                .opt("pagination", &self.pagination)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SearchRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            query: Option<SearchRequestQuery>,
+            pagination: Option<Option<StartingAfterPaging>>,
+        }
+        impl crate::codec::StructDecode for SearchRequest {
+            const NAME: &'static str = "SearchRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "query" => crate::codec::fill(&mut slots.query, "query", map),
+                    "pagination" => {
+                        crate::codec::fill(&mut slots.pagination, "pagination", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["query", "pagination"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    query: crate::codec::missing(slots.query, "query")?,
+                    pagination: slots.pagination.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(SearchRequestQuery);
+    impl serde::Serialize for Segment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("person_type", &self.person_type)
+                .opt("count", &self.count)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Segment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Segment {
+        const NAME: &'static str = "Segment";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "person_type" => crate::codec::set(&mut slots.person_type, map),
+                "count" => crate::codec::set(&mut slots.count, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(SegmentPersonType);
+    impl serde::Serialize for SingleFilterSearchRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("field", &self.field)
+                .opt("operator", &self.operator)
+                .opt("value", &self.value)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            field: Option<Option<String>>,
+            operator: Option<Option<SingleFilterSearchRequestOperator>>,
+            value: Option<Option<SingleFilterSearchRequestValue>>,
+        }
+        impl crate::codec::StructDecode for SingleFilterSearchRequest {
+            const NAME: &'static str = "SingleFilterSearchRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "field" => {
+                        crate::codec::fill_opt_string(&mut slots.field, "field", map)
+                    }
+                    "operator" => {
+                        crate::codec::fill(&mut slots.operator, "operator", map)
+                    }
+                    "value" => crate::codec::fill(&mut slots.value, "value", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["field", "operator", "value"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    field: slots.field.flatten(),
+                    operator: slots.operator.flatten(),
+                    value: slots.value.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed SingleFilterSearchRequestOperator);
+    impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequestValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for SingleFilterSearchRequestValue {
+        const EXPECTING: &'static str = "a string, an integer, a boolean, an array or null";
+        fn string(value: &str) -> Option<Self> {
+            Some(Self::String(value.to_owned()))
+        }
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Integer(value))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            i64::try_from(value).ok().map(Self::Integer)
+        }
+        fn boolean(value: bool) -> Option<Self> {
+            Some(Self::Boolean(value))
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::ObjectArray)
+        }
+        fn null() -> Option<Self> {
+            Some(Self::Null)
+        }
+    }
+    crate::codec::lenient_strict_union!(SingleFilterSearchRequestValue);
     impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequestValueObjectArrayItem {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -543,24 +709,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_strict_union!(SingleFilterSearchRequestValueObjectArrayItem);
-};
-/// Social Profile
-///
-/// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SocialProfile {
-    /// value is "social_profile"
-    ///
-    /// The spec allows only `social_profile`.
-    pub type_: Option<String>,
-    /// The name of the Social media profile
-    pub name: Option<String>,
-    /// The name of the Social media profile
-    pub url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SocialProfile {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -605,18 +753,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Pagination: Starting After
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartingAfterPaging {
-    /// The number of results to fetch per page.
-    pub per_page: Option<i64>,
-    /// The cursor to use in the next request to get the next page of results.
-    pub starting_after: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for StartingAfterPaging {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -659,32 +795,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Subscription Types
-///
-/// A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubscriptionType {
-    /// The type of the object - subscription
-    ///
-    /// The spec allows only `subscription`.
-    pub type_: Option<String>,
-    /// The unique identifier representing the subscription type.
-    pub id: Option<String>,
-    /// The state of the subscription type.
-    pub state: Option<SubscriptionTypeState>,
-    /// A translation object contains the localised details of a subscription type.
-    pub default_translation: Option<Translation>,
-    /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
-    pub translations: Option<Vec<Translation>>,
-    /// Describes the type of consent.
-    pub consent_type: Option<SubscriptionTypeConsentType>,
-    /// The message types that this subscription supports - can contain `email` or `sms_message`.
-    pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SubscriptionType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -739,98 +849,8 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Describes the type of consent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionTypeConsentType {
-    /// `opt_out`
-    OptOut,
-    /// `opt_in`
-    OptIn,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl SubscriptionTypeConsentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OptOut => "opt_out",
-            Self::OptIn => "opt_in",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for SubscriptionTypeConsentType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "opt_out" => Self::OptOut,
-                "opt_in" => Self::OptIn,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(SubscriptionTypeConsentType);
-};
-/// An item of the `content_types` member of `SubscriptionType`.
-///
-/// Defined inline at `/components/schemas/subscription_type/properties/content_types/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionTypeContentTypesItem {
-    /// `email`
-    Email,
-    /// `sms_message`
-    SmsMessage,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl SubscriptionTypeContentTypesItem {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::SmsMessage => "sms_message",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for SubscriptionTypeContentTypesItem {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "email" => Self::Email,
-                "sms_message" => Self::SmsMessage,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
-};
-/// Subscription Types
-///
-/// A list of subscription type objects.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubscriptionTypeList {
-    /// The type of the object
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// A list of subscription type objects associated with the workspace .
-    pub data: Option<Vec<SubscriptionType>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SubscriptionTypeList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -874,45 +894,5 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The state of the subscription type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionTypeState {
-    /// `live`
-    Live,
-    /// `draft`
-    Draft,
-    /// `archived`
-    Archived,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl SubscriptionTypeState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Live => "live",
-            Self::Draft => "draft",
-            Self::Archived => "archived",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for SubscriptionTypeState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "live" => Self::Live,
-                "draft" => Self::Draft,
-                "archived" => Self::Archived,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(SubscriptionTypeState);
 };

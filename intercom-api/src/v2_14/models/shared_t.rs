@@ -23,6 +23,796 @@ pub struct Tag {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Tag
+///
+/// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TagBasic {
+    /// value is "tag"
+    pub type_: Option<String>,
+    /// The id of the tag
+    pub id: Option<String>,
+    /// The name of the tag
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Tags
+///
+/// A list of tags objects in the workspace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TagList {
+    /// The type of the object
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// A list of tags objects associated with the workspace .
+    pub data: Option<Vec<Tag>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Tags
+///
+/// A list of tags objects associated with a conversation
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Tags {
+    /// The type of the object
+    ///
+    /// The spec allows only `tag.list`.
+    pub type_: Option<String>,
+    /// A list of tags objects associated with the conversation.
+    pub tags: Option<Vec<Tag>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Team Priority Level
+///
+/// Admin priority levels for teams
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamPriorityLevel {
+    /// The primary team ids for the team
+    pub primary_team_ids: Option<Vec<i64>>,
+    /// The secondary team ids for the team
+    pub secondary_team_ids: Option<Vec<i64>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Ticket
+///
+/// Tickets are how you track requests from your users.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ticket {
+    /// Always ticket
+    ///
+    /// The spec allows only `ticket`.
+    pub type_: Option<String>,
+    /// The unique identifier for the ticket which is given by Intercom.
+    pub id: Option<String>,
+    /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
+    pub ticket_id: Option<String>,
+    /// Category of the Ticket.
+    pub category: Option<TicketCategory>,
+    /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
+    pub ticket_attributes: Option<TicketCustomAttributes>,
+    /// A ticket state, used to define the state of a ticket.
+    pub ticket_state: Option<TicketState>,
+    /// A ticket type, used to define the data fields to be captured in a ticket.
+    pub ticket_type: Option<TicketType>,
+    /// The list of contacts affected by a ticket.
+    pub contacts: Option<TicketContacts>,
+    /// The id representing the admin assigned to the ticket.
+    pub admin_assignee_id: Option<String>,
+    /// The id representing the team assigned to the ticket.
+    pub team_assignee_id: Option<String>,
+    /// The time the ticket was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The last time the ticket was updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// Whether or not the ticket is open. If false, the ticket is closed.
+    pub open: Option<bool>,
+    /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
+    pub snoozed_until: Option<i64>,
+    /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
+    pub linked_objects: Option<LinkedObjectList>,
+    /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
+    pub ticket_parts: Option<TicketParts>,
+    /// Whether or not the ticket is shared with the customer.
+    pub is_shared: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Category of the Ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TicketCategory {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TicketCategory {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Contacts
+///
+/// The list of contacts affected by a ticket.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketContacts {
+    /// always contact.list
+    ///
+    /// The spec allows only `contact.list`.
+    pub type_: Option<String>,
+    /// The list of contacts affected by this ticket.
+    pub contacts: Option<Vec<ContactReference>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Ticket Attributes
+///
+/// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
+pub type TicketCustomAttributes = std::collections::BTreeMap<
+    String,
+    Option<TicketCustomAttributesValue>,
+>;
+/// A value of `TicketCustomAttributes`.
+///
+/// Defined inline at `/components/schemas/ticket_custom_attributes/additionalProperties`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TicketCustomAttributesValue {
+    /// A string.
+    String(String),
+    /// A number.
+    Number(f64),
+    /// A boolean.
+    Boolean(bool),
+    /// An array of JSON values.
+    Array(Vec<serde_json::Value>),
+    /// The value describing a file upload set for a custom attribute
+    FileAttribute(FileAttribute),
+    /// JSON `null`.
+    Null,
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<FileAttribute> for TicketCustomAttributesValue {
+    fn from(value: FileAttribute) -> Self {
+        Self::FileAttribute(value)
+    }
+}
+impl From<&str> for TicketCustomAttributesValue {
+    /// The `String` variant.
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<String> for TicketCustomAttributesValue {
+    /// The `String` variant.
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<f64> for TicketCustomAttributesValue {
+    /// The `Number` variant.
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+impl From<bool> for TicketCustomAttributesValue {
+    /// The `Boolean` variant.
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl From<Vec<serde_json::Value>> for TicketCustomAttributesValue {
+    /// The `Array` variant.
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        Self::Array(value)
+    }
+}
+/// Ticket Part
+///
+/// A Ticket Part represents a message in the ticket.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketPart {
+    /// Always ticket_part
+    pub type_: Option<String>,
+    /// The id representing the ticket part.
+    pub id: Option<String>,
+    /// The type of ticket part.
+    pub part_type: Option<String>,
+    /// The message body, which may contain HTML.
+    pub body: Option<String>,
+    /// The previous state of the ticket.
+    pub previous_ticket_state: Option<TicketPartPreviousTicketState>,
+    /// The state of the ticket.
+    pub ticket_state: Option<TicketPartTicketState>,
+    /// The time the ticket part was created.
+    pub created_at: Option<i64>,
+    /// The last time the ticket part was updated.
+    pub updated_at: Option<i64>,
+    /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
+    pub assigned_to: Option<Reference>,
+    /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
+    pub author: Option<TicketPartAuthor>,
+    /// Ticket part attachments
+    ///
+    /// A list of attachments for the part.
+    pub attachments: Option<Vec<PartAttachment>>,
+    /// The external id of the ticket part
+    pub external_id: Option<String>,
+    /// Whether or not the ticket part has been redacted.
+    pub redacted: Option<bool>,
+    /// The app package code if this part was created via API. Note this field won't show if the part was not created via API.
+    pub app_package_code: Option<String>,
+    /// Updated Attribute
+    ///
+    /// The updated attribute data of the ticket part. Only present for attribute update parts.
+    pub updated_attribute_data: Option<TicketPartUpdatedAttributeData>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Ticket part author
+///
+/// The author that wrote or triggered the part. Can be a bot, admin, team or user.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketPartAuthor {
+    /// The type of the author
+    pub type_: Option<TicketPartAuthorType>,
+    /// The id of the author
+    pub id: Option<String>,
+    /// The name of the author
+    pub name: Option<String>,
+    /// The email of the author
+    pub email: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The type of the author
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketPartAuthorType {
+    /// `admin`
+    Admin,
+    /// `bot`
+    Bot,
+    /// `team`
+    Team,
+    /// `user`
+    User,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TicketPartAuthorType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Bot => "bot",
+            Self::Team => "team",
+            Self::User => "user",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TicketPartAuthorType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "admin" => Self::Admin,
+                "bot" => Self::Bot,
+                "team" => Self::Team,
+                "user" => Self::User,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The previous state of the ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketPartPreviousTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TicketPartPreviousTicketState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TicketPartPreviousTicketState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The state of the ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketPartTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TicketPartTicketState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TicketPartTicketState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Updated Attribute
+///
+/// The updated attribute data of the ticket part. Only present for attribute update parts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketPartUpdatedAttributeData {
+    /// Information about the attribute that was updated.
+    pub attribute: Option<TicketPartUpdatedAttributeDataAttribute>,
+    /// The new value of the attribute.
+    pub value: Option<TicketPartUpdatedAttributeDataValue>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Information about the attribute that was updated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketPartUpdatedAttributeDataAttribute {
+    /// The type of the object. Always 'attribute'.
+    ///
+    /// The spec allows only `attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier of the attribute.
+    pub id: Option<String>,
+    /// The human-readable name of the attribute.
+    pub label: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The new value of the attribute.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketPartUpdatedAttributeDataValue {
+    /// The type of the object. Always 'value'.
+    ///
+    /// The spec allows only `value`.
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub id: Option<TicketPartUpdatedAttributeDataValueId>,
+    #[allow(missing_docs)]
+    pub label: Option<TicketPartUpdatedAttributeDataValueLabel>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `id` member of `TicketPartUpdatedAttributeDataValue`.
+///
+/// Defined inline at `/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TicketPartUpdatedAttributeDataValueId {
+    /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
+    String(String),
+    /// Array of file IDs for file attributes.
+    IntegerArray(Vec<i64>),
+    /// JSON `null`.
+    Null,
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<&str> for TicketPartUpdatedAttributeDataValueId {
+    /// The `String` variant.
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<String> for TicketPartUpdatedAttributeDataValueId {
+    /// The `String` variant.
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<Vec<i64>> for TicketPartUpdatedAttributeDataValueId {
+    /// The `IntegerArray` variant.
+    fn from(value: Vec<i64>) -> Self {
+        Self::IntegerArray(value)
+    }
+}
+/// The `label` member of `TicketPartUpdatedAttributeDataValue`.
+///
+/// Defined inline at `/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TicketPartUpdatedAttributeDataValueLabel {
+    /// The display value for text/number/decimal/boolean/date/list attributes.
+    String(String),
+    /// Array of file names for file attributes.
+    StringArray(Vec<String>),
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<&str> for TicketPartUpdatedAttributeDataValueLabel {
+    /// The `String` variant.
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<String> for TicketPartUpdatedAttributeDataValueLabel {
+    /// The `String` variant.
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<Vec<String>> for TicketPartUpdatedAttributeDataValueLabel {
+    /// The `StringArray` variant.
+    fn from(value: Vec<String>) -> Self {
+        Self::StringArray(value)
+    }
+}
+/// Ticket Parts
+///
+/// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketParts {
+    /// The spec allows only `ticket_part.list`.
+    pub type_: Option<String>,
+    /// Tickt Parts
+    ///
+    /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
+    pub ticket_parts: Option<Vec<TicketPart>>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Ticket State
+///
+/// A ticket state, used to define the state of a ticket.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketState {
+    /// String representing the object's type. Always has the value `ticket_state`.
+    pub type_: Option<String>,
+    /// The id of the ticket state
+    pub id: Option<String>,
+    /// The category of the ticket state
+    pub category: Option<TicketStateCategory>,
+    /// The state the ticket is currently in, in a human readable form - visible in Intercom
+    pub internal_label: Option<String>,
+    /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
+    pub external_label: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The category of the ticket state
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketStateCategory {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TicketStateCategory {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TicketStateCategory {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Ticket Type
+///
+/// A ticket type, used to define the data fields to be captured in a ticket.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketType {
+    /// String representing the object's type. Always has the value `ticket_type`.
+    pub type_: Option<String>,
+    /// The id representing the ticket type.
+    pub id: Option<String>,
+    /// Category of the Ticket Type.
+    pub category: Option<TicketTypeCategory>,
+    /// The name of the ticket type
+    pub name: Option<String>,
+    /// The description of the ticket type
+    pub description: Option<String>,
+    /// The icon of the ticket type
+    pub icon: Option<String>,
+    /// The id of the workspace that the ticket type belongs to.
+    pub workspace_id: Option<String>,
+    /// A list of attributes associated with a given ticket type.
+    pub ticket_type_attributes: Option<TicketTypeAttributeList>,
+    /// Ticket States
+    ///
+    /// A list of ticket states associated with a given ticket type.
+    pub ticket_states: Option<TicketTypeTicketStates>,
+    /// Whether the ticket type is archived or not.
+    pub archived: Option<bool>,
+    /// The date and time the ticket type was created.
+    pub created_at: Option<i64>,
+    /// The date and time the ticket type was last updated.
+    pub updated_at: Option<i64>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}~1convert/post/responses/200/content/application~1json/examples/successful/value/ticket_type/is_internal`). Typed from the example values.
+    pub is_internal: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Ticket Type Attribute
+///
+/// Ticket type attribute, used to define each data field to be captured in a ticket.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketTypeAttribute {
+    /// String representing the object's type. Always has the value `ticket_type_attribute`.
+    pub type_: Option<String>,
+    /// The id representing the ticket type attribute.
+    pub id: Option<String>,
+    /// The id of the workspace that the ticket type attribute belongs to.
+    pub workspace_id: Option<String>,
+    /// The name of the ticket type attribute
+    pub name: Option<String>,
+    /// The description of the ticket type attribute
+    pub description: Option<String>,
+    /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
+    pub data_type: Option<TicketTypeAttributeDataType>,
+    /// Input options for the attribute
+    pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The order of the attribute against other attributes
+    pub order: Option<i64>,
+    /// Whether the attribute is required or not for teammates.
+    pub required_to_create: Option<bool>,
+    /// Whether the attribute is required or not for contacts.
+    pub required_to_create_for_contacts: Option<bool>,
+    /// Whether the attribute is visible or not to teammates.
+    pub visible_on_create: Option<bool>,
+    /// Whether the attribute is visible or not to contacts.
+    pub visible_to_contacts: Option<bool>,
+    /// Whether the attribute is built in or not.
+    pub default: Option<bool>,
+    /// The id of the ticket type that the attribute belongs to.
+    pub ticket_type_id: Option<i64>,
+    /// Whether the ticket type attribute is archived or not.
+    pub archived: Option<bool>,
+    /// The date and time the ticket type attribute was created.
+    pub created_at: Option<i64>,
+    /// The date and time the ticket type attribute was last updated.
+    pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketTypeAttributeDataType {
+    /// `string`
+    String,
+    /// `list`
+    List,
+    /// `integer`
+    Integer,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `files`
+    Files,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TicketTypeAttributeDataType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::List => "list",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Files => "files",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TicketTypeAttributeDataType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "string" => Self::String,
+                "list" => Self::List,
+                "integer" => Self::Integer,
+                "decimal" => Self::Decimal,
+                "boolean" => Self::Boolean,
+                "datetime" => Self::Datetime,
+                "files" => Self::Files,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Ticket Type Attributes
+///
+/// A list of attributes associated with a given ticket type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketTypeAttributeList {
+    /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
+    pub type_: Option<String>,
+    /// A list of ticket type attributes associated with a given ticket type.
+    pub ticket_type_attributes: Option<Vec<Option<TicketTypeAttribute>>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}~1convert/post/responses/200/content/application~1json/examples/successful/value/ticket_type/ticket_type_attributes/data`). Typed like its absent declared sibling `ticket_type_attributes`.
+    pub data: Option<Vec<Option<TicketTypeAttribute>>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Category of the Ticket Type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketTypeCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TicketTypeCategory {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TicketTypeCategory {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Ticket States
+///
+/// A list of ticket states associated with a given ticket type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketTypeTicketStates {
+    /// String representing the object's type. Always has the value `list`.
+    pub type_: Option<String>,
+    /// A list of ticket states associated with a given ticket type.
+    pub data: Option<Vec<Option<TicketState>>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Translation
+///
+/// A translation object contains the localised details of a subscription type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Translation {
+    /// The localised name of the subscription type.
+    pub name: Option<String>,
+    /// The localised description of the subscription type.
+    pub description: Option<String>,
+    /// The two character identifier for the language of the translation object.
+    pub locale: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for Tag {
         fn serialize<S: serde::Serializer>(
@@ -72,22 +862,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Tag
-///
-/// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TagBasic {
-    /// value is "tag"
-    pub type_: Option<String>,
-    /// The id of the tag
-    pub id: Option<String>,
-    /// The name of the tag
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TagBasic {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -132,22 +906,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Tags
-///
-/// A list of tags objects in the workspace.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TagList {
-    /// The type of the object
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// A list of tags objects associated with the workspace .
-    pub data: Option<Vec<Tag>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TagList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -191,22 +949,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Tags
-///
-/// A list of tags objects associated with a conversation
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Tags {
-    /// The type of the object
-    ///
-    /// The spec allows only `tag.list`.
-    pub type_: Option<String>,
-    /// A list of tags objects associated with the conversation.
-    pub tags: Option<Vec<Tag>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Tags {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -250,20 +992,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Team Priority Level
-///
-/// Admin priority levels for teams
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamPriorityLevel {
-    /// The primary team ids for the team
-    pub primary_team_ids: Option<Vec<i64>>,
-    /// The secondary team ids for the team
-    pub secondary_team_ids: Option<Vec<i64>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TeamPriorityLevel {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -308,52 +1036,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Ticket
-///
-/// Tickets are how you track requests from your users.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Ticket {
-    /// Always ticket
-    ///
-    /// The spec allows only `ticket`.
-    pub type_: Option<String>,
-    /// The unique identifier for the ticket which is given by Intercom.
-    pub id: Option<String>,
-    /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
-    pub ticket_id: Option<String>,
-    /// Category of the Ticket.
-    pub category: Option<TicketCategory>,
-    /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
-    pub ticket_attributes: Option<TicketCustomAttributes>,
-    /// A ticket state, used to define the state of a ticket.
-    pub ticket_state: Option<TicketState>,
-    /// A ticket type, used to define the data fields to be captured in a ticket.
-    pub ticket_type: Option<TicketType>,
-    /// The list of contacts affected by a ticket.
-    pub contacts: Option<TicketContacts>,
-    /// The id representing the admin assigned to the ticket.
-    pub admin_assignee_id: Option<String>,
-    /// The id representing the team assigned to the ticket.
-    pub team_assignee_id: Option<String>,
-    /// The time the ticket was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The last time the ticket was updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// Whether or not the ticket is open. If false, the ticket is closed.
-    pub open: Option<bool>,
-    /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    pub snoozed_until: Option<i64>,
-    /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
-    pub linked_objects: Option<LinkedObjectList>,
-    /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
-    pub ticket_parts: Option<TicketParts>,
-    /// Whether or not the ticket is shared with the customer.
-    pub is_shared: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Ticket {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -430,63 +1112,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Category of the Ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TicketCategory {
-    /// `Customer`
-    Customer,
-    /// `Back-office`
-    BackOffice,
-    /// `Tracker`
-    Tracker,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TicketCategory {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TicketCategory {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Customer" => Self::Customer,
-                "Back-office" => Self::BackOffice,
-                "Tracker" => Self::Tracker,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TicketCategory);
-};
-/// Contacts
-///
-/// The list of contacts affected by a ticket.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketContacts {
-    /// always contact.list
-    ///
-    /// The spec allows only `contact.list`.
-    pub type_: Option<String>,
-    /// The list of contacts affected by this ticket.
-    pub contacts: Option<Vec<ContactReference>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketContacts {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -530,72 +1156,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Ticket Attributes
-///
-/// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
-pub type TicketCustomAttributes = std::collections::BTreeMap<
-    String,
-    Option<TicketCustomAttributesValue>,
->;
-/// A value of `TicketCustomAttributes`.
-///
-/// Defined inline at `/components/schemas/ticket_custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum TicketCustomAttributesValue {
-    /// A string.
-    String(String),
-    /// A number.
-    Number(f64),
-    /// A boolean.
-    Boolean(bool),
-    /// An array of JSON values.
-    Array(Vec<serde_json::Value>),
-    /// The value describing a file upload set for a custom attribute
-    FileAttribute(FileAttribute),
-    /// JSON `null`.
-    Null,
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<FileAttribute> for TicketCustomAttributesValue {
-    fn from(value: FileAttribute) -> Self {
-        Self::FileAttribute(value)
-    }
-}
-impl From<&str> for TicketCustomAttributesValue {
-    /// The `String` variant.
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
-impl From<String> for TicketCustomAttributesValue {
-    /// The `String` variant.
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<f64> for TicketCustomAttributesValue {
-    /// The `Number` variant.
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
-impl From<bool> for TicketCustomAttributesValue {
-    /// The `Boolean` variant.
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl From<Vec<serde_json::Value>> for TicketCustomAttributesValue {
-    /// The `Array` variant.
-    fn from(value: Vec<serde_json::Value>) -> Self {
-        Self::Array(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for TicketCustomAttributesValue {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -634,50 +1194,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_union!(TicketCustomAttributesValue);
-};
-/// Ticket Part
-///
-/// A Ticket Part represents a message in the ticket.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketPart {
-    /// Always ticket_part
-    pub type_: Option<String>,
-    /// The id representing the ticket part.
-    pub id: Option<String>,
-    /// The type of ticket part.
-    pub part_type: Option<String>,
-    /// The message body, which may contain HTML.
-    pub body: Option<String>,
-    /// The previous state of the ticket.
-    pub previous_ticket_state: Option<TicketPartPreviousTicketState>,
-    /// The state of the ticket.
-    pub ticket_state: Option<TicketPartTicketState>,
-    /// The time the ticket part was created.
-    pub created_at: Option<i64>,
-    /// The last time the ticket part was updated.
-    pub updated_at: Option<i64>,
-    /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
-    pub assigned_to: Option<Reference>,
-    /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
-    pub author: Option<TicketPartAuthor>,
-    /// Ticket part attachments
-    ///
-    /// A list of attachments for the part.
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// The external id of the ticket part
-    pub external_id: Option<String>,
-    /// Whether or not the ticket part has been redacted.
-    pub redacted: Option<bool>,
-    /// The app package code if this part was created via API. Note this field won't show if the part was not created via API.
-    pub app_package_code: Option<String>,
-    /// Updated Attribute
-    ///
-    /// The updated attribute data of the ticket part. Only present for attribute update parts.
-    pub updated_attribute_data: Option<TicketPartUpdatedAttributeData>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketPart {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -750,24 +1266,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Ticket part author
-///
-/// The author that wrote or triggered the part. Can be a bot, admin, team or user.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketPartAuthor {
-    /// The type of the author
-    pub type_: Option<TicketPartAuthorType>,
-    /// The id of the author
-    pub id: Option<String>,
-    /// The name of the author
-    pub name: Option<String>,
-    /// The email of the author
-    pub email: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketPartAuthor {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -814,155 +1312,9 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The type of the author
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TicketPartAuthorType {
-    /// `admin`
-    Admin,
-    /// `bot`
-    Bot,
-    /// `team`
-    Team,
-    /// `user`
-    User,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TicketPartAuthorType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Bot => "bot",
-            Self::Team => "team",
-            Self::User => "user",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TicketPartAuthorType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "admin" => Self::Admin,
-                "bot" => Self::Bot,
-                "team" => Self::Team,
-                "user" => Self::User,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TicketPartAuthorType);
-};
-/// The previous state of the ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TicketPartPreviousTicketState {
-    /// `submitted`
-    Submitted,
-    /// `in_progress`
-    InProgress,
-    /// `waiting_on_customer`
-    WaitingOnCustomer,
-    /// `resolved`
-    Resolved,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TicketPartPreviousTicketState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TicketPartPreviousTicketState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "submitted" => Self::Submitted,
-                "in_progress" => Self::InProgress,
-                "waiting_on_customer" => Self::WaitingOnCustomer,
-                "resolved" => Self::Resolved,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TicketPartPreviousTicketState);
-};
-/// The state of the ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TicketPartTicketState {
-    /// `submitted`
-    Submitted,
-    /// `in_progress`
-    InProgress,
-    /// `waiting_on_customer`
-    WaitingOnCustomer,
-    /// `resolved`
-    Resolved,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TicketPartTicketState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TicketPartTicketState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "submitted" => Self::Submitted,
-                "in_progress" => Self::InProgress,
-                "waiting_on_customer" => Self::WaitingOnCustomer,
-                "resolved" => Self::Resolved,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TicketPartTicketState);
-};
-/// Updated Attribute
-///
-/// The updated attribute data of the ticket part. Only present for attribute update parts.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketPartUpdatedAttributeData {
-    /// Information about the attribute that was updated.
-    pub attribute: Option<TicketPartUpdatedAttributeDataAttribute>,
-    /// The new value of the attribute.
-    pub value: Option<TicketPartUpdatedAttributeDataValue>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketPartUpdatedAttributeData {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1005,22 +1357,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Information about the attribute that was updated.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketPartUpdatedAttributeDataAttribute {
-    /// The type of the object. Always 'attribute'.
-    ///
-    /// The spec allows only `attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier of the attribute.
-    pub id: Option<String>,
-    /// The human-readable name of the attribute.
-    pub label: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketPartUpdatedAttributeDataAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1065,22 +1401,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The new value of the attribute.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketPartUpdatedAttributeDataValue {
-    /// The type of the object. Always 'value'.
-    ///
-    /// The spec allows only `value`.
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub id: Option<TicketPartUpdatedAttributeDataValueId>,
-    #[allow(missing_docs)]
-    pub label: Option<TicketPartUpdatedAttributeDataValueLabel>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketPartUpdatedAttributeDataValue {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1125,42 +1445,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `id` member of `TicketPartUpdatedAttributeDataValue`.
-///
-/// Defined inline at `/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/id`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum TicketPartUpdatedAttributeDataValueId {
-    /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
-    String(String),
-    /// Array of file IDs for file attributes.
-    IntegerArray(Vec<i64>),
-    /// JSON `null`.
-    Null,
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<&str> for TicketPartUpdatedAttributeDataValueId {
-    /// The `String` variant.
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
-impl From<String> for TicketPartUpdatedAttributeDataValueId {
-    /// The `String` variant.
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<Vec<i64>> for TicketPartUpdatedAttributeDataValueId {
-    /// The `IntegerArray` variant.
-    fn from(value: Vec<i64>) -> Self {
-        Self::IntegerArray(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueId {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -1184,40 +1468,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_union!(TicketPartUpdatedAttributeDataValueId);
-};
-/// The `label` member of `TicketPartUpdatedAttributeDataValue`.
-///
-/// Defined inline at `/components/schemas/ticket_part/properties/updated_attribute_data/properties/value/properties/label`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum TicketPartUpdatedAttributeDataValueLabel {
-    /// The display value for text/number/decimal/boolean/date/list attributes.
-    String(String),
-    /// Array of file names for file attributes.
-    StringArray(Vec<String>),
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<&str> for TicketPartUpdatedAttributeDataValueLabel {
-    /// The `String` variant.
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
-impl From<String> for TicketPartUpdatedAttributeDataValueLabel {
-    /// The `String` variant.
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<Vec<String>> for TicketPartUpdatedAttributeDataValueLabel {
-    /// The `StringArray` variant.
-    fn from(value: Vec<String>) -> Self {
-        Self::StringArray(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueLabel {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -1238,24 +1488,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_union!(TicketPartUpdatedAttributeDataValueLabel);
-};
-/// Ticket Parts
-///
-/// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketParts {
-    /// The spec allows only `ticket_part.list`.
-    pub type_: Option<String>,
-    /// Tickt Parts
-    ///
-    /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
-    pub ticket_parts: Option<Vec<TicketPart>>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketParts {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1301,26 +1533,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Ticket State
-///
-/// A ticket state, used to define the state of a ticket.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketState {
-    /// String representing the object's type. Always has the value `ticket_state`.
-    pub type_: Option<String>,
-    /// The id of the ticket state
-    pub id: Option<String>,
-    /// The category of the ticket state
-    pub category: Option<TicketStateCategory>,
-    /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    pub internal_label: Option<String>,
-    /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    pub external_label: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketState {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1369,89 +1581,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The category of the ticket state
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TicketStateCategory {
-    /// `submitted`
-    Submitted,
-    /// `in_progress`
-    InProgress,
-    /// `waiting_on_customer`
-    WaitingOnCustomer,
-    /// `resolved`
-    Resolved,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TicketStateCategory {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TicketStateCategory {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "submitted" => Self::Submitted,
-                "in_progress" => Self::InProgress,
-                "waiting_on_customer" => Self::WaitingOnCustomer,
-                "resolved" => Self::Resolved,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TicketStateCategory);
-};
-/// Ticket Type
-///
-/// A ticket type, used to define the data fields to be captured in a ticket.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketType {
-    /// String representing the object's type. Always has the value `ticket_type`.
-    pub type_: Option<String>,
-    /// The id representing the ticket type.
-    pub id: Option<String>,
-    /// Category of the Ticket Type.
-    pub category: Option<TicketTypeCategory>,
-    /// The name of the ticket type
-    pub name: Option<String>,
-    /// The description of the ticket type
-    pub description: Option<String>,
-    /// The icon of the ticket type
-    pub icon: Option<String>,
-    /// The id of the workspace that the ticket type belongs to.
-    pub workspace_id: Option<String>,
-    /// A list of attributes associated with a given ticket type.
-    pub ticket_type_attributes: Option<TicketTypeAttributeList>,
-    /// Ticket States
-    ///
-    /// A list of ticket states associated with a given ticket type.
-    pub ticket_states: Option<TicketTypeTicketStates>,
-    /// Whether the ticket type is archived or not.
-    pub archived: Option<bool>,
-    /// The date and time the ticket type was created.
-    pub created_at: Option<i64>,
-    /// The date and time the ticket type was last updated.
-    pub updated_at: Option<i64>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}~1convert/post/responses/200/content/application~1json/examples/successful/value/ticket_type/is_internal`). Typed from the example values.
-    pub is_internal: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1518,50 +1648,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Ticket Type Attribute
-///
-/// Ticket type attribute, used to define each data field to be captured in a ticket.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketTypeAttribute {
-    /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    pub type_: Option<String>,
-    /// The id representing the ticket type attribute.
-    pub id: Option<String>,
-    /// The id of the workspace that the ticket type attribute belongs to.
-    pub workspace_id: Option<String>,
-    /// The name of the ticket type attribute
-    pub name: Option<String>,
-    /// The description of the ticket type attribute
-    pub description: Option<String>,
-    /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    pub data_type: Option<TicketTypeAttributeDataType>,
-    /// Input options for the attribute
-    pub input_options: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The order of the attribute against other attributes
-    pub order: Option<i64>,
-    /// Whether the attribute is required or not for teammates.
-    pub required_to_create: Option<bool>,
-    /// Whether the attribute is required or not for contacts.
-    pub required_to_create_for_contacts: Option<bool>,
-    /// Whether the attribute is visible or not to teammates.
-    pub visible_on_create: Option<bool>,
-    /// Whether the attribute is visible or not to contacts.
-    pub visible_to_contacts: Option<bool>,
-    /// Whether the attribute is built in or not.
-    pub default: Option<bool>,
-    /// The id of the ticket type that the attribute belongs to.
-    pub ticket_type_id: Option<i64>,
-    /// Whether the ticket type attribute is archived or not.
-    pub archived: Option<bool>,
-    /// The date and time the ticket type attribute was created.
-    pub created_at: Option<i64>,
-    /// The date and time the ticket type attribute was last updated.
-    pub updated_at: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketTypeAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1645,79 +1731,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TicketTypeAttributeDataType {
-    /// `string`
-    String,
-    /// `list`
-    List,
-    /// `integer`
-    Integer,
-    /// `decimal`
-    Decimal,
-    /// `boolean`
-    Boolean,
-    /// `datetime`
-    Datetime,
-    /// `files`
-    Files,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TicketTypeAttributeDataType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::List => "list",
-            Self::Integer => "integer",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Datetime => "datetime",
-            Self::Files => "files",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TicketTypeAttributeDataType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "string" => Self::String,
-                "list" => Self::List,
-                "integer" => Self::Integer,
-                "decimal" => Self::Decimal,
-                "boolean" => Self::Boolean,
-                "datetime" => Self::Datetime,
-                "files" => Self::Files,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TicketTypeAttributeDataType);
-};
-/// Ticket Type Attributes
-///
-/// A list of attributes associated with a given ticket type.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketTypeAttributeList {
-    /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
-    pub type_: Option<String>,
-    /// A list of ticket type attributes associated with a given ticket type.
-    pub ticket_type_attributes: Option<Vec<Option<TicketTypeAttribute>>>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}~1convert/post/responses/200/content/application~1json/examples/successful/value/ticket_type/ticket_type_attributes/data`). Typed like its absent declared sibling `ticket_type_attributes`.
-    pub data: Option<Vec<Option<TicketTypeAttribute>>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketTypeAttributeList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1764,61 +1778,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Category of the Ticket Type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TicketTypeCategory {
-    /// `Customer`
-    Customer,
-    /// `Back-office`
-    BackOffice,
-    /// `Tracker`
-    Tracker,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TicketTypeCategory {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TicketTypeCategory {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Customer" => Self::Customer,
-                "Back-office" => Self::BackOffice,
-                "Tracker" => Self::Tracker,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TicketTypeCategory);
-};
-/// Ticket States
-///
-/// A list of ticket states associated with a given ticket type.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketTypeTicketStates {
-    /// String representing the object's type. Always has the value `list`.
-    pub type_: Option<String>,
-    /// A list of ticket states associated with a given ticket type.
-    pub data: Option<Vec<Option<TicketState>>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketTypeTicketStates {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1861,22 +1821,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Translation
-///
-/// A translation object contains the localised details of a subscription type.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Translation {
-    /// The localised name of the subscription type.
-    pub name: Option<String>,
-    /// The localised description of the subscription type.
-    pub description: Option<String>,
-    /// The two character identifier for the language of the translation object.
-    pub locale: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Translation {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -15,6 +15,42 @@ pub struct AdminPriorityLevel {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Team
+///
+/// Teams are groups of admins in Intercom.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Team {
+    /// Value is always "team"
+    pub type_: Option<String>,
+    /// The id of the team
+    pub id: Option<String>,
+    /// The name of the team
+    pub name: Option<String>,
+    /// The list of admin IDs that are a part of the team.
+    pub admin_ids: Option<Vec<i64>>,
+    /// Admin priority levels for the team
+    pub admin_priority_level: Option<AdminPriorityLevel>,
+    /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
+    pub assignment_limit: Option<i64>,
+    /// Describes how assignments are distributed among the team members
+    pub distribution_method: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Team List
+///
+/// This will return a list of team objects for the App.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamList {
+    /// The type of the object
+    ///
+    /// The spec allows only `team.list`.
+    pub type_: Option<String>,
+    /// A list of team objects
+    pub teams: Option<Vec<Team>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for AdminPriorityLevel {
         fn serialize<S: serde::Serializer>(
@@ -62,30 +98,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Team
-///
-/// Teams are groups of admins in Intercom.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Team {
-    /// Value is always "team"
-    pub type_: Option<String>,
-    /// The id of the team
-    pub id: Option<String>,
-    /// The name of the team
-    pub name: Option<String>,
-    /// The list of admin IDs that are a part of the team.
-    pub admin_ids: Option<Vec<i64>>,
-    /// Admin priority levels for the team
-    pub admin_priority_level: Option<AdminPriorityLevel>,
-    /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
-    pub assignment_limit: Option<i64>,
-    /// Describes how assignments are distributed among the team members
-    pub distribution_method: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Team {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -142,22 +154,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Team List
-///
-/// This will return a list of team objects for the App.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamList {
-    /// The type of the object
-    ///
-    /// The spec allows only `team.list`.
-    pub type_: Option<String>,
-    /// A list of team objects
-    pub teams: Option<Vec<Team>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TeamList {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -25,6 +25,174 @@ pub struct ContactReplyBaseRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Email
+///
+/// Payload of the request to reply on behalf of a contact using their `email`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactReplyTicketEmailRequest {
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
+    /// The text body of the comment.
+    pub body: Option<String>,
+    /// The time the reply was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+    /// Contact Quick Reply
+    ///
+    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
+    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
+    /// The email you have defined for the user.
+    pub email: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Intercom User ID
+///
+/// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactReplyTicketIntercomUserIdRequest {
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
+    /// The text body of the comment.
+    pub body: Option<String>,
+    /// The time the reply was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+    /// Contact Quick Reply
+    ///
+    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
+    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
+    /// The identifier for the contact as given by Intercom.
+    pub intercom_user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Reply on ticket
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ContactReplyTicketRequest {
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
+    IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
+    UserId(ContactReplyTicketUserIdRequest),
+    /// Payload of the request to reply on behalf of a contact using their `email`
+    Email(ContactReplyTicketEmailRequest),
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyTicketRequest {
+    fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
+        Self::IntercomUserId(value)
+    }
+}
+impl From<ContactReplyTicketUserIdRequest> for ContactReplyTicketRequest {
+    fn from(value: ContactReplyTicketUserIdRequest) -> Self {
+        Self::UserId(value)
+    }
+}
+impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
+    fn from(value: ContactReplyTicketEmailRequest) -> Self {
+        Self::Email(value)
+    }
+}
+/// User ID
+///
+/// Payload of the request to reply on behalf of a contact using their `user_id`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactReplyTicketUserIdRequest {
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
+    /// The text body of the comment.
+    pub body: Option<String>,
+    /// The time the reply was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+    /// Contact Quick Reply
+    ///
+    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
+    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
+    /// The external_id you have defined for the contact.
+    pub user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Subscription Types
+///
+/// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactSubscriptionTypes {
+    /// This object represents the subscriptions attached to a contact.
+    pub data: Option<Vec<AddressableList>>,
+    /// Url to get more subscription type resources for this contact
+    pub url: Option<String>,
+    /// Int representing the total number of subscription types attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Create Ticket Reply Request Payload
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateTicketReplyWithCommentRequest {
+    /// `type: user`
+    Contact(ContactReplyTicketRequest),
+    /// Payload of the request to reply on behalf of an admin
+    Admin(AdminReplyTicketRequest),
+    /// A variant this version of the crate does not know; kept verbatim.
+    Unknown(serde_json::Value),
+}
+impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: ContactReplyTicketRequest) -> Self {
+        Self::Contact(value)
+    }
+}
+impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: AdminReplyTicketRequest) -> Self {
+        Self::Admin(value)
+    }
+}
+/// Create Ticket Request Payload
+///
+/// You can create a Ticket
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTicketRequest {
+    /// The ID of the type of ticket you want to create
+    pub ticket_type_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Option<Vec<CreateTicketRequestContactsItem>>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    pub conversation_to_link_id: Option<String>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    pub company_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    #[allow(missing_docs)]
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for ContactReplyBaseRequest {
         fn serialize<S: serde::Serializer>(
@@ -76,34 +244,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Email
-///
-/// Payload of the request to reply on behalf of a contact using their `email`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactReplyTicketEmailRequest {
-    /// The spec allows only `comment`.
-    pub message_type: Option<String>,
-    /// The spec allows only `user`.
-    pub type_: Option<String>,
-    /// The text body of the comment.
-    pub body: Option<String>,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// Contact Quick Reply
-    ///
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    /// The email you have defined for the user.
-    pub email: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactReplyTicketEmailRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -156,34 +296,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Intercom User ID
-///
-/// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// The spec allows only `comment`.
-    pub message_type: Option<String>,
-    /// The spec allows only `user`.
-    pub type_: Option<String>,
-    /// The text body of the comment.
-    pub body: Option<String>,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// Contact Quick Reply
-    ///
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    /// The identifier for the contact as given by Intercom.
-    pub intercom_user_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -236,37 +348,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Reply on ticket
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ContactReplyTicketRequest {
-    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
-    IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
-    /// Payload of the request to reply on behalf of a contact using their `user_id`
-    UserId(ContactReplyTicketUserIdRequest),
-    /// Payload of the request to reply on behalf of a contact using their `email`
-    Email(ContactReplyTicketEmailRequest),
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyTicketRequest {
-    fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
-        Self::IntercomUserId(value)
-    }
-}
-impl From<ContactReplyTicketUserIdRequest> for ContactReplyTicketRequest {
-    fn from(value: ContactReplyTicketUserIdRequest) -> Self {
-        Self::UserId(value)
-    }
-}
-impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
-    fn from(value: ContactReplyTicketEmailRequest) -> Self {
-        Self::Email(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for ContactReplyTicketRequest {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -335,34 +416,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_untagged!(ContactReplyTicketRequest);
-};
-/// User ID
-///
-/// Payload of the request to reply on behalf of a contact using their `user_id`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactReplyTicketUserIdRequest {
-    /// The spec allows only `comment`.
-    pub message_type: Option<String>,
-    /// The spec allows only `user`.
-    pub type_: Option<String>,
-    /// The text body of the comment.
-    pub body: Option<String>,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// Contact Quick Reply
-    ///
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    /// The external_id you have defined for the contact.
-    pub user_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactReplyTicketUserIdRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -415,24 +468,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Subscription Types
-///
-/// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactSubscriptionTypes {
-    /// This object represents the subscriptions attached to a contact.
-    pub data: Option<Vec<AddressableList>>,
-    /// Url to get more subscription type resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of subscription types attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -479,29 +514,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Create Ticket Reply Request Payload
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateTicketReplyWithCommentRequest {
-    /// `type: user`
-    Contact(ContactReplyTicketRequest),
-    /// Payload of the request to reply on behalf of an admin
-    Admin(AdminReplyTicketRequest),
-    /// A variant this version of the crate does not know; kept verbatim.
-    Unknown(serde_json::Value),
-}
-impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
-    fn from(value: ContactReplyTicketRequest) -> Self {
-        Self::Contact(value)
-    }
-}
-impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
-    fn from(value: AdminReplyTicketRequest) -> Self {
-        Self::Admin(value)
-    }
-}
-const _: () = {
     impl serde::Serialize for CreateTicketReplyWithCommentRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -533,32 +545,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
-};
-/// Create Ticket Request Payload
-///
-/// You can create a Ticket
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTicketRequest {
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Option<Vec<CreateTicketRequestContactsItem>>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    #[allow(missing_docs)]
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CreateTicketRequest {
         fn serialize<S: serde::Serializer>(
             &self,

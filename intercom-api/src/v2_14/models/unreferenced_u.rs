@@ -11,6 +11,66 @@ pub struct UpdateArticleRequestBody {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The `parent_type` member of `UpdateArticleRequestBody`.
+///
+/// Defined inline at `/components/schemas/update_article_request_body/properties/parent_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateArticleRequestBodyParentType {
+    /// `collection`
+    Collection,
+    /// `section`
+    Section,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl UpdateArticleRequestBodyParentType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Collection => "collection",
+            Self::Section => "section",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for UpdateArticleRequestBodyParentType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "collection" => Self::Collection,
+                "section" => Self::Section,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Update Ticket Request Payload
+///
+/// You can update a Ticket
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateTicketRequest {
+    /// The attributes set on the ticket.
+    pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The ID of the ticket state associated with the ticket type.
+    pub ticket_state_id: Option<String>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
+    pub company_id: Option<String>,
+    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
+    pub open: Option<bool>,
+    /// Specify whether the ticket is visible to users.
+    pub is_shared: Option<bool>,
+    /// The time you want the ticket to reopen.
+    pub snoozed_until: Option<i64>,
+    /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
+    pub admin_id: Option<i64>,
+    /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
+    pub assignee_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for UpdateArticleRequestBody {
         fn serialize<S: serde::Serializer>(
@@ -52,71 +112,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `parent_type` member of `UpdateArticleRequestBody`.
-///
-/// Defined inline at `/components/schemas/update_article_request_body/properties/parent_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateArticleRequestBodyParentType {
-    /// `collection`
-    Collection,
-    /// `section`
-    Section,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl UpdateArticleRequestBodyParentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collection => "collection",
-            Self::Section => "section",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for UpdateArticleRequestBodyParentType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "collection" => Self::Collection,
-                "section" => Self::Section,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(UpdateArticleRequestBodyParentType);
-};
-/// Update Ticket Request Payload
-///
-/// You can update a Ticket
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateTicketRequest {
-    /// The attributes set on the ticket.
-    pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The ID of the ticket state associated with the ticket type.
-    pub ticket_state_id: Option<String>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: Option<String>,
-    /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    pub open: Option<bool>,
-    /// Specify whether the ticket is visible to users.
-    pub is_shared: Option<bool>,
-    /// The time you want the ticket to reopen.
-    pub snoozed_until: Option<i64>,
-    /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: Option<i64>,
-    /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    pub assignee_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for UpdateTicketRequest {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -19,6 +19,98 @@ pub struct WhatsappMessageStatusList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// An item of the `events` member of `WhatsappMessageStatusList`.
+///
+/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/events/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatsappMessageStatusListEventsItem {
+    /// Event ID
+    pub id: Option<String>,
+    /// ID of the conversation
+    pub conversation_id: Option<String>,
+    /// Current status of the message
+    pub status: Option<WhatsappMessageStatusListEventsItemStatus>,
+    /// Event type
+    ///
+    /// The spec allows only `broadcast_outbound`.
+    pub type_: Option<String>,
+    /// Creation timestamp
+    pub created_at: Option<i64>,
+    /// Last update timestamp
+    pub updated_at: Option<i64>,
+    /// WhatsApp's message identifier
+    pub whatsapp_message_id: Option<String>,
+    /// Name of the WhatsApp template used
+    pub template_name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Current status of the message
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WhatsappMessageStatusListEventsItemStatus {
+    /// `sent`
+    Sent,
+    /// `delivered`
+    Delivered,
+    /// `read`
+    Read,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl WhatsappMessageStatusListEventsItemStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Read => "read",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for WhatsappMessageStatusListEventsItemStatus {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "sent" => Self::Sent,
+                "delivered" => Self::Delivered,
+                "read" => Self::Read,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The `pages` member of `WhatsappMessageStatusList`.
+///
+/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/pages`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatsappMessageStatusListPages {
+    /// The spec allows only `pages`.
+    pub type_: Option<String>,
+    /// Number of results per page
+    pub per_page: Option<i64>,
+    /// Total number of pages
+    pub total_pages: Option<i64>,
+    /// Information for fetching next page (null if no more pages)
+    pub next: Option<WhatsappMessageStatusListPagesNext>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Information for fetching next page (null if no more pages)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatsappMessageStatusListPagesNext {
+    /// Cursor for the next page
+    pub starting_after: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for WhatsappMessageStatusList {
         fn serialize<S: serde::Serializer>(
@@ -68,34 +160,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `events` member of `WhatsappMessageStatusList`.
-///
-/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/events/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageStatusListEventsItem {
-    /// Event ID
-    pub id: Option<String>,
-    /// ID of the conversation
-    pub conversation_id: Option<String>,
-    /// Current status of the message
-    pub status: Option<WhatsappMessageStatusListEventsItemStatus>,
-    /// Event type
-    ///
-    /// The spec allows only `broadcast_outbound`.
-    pub type_: Option<String>,
-    /// Creation timestamp
-    pub created_at: Option<i64>,
-    /// Last update timestamp
-    pub updated_at: Option<i64>,
-    /// WhatsApp's message identifier
-    pub whatsapp_message_id: Option<String>,
-    /// Name of the WhatsApp template used
-    pub template_name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for WhatsappMessageStatusListEventsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -152,69 +216,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Current status of the message
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WhatsappMessageStatusListEventsItemStatus {
-    /// `sent`
-    Sent,
-    /// `delivered`
-    Delivered,
-    /// `read`
-    Read,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl WhatsappMessageStatusListEventsItemStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sent => "sent",
-            Self::Delivered => "delivered",
-            Self::Read => "read",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for WhatsappMessageStatusListEventsItemStatus {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "sent" => Self::Sent,
-                "delivered" => Self::Delivered,
-                "read" => Self::Read,
-                "failed" => Self::Failed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(WhatsappMessageStatusListEventsItemStatus);
-};
-/// The `pages` member of `WhatsappMessageStatusList`.
-///
-/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/pages`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageStatusListPages {
-    /// The spec allows only `pages`.
-    pub type_: Option<String>,
-    /// Number of results per page
-    pub per_page: Option<i64>,
-    /// Total number of pages
-    pub total_pages: Option<i64>,
-    /// Information for fetching next page (null if no more pages)
-    pub next: Option<WhatsappMessageStatusListPagesNext>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for WhatsappMessageStatusListPages {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -261,16 +263,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Information for fetching next page (null if no more pages)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageStatusListPagesNext {
-    /// Cursor for the next page
-    pub starting_after: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for WhatsappMessageStatusListPagesNext {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -29,56 +29,6 @@ impl ConvertVisitorRequest {
         }
     }
 }
-const _: () = {
-    impl serde::Serialize for ConvertVisitorRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("type", &self.type_)
-                .req("user", &self.user)
-                .req("visitor", &self.visitor)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<String>,
-        user: Option<ConvertVisitorRequestUser>,
-        visitor: Option<ConvertVisitorRequestVisitor>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequest {
-        const NAME: &'static str = "ConvertVisitorRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
-                "user" => crate::codec::fill(&mut slots.user, "user", map),
-                "visitor" => crate::codec::fill(&mut slots.visitor, "visitor", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "user", "visitor"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                user: crate::codec::missing(slots.user, "user")?,
-                visitor: crate::codec::missing(slots.visitor, "visitor")?,
-            })
-        }
-    }
-};
 /// The unique identifiers retained after converting or merging.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -99,9 +49,6 @@ impl From<ConvertVisitorRequestUserUserId> for ConvertVisitorRequestUser {
         Self::UserId(value)
     }
 }
-const _: () = {
-    crate::codec::lenient_strict_union!(ConvertVisitorRequestUser);
-};
 /// The `Id` variant of `ConvertVisitorRequestUser`.
 ///
 /// Defined inline at `/components/schemas/convert_visitor_request/properties/user/anyOf/0`.
@@ -127,52 +74,6 @@ impl ConvertVisitorRequestUserId {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ConvertVisitorRequestUserId {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("id", &self.id)
-                .opt("email", &self.email)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUserId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        email: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestUserId {
-        const NAME: &'static str = "ConvertVisitorRequestUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["id", "email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                email: slots.email.flatten(),
-            })
-        }
-    }
-};
 /// The `UserId` variant of `ConvertVisitorRequestUser`.
 ///
 /// Defined inline at `/components/schemas/convert_visitor_request/properties/user/anyOf/1`.
@@ -201,54 +102,6 @@ impl ConvertVisitorRequestUserUserId {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ConvertVisitorRequestUserUserId {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("user_id", &self.user_id)
-                .opt("email", &self.email)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUserUserId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-        email: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestUserUserId {
-        const NAME: &'static str = "ConvertVisitorRequestUserUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["user_id", "email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                email: slots.email.flatten(),
-            })
-        }
-    }
-};
 /// The unique identifiers to convert a single Visitor.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -276,9 +129,6 @@ impl From<ConvertVisitorRequestVisitorEmail> for ConvertVisitorRequestVisitor {
         Self::Email(value)
     }
 }
-const _: () = {
-    crate::codec::lenient_strict_union!(ConvertVisitorRequestVisitor);
-};
 /// The `Email` variant of `ConvertVisitorRequestVisitor`.
 ///
 /// Defined inline at `/components/schemas/convert_visitor_request/properties/visitor/anyOf/2`.
@@ -293,46 +143,6 @@ impl ConvertVisitorRequestVisitorEmail {
         Self { email: email.into() }
     }
 }
-const _: () = {
-    impl serde::Serialize for ConvertVisitorRequestVisitorEmail {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorEmail {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestVisitorEmail {
-        const NAME: &'static str = "ConvertVisitorRequestVisitorEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-            })
-        }
-    }
-};
 /// The `Id` variant of `ConvertVisitorRequestVisitor`.
 ///
 /// Defined inline at `/components/schemas/convert_visitor_request/properties/visitor/anyOf/0`.
@@ -347,46 +157,6 @@ impl ConvertVisitorRequestVisitorId {
         Self { id: id.into() }
     }
 }
-const _: () = {
-    impl serde::Serialize for ConvertVisitorRequestVisitorId {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestVisitorId {
-        const NAME: &'static str = "ConvertVisitorRequestVisitorId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 /// The `UserId` variant of `ConvertVisitorRequestVisitor`.
 ///
 /// Defined inline at `/components/schemas/convert_visitor_request/properties/visitor/anyOf/1`.
@@ -401,50 +171,6 @@ impl ConvertVisitorRequestVisitorUserId {
         Self { user_id: user_id.into() }
     }
 }
-const _: () = {
-    impl serde::Serialize for ConvertVisitorRequestVisitorUserId {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("user_id", &self.user_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorUserId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestVisitorUserId {
-        const NAME: &'static str = "ConvertVisitorRequestVisitorUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["user_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-            })
-        }
-    }
-};
 /// Update Visitor Request Payload
 ///
 /// Update an existing visitor.
@@ -467,9 +193,6 @@ impl From<UpdateVisitorRequestUserId> for UpdateVisitorRequest {
         Self::UserId(value)
     }
 }
-const _: () = {
-    crate::codec::lenient_strict_union!(UpdateVisitorRequest);
-};
 /// The `Id` variant of `UpdateVisitorRequest`.
 ///
 /// Defined inline at `/components/schemas/update_visitor_request/anyOf/0`.
@@ -509,69 +232,6 @@ impl UpdateVisitorRequestId {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for UpdateVisitorRequestId {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("id", &self.id)
-                .opt("name", &self.name)
-                .opt("custom_attributes", &self.custom_attributes)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateVisitorRequestId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        name: Option<Option<String>>,
-        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
-    }
-    impl crate::codec::StructDecode for UpdateVisitorRequestId {
-        const NAME: &'static str = "UpdateVisitorRequestId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["id", "name", "custom_attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                name: slots.name.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 /// The `UserId` variant of `UpdateVisitorRequest`.
 ///
 /// Defined inline at `/components/schemas/update_visitor_request/anyOf/1`.
@@ -611,71 +271,6 @@ impl UpdateVisitorRequestUserId {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for UpdateVisitorRequestUserId {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("user_id", &self.user_id)
-                .opt("name", &self.name)
-                .opt("custom_attributes", &self.custom_attributes)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateVisitorRequestUserId {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-        name: Option<Option<String>>,
-        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
-    }
-    impl crate::codec::StructDecode for UpdateVisitorRequestUserId {
-        const NAME: &'static str = "UpdateVisitorRequestUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["user_id", "name", "custom_attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                name: slots.name.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 /// Visitor
 ///
 /// Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
@@ -754,7 +349,529 @@ pub struct Visitor {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The `avatar` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/avatar`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorAvatar {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// This object represents the avatar associated with the visitor.
+    pub image_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `companies` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/companies`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorCompanies {
+    /// The type of the object
+    ///
+    /// The spec allows only `company.list`.
+    pub type_: Option<String>,
+    /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
+    pub companies: Option<Vec<Company>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `location_data` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/location_data`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorLocationData {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// The city name of the visitor.
+    pub city_name: Option<String>,
+    /// The continent code of the visitor.
+    pub continent_code: Option<String>,
+    /// The country code of the visitor.
+    pub country_code: Option<String>,
+    /// The country name of the visitor.
+    pub country_name: Option<String>,
+    /// The postal code of the visitor.
+    pub postal_code: Option<String>,
+    /// The region name of the visitor.
+    pub region_name: Option<String>,
+    /// The timezone of the visitor.
+    pub timezone: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `segments` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/segments`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorSegments {
+    /// The type of the object
+    ///
+    /// The spec allows only `segment.list`.
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub segments: Option<Vec<String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `social_profiles` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/social_profiles`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorSocialProfiles {
+    /// The type of the object
+    ///
+    /// The spec allows only `social_profile.list`.
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub social_profiles: Option<Vec<String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `tags` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/tags`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorTags {
+    /// The type of the object
+    ///
+    /// The spec allows only `tag.list`.
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub tags: Option<Vec<VisitorTagsTagsItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `tags` member of `VisitorTags`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorTagsTagsItem {
+    /// The type of the object
+    ///
+    /// The spec allows only `tag`.
+    pub type_: Option<String>,
+    /// The id of the tag.
+    pub id: Option<String>,
+    /// The name of the tag.
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for ConvertVisitorRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("user", &self.user)
+                .req("visitor", &self.visitor)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<String>,
+            user: Option<ConvertVisitorRequestUser>,
+            visitor: Option<ConvertVisitorRequestVisitor>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequest {
+            const NAME: &'static str = "ConvertVisitorRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
+                    "user" => crate::codec::fill(&mut slots.user, "user", map),
+                    "visitor" => crate::codec::fill(&mut slots.visitor, "visitor", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "user", "visitor"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    user: crate::codec::missing(slots.user, "user")?,
+                    visitor: crate::codec::missing(slots.visitor, "visitor")?,
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(ConvertVisitorRequestUser);
+    impl serde::Serialize for ConvertVisitorRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            email: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestUserId {
+            const NAME: &'static str = "ConvertVisitorRequestUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    email: slots.email.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestUserUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .opt("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUserUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+            email: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestUserUserId {
+            const NAME: &'static str = "ConvertVisitorRequestUserUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id", "email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    email: slots.email.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(ConvertVisitorRequestVisitor);
+    impl serde::Serialize for ConvertVisitorRequestVisitorEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestVisitorEmail {
+            const NAME: &'static str = "ConvertVisitorRequestVisitorEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    _ => Err(crate::codec::unknown_member(key, &["email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestVisitorId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestVisitorId {
+            const NAME: &'static str = "ConvertVisitorRequestVisitorId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestVisitorUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestVisitorUserId {
+            const NAME: &'static str = "ConvertVisitorRequestVisitorUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(UpdateVisitorRequest);
+    impl serde::Serialize for UpdateVisitorRequestId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("name", &self.name)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateVisitorRequestId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            name: Option<Option<String>>,
+            custom_attributes: Option<
+                Option<std::collections::BTreeMap<String, String>>,
+            >,
+        }
+        impl crate::codec::StructDecode for UpdateVisitorRequestId {
+            const NAME: &'static str = "UpdateVisitorRequestId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "name", "custom_attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    name: slots.name.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateVisitorRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .opt("name", &self.name)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateVisitorRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+            name: Option<Option<String>>,
+            custom_attributes: Option<
+                Option<std::collections::BTreeMap<String, String>>,
+            >,
+        }
+        impl crate::codec::StructDecode for UpdateVisitorRequestUserId {
+            const NAME: &'static str = "UpdateVisitorRequestUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["user_id", "name", "custom_attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    name: slots.name.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
     impl serde::Serialize for Visitor {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -869,20 +986,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `avatar` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/avatar`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorAvatar {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// This object represents the avatar associated with the visitor.
-    pub image_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorAvatar {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -925,22 +1028,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `companies` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/companies`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorCompanies {
-    /// The type of the object
-    ///
-    /// The spec allows only `company.list`.
-    pub type_: Option<String>,
-    /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
-    pub companies: Option<Vec<Company>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorCompanies {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -984,32 +1071,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `location_data` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/location_data`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorLocationData {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// The city name of the visitor.
-    pub city_name: Option<String>,
-    /// The continent code of the visitor.
-    pub continent_code: Option<String>,
-    /// The country code of the visitor.
-    pub country_code: Option<String>,
-    /// The country name of the visitor.
-    pub country_name: Option<String>,
-    /// The postal code of the visitor.
-    pub postal_code: Option<String>,
-    /// The region name of the visitor.
-    pub region_name: Option<String>,
-    /// The timezone of the visitor.
-    pub timezone: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorLocationData {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1064,22 +1125,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `segments` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/segments`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorSegments {
-    /// The type of the object
-    ///
-    /// The spec allows only `segment.list`.
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub segments: Option<Vec<String>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorSegments {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1123,22 +1168,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `social_profiles` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/social_profiles`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorSocialProfiles {
-    /// The type of the object
-    ///
-    /// The spec allows only `social_profile.list`.
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub social_profiles: Option<Vec<String>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorSocialProfiles {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1182,22 +1211,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `tags` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/tags`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorTags {
-    /// The type of the object
-    ///
-    /// The spec allows only `tag.list`.
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub tags: Option<Vec<VisitorTagsTagsItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorTags {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1241,24 +1254,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `tags` member of `VisitorTags`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorTagsTagsItem {
-    /// The type of the object
-    ///
-    /// The spec allows only `tag`.
-    pub type_: Option<String>,
-    /// The id of the tag.
-    pub id: Option<String>,
-    /// The name of the tag.
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorTagsTagsItem {
         fn serialize<S: serde::Serializer>(
             &self,

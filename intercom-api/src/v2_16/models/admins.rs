@@ -23,60 +23,6 @@ pub struct ActivityLog {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ActivityLog {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("performed_by", &self.performed_by)
-                .opt("metadata", &self.metadata)
-                .opt("created_at", &self.created_at)
-                .opt("activity_type", &self.activity_type)
-                .opt("activity_description", &self.activity_description)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActivityLog {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ActivityLog {
-        const NAME: &'static str = "ActivityLog";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::set(&mut slots.id, map),
-                "performed_by" => crate::codec::set(&mut slots.performed_by, map),
-                "metadata" => crate::codec::set(&mut slots.metadata, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "activity_type" => crate::codec::set(&mut slots.activity_type, map),
-                "activity_description" => {
-                    crate::codec::set(&mut slots.activity_description, map)
-                }
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The `activity_type` member of `ActivityLog`.
 ///
 /// Defined inline at `/components/schemas/activity_log/properties/activity_type`.
@@ -641,9 +587,6 @@ impl std::str::FromStr for ActivityLogActivityType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ActivityLogActivityType);
-};
 /// Activity Log Event Types
 ///
 /// A list of all activity log event types.
@@ -656,50 +599,6 @@ pub struct ActivityLogEventTypeList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ActivityLogEventTypeList {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("event_types", &self.event_types)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActivityLogEventTypeList {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ActivityLogEventTypeList {
-        const NAME: &'static str = "ActivityLogEventTypeList";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "event_types" => crate::codec::set(&mut slots.event_types, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Paginated Response
 ///
 /// A paginated list of activity logs.
@@ -715,52 +614,6 @@ pub struct ActivityLogList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ActivityLogList {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("pages", &self.pages)
-                .opt("activity_logs", &self.activity_logs)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActivityLogList {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ActivityLogList {
-        const NAME: &'static str = "ActivityLogList";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                "activity_logs" => crate::codec::set(&mut slots.activity_logs, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Activity Log Metadata
 ///
 /// Additional data provided about Admin activity.
@@ -825,7 +678,356 @@ pub struct ActivityLogMetadata {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// A value of the `changes` member of `ActivityLogMetadata`.
+///
+/// Defined inline at `/components/schemas/activity_log_metadata/properties/changes/additionalProperties`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivityLogMetadataChangesValue {
+    /// The value before the change.
+    pub before: Option<serde_json::Value>,
+    /// The value after the change.
+    pub after: Option<serde_json::Value>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/1/metadata/message`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivityLogMetadataMessage {
+    #[allow(missing_docs)]
+    pub id: Option<i64>,
+    #[allow(missing_docs)]
+    pub title: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Details about the team whose assignment limit was changed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivityLogMetadataTeam {
+    /// The ID of the team.
+    pub id: Option<i64>,
+    /// The name of the team.
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Details about the Admin involved in the activity.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActivityLogPerformedBy {
+    /// String representing the object's type. Always has the value `admin`.
+    pub type_: Option<String>,
+    /// The id representing the admin.
+    pub id: Option<String>,
+    /// The email of the admin.
+    pub email: Option<String>,
+    /// The IP address of the admin.
+    pub ip: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Admins
+///
+/// A list of admins associated with a given workspace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminList {
+    /// String representing the object's type. Always has the value `admin.list`.
+    pub type_: Option<String>,
+    /// A list of admins associated with a given workspace.
+    pub admins: Option<Vec<Option<Admin>>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Admin
+///
+/// Admins are the teammate accounts that have access to a workspace
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminWithApp {
+    /// String representing the object's type. Always has the value `admin`.
+    pub type_: Option<String>,
+    /// The id representing the admin.
+    pub id: Option<String>,
+    /// The name of the admin.
+    pub name: Option<String>,
+    /// The email of the admin.
+    pub email: Option<String>,
+    /// The job title of the admin.
+    pub job_title: Option<String>,
+    /// Identifies if this admin is currently set in away mode.
+    pub away_mode_enabled: Option<bool>,
+    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
+    pub away_mode_reassign: Option<bool>,
+    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
+    pub has_inbox_seat: Option<bool>,
+    /// This is a list of ids of the teams that this admin is part of.
+    pub team_ids: Option<Vec<i64>>,
+    /// This object represents the avatar associated with the admin.
+    pub avatar: Option<AdminWithAppAvatar>,
+    /// Identifies if this admin's email is verified.
+    pub email_verified: Option<bool>,
+    /// App that the admin belongs to.
+    pub app: Option<App>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// This object represents the avatar associated with the admin.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminWithAppAvatar {
+    /// This is a string that identifies the type of the object. It will always have the value `avatar`.
+    pub type_: Option<String>,
+    /// This object represents the avatar associated with the admin.
+    pub image_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// App
+///
+/// App is a workspace on Intercom
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct App {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// The id of the app.
+    pub id_code: Option<String>,
+    /// The name of the app.
+    pub name: Option<String>,
+    /// The Intercom region the app is located in.
+    pub region: Option<String>,
+    /// The timezone of the region where the app is located.
+    pub timezone: Option<String>,
+    /// When the app was created.
+    pub created_at: Option<i64>,
+    /// Whether or not the app uses identity verification.
+    pub identity_verification: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1me/get/responses/200/content/application~1json/examples/Successful response/value/app/secure`). Typed from the example values.
+    pub secure: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The request body of `search_activity_logs`.
+///
+/// Defined inline at `/paths/~1admins~1activity_logs~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchActivityLogsRequest {
+    /// The start date that you request data for. It must be formatted as a UNIX timestamp.
+    pub created_at_after: i64,
+    /// The end date that you request data for. It must be formatted as a UNIX timestamp.
+    pub created_at_before: Option<i64>,
+    /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
+    pub event_types: Option<Vec<String>>,
+    /// The page number of results to return.
+    pub page: Option<i64>,
+    /// The number of results per page. Must be between 1 and 250.
+    pub per_page: Option<i64>,
+}
+impl SearchActivityLogsRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `SearchActivityLogsRequest::new(..).with_created_at_before(..)`, or `SearchActivityLogsRequest { created_at_before: Some(..), ..SearchActivityLogsRequest::new(..) }`.
+    pub fn new(created_at_after: i64) -> Self {
+        Self {
+            created_at_after,
+            created_at_before: None,
+            event_types: None,
+            page: None,
+            per_page: None,
+        }
+    }
+}
+impl SearchActivityLogsRequest {
+    /// Sets `created_at_before` (to `Some`), builder style: `SearchActivityLogsRequest::new(..).with_created_at_before(..)`.
+    pub fn with_created_at_before(mut self, value: impl Into<i64>) -> Self {
+        self.created_at_before = Some(value.into());
+        self
+    }
+    /// Sets `event_types` (to `Some`), builder style: `SearchActivityLogsRequest::new(..).with_event_types(..)`.
+    pub fn with_event_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.event_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `page` (to `Some`), builder style: `SearchActivityLogsRequest::new(..).with_page(..)`.
+    pub fn with_page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `per_page` (to `Some`), builder style: `SearchActivityLogsRequest::new(..).with_per_page(..)`.
+    pub fn with_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.per_page = Some(value.into());
+        self
+    }
+}
+/// The request body of `set_away_admin`.
+///
+/// Defined inline at `/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetAwayAdminRequest {
+    /// Set to "true" to change the status of the admin to away.
+    pub away_mode_enabled: bool,
+    /// Set to "true" to assign any new conversation replies to your default inbox.
+    pub away_mode_reassign: bool,
+    /// The unique identifier of the away status reason
+    pub away_status_reason_id: Option<i64>,
+}
+impl SetAwayAdminRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `SetAwayAdminRequest::new(..).with_away_status_reason_id(..)`, or `SetAwayAdminRequest { away_status_reason_id: Some(..), ..SetAwayAdminRequest::new(..) }`.
+    pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {
+        Self {
+            away_mode_enabled,
+            away_mode_reassign,
+            away_status_reason_id: None,
+        }
+    }
+}
+impl SetAwayAdminRequest {
+    /// Sets `away_status_reason_id` (to `Some`), builder style: `SetAwayAdminRequest::new(..).with_away_status_reason_id(..)`.
+    pub fn with_away_status_reason_id(mut self, value: impl Into<i64>) -> Self {
+        self.away_status_reason_id = Some(value.into());
+        self
+    }
+}
 const _: () = {
+    impl serde::Serialize for ActivityLog {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("performed_by", &self.performed_by)
+                .opt("metadata", &self.metadata)
+                .opt("created_at", &self.created_at)
+                .opt("activity_type", &self.activity_type)
+                .opt("activity_description", &self.activity_description)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLog {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLog {
+        const NAME: &'static str = "ActivityLog";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "performed_by" => crate::codec::set(&mut slots.performed_by, map),
+                "metadata" => crate::codec::set(&mut slots.metadata, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "activity_type" => crate::codec::set(&mut slots.activity_type, map),
+                "activity_description" => {
+                    crate::codec::set(&mut slots.activity_description, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ActivityLogActivityType);
+    impl serde::Serialize for ActivityLogEventTypeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("event_types", &self.event_types)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLogEventTypeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLogEventTypeList {
+        const NAME: &'static str = "ActivityLogEventTypeList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "event_types" => crate::codec::set(&mut slots.event_types, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ActivityLogList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("activity_logs", &self.activity_logs)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLogList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLogList {
+        const NAME: &'static str = "ActivityLogList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "activity_logs" => crate::codec::set(&mut slots.activity_logs, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
     impl serde::Serialize for ActivityLogMetadata {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -933,20 +1135,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// A value of the `changes` member of `ActivityLogMetadata`.
-///
-/// Defined inline at `/components/schemas/activity_log_metadata/properties/changes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityLogMetadataChangesValue {
-    /// The value before the change.
-    pub before: Option<serde_json::Value>,
-    /// The value after the change.
-    pub after: Option<serde_json::Value>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ActivityLogMetadataChangesValue {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -989,18 +1177,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/1/metadata/message`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityLogMetadataMessage {
-    #[allow(missing_docs)]
-    pub id: Option<i64>,
-    #[allow(missing_docs)]
-    pub title: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ActivityLogMetadataMessage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1043,18 +1219,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Details about the team whose assignment limit was changed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityLogMetadataTeam {
-    /// The ID of the team.
-    pub id: Option<i64>,
-    /// The name of the team.
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ActivityLogMetadataTeam {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1097,22 +1261,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Details about the Admin involved in the activity.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ActivityLogPerformedBy {
-    /// String representing the object's type. Always has the value `admin`.
-    pub type_: Option<String>,
-    /// The id representing the admin.
-    pub id: Option<String>,
-    /// The email of the admin.
-    pub email: Option<String>,
-    /// The IP address of the admin.
-    pub ip: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ActivityLogPerformedBy {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1159,20 +1307,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Admins
-///
-/// A list of admins associated with a given workspace.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminList {
-    /// String representing the object's type. Always has the value `admin.list`.
-    pub type_: Option<String>,
-    /// A list of admins associated with a given workspace.
-    pub admins: Option<Vec<Option<Admin>>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AdminList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1215,40 +1349,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Admin
-///
-/// Admins are the teammate accounts that have access to a workspace
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminWithApp {
-    /// String representing the object's type. Always has the value `admin`.
-    pub type_: Option<String>,
-    /// The id representing the admin.
-    pub id: Option<String>,
-    /// The name of the admin.
-    pub name: Option<String>,
-    /// The email of the admin.
-    pub email: Option<String>,
-    /// The job title of the admin.
-    pub job_title: Option<String>,
-    /// Identifies if this admin is currently set in away mode.
-    pub away_mode_enabled: Option<bool>,
-    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    pub away_mode_reassign: Option<bool>,
-    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    pub has_inbox_seat: Option<bool>,
-    /// This is a list of ids of the teams that this admin is part of.
-    pub team_ids: Option<Vec<i64>>,
-    /// This object represents the avatar associated with the admin.
-    pub avatar: Option<AdminWithAppAvatar>,
-    /// Identifies if this admin's email is verified.
-    pub email_verified: Option<bool>,
-    /// App that the admin belongs to.
-    pub app: Option<App>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AdminWithApp {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1315,18 +1415,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// This object represents the avatar associated with the admin.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminWithAppAvatar {
-    /// This is a string that identifies the type of the object. It will always have the value `avatar`.
-    pub type_: Option<String>,
-    /// This object represents the avatar associated with the admin.
-    pub image_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AdminWithAppAvatar {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1369,32 +1457,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// App
-///
-/// App is a workspace on Intercom
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct App {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// The id of the app.
-    pub id_code: Option<String>,
-    /// The name of the app.
-    pub name: Option<String>,
-    /// The Intercom region the app is located in.
-    pub region: Option<String>,
-    /// The timezone of the region where the app is located.
-    pub timezone: Option<String>,
-    /// When the app was created.
-    pub created_at: Option<i64>,
-    /// Whether or not the app uses identity verification.
-    pub identity_verification: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1me/get/responses/200/content/application~1json/examples/Successful response/value/app/secure`). Typed from the example values.
-    pub secure: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for App {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1451,63 +1513,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The request body of `search_activity_logs`.
-///
-/// Defined inline at `/paths/~1admins~1activity_logs~1search/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchActivityLogsRequest {
-    /// The start date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_after: i64,
-    /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_before: Option<i64>,
-    /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
-    pub event_types: Option<Vec<String>>,
-    /// The page number of results to return.
-    pub page: Option<i64>,
-    /// The number of results per page. Must be between 1 and 250.
-    pub per_page: Option<i64>,
-}
-impl SearchActivityLogsRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `SearchActivityLogsRequest::new(..).with_created_at_before(..)`, or `SearchActivityLogsRequest { created_at_before: Some(..), ..SearchActivityLogsRequest::new(..) }`.
-    pub fn new(created_at_after: i64) -> Self {
-        Self {
-            created_at_after,
-            created_at_before: None,
-            event_types: None,
-            page: None,
-            per_page: None,
-        }
-    }
-}
-impl SearchActivityLogsRequest {
-    /// Sets `created_at_before` (to `Some`), builder style: `SearchActivityLogsRequest::new(..).with_created_at_before(..)`.
-    pub fn with_created_at_before(mut self, value: impl Into<i64>) -> Self {
-        self.created_at_before = Some(value.into());
-        self
-    }
-    /// Sets `event_types` (to `Some`), builder style: `SearchActivityLogsRequest::new(..).with_event_types(..)`.
-    pub fn with_event_types(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.event_types = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `page` (to `Some`), builder style: `SearchActivityLogsRequest::new(..).with_page(..)`.
-    pub fn with_page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// Sets `per_page` (to `Some`), builder style: `SearchActivityLogsRequest::new(..).with_per_page(..)`.
-    pub fn with_per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for SearchActivityLogsRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1529,104 +1534,75 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        created_at_after: Option<i64>,
-        created_at_before: Option<Option<i64>>,
-        event_types: Option<Option<Vec<String>>>,
-        page: Option<Option<i64>>,
-        per_page: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for SearchActivityLogsRequest {
-        const NAME: &'static str = "SearchActivityLogsRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "created_at_after" => {
-                    crate::codec::fill(
-                        &mut slots.created_at_after,
-                        "created_at_after",
-                        map,
-                    )
-                }
-                "created_at_before" => {
-                    crate::codec::fill(
-                        &mut slots.created_at_before,
-                        "created_at_before",
-                        map,
-                    )
-                }
-                "event_types" => {
-                    crate::codec::fill(&mut slots.event_types, "event_types", map)
-                }
-                "page" => crate::codec::fill(&mut slots.page, "page", map),
-                "per_page" => crate::codec::fill(&mut slots.per_page, "per_page", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "created_at_after",
-                                "created_at_before",
-                                "event_types",
-                                "page",
-                                "per_page",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            created_at_after: Option<i64>,
+            created_at_before: Option<Option<i64>>,
+            event_types: Option<Option<Vec<String>>>,
+            page: Option<Option<i64>>,
+            per_page: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode for SearchActivityLogsRequest {
+            const NAME: &'static str = "SearchActivityLogsRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "created_at_after" => {
+                        crate::codec::fill(
+                            &mut slots.created_at_after,
+                            "created_at_after",
+                            map,
+                        )
+                    }
+                    "created_at_before" => {
+                        crate::codec::fill(
+                            &mut slots.created_at_before,
+                            "created_at_before",
+                            map,
+                        )
+                    }
+                    "event_types" => {
+                        crate::codec::fill(&mut slots.event_types, "event_types", map)
+                    }
+                    "page" => crate::codec::fill(&mut slots.page, "page", map),
+                    "per_page" => {
+                        crate::codec::fill(&mut slots.per_page, "per_page", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "created_at_after",
+                                    "created_at_before",
+                                    "event_types",
+                                    "page",
+                                    "per_page",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    created_at_after: crate::codec::missing(
+                        slots.created_at_after,
+                        "created_at_after",
+                    )?,
+                    created_at_before: slots.created_at_before.flatten(),
+                    event_types: slots.event_types.flatten(),
+                    page: slots.page.flatten(),
+                    per_page: slots.per_page.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                created_at_after: crate::codec::missing(
-                    slots.created_at_after,
-                    "created_at_after",
-                )?,
-                created_at_before: slots.created_at_before.flatten(),
-                event_types: slots.event_types.flatten(),
-                page: slots.page.flatten(),
-                per_page: slots.per_page.flatten(),
-            })
-        }
-    }
-};
-/// The request body of `set_away_admin`.
-///
-/// Defined inline at `/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SetAwayAdminRequest {
-    /// Set to "true" to change the status of the admin to away.
-    pub away_mode_enabled: bool,
-    /// Set to "true" to assign any new conversation replies to your default inbox.
-    pub away_mode_reassign: bool,
-    /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
-}
-impl SetAwayAdminRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `SetAwayAdminRequest::new(..).with_away_status_reason_id(..)`, or `SetAwayAdminRequest { away_status_reason_id: Some(..), ..SetAwayAdminRequest::new(..) }`.
-    pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {
-        Self {
-            away_mode_enabled,
-            away_mode_reassign,
-            away_status_reason_id: None,
-        }
-    }
-}
-impl SetAwayAdminRequest {
-    /// Sets `away_status_reason_id` (to `Some`), builder style: `SetAwayAdminRequest::new(..).with_away_status_reason_id(..)`.
-    pub fn with_away_status_reason_id(mut self, value: impl Into<i64>) -> Self {
-        self.away_status_reason_id = Some(value.into());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for SetAwayAdminRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1646,68 +1622,70 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        away_mode_enabled: Option<bool>,
-        away_mode_reassign: Option<bool>,
-        away_status_reason_id: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for SetAwayAdminRequest {
-        const NAME: &'static str = "SetAwayAdminRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "away_mode_enabled" => {
-                    crate::codec::fill(
-                        &mut slots.away_mode_enabled,
-                        "away_mode_enabled",
-                        map,
-                    )
-                }
-                "away_mode_reassign" => {
-                    crate::codec::fill(
-                        &mut slots.away_mode_reassign,
-                        "away_mode_reassign",
-                        map,
-                    )
-                }
-                "away_status_reason_id" => {
-                    crate::codec::fill(
-                        &mut slots.away_status_reason_id,
-                        "away_status_reason_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "away_mode_enabled",
-                                "away_mode_reassign",
-                                "away_status_reason_id",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            away_mode_enabled: Option<bool>,
+            away_mode_reassign: Option<bool>,
+            away_status_reason_id: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode for SetAwayAdminRequest {
+            const NAME: &'static str = "SetAwayAdminRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "away_mode_enabled" => {
+                        crate::codec::fill(
+                            &mut slots.away_mode_enabled,
+                            "away_mode_enabled",
+                            map,
+                        )
+                    }
+                    "away_mode_reassign" => {
+                        crate::codec::fill(
+                            &mut slots.away_mode_reassign,
+                            "away_mode_reassign",
+                            map,
+                        )
+                    }
+                    "away_status_reason_id" => {
+                        crate::codec::fill(
+                            &mut slots.away_status_reason_id,
+                            "away_status_reason_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "away_mode_enabled",
+                                    "away_mode_reassign",
+                                    "away_status_reason_id",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    away_mode_enabled: crate::codec::missing(
+                        slots.away_mode_enabled,
+                        "away_mode_enabled",
+                    )?,
+                    away_mode_reassign: crate::codec::missing(
+                        slots.away_mode_reassign,
+                        "away_mode_reassign",
+                    )?,
+                    away_status_reason_id: slots.away_status_reason_id.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                away_mode_enabled: crate::codec::missing(
-                    slots.away_mode_enabled,
-                    "away_mode_enabled",
-                )?,
-                away_mode_reassign: crate::codec::missing(
-                    slots.away_mode_reassign,
-                    "away_mode_reassign",
-                )?,
-                away_status_reason_id: slots.away_status_reason_id.flatten(),
-            })
-        }
-    }
+    };
 };

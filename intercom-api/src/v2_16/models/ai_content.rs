@@ -31,64 +31,6 @@ pub struct ContentImportSource {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContentImportSource {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("last_synced_at", &self.last_synced_at)
-                .opt("sync_behavior", &self.sync_behavior)
-                .opt("status", &self.status)
-                .opt("url", &self.url)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("audience_ids", &self.audience_ids)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentImportSource {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContentImportSource {
-        const NAME: &'static str = "ContentImportSource";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "last_synced_at" => crate::codec::set(&mut slots.last_synced_at, map),
-                "sync_behavior" => crate::codec::set(&mut slots.sync_behavior, map),
-                "status" => crate::codec::set(&mut slots.status, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The status of the content import source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -123,9 +65,6 @@ impl std::str::FromStr for ContentImportSourceStatus {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ContentImportSourceStatus);
-};
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -164,9 +103,6 @@ impl std::str::FromStr for ContentImportSourceSyncBehavior {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ContentImportSourceSyncBehavior);
-};
 /// Content Import Sources
 ///
 /// This will return a list of the content import sources for the App.
@@ -185,54 +121,6 @@ pub struct ContentImportSourcesList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContentImportSourcesList {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("pages", &self.pages)
-                .opt("total_count", &self.total_count)
-                .opt("data", &self.data)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentImportSourcesList {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContentImportSourcesList {
-        const NAME: &'static str = "ContentImportSourcesList";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Create Content Import Source Payload
 ///
 /// You can add an Content Import Source to your Fin Content Library.
@@ -275,76 +163,6 @@ impl CreateContentImportSourceRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateContentImportSourceRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("sync_behavior", "api")
-                .opt("status", &self.status)
-                .req("url", &self.url)
-                .opt("audience_ids", &self.audience_ids)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        sync_behavior: Option<()>,
-        status: Option<Option<CreateContentImportSourceRequestStatus>>,
-        url: Option<String>,
-        audience_ids: Option<Option<CreateContentImportSourceRequestAudienceIds>>,
-    }
-    impl crate::codec::StructDecode for CreateContentImportSourceRequest {
-        const NAME: &'static str = "CreateContentImportSourceRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "sync_behavior" => {
-                    crate::codec::fill_constant(
-                        &mut slots.sync_behavior,
-                        "sync_behavior",
-                        "api",
-                        map,
-                    )
-                }
-                "status" => crate::codec::fill(&mut slots.status, "status", map),
-                "url" => crate::codec::fill_string(&mut slots.url, "url", map),
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["sync_behavior", "status", "url", "audience_ids"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.sync_behavior, "sync_behavior")?;
-            Ok(Self {
-                status: slots.status.flatten(),
-                url: crate::codec::missing(slots.url, "url")?,
-                audience_ids: slots.audience_ids.flatten(),
-            })
-        }
-    }
-};
 /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -369,31 +187,6 @@ impl From<Vec<i64>> for CreateContentImportSourceRequestAudienceIds {
         Self::IntegerArray(value)
     }
 }
-const _: () = {
-    impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequestAudienceIds {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_union(deserializer)
-        }
-    }
-    impl crate::codec::UnionDecode for CreateContentImportSourceRequestAudienceIds {
-        const EXPECTING: &'static str = "an integer, an array or null";
-        fn int(value: i64) -> Option<Self> {
-            Some(Self::Integer(value))
-        }
-        fn uint(value: u64) -> Option<Self> {
-            i64::try_from(value).ok().map(Self::Integer)
-        }
-        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-            crate::codec::seq(seq).map(Self::IntegerArray)
-        }
-        fn null() -> Option<Self> {
-            Some(Self::Null)
-        }
-    }
-    crate::codec::lenient_strict_union!(CreateContentImportSourceRequestAudienceIds);
-};
 /// The status of the content import source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -432,9 +225,6 @@ impl std::str::FromStr for CreateContentImportSourceRequestStatus {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed CreateContentImportSourceRequestStatus);
-};
 /// Create External Page Payload
 ///
 /// You can add an External Page to your Fin Content Library.
@@ -493,108 +283,6 @@ impl CreateExternalPageRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateExternalPageRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("title", &self.title)
-                .req("html", &self.html)
-                .opt("url", &self.url)
-                .opt("ai_agent_availability", &self.ai_agent_availability)
-                .opt("ai_copilot_availability", &self.ai_copilot_availability)
-                .req("locale", "en")
-                .req("source_id", &self.source_id)
-                .req("external_id", &self.external_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateExternalPageRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        html: Option<String>,
-        url: Option<Option<String>>,
-        ai_agent_availability: Option<Option<bool>>,
-        ai_copilot_availability: Option<Option<bool>>,
-        locale: Option<()>,
-        source_id: Option<i64>,
-        external_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateExternalPageRequest {
-        const NAME: &'static str = "CreateExternalPageRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "html" => crate::codec::fill_string(&mut slots.html, "html", map),
-                "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
-                "ai_agent_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_agent_availability,
-                        "ai_agent_availability",
-                        map,
-                    )
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_copilot_availability,
-                        "ai_copilot_availability",
-                        map,
-                    )
-                }
-                "locale" => {
-                    crate::codec::fill_constant(&mut slots.locale, "locale", "en", map)
-                }
-                "source_id" => crate::codec::fill(&mut slots.source_id, "source_id", map),
-                "external_id" => {
-                    crate::codec::fill_string(&mut slots.external_id, "external_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "html",
-                                "url",
-                                "ai_agent_availability",
-                                "ai_copilot_availability",
-                                "locale",
-                                "source_id",
-                                "external_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.locale, "locale")?;
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                html: crate::codec::missing(slots.html, "html")?,
-                url: slots.url.flatten(),
-                ai_agent_availability: slots.ai_agent_availability.flatten(),
-                ai_copilot_availability: slots.ai_copilot_availability.flatten(),
-                source_id: crate::codec::missing(slots.source_id, "source_id")?,
-                external_id: crate::codec::missing(slots.external_id, "external_id")?,
-            })
-        }
-    }
-};
 /// External Page
 ///
 /// External pages that you have added to your Fin Content Library.
@@ -637,7 +325,549 @@ pub struct ExternalPage {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// External Pages
+///
+/// This will return a list of external pages for the App.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalPagesList {
+    /// The type of the object - `list`.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
+    pub pages: Option<PagesLink>,
+    /// A count of the total number of external pages.
+    pub total_count: Option<i64>,
+    /// An array of External Page objects
+    pub data: Option<Vec<ExternalPage>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Create Content Import Source Payload
+///
+/// You can modify a Content Import Source of your Fin Content Library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateContentImportSourceRequest {
+    /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
+    pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
+    /// The status of the content import source.
+    pub status: Option<UpdateContentImportSourceRequestStatus>,
+    /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
+    pub url: String,
+    /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
+    pub audience_ids: Option<UpdateContentImportSourceRequestAudienceIds>,
+    /// When true, the audience will be applied to all existing external pages belonging to this content import source.
+    pub apply_audience_to_existing_content: Option<bool>,
+}
+impl UpdateContentImportSourceRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateContentImportSourceRequest::new(..).with_status(..)`, or `UpdateContentImportSourceRequest { status: Some(..), ..UpdateContentImportSourceRequest::new(..) }`.
+    pub fn new(
+        sync_behavior: impl Into<UpdateContentImportSourceRequestSyncBehavior>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            sync_behavior: sync_behavior.into(),
+            status: None,
+            url: url.into(),
+            audience_ids: None,
+            apply_audience_to_existing_content: None,
+        }
+    }
+}
+impl UpdateContentImportSourceRequest {
+    /// Sets `status` (to `Some`), builder style: `UpdateContentImportSourceRequest::new(..).with_status(..)`.
+    pub fn with_status(
+        mut self,
+        value: impl Into<UpdateContentImportSourceRequestStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `audience_ids` (to `Some`), builder style: `UpdateContentImportSourceRequest::new(..).with_audience_ids(..)`.
+    pub fn with_audience_ids(
+        mut self,
+        value: impl Into<UpdateContentImportSourceRequestAudienceIds>,
+    ) -> Self {
+        self.audience_ids = Some(value.into());
+        self
+    }
+    /// Sets `apply_audience_to_existing_content` (to `Some`), builder style: `UpdateContentImportSourceRequest::new(..).with_apply_audience_to_existing_content(..)`.
+    pub fn with_apply_audience_to_existing_content(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.apply_audience_to_existing_content = Some(value.into());
+        self
+    }
+}
+/// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestAudienceIds {
+    /// An integer.
+    Integer(i64),
+    /// An array of integers.
+    IntegerArray(Vec<i64>),
+    /// JSON `null`.
+    Null,
+}
+impl From<i64> for UpdateContentImportSourceRequestAudienceIds {
+    /// The `Integer` variant.
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl From<Vec<i64>> for UpdateContentImportSourceRequestAudienceIds {
+    /// The `IntegerArray` variant.
+    fn from(value: Vec<i64>) -> Self {
+        Self::IntegerArray(value)
+    }
+}
+/// The status of the content import source.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+}
+impl UpdateContentImportSourceRequestStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+        }
+    }
+}
+impl std::str::FromStr for UpdateContentImportSourceRequestStatus {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "active" => Self::Active,
+                "deactivated" => Self::Deactivated,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "UpdateContentImportSourceRequestStatus",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+/// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestSyncBehavior {
+    /// `api`
+    Api,
+    /// `automated`
+    Automated,
+    /// `manual`
+    Manual,
+}
+impl UpdateContentImportSourceRequestSyncBehavior {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Automated => "automated",
+            Self::Manual => "manual",
+        }
+    }
+}
+impl std::str::FromStr for UpdateContentImportSourceRequestSyncBehavior {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "api" => Self::Api,
+                "automated" => Self::Automated,
+                "manual" => Self::Manual,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "UpdateContentImportSourceRequestSyncBehavior",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+/// Update External Page Payload
+///
+/// You can update an External Page in your Fin Content Library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateExternalPageRequest {
+    /// The title of the external page.
+    pub title: String,
+    /// The body of the external page in HTML.
+    pub html: String,
+    /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
+    pub url: String,
+    /// Whether the external page should be used to answer questions by Fin.
+    pub fin_availability: Option<bool>,
+    /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
+    pub source_id: i64,
+    /// The identifier for the external page which was given by the source. Must be unique for the source.
+    pub external_id: Option<String>,
+}
+impl UpdateExternalPageRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateExternalPageRequest::new(..).with_fin_availability(..)`, or `UpdateExternalPageRequest { fin_availability: Some(..), ..UpdateExternalPageRequest::new(..) }`.
+    pub fn new(
+        title: impl Into<String>,
+        html: impl Into<String>,
+        url: impl Into<String>,
+        source_id: i64,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            html: html.into(),
+            url: url.into(),
+            fin_availability: None,
+            source_id,
+            external_id: None,
+        }
+    }
+}
+impl UpdateExternalPageRequest {
+    /// Sets `fin_availability` (to `Some`), builder style: `UpdateExternalPageRequest::new(..).with_fin_availability(..)`.
+    pub fn with_fin_availability(mut self, value: impl Into<bool>) -> Self {
+        self.fin_availability = Some(value.into());
+        self
+    }
+    /// Sets `external_id` (to `Some`), builder style: `UpdateExternalPageRequest::new(..).with_external_id(..)`.
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+}
 const _: () = {
+    impl serde::Serialize for ContentImportSource {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("last_synced_at", &self.last_synced_at)
+                .opt("sync_behavior", &self.sync_behavior)
+                .opt("status", &self.status)
+                .opt("url", &self.url)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("audience_ids", &self.audience_ids)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentImportSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentImportSource {
+        const NAME: &'static str = "ContentImportSource";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "last_synced_at" => crate::codec::set(&mut slots.last_synced_at, map),
+                "sync_behavior" => crate::codec::set(&mut slots.sync_behavior, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ContentImportSourceStatus);
+    crate::codec::string_enum!(ContentImportSourceSyncBehavior);
+    impl serde::Serialize for ContentImportSourcesList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentImportSourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentImportSourcesList {
+        const NAME: &'static str = "ContentImportSourcesList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateContentImportSourceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("sync_behavior", "api")
+                .opt("status", &self.status)
+                .req("url", &self.url)
+                .opt("audience_ids", &self.audience_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            sync_behavior: Option<()>,
+            status: Option<Option<CreateContentImportSourceRequestStatus>>,
+            url: Option<String>,
+            audience_ids: Option<Option<CreateContentImportSourceRequestAudienceIds>>,
+        }
+        impl crate::codec::StructDecode for CreateContentImportSourceRequest {
+            const NAME: &'static str = "CreateContentImportSourceRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "sync_behavior" => {
+                        crate::codec::fill_constant(
+                            &mut slots.sync_behavior,
+                            "sync_behavior",
+                            "api",
+                            map,
+                        )
+                    }
+                    "status" => crate::codec::fill(&mut slots.status, "status", map),
+                    "url" => crate::codec::fill_string(&mut slots.url, "url", map),
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["sync_behavior", "status", "url", "audience_ids"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.sync_behavior, "sync_behavior")?;
+                Ok(Self {
+                    status: slots.status.flatten(),
+                    url: crate::codec::missing(slots.url, "url")?,
+                    audience_ids: slots.audience_ids.flatten(),
+                })
+            }
+        }
+    };
+    impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequestAudienceIds {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateContentImportSourceRequestAudienceIds {
+        const EXPECTING: &'static str = "an integer, an array or null";
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Integer(value))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            i64::try_from(value).ok().map(Self::Integer)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::IntegerArray)
+        }
+        fn null() -> Option<Self> {
+            Some(Self::Null)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateContentImportSourceRequestAudienceIds);
+    crate::codec::string_enum!(closed CreateContentImportSourceRequestStatus);
+    impl serde::Serialize for CreateExternalPageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .req("html", &self.html)
+                .opt("url", &self.url)
+                .opt("ai_agent_availability", &self.ai_agent_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .req("locale", "en")
+                .req("source_id", &self.source_id)
+                .req("external_id", &self.external_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateExternalPageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            html: Option<String>,
+            url: Option<Option<String>>,
+            ai_agent_availability: Option<Option<bool>>,
+            ai_copilot_availability: Option<Option<bool>>,
+            locale: Option<()>,
+            source_id: Option<i64>,
+            external_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateExternalPageRequest {
+            const NAME: &'static str = "CreateExternalPageRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "html" => crate::codec::fill_string(&mut slots.html, "html", map),
+                    "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
+                    "ai_agent_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_agent_availability,
+                            "ai_agent_availability",
+                            map,
+                        )
+                    }
+                    "ai_copilot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_copilot_availability,
+                            "ai_copilot_availability",
+                            map,
+                        )
+                    }
+                    "locale" => {
+                        crate::codec::fill_constant(
+                            &mut slots.locale,
+                            "locale",
+                            "en",
+                            map,
+                        )
+                    }
+                    "source_id" => {
+                        crate::codec::fill(&mut slots.source_id, "source_id", map)
+                    }
+                    "external_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "html",
+                                    "url",
+                                    "ai_agent_availability",
+                                    "ai_copilot_availability",
+                                    "locale",
+                                    "source_id",
+                                    "external_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.locale, "locale")?;
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    html: crate::codec::missing(slots.html, "html")?,
+                    url: slots.url.flatten(),
+                    ai_agent_availability: slots.ai_agent_availability.flatten(),
+                    ai_copilot_availability: slots.ai_copilot_availability.flatten(),
+                    source_id: crate::codec::missing(slots.source_id, "source_id")?,
+                    external_id: crate::codec::missing(slots.external_id, "external_id")?,
+                })
+            }
+        }
+    };
     impl serde::Serialize for ExternalPage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -712,26 +942,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// External Pages
-///
-/// This will return a list of external pages for the App.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalPagesList {
-    /// The type of the object - `list`.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
-    pub pages: Option<PagesLink>,
-    /// A count of the total number of external pages.
-    pub total_count: Option<i64>,
-    /// An array of External Page objects
-    pub data: Option<Vec<ExternalPage>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ExternalPagesList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -778,67 +988,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Create Content Import Source Payload
-///
-/// You can modify a Content Import Source of your Fin Content Library.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UpdateContentImportSourceRequest {
-    /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
-    pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
-    /// The status of the content import source.
-    pub status: Option<UpdateContentImportSourceRequestStatus>,
-    /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
-    pub url: String,
-    /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
-    pub audience_ids: Option<UpdateContentImportSourceRequestAudienceIds>,
-    /// When true, the audience will be applied to all existing external pages belonging to this content import source.
-    pub apply_audience_to_existing_content: Option<bool>,
-}
-impl UpdateContentImportSourceRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateContentImportSourceRequest::new(..).with_status(..)`, or `UpdateContentImportSourceRequest { status: Some(..), ..UpdateContentImportSourceRequest::new(..) }`.
-    pub fn new(
-        sync_behavior: impl Into<UpdateContentImportSourceRequestSyncBehavior>,
-        url: impl Into<String>,
-    ) -> Self {
-        Self {
-            sync_behavior: sync_behavior.into(),
-            status: None,
-            url: url.into(),
-            audience_ids: None,
-            apply_audience_to_existing_content: None,
-        }
-    }
-}
-impl UpdateContentImportSourceRequest {
-    /// Sets `status` (to `Some`), builder style: `UpdateContentImportSourceRequest::new(..).with_status(..)`.
-    pub fn with_status(
-        mut self,
-        value: impl Into<UpdateContentImportSourceRequestStatus>,
-    ) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets `audience_ids` (to `Some`), builder style: `UpdateContentImportSourceRequest::new(..).with_audience_ids(..)`.
-    pub fn with_audience_ids(
-        mut self,
-        value: impl Into<UpdateContentImportSourceRequestAudienceIds>,
-    ) -> Self {
-        self.audience_ids = Some(value.into());
-        self
-    }
-    /// Sets `apply_audience_to_existing_content` (to `Some`), builder style: `UpdateContentImportSourceRequest::new(..).with_apply_audience_to_existing_content(..)`.
-    pub fn with_apply_audience_to_existing_content(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.apply_audience_to_existing_content = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for UpdateContentImportSourceRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -863,95 +1012,75 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        sync_behavior: Option<UpdateContentImportSourceRequestSyncBehavior>,
-        status: Option<Option<UpdateContentImportSourceRequestStatus>>,
-        url: Option<String>,
-        audience_ids: Option<Option<UpdateContentImportSourceRequestAudienceIds>>,
-        apply_audience_to_existing_content: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateContentImportSourceRequest {
-        const NAME: &'static str = "UpdateContentImportSourceRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "sync_behavior" => {
-                    crate::codec::fill(&mut slots.sync_behavior, "sync_behavior", map)
-                }
-                "status" => crate::codec::fill(&mut slots.status, "status", map),
-                "url" => crate::codec::fill_string(&mut slots.url, "url", map),
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                "apply_audience_to_existing_content" => {
-                    crate::codec::fill(
-                        &mut slots.apply_audience_to_existing_content,
-                        "apply_audience_to_existing_content",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "sync_behavior",
-                                "status",
-                                "url",
-                                "audience_ids",
-                                "apply_audience_to_existing_content",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            sync_behavior: Option<UpdateContentImportSourceRequestSyncBehavior>,
+            status: Option<Option<UpdateContentImportSourceRequestStatus>>,
+            url: Option<String>,
+            audience_ids: Option<Option<UpdateContentImportSourceRequestAudienceIds>>,
+            apply_audience_to_existing_content: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateContentImportSourceRequest {
+            const NAME: &'static str = "UpdateContentImportSourceRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "sync_behavior" => {
+                        crate::codec::fill(
+                            &mut slots.sync_behavior,
+                            "sync_behavior",
+                            map,
+                        )
+                    }
+                    "status" => crate::codec::fill(&mut slots.status, "status", map),
+                    "url" => crate::codec::fill_string(&mut slots.url, "url", map),
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    "apply_audience_to_existing_content" => {
+                        crate::codec::fill(
+                            &mut slots.apply_audience_to_existing_content,
+                            "apply_audience_to_existing_content",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "sync_behavior",
+                                    "status",
+                                    "url",
+                                    "audience_ids",
+                                    "apply_audience_to_existing_content",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    sync_behavior: crate::codec::missing(
+                        slots.sync_behavior,
+                        "sync_behavior",
+                    )?,
+                    status: slots.status.flatten(),
+                    url: crate::codec::missing(slots.url, "url")?,
+                    audience_ids: slots.audience_ids.flatten(),
+                    apply_audience_to_existing_content: slots
+                        .apply_audience_to_existing_content
+                        .flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                sync_behavior: crate::codec::missing(
-                    slots.sync_behavior,
-                    "sync_behavior",
-                )?,
-                status: slots.status.flatten(),
-                url: crate::codec::missing(slots.url, "url")?,
-                audience_ids: slots.audience_ids.flatten(),
-                apply_audience_to_existing_content: slots
-                    .apply_audience_to_existing_content
-                    .flatten(),
-            })
-        }
-    }
-};
-/// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum UpdateContentImportSourceRequestAudienceIds {
-    /// An integer.
-    Integer(i64),
-    /// An array of integers.
-    IntegerArray(Vec<i64>),
-    /// JSON `null`.
-    Null,
-}
-impl From<i64> for UpdateContentImportSourceRequestAudienceIds {
-    /// The `Integer` variant.
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<Vec<i64>> for UpdateContentImportSourceRequestAudienceIds {
-    /// The `IntegerArray` variant.
-    fn from(value: Vec<i64>) -> Self {
-        Self::IntegerArray(value)
-    }
-}
-const _: () = {
+    };
     impl<'de> serde::Deserialize<'de> for UpdateContentImportSourceRequestAudienceIds {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -975,144 +1104,8 @@ const _: () = {
         }
     }
     crate::codec::lenient_strict_union!(UpdateContentImportSourceRequestAudienceIds);
-};
-/// The status of the content import source.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateContentImportSourceRequestStatus {
-    /// `active`
-    Active,
-    /// `deactivated`
-    Deactivated,
-}
-impl UpdateContentImportSourceRequestStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-        }
-    }
-}
-impl std::str::FromStr for UpdateContentImportSourceRequestStatus {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "active" => Self::Active,
-                "deactivated" => Self::Deactivated,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "UpdateContentImportSourceRequestStatus",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(closed UpdateContentImportSourceRequestStatus);
-};
-/// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateContentImportSourceRequestSyncBehavior {
-    /// `api`
-    Api,
-    /// `automated`
-    Automated,
-    /// `manual`
-    Manual,
-}
-impl UpdateContentImportSourceRequestSyncBehavior {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Automated => "automated",
-            Self::Manual => "manual",
-        }
-    }
-}
-impl std::str::FromStr for UpdateContentImportSourceRequestSyncBehavior {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "api" => Self::Api,
-                "automated" => Self::Automated,
-                "manual" => Self::Manual,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "UpdateContentImportSourceRequestSyncBehavior",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(closed UpdateContentImportSourceRequestSyncBehavior);
-};
-/// Update External Page Payload
-///
-/// You can update an External Page in your Fin Content Library.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UpdateExternalPageRequest {
-    /// The title of the external page.
-    pub title: String,
-    /// The body of the external page in HTML.
-    pub html: String,
-    /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
-    pub url: String,
-    /// Whether the external page should be used to answer questions by Fin.
-    pub fin_availability: Option<bool>,
-    /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
-    /// The identifier for the external page which was given by the source. Must be unique for the source.
-    pub external_id: Option<String>,
-}
-impl UpdateExternalPageRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateExternalPageRequest::new(..).with_fin_availability(..)`, or `UpdateExternalPageRequest { fin_availability: Some(..), ..UpdateExternalPageRequest::new(..) }`.
-    pub fn new(
-        title: impl Into<String>,
-        html: impl Into<String>,
-        url: impl Into<String>,
-        source_id: i64,
-    ) -> Self {
-        Self {
-            title: title.into(),
-            html: html.into(),
-            url: url.into(),
-            fin_availability: None,
-            source_id,
-            external_id: None,
-        }
-    }
-}
-impl UpdateExternalPageRequest {
-    /// Sets `fin_availability` (to `Some`), builder style: `UpdateExternalPageRequest::new(..).with_fin_availability(..)`.
-    pub fn with_fin_availability(mut self, value: impl Into<bool>) -> Self {
-        self.fin_availability = Some(value.into());
-        self
-    }
-    /// Sets `external_id` (to `Some`), builder style: `UpdateExternalPageRequest::new(..).with_external_id(..)`.
-    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for UpdateExternalPageRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1136,74 +1129,83 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        html: Option<String>,
-        url: Option<String>,
-        fin_availability: Option<Option<bool>>,
-        locale: Option<()>,
-        source_id: Option<i64>,
-        external_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateExternalPageRequest {
-        const NAME: &'static str = "UpdateExternalPageRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "html" => crate::codec::fill_string(&mut slots.html, "html", map),
-                "url" => crate::codec::fill_string(&mut slots.url, "url", map),
-                "fin_availability" => {
-                    crate::codec::fill(
-                        &mut slots.fin_availability,
-                        "fin_availability",
-                        map,
-                    )
-                }
-                "locale" => {
-                    crate::codec::fill_constant(&mut slots.locale, "locale", "en", map)
-                }
-                "source_id" => crate::codec::fill(&mut slots.source_id, "source_id", map),
-                "external_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.external_id,
-                        "external_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "html",
-                                "url",
-                                "fin_availability",
-                                "locale",
-                                "source_id",
-                                "external_id",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            html: Option<String>,
+            url: Option<String>,
+            fin_availability: Option<Option<bool>>,
+            locale: Option<()>,
+            source_id: Option<i64>,
+            external_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateExternalPageRequest {
+            const NAME: &'static str = "UpdateExternalPageRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "html" => crate::codec::fill_string(&mut slots.html, "html", map),
+                    "url" => crate::codec::fill_string(&mut slots.url, "url", map),
+                    "fin_availability" => {
+                        crate::codec::fill(
+                            &mut slots.fin_availability,
+                            "fin_availability",
+                            map,
+                        )
+                    }
+                    "locale" => {
+                        crate::codec::fill_constant(
+                            &mut slots.locale,
+                            "locale",
+                            "en",
+                            map,
+                        )
+                    }
+                    "source_id" => {
+                        crate::codec::fill(&mut slots.source_id, "source_id", map)
+                    }
+                    "external_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "html",
+                                    "url",
+                                    "fin_availability",
+                                    "locale",
+                                    "source_id",
+                                    "external_id",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.locale, "locale")?;
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    html: crate::codec::missing(slots.html, "html")?,
+                    url: crate::codec::missing(slots.url, "url")?,
+                    fin_availability: slots.fin_availability.flatten(),
+                    source_id: crate::codec::missing(slots.source_id, "source_id")?,
+                    external_id: slots.external_id.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.locale, "locale")?;
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                html: crate::codec::missing(slots.html, "html")?,
-                url: crate::codec::missing(slots.url, "url")?,
-                fin_availability: slots.fin_availability.flatten(),
-                source_id: crate::codec::missing(slots.source_id, "source_id")?,
-                external_id: slots.external_id.flatten(),
-            })
-        }
-    }
+    };
 };

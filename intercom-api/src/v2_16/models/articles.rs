@@ -69,123 +69,6 @@ pub struct Article {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for Article {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("workspace_id", &self.workspace_id)
-                .opt("title", &self.title)
-                .opt("description", &self.description)
-                .opt("body", &self.body)
-                .opt("body_markdown", &self.body_markdown)
-                .opt("author_id", &self.author_id)
-                .opt("state", &self.state)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("has_unpublished_changes", &self.has_unpublished_changes)
-                .opt("draft_updated_at", &self.draft_updated_at)
-                .opt("url", &self.url)
-                .opt("parent_ids", &self.parent_ids)
-                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-                .opt("ai_copilot_availability", &self.ai_copilot_availability)
-                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-                .opt("created_by_id", &self.created_by_id)
-                .opt("updated_by_id", &self.updated_by_id)
-                .opt(
-                    "exclude_from_article_suggestions",
-                    &self.exclude_from_article_suggestions,
-                )
-                .opt("help_center_audience", &self.help_center_audience)
-                .opt("scheduled_publish_at", &self.scheduled_publish_at)
-                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
-                .opt("default_locale", &self.default_locale)
-                .opt("translated_content", &self.translated_content)
-                .opt("tags", &self.tags)
-                .opt("statistics", &self.statistics)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Article {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for Article {
-        const NAME: &'static str = "Article";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                "body" => crate::codec::set(&mut slots.body, map),
-                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-                "author_id" => crate::codec::set(&mut slots.author_id, map),
-                "state" => crate::codec::set(&mut slots.state, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "has_unpublished_changes" => {
-                    crate::codec::set(&mut slots.has_unpublished_changes, map)
-                }
-                "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-                "ai_chatbot_availability" => {
-                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::set(&mut slots.ai_copilot_availability, map)
-                }
-                "ai_sales_agent_availability" => {
-                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-                }
-                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-                "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
-                "exclude_from_article_suggestions" => {
-                    crate::codec::set(&mut slots.exclude_from_article_suggestions, map)
-                }
-                "help_center_audience" => {
-                    crate::codec::set(&mut slots.help_center_audience, map)
-                }
-                "scheduled_publish_at" => {
-                    crate::codec::set(&mut slots.scheduled_publish_at, map)
-                }
-                "scheduled_unpublish_at" => {
-                    crate::codec::set(&mut slots.scheduled_unpublish_at, map)
-                }
-                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-                "translated_content" => {
-                    crate::codec::set(&mut slots.translated_content, map)
-                }
-                "tags" => crate::codec::set(&mut slots.tags, map),
-                "statistics" => crate::codec::set(&mut slots.statistics, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Article Content
 ///
 /// The Content of an Article.
@@ -232,90 +115,6 @@ pub struct ArticleContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleContent {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("title", &self.title)
-                .opt("description", &self.description)
-                .opt("body", &self.body)
-                .opt("body_markdown", &self.body_markdown)
-                .opt("author_id", &self.author_id)
-                .opt("state", &self.state)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("has_unpublished_changes", &self.has_unpublished_changes)
-                .opt("draft_updated_at", &self.draft_updated_at)
-                .opt("url", &self.url)
-                .opt("audience_ids", &self.audience_ids)
-                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-                .opt("ai_copilot_availability", &self.ai_copilot_availability)
-                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-                .opt("created_by_id", &self.created_by_id)
-                .opt("updated_by_id", &self.updated_by_id)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleContent {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleContent {
-        const NAME: &'static str = "ArticleContent";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                "body" => crate::codec::set(&mut slots.body, map),
-                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-                "author_id" => crate::codec::set(&mut slots.author_id, map),
-                "state" => crate::codec::set(&mut slots.state, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "has_unpublished_changes" => {
-                    crate::codec::set(&mut slots.has_unpublished_changes, map)
-                }
-                "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
-                "ai_chatbot_availability" => {
-                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::set(&mut slots.ai_copilot_availability, map)
-                }
-                "ai_sales_agent_availability" => {
-                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-                }
-                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-                "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Whether the article is `published` or is a `draft` .
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -350,9 +149,6 @@ impl std::str::FromStr for ArticleContentState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleContentState);
-};
 /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -403,9 +199,6 @@ impl std::str::FromStr for ArticleHelpCenterAudience {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleHelpCenterAudience);
-};
 /// Articles
 ///
 /// This will return a list of articles for the App.
@@ -425,54 +218,6 @@ pub struct ArticleList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleList {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("pages", &self.pages)
-                .opt("total_count", &self.total_count)
-                .opt("data", &self.data)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleList {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleList {
-        const NAME: &'static str = "ArticleList";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Articles
 ///
 /// The data returned about your articles when you list them.
@@ -537,121 +282,6 @@ pub struct ArticleListItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleListItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("workspace_id", &self.workspace_id)
-                .opt("title", &self.title)
-                .opt("description", &self.description)
-                .opt("body", &self.body)
-                .opt("body_markdown", &self.body_markdown)
-                .opt("author_id", &self.author_id)
-                .opt("state", &self.state)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("has_unpublished_changes", &self.has_unpublished_changes)
-                .opt("draft_updated_at", &self.draft_updated_at)
-                .opt("url", &self.url)
-                .opt("parent_ids", &self.parent_ids)
-                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-                .opt("ai_copilot_availability", &self.ai_copilot_availability)
-                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-                .opt("created_by_id", &self.created_by_id)
-                .opt("updated_by_id", &self.updated_by_id)
-                .opt(
-                    "exclude_from_article_suggestions",
-                    &self.exclude_from_article_suggestions,
-                )
-                .opt("help_center_audience", &self.help_center_audience)
-                .opt("scheduled_publish_at", &self.scheduled_publish_at)
-                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
-                .opt("default_locale", &self.default_locale)
-                .opt("translated_content", &self.translated_content)
-                .opt("tags", &self.tags)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleListItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleListItem {
-        const NAME: &'static str = "ArticleListItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                "body" => crate::codec::set(&mut slots.body, map),
-                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-                "author_id" => crate::codec::set(&mut slots.author_id, map),
-                "state" => crate::codec::set(&mut slots.state, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "has_unpublished_changes" => {
-                    crate::codec::set(&mut slots.has_unpublished_changes, map)
-                }
-                "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-                "ai_chatbot_availability" => {
-                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::set(&mut slots.ai_copilot_availability, map)
-                }
-                "ai_sales_agent_availability" => {
-                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-                }
-                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-                "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
-                "exclude_from_article_suggestions" => {
-                    crate::codec::set(&mut slots.exclude_from_article_suggestions, map)
-                }
-                "help_center_audience" => {
-                    crate::codec::set(&mut slots.help_center_audience, map)
-                }
-                "scheduled_publish_at" => {
-                    crate::codec::set(&mut slots.scheduled_publish_at, map)
-                }
-                "scheduled_unpublish_at" => {
-                    crate::codec::set(&mut slots.scheduled_unpublish_at, map)
-                }
-                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-                "translated_content" => {
-                    crate::codec::set(&mut slots.translated_content, map)
-                }
-                "tags" => crate::codec::set(&mut slots.tags, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Article Search Highlights
 ///
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
@@ -668,56 +298,6 @@ pub struct ArticleSearchHighlights {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchHighlights {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("article_id", &self.article_id)
-                .opt("highlighted_title", &self.highlighted_title)
-                .opt("highlighted_summary", &self.highlighted_summary)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleSearchHighlights {
-        const NAME: &'static str = "ArticleSearchHighlights";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "article_id" => crate::codec::set(&mut slots.article_id, map),
-                "highlighted_title" => {
-                    crate::codec::set(&mut slots.highlighted_title, map)
-                }
-                "highlighted_summary" => {
-                    crate::codec::set(&mut slots.highlighted_summary, map)
-                }
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// An instance of highlighted summary text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
@@ -728,52 +308,6 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("text", &self.text)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de>
-    for ArticleSearchHighlightsHighlightedSummaryItemItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode
-    for ArticleSearchHighlightsHighlightedSummaryItemItem {
-        const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "text" => crate::codec::set(&mut slots.text, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -808,9 +342,6 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedSummaryItemItemType
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
-};
 /// A highlighted article title.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
@@ -821,50 +352,6 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("text", &self.text)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
-        const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "text" => crate::codec::set(&mut slots.text, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -899,9 +386,6 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedTitleItemType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
-};
 /// Article Search Response
 ///
 /// The results of an Article search
@@ -921,54 +405,6 @@ pub struct ArticleSearchResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchResponse {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("total_count", &self.total_count)
-                .opt("data", &self.data)
-                .opt("pages", &self.pages)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleSearchResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleSearchResponse {
-        const NAME: &'static str = "ArticleSearchResponse";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// An object containing the results of the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchResponseData {
@@ -979,50 +415,6 @@ pub struct ArticleSearchResponseData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleSearchResponseData {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("articles", &self.articles)
-                .opt("highlights", &self.highlights)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleSearchResponseData {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleSearchResponseData {
-        const NAME: &'static str = "ArticleSearchResponseData";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "articles" => crate::codec::set(&mut slots.articles, map),
-                "highlights" => crate::codec::set(&mut slots.highlights, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1057,9 +449,6 @@ impl std::str::FromStr for ArticleState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleState);
-};
 /// Article Statistics
 ///
 /// The statistics of an article.
@@ -1092,76 +481,6 @@ pub struct ArticleStatistics {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleStatistics {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("views", &self.views)
-                .opt("conversions", &self.conversions)
-                .opt("reactions", &self.reactions)
-                .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
-                .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
-                .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
-                .opt("fin_involvements", &self.fin_involvements)
-                .opt("fin_resolutions", &self.fin_resolutions)
-                .opt("fin_resolution_rate", &self.fin_resolution_rate)
-                .opt("conversations", &self.conversations)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleStatistics {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleStatistics {
-        const NAME: &'static str = "ArticleStatistics";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "views" => crate::codec::set(&mut slots.views, map),
-                "conversions" => crate::codec::set(&mut slots.conversions, map),
-                "reactions" => crate::codec::set(&mut slots.reactions, map),
-                "happy_reaction_percentage" => {
-                    crate::codec::set(&mut slots.happy_reaction_percentage, map)
-                }
-                "neutral_reaction_percentage" => {
-                    crate::codec::set(&mut slots.neutral_reaction_percentage, map)
-                }
-                "sad_reaction_percentage" => {
-                    crate::codec::set(&mut slots.sad_reaction_percentage, map)
-                }
-                "fin_involvements" => crate::codec::set(&mut slots.fin_involvements, map),
-                "fin_resolutions" => crate::codec::set(&mut slots.fin_resolutions, map),
-                "fin_resolution_rate" => {
-                    crate::codec::set(&mut slots.fin_resolution_rate, map)
-                }
-                "conversations" => crate::codec::set(&mut slots.conversations, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Article Translated Content
 ///
 /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
@@ -1248,122 +567,6 @@ pub struct ArticleTranslatedContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleTranslatedContent {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("ar", &self.ar)
-                .opt("bg", &self.bg)
-                .opt("bs", &self.bs)
-                .opt("ca", &self.ca)
-                .opt("cs", &self.cs)
-                .opt("da", &self.da)
-                .opt("de", &self.de)
-                .opt("el", &self.el)
-                .opt("en", &self.en)
-                .opt("es", &self.es)
-                .opt("et", &self.et)
-                .opt("fi", &self.fi)
-                .opt("fr", &self.fr)
-                .opt("he", &self.he)
-                .opt("hr", &self.hr)
-                .opt("hu", &self.hu)
-                .opt("id", &self.id)
-                .opt("it", &self.it)
-                .opt("ja", &self.ja)
-                .opt("ko", &self.ko)
-                .opt("lt", &self.lt)
-                .opt("lv", &self.lv)
-                .opt("mn", &self.mn)
-                .opt("nb", &self.nb)
-                .opt("nl", &self.nl)
-                .opt("pl", &self.pl)
-                .opt("pt", &self.pt)
-                .opt("ro", &self.ro)
-                .opt("ru", &self.ru)
-                .opt("sl", &self.sl)
-                .opt("sr", &self.sr)
-                .opt("sv", &self.sv)
-                .opt("tr", &self.tr)
-                .opt("vi", &self.vi)
-                .opt("pt-BR", &self.pt_br)
-                .opt("zh-CN", &self.zh_cn)
-                .opt("zh-TW", &self.zh_tw)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleTranslatedContent {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleTranslatedContent {
-        const NAME: &'static str = "ArticleTranslatedContent";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "ar" => crate::codec::set(&mut slots.ar, map),
-                "bg" => crate::codec::set(&mut slots.bg, map),
-                "bs" => crate::codec::set(&mut slots.bs, map),
-                "ca" => crate::codec::set(&mut slots.ca, map),
-                "cs" => crate::codec::set(&mut slots.cs, map),
-                "da" => crate::codec::set(&mut slots.da, map),
-                "de" => crate::codec::set(&mut slots.de, map),
-                "el" => crate::codec::set(&mut slots.el, map),
-                "en" => crate::codec::set(&mut slots.en, map),
-                "es" => crate::codec::set(&mut slots.es, map),
-                "et" => crate::codec::set(&mut slots.et, map),
-                "fi" => crate::codec::set(&mut slots.fi, map),
-                "fr" => crate::codec::set(&mut slots.fr, map),
-                "he" => crate::codec::set(&mut slots.he, map),
-                "hr" => crate::codec::set(&mut slots.hr, map),
-                "hu" => crate::codec::set(&mut slots.hu, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "it" => crate::codec::set(&mut slots.it, map),
-                "ja" => crate::codec::set(&mut slots.ja, map),
-                "ko" => crate::codec::set(&mut slots.ko, map),
-                "lt" => crate::codec::set(&mut slots.lt, map),
-                "lv" => crate::codec::set(&mut slots.lv, map),
-                "mn" => crate::codec::set(&mut slots.mn, map),
-                "nb" => crate::codec::set(&mut slots.nb, map),
-                "nl" => crate::codec::set(&mut slots.nl, map),
-                "pl" => crate::codec::set(&mut slots.pl, map),
-                "pt" => crate::codec::set(&mut slots.pt, map),
-                "ro" => crate::codec::set(&mut slots.ro, map),
-                "ru" => crate::codec::set(&mut slots.ru, map),
-                "sl" => crate::codec::set(&mut slots.sl, map),
-                "sr" => crate::codec::set(&mut slots.sr, map),
-                "sv" => crate::codec::set(&mut slots.sv, map),
-                "tr" => crate::codec::set(&mut slots.tr, map),
-                "vi" => crate::codec::set(&mut slots.vi, map),
-                "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
-                "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
-                "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Article Version
 ///
 /// A historical version of an article, including its content.
@@ -1402,74 +605,6 @@ pub struct ArticleVersion {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleVersion {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("article_id", &self.article_id)
-                .opt("title", &self.title)
-                .opt("description", &self.description)
-                .opt("body", &self.body)
-                .opt("body_markdown", &self.body_markdown)
-                .opt("author_id", &self.author_id)
-                .opt("created_by_id", &self.created_by_id)
-                .opt("created_via", &self.created_via)
-                .opt("from_version_id", &self.from_version_id)
-                .opt("state", &self.state)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleVersion {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleVersion {
-        const NAME: &'static str = "ArticleVersion";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "article_id" => crate::codec::set(&mut slots.article_id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                "body" => crate::codec::set(&mut slots.body, map),
-                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-                "author_id" => crate::codec::set(&mut slots.author_id, map),
-                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-                "created_via" => crate::codec::set(&mut slots.created_via, map),
-                "from_version_id" => crate::codec::set(&mut slots.from_version_id, map),
-                "state" => crate::codec::set(&mut slots.state, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Article Versions
 ///
 /// A paginated list of versions of an article.
@@ -1489,54 +624,6 @@ pub struct ArticleVersionList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleVersionList {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("pages", &self.pages)
-                .opt("total_count", &self.total_count)
-                .opt("data", &self.data)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleVersionList {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleVersionList {
-        const NAME: &'static str = "ArticleVersionList";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1571,9 +658,6 @@ impl std::str::FromStr for ArticleVersionState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleVersionState);
-};
 /// Article Version Summary
 ///
 /// A metadata summary of an article version, as returned by the version-history list endpoint. Omits the version's body content - fetch a single version to retrieve its `body` and `body_markdown`.
@@ -1606,68 +690,6 @@ pub struct ArticleVersionSummary {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ArticleVersionSummary {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("article_id", &self.article_id)
-                .opt("title", &self.title)
-                .opt("description", &self.description)
-                .opt("author_id", &self.author_id)
-                .opt("created_by_id", &self.created_by_id)
-                .opt("created_via", &self.created_via)
-                .opt("from_version_id", &self.from_version_id)
-                .opt("state", &self.state)
-                .opt("created_at", &self.created_at)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ArticleVersionSummary {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ArticleVersionSummary {
-        const NAME: &'static str = "ArticleVersionSummary";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "article_id" => crate::codec::set(&mut slots.article_id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                "author_id" => crate::codec::set(&mut slots.author_id, map),
-                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
-                "created_via" => crate::codec::set(&mut slots.created_via, map),
-                "from_version_id" => crate::codec::set(&mut slots.from_version_id, map),
-                "state" => crate::codec::set(&mut slots.state, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1702,9 +724,6 @@ impl std::str::FromStr for ArticleVersionSummaryState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ArticleVersionSummaryState);
-};
 /// The request body of `attach_tag_to_article`.
 ///
 /// Defined inline at `/paths/~1articles~1{article_id}~1tags/post/requestBody/content/application~1json/schema`.
@@ -1733,54 +752,6 @@ impl AttachTagToArticleRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for AttachTagToArticleRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("id", &self.id)
-                .opt("admin_id", &self.admin_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AttachTagToArticleRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        admin_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for AttachTagToArticleRequest {
-        const NAME: &'static str = "AttachTagToArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                admin_id: slots.admin_id.flatten(),
-            })
-        }
-    }
-};
 /// Create Article Request Payload
 ///
 /// You can create an Article
@@ -1914,183 +885,6 @@ impl CreateArticleRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateArticleRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("title", &self.title)
-                .opt("description", &self.description)
-                .opt("body", &self.body)
-                .opt("body_markdown", &self.body_markdown)
-                .req("author_id", &self.author_id)
-                .opt("state", &self.state)
-                .opt("parent_id", &self.parent_id)
-                .opt("parent_type", &self.parent_type)
-                .opt("translated_content", &self.translated_content)
-                .opt("audience_ids", &self.audience_ids)
-                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-                .opt("ai_copilot_availability", &self.ai_copilot_availability)
-                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-                .opt("scheduled_publish_at", &self.scheduled_publish_at)
-                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateArticleRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        description: Option<Option<String>>,
-        body: Option<Option<String>>,
-        body_markdown: Option<Option<String>>,
-        author_id: Option<i64>,
-        state: Option<Option<CreateArticleRequestState>>,
-        parent_id: Option<Option<i64>>,
-        parent_type: Option<Option<String>>,
-        translated_content: Option<Option<ArticleTranslatedContent>>,
-        audience_ids: Option<Option<Vec<i64>>>,
-        ai_chatbot_availability: Option<Option<bool>>,
-        ai_copilot_availability: Option<Option<bool>>,
-        ai_sales_agent_availability: Option<Option<bool>>,
-        scheduled_publish_at: Option<Option<String>>,
-        scheduled_unpublish_at: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CreateArticleRequest {
-        const NAME: &'static str = "CreateArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "body_markdown" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.body_markdown,
-                        "body_markdown",
-                        map,
-                    )
-                }
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "parent_id" => crate::codec::fill(&mut slots.parent_id, "parent_id", map),
-                "parent_type" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.parent_type,
-                        "parent_type",
-                        map,
-                    )
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                "ai_chatbot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_chatbot_availability,
-                        "ai_chatbot_availability",
-                        map,
-                    )
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_copilot_availability,
-                        "ai_copilot_availability",
-                        map,
-                    )
-                }
-                "ai_sales_agent_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_sales_agent_availability,
-                        "ai_sales_agent_availability",
-                        map,
-                    )
-                }
-                "scheduled_publish_at" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.scheduled_publish_at,
-                        "scheduled_publish_at",
-                        map,
-                    )
-                }
-                "scheduled_unpublish_at" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.scheduled_unpublish_at,
-                        "scheduled_unpublish_at",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "description",
-                                "body",
-                                "body_markdown",
-                                "author_id",
-                                "state",
-                                "parent_id",
-                                "parent_type",
-                                "translated_content",
-                                "audience_ids",
-                                "ai_chatbot_availability",
-                                "ai_copilot_availability",
-                                "ai_sales_agent_availability",
-                                "scheduled_publish_at",
-                                "scheduled_unpublish_at",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                description: slots.description.flatten(),
-                body: slots.body.flatten(),
-                body_markdown: slots.body_markdown.flatten(),
-                author_id: crate::codec::missing(slots.author_id, "author_id")?,
-                state: slots.state.flatten(),
-                parent_id: slots.parent_id.flatten(),
-                parent_type: slots.parent_type.flatten(),
-                translated_content: slots.translated_content.flatten(),
-                audience_ids: slots.audience_ids.flatten(),
-                ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
-                ai_copilot_availability: slots.ai_copilot_availability.flatten(),
-                ai_sales_agent_availability: slots.ai_sales_agent_availability.flatten(),
-                scheduled_publish_at: slots.scheduled_publish_at.flatten(),
-                scheduled_unpublish_at: slots.scheduled_unpublish_at.flatten(),
-            })
-        }
-    }
-};
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2126,9 +920,6 @@ impl std::str::FromStr for CreateArticleRequestState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed CreateArticleRequestState);
-};
 /// Deleted Article Object
 ///
 /// Response returned when an object is deleted
@@ -2145,52 +936,6 @@ pub struct DeletedArticleObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for DeletedArticleObject {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("object", &self.object)
-                .opt("deleted", &self.deleted)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeletedArticleObject {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for DeletedArticleObject {
-        const NAME: &'static str = "DeletedArticleObject";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::set(&mut slots.id, map),
-                "object" => crate::codec::set(&mut slots.object, map),
-                "deleted" => crate::codec::set(&mut slots.deleted, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Publish Article Draft Request Payload
 ///
 /// Optional body for publishing a staged article draft. On a single-language
@@ -2220,48 +965,6 @@ impl PublishArticleDraftRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for PublishArticleDraftRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("locales", &self.locales)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PublishArticleDraftRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        locales: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for PublishArticleDraftRequest {
-        const NAME: &'static str = "PublishArticleDraftRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "locales" => crate::codec::fill(&mut slots.locales, "locales", map),
-                _ => Err(crate::codec::unknown_member(key, &["locales"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                locales: slots.locales.flatten(),
-            })
-        }
-    }
-};
 /// Update Article Request Payload
 ///
 /// You can Update an Article
@@ -2405,185 +1108,6 @@ impl UpdateArticleRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for UpdateArticleRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("title", &self.title)
-                .opt("description", &self.description)
-                .opt("body", &self.body)
-                .opt("body_markdown", &self.body_markdown)
-                .opt("author_id", &self.author_id)
-                .opt("state", &self.state)
-                .opt("parent_id", &self.parent_id)
-                .opt("parent_type", &self.parent_type)
-                .opt("translated_content", &self.translated_content)
-                .opt("audience_ids", &self.audience_ids)
-                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-                .opt("ai_copilot_availability", &self.ai_copilot_availability)
-                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-                .opt("scheduled_publish_at", &self.scheduled_publish_at)
-                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateArticleRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<Option<String>>,
-        description: Option<Option<String>>,
-        body: Option<Option<String>>,
-        body_markdown: Option<Option<String>>,
-        author_id: Option<Option<i64>>,
-        state: Option<Option<UpdateArticleRequestState>>,
-        parent_id: Option<Option<String>>,
-        parent_type: Option<Option<String>>,
-        translated_content: Option<Option<ArticleTranslatedContent>>,
-        audience_ids: Option<Option<Vec<i64>>>,
-        ai_chatbot_availability: Option<Option<bool>>,
-        ai_copilot_availability: Option<Option<bool>>,
-        ai_sales_agent_availability: Option<Option<bool>>,
-        scheduled_publish_at: Option<Option<String>>,
-        scheduled_unpublish_at: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateArticleRequest {
-        const NAME: &'static str = "UpdateArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_opt_string(&mut slots.title, "title", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "body_markdown" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.body_markdown,
-                        "body_markdown",
-                        map,
-                    )
-                }
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "parent_id" => {
-                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
-                }
-                "parent_type" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.parent_type,
-                        "parent_type",
-                        map,
-                    )
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                "ai_chatbot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_chatbot_availability,
-                        "ai_chatbot_availability",
-                        map,
-                    )
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_copilot_availability,
-                        "ai_copilot_availability",
-                        map,
-                    )
-                }
-                "ai_sales_agent_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_sales_agent_availability,
-                        "ai_sales_agent_availability",
-                        map,
-                    )
-                }
-                "scheduled_publish_at" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.scheduled_publish_at,
-                        "scheduled_publish_at",
-                        map,
-                    )
-                }
-                "scheduled_unpublish_at" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.scheduled_unpublish_at,
-                        "scheduled_unpublish_at",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "description",
-                                "body",
-                                "body_markdown",
-                                "author_id",
-                                "state",
-                                "parent_id",
-                                "parent_type",
-                                "translated_content",
-                                "audience_ids",
-                                "ai_chatbot_availability",
-                                "ai_copilot_availability",
-                                "ai_sales_agent_availability",
-                                "scheduled_publish_at",
-                                "scheduled_unpublish_at",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: slots.title.flatten(),
-                description: slots.description.flatten(),
-                body: slots.body.flatten(),
-                body_markdown: slots.body_markdown.flatten(),
-                author_id: slots.author_id.flatten(),
-                state: slots.state.flatten(),
-                parent_id: slots.parent_id.flatten(),
-                parent_type: slots.parent_type.flatten(),
-                translated_content: slots.translated_content.flatten(),
-                audience_ids: slots.audience_ids.flatten(),
-                ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
-                ai_copilot_availability: slots.ai_copilot_availability.flatten(),
-                ai_sales_agent_availability: slots.ai_sales_agent_availability.flatten(),
-                scheduled_publish_at: slots.scheduled_publish_at.flatten(),
-                scheduled_unpublish_at: slots.scheduled_unpublish_at.flatten(),
-            })
-        }
-    }
-};
 /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft or a scheduled publish time is set in the same request. The `PUT /articles/{id}/draft` endpoint ignores this field and always stages a draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2620,5 +1144,1455 @@ impl std::str::FromStr for UpdateArticleRequestState {
     }
 }
 const _: () = {
+    impl serde::Serialize for Article {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("has_unpublished_changes", &self.has_unpublished_changes)
+                .opt("draft_updated_at", &self.draft_updated_at)
+                .opt("url", &self.url)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("updated_by_id", &self.updated_by_id)
+                .opt(
+                    "exclude_from_article_suggestions",
+                    &self.exclude_from_article_suggestions,
+                )
+                .opt("help_center_audience", &self.help_center_audience)
+                .opt("scheduled_publish_at", &self.scheduled_publish_at)
+                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("tags", &self.tags)
+                .opt("statistics", &self.statistics)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Article {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Article {
+        const NAME: &'static str = "Article";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "has_unpublished_changes" => {
+                    crate::codec::set(&mut slots.has_unpublished_changes, map)
+                }
+                "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
+                "exclude_from_article_suggestions" => {
+                    crate::codec::set(&mut slots.exclude_from_article_suggestions, map)
+                }
+                "help_center_audience" => {
+                    crate::codec::set(&mut slots.help_center_audience, map)
+                }
+                "scheduled_publish_at" => {
+                    crate::codec::set(&mut slots.scheduled_publish_at, map)
+                }
+                "scheduled_unpublish_at" => {
+                    crate::codec::set(&mut slots.scheduled_unpublish_at, map)
+                }
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "statistics" => crate::codec::set(&mut slots.statistics, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("has_unpublished_changes", &self.has_unpublished_changes)
+                .opt("draft_updated_at", &self.draft_updated_at)
+                .opt("url", &self.url)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("updated_by_id", &self.updated_by_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleContent {
+        const NAME: &'static str = "ArticleContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "has_unpublished_changes" => {
+                    crate::codec::set(&mut slots.has_unpublished_changes, map)
+                }
+                "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleContentState);
+    crate::codec::string_enum!(ArticleHelpCenterAudience);
+    impl serde::Serialize for ArticleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleList {
+        const NAME: &'static str = "ArticleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("has_unpublished_changes", &self.has_unpublished_changes)
+                .opt("draft_updated_at", &self.draft_updated_at)
+                .opt("url", &self.url)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("updated_by_id", &self.updated_by_id)
+                .opt(
+                    "exclude_from_article_suggestions",
+                    &self.exclude_from_article_suggestions,
+                )
+                .opt("help_center_audience", &self.help_center_audience)
+                .opt("scheduled_publish_at", &self.scheduled_publish_at)
+                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("tags", &self.tags)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleListItem {
+        const NAME: &'static str = "ArticleListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "has_unpublished_changes" => {
+                    crate::codec::set(&mut slots.has_unpublished_changes, map)
+                }
+                "draft_updated_at" => crate::codec::set(&mut slots.draft_updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "updated_by_id" => crate::codec::set(&mut slots.updated_by_id, map),
+                "exclude_from_article_suggestions" => {
+                    crate::codec::set(&mut slots.exclude_from_article_suggestions, map)
+                }
+                "help_center_audience" => {
+                    crate::codec::set(&mut slots.help_center_audience, map)
+                }
+                "scheduled_publish_at" => {
+                    crate::codec::set(&mut slots.scheduled_publish_at, map)
+                }
+                "scheduled_unpublish_at" => {
+                    crate::codec::set(&mut slots.scheduled_unpublish_at, map)
+                }
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleSearchHighlights {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("article_id", &self.article_id)
+                .opt("highlighted_title", &self.highlighted_title)
+                .opt("highlighted_summary", &self.highlighted_summary)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchHighlights {
+        const NAME: &'static str = "ArticleSearchHighlights";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "article_id" => crate::codec::set(&mut slots.article_id, map),
+                "highlighted_title" => {
+                    crate::codec::set(&mut slots.highlighted_title, map)
+                }
+                "highlighted_summary" => {
+                    crate::codec::set(&mut slots.highlighted_summary, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
+    impl serde::Serialize for ArticleSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchResponse {
+        const NAME: &'static str = "ArticleSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleSearchResponseData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("articles", &self.articles)
+                .opt("highlights", &self.highlights)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchResponseData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchResponseData {
+        const NAME: &'static str = "ArticleSearchResponseData";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "articles" => crate::codec::set(&mut slots.articles, map),
+                "highlights" => crate::codec::set(&mut slots.highlights, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleState);
+    impl serde::Serialize for ArticleStatistics {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("views", &self.views)
+                .opt("conversions", &self.conversions)
+                .opt("reactions", &self.reactions)
+                .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
+                .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
+                .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
+                .opt("fin_involvements", &self.fin_involvements)
+                .opt("fin_resolutions", &self.fin_resolutions)
+                .opt("fin_resolution_rate", &self.fin_resolution_rate)
+                .opt("conversations", &self.conversations)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleStatistics {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleStatistics {
+        const NAME: &'static str = "ArticleStatistics";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "views" => crate::codec::set(&mut slots.views, map),
+                "conversions" => crate::codec::set(&mut slots.conversions, map),
+                "reactions" => crate::codec::set(&mut slots.reactions, map),
+                "happy_reaction_percentage" => {
+                    crate::codec::set(&mut slots.happy_reaction_percentage, map)
+                }
+                "neutral_reaction_percentage" => {
+                    crate::codec::set(&mut slots.neutral_reaction_percentage, map)
+                }
+                "sad_reaction_percentage" => {
+                    crate::codec::set(&mut slots.sad_reaction_percentage, map)
+                }
+                "fin_involvements" => crate::codec::set(&mut slots.fin_involvements, map),
+                "fin_resolutions" => crate::codec::set(&mut slots.fin_resolutions, map),
+                "fin_resolution_rate" => {
+                    crate::codec::set(&mut slots.fin_resolution_rate, map)
+                }
+                "conversations" => crate::codec::set(&mut slots.conversations, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleTranslatedContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("ar", &self.ar)
+                .opt("bg", &self.bg)
+                .opt("bs", &self.bs)
+                .opt("ca", &self.ca)
+                .opt("cs", &self.cs)
+                .opt("da", &self.da)
+                .opt("de", &self.de)
+                .opt("el", &self.el)
+                .opt("en", &self.en)
+                .opt("es", &self.es)
+                .opt("et", &self.et)
+                .opt("fi", &self.fi)
+                .opt("fr", &self.fr)
+                .opt("he", &self.he)
+                .opt("hr", &self.hr)
+                .opt("hu", &self.hu)
+                .opt("id", &self.id)
+                .opt("it", &self.it)
+                .opt("ja", &self.ja)
+                .opt("ko", &self.ko)
+                .opt("lt", &self.lt)
+                .opt("lv", &self.lv)
+                .opt("mn", &self.mn)
+                .opt("nb", &self.nb)
+                .opt("nl", &self.nl)
+                .opt("pl", &self.pl)
+                .opt("pt", &self.pt)
+                .opt("ro", &self.ro)
+                .opt("ru", &self.ru)
+                .opt("sl", &self.sl)
+                .opt("sr", &self.sr)
+                .opt("sv", &self.sv)
+                .opt("tr", &self.tr)
+                .opt("vi", &self.vi)
+                .opt("pt-BR", &self.pt_br)
+                .opt("zh-CN", &self.zh_cn)
+                .opt("zh-TW", &self.zh_tw)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleTranslatedContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleTranslatedContent {
+        const NAME: &'static str = "ArticleTranslatedContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ar" => crate::codec::set(&mut slots.ar, map),
+                "bg" => crate::codec::set(&mut slots.bg, map),
+                "bs" => crate::codec::set(&mut slots.bs, map),
+                "ca" => crate::codec::set(&mut slots.ca, map),
+                "cs" => crate::codec::set(&mut slots.cs, map),
+                "da" => crate::codec::set(&mut slots.da, map),
+                "de" => crate::codec::set(&mut slots.de, map),
+                "el" => crate::codec::set(&mut slots.el, map),
+                "en" => crate::codec::set(&mut slots.en, map),
+                "es" => crate::codec::set(&mut slots.es, map),
+                "et" => crate::codec::set(&mut slots.et, map),
+                "fi" => crate::codec::set(&mut slots.fi, map),
+                "fr" => crate::codec::set(&mut slots.fr, map),
+                "he" => crate::codec::set(&mut slots.he, map),
+                "hr" => crate::codec::set(&mut slots.hr, map),
+                "hu" => crate::codec::set(&mut slots.hu, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "it" => crate::codec::set(&mut slots.it, map),
+                "ja" => crate::codec::set(&mut slots.ja, map),
+                "ko" => crate::codec::set(&mut slots.ko, map),
+                "lt" => crate::codec::set(&mut slots.lt, map),
+                "lv" => crate::codec::set(&mut slots.lv, map),
+                "mn" => crate::codec::set(&mut slots.mn, map),
+                "nb" => crate::codec::set(&mut slots.nb, map),
+                "nl" => crate::codec::set(&mut slots.nl, map),
+                "pl" => crate::codec::set(&mut slots.pl, map),
+                "pt" => crate::codec::set(&mut slots.pt, map),
+                "ro" => crate::codec::set(&mut slots.ro, map),
+                "ru" => crate::codec::set(&mut slots.ru, map),
+                "sl" => crate::codec::set(&mut slots.sl, map),
+                "sr" => crate::codec::set(&mut slots.sr, map),
+                "sv" => crate::codec::set(&mut slots.sv, map),
+                "tr" => crate::codec::set(&mut slots.tr, map),
+                "vi" => crate::codec::set(&mut slots.vi, map),
+                "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
+                "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
+                "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleVersion {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("article_id", &self.article_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("created_via", &self.created_via)
+                .opt("from_version_id", &self.from_version_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleVersion {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleVersion {
+        const NAME: &'static str = "ArticleVersion";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "article_id" => crate::codec::set(&mut slots.article_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "created_via" => crate::codec::set(&mut slots.created_via, map),
+                "from_version_id" => crate::codec::set(&mut slots.from_version_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleVersionList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleVersionList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleVersionList {
+        const NAME: &'static str = "ArticleVersionList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleVersionState);
+    impl serde::Serialize for ArticleVersionSummary {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("article_id", &self.article_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("author_id", &self.author_id)
+                .opt("created_by_id", &self.created_by_id)
+                .opt("created_via", &self.created_via)
+                .opt("from_version_id", &self.from_version_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleVersionSummary {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleVersionSummary {
+        const NAME: &'static str = "ArticleVersionSummary";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "article_id" => crate::codec::set(&mut slots.article_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "created_by_id" => crate::codec::set(&mut slots.created_by_id, map),
+                "created_via" => crate::codec::set(&mut slots.created_via, map),
+                "from_version_id" => crate::codec::set(&mut slots.from_version_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleVersionSummaryState);
+    impl serde::Serialize for AttachTagToArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            admin_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for AttachTagToArticleRequest {
+            const NAME: &'static str = "AttachTagToArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    admin_id: slots.admin_id.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .req("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_type", &self.parent_type)
+                .opt("translated_content", &self.translated_content)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("scheduled_publish_at", &self.scheduled_publish_at)
+                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            description: Option<Option<String>>,
+            body: Option<Option<String>>,
+            body_markdown: Option<Option<String>>,
+            author_id: Option<i64>,
+            state: Option<Option<CreateArticleRequestState>>,
+            parent_id: Option<Option<i64>>,
+            parent_type: Option<Option<String>>,
+            translated_content: Option<Option<ArticleTranslatedContent>>,
+            audience_ids: Option<Option<Vec<i64>>>,
+            ai_chatbot_availability: Option<Option<bool>>,
+            ai_copilot_availability: Option<Option<bool>>,
+            ai_sales_agent_availability: Option<Option<bool>>,
+            scheduled_publish_at: Option<Option<String>>,
+            scheduled_unpublish_at: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CreateArticleRequest {
+            const NAME: &'static str = "CreateArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "body_markdown" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.body_markdown,
+                            "body_markdown",
+                            map,
+                        )
+                    }
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "parent_id" => {
+                        crate::codec::fill(&mut slots.parent_id, "parent_id", map)
+                    }
+                    "parent_type" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_type,
+                            "parent_type",
+                            map,
+                        )
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    "ai_chatbot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_chatbot_availability,
+                            "ai_chatbot_availability",
+                            map,
+                        )
+                    }
+                    "ai_copilot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_copilot_availability,
+                            "ai_copilot_availability",
+                            map,
+                        )
+                    }
+                    "ai_sales_agent_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_sales_agent_availability,
+                            "ai_sales_agent_availability",
+                            map,
+                        )
+                    }
+                    "scheduled_publish_at" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.scheduled_publish_at,
+                            "scheduled_publish_at",
+                            map,
+                        )
+                    }
+                    "scheduled_unpublish_at" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.scheduled_unpublish_at,
+                            "scheduled_unpublish_at",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "description",
+                                    "body",
+                                    "body_markdown",
+                                    "author_id",
+                                    "state",
+                                    "parent_id",
+                                    "parent_type",
+                                    "translated_content",
+                                    "audience_ids",
+                                    "ai_chatbot_availability",
+                                    "ai_copilot_availability",
+                                    "ai_sales_agent_availability",
+                                    "scheduled_publish_at",
+                                    "scheduled_unpublish_at",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    description: slots.description.flatten(),
+                    body: slots.body.flatten(),
+                    body_markdown: slots.body_markdown.flatten(),
+                    author_id: crate::codec::missing(slots.author_id, "author_id")?,
+                    state: slots.state.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                    parent_type: slots.parent_type.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                    audience_ids: slots.audience_ids.flatten(),
+                    ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
+                    ai_copilot_availability: slots.ai_copilot_availability.flatten(),
+                    ai_sales_agent_availability: slots
+                        .ai_sales_agent_availability
+                        .flatten(),
+                    scheduled_publish_at: slots.scheduled_publish_at.flatten(),
+                    scheduled_unpublish_at: slots.scheduled_unpublish_at.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateArticleRequestState);
+    impl serde::Serialize for DeletedArticleObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletedArticleObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeletedArticleObject {
+        const NAME: &'static str = "DeletedArticleObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for PublishArticleDraftRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("locales", &self.locales)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PublishArticleDraftRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            locales: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for PublishArticleDraftRequest {
+            const NAME: &'static str = "PublishArticleDraftRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "locales" => crate::codec::fill(&mut slots.locales, "locales", map),
+                    _ => Err(crate::codec::unknown_member(key, &["locales"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    locales: slots.locales.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_type", &self.parent_type)
+                .opt("translated_content", &self.translated_content)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("scheduled_publish_at", &self.scheduled_publish_at)
+                .opt("scheduled_unpublish_at", &self.scheduled_unpublish_at)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<Option<String>>,
+            description: Option<Option<String>>,
+            body: Option<Option<String>>,
+            body_markdown: Option<Option<String>>,
+            author_id: Option<Option<i64>>,
+            state: Option<Option<UpdateArticleRequestState>>,
+            parent_id: Option<Option<String>>,
+            parent_type: Option<Option<String>>,
+            translated_content: Option<Option<ArticleTranslatedContent>>,
+            audience_ids: Option<Option<Vec<i64>>>,
+            ai_chatbot_availability: Option<Option<bool>>,
+            ai_copilot_availability: Option<Option<bool>>,
+            ai_sales_agent_availability: Option<Option<bool>>,
+            scheduled_publish_at: Option<Option<String>>,
+            scheduled_unpublish_at: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateArticleRequest {
+            const NAME: &'static str = "UpdateArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => {
+                        crate::codec::fill_opt_string(&mut slots.title, "title", map)
+                    }
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "body_markdown" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.body_markdown,
+                            "body_markdown",
+                            map,
+                        )
+                    }
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "parent_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_id,
+                            "parent_id",
+                            map,
+                        )
+                    }
+                    "parent_type" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_type,
+                            "parent_type",
+                            map,
+                        )
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    "ai_chatbot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_chatbot_availability,
+                            "ai_chatbot_availability",
+                            map,
+                        )
+                    }
+                    "ai_copilot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_copilot_availability,
+                            "ai_copilot_availability",
+                            map,
+                        )
+                    }
+                    "ai_sales_agent_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_sales_agent_availability,
+                            "ai_sales_agent_availability",
+                            map,
+                        )
+                    }
+                    "scheduled_publish_at" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.scheduled_publish_at,
+                            "scheduled_publish_at",
+                            map,
+                        )
+                    }
+                    "scheduled_unpublish_at" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.scheduled_unpublish_at,
+                            "scheduled_unpublish_at",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "description",
+                                    "body",
+                                    "body_markdown",
+                                    "author_id",
+                                    "state",
+                                    "parent_id",
+                                    "parent_type",
+                                    "translated_content",
+                                    "audience_ids",
+                                    "ai_chatbot_availability",
+                                    "ai_copilot_availability",
+                                    "ai_sales_agent_availability",
+                                    "scheduled_publish_at",
+                                    "scheduled_unpublish_at",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: slots.title.flatten(),
+                    description: slots.description.flatten(),
+                    body: slots.body.flatten(),
+                    body_markdown: slots.body_markdown.flatten(),
+                    author_id: slots.author_id.flatten(),
+                    state: slots.state.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                    parent_type: slots.parent_type.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                    audience_ids: slots.audience_ids.flatten(),
+                    ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
+                    ai_copilot_availability: slots.ai_copilot_availability.flatten(),
+                    ai_sales_agent_availability: slots
+                        .ai_sales_agent_availability
+                        .flatten(),
+                    scheduled_publish_at: slots.scheduled_publish_at.flatten(),
+                    scheduled_unpublish_at: slots.scheduled_unpublish_at.flatten(),
+                })
+            }
+        }
+    };
     crate::codec::string_enum!(closed UpdateArticleRequestState);
 };

@@ -27,6 +27,133 @@ pub struct Audience {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Audience List
+///
+/// A paginated list of audience objects.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AudienceList {
+    /// The type of the object.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// A list of audience objects.
+    pub data: Option<Vec<Audience>>,
+    /// The total number of audiences.
+    pub total_count: Option<i64>,
+    /// The current page number.
+    pub page: Option<i64>,
+    /// The number of results per page.
+    pub per_page: Option<i64>,
+    /// The total number of pages.
+    pub total_pages: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Create Audience Request
+///
+/// The request payload for creating an audience.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateAudienceRequest {
+    /// The name of the audience.
+    pub name: String,
+    /// The predicates that define which contacts belong to the audience.
+    pub predicates: Option<Vec<Predicate>>,
+    /// Role-based predicates that further filter audience membership by contact role.
+    pub role_predicates: Option<Vec<Predicate>>,
+}
+impl CreateAudienceRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateAudienceRequest::new(..).with_predicates(..)`, or `CreateAudienceRequest { predicates: Some(..), ..CreateAudienceRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            predicates: None,
+            role_predicates: None,
+        }
+    }
+}
+impl CreateAudienceRequest {
+    /// Sets `predicates` (to `Some`), builder style: `CreateAudienceRequest::new(..).with_predicates(..)`.
+    pub fn with_predicates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Predicate>>,
+    ) -> Self {
+        self.predicates = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `role_predicates` (to `Some`), builder style: `CreateAudienceRequest::new(..).with_role_predicates(..)`.
+    pub fn with_role_predicates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Predicate>>,
+    ) -> Self {
+        self.role_predicates = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Predicate
+///
+/// A condition used to filter contacts in an audience.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Predicate {
+    /// The attribute to filter on.
+    pub attribute: Option<String>,
+    /// The type of the attribute.
+    pub type_: Option<String>,
+    /// The comparison operator.
+    pub comparison: Option<String>,
+    /// The value to compare against.
+    pub value: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Update Audience Request
+///
+/// The request payload for updating an audience. All fields are optional — only provided fields will be updated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAudienceRequest {
+    /// The name of the audience.
+    pub name: Option<String>,
+    /// The predicates that define which contacts belong to the audience.
+    pub predicates: Option<Vec<Predicate>>,
+    /// Role-based predicates that further filter audience membership by contact role.
+    pub role_predicates: Option<Vec<Predicate>>,
+}
+impl UpdateAudienceRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateAudienceRequest::new().with_name(..)`, or `UpdateAudienceRequest { name: Some(..), ..UpdateAudienceRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            predicates: None,
+            role_predicates: None,
+        }
+    }
+}
+impl UpdateAudienceRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateAudienceRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `predicates` (to `Some`), builder style: `UpdateAudienceRequest::new().with_predicates(..)`.
+    pub fn with_predicates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Predicate>>,
+    ) -> Self {
+        self.predicates = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `role_predicates` (to `Some`), builder style: `UpdateAudienceRequest::new().with_role_predicates(..)`.
+    pub fn with_role_predicates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Predicate>>,
+    ) -> Self {
+        self.role_predicates = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
 const _: () = {
     impl serde::Serialize for Audience {
         fn serialize<S: serde::Serializer>(
@@ -80,30 +207,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Audience List
-///
-/// A paginated list of audience objects.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AudienceList {
-    /// The type of the object.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// A list of audience objects.
-    pub data: Option<Vec<Audience>>,
-    /// The total number of audiences.
-    pub total_count: Option<i64>,
-    /// The current page number.
-    pub page: Option<i64>,
-    /// The number of results per page.
-    pub per_page: Option<i64>,
-    /// The total number of pages.
-    pub total_pages: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AudienceList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -155,50 +258,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Create Audience Request
-///
-/// The request payload for creating an audience.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateAudienceRequest {
-    /// The name of the audience.
-    pub name: String,
-    /// The predicates that define which contacts belong to the audience.
-    pub predicates: Option<Vec<Predicate>>,
-    /// Role-based predicates that further filter audience membership by contact role.
-    pub role_predicates: Option<Vec<Predicate>>,
-}
-impl CreateAudienceRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateAudienceRequest::new(..).with_predicates(..)`, or `CreateAudienceRequest { predicates: Some(..), ..CreateAudienceRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            predicates: None,
-            role_predicates: None,
-        }
-    }
-}
-impl CreateAudienceRequest {
-    /// Sets `predicates` (to `Some`), builder style: `CreateAudienceRequest::new(..).with_predicates(..)`.
-    pub fn with_predicates(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<Predicate>>,
-    ) -> Self {
-        self.predicates = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `role_predicates` (to `Some`), builder style: `CreateAudienceRequest::new(..).with_role_predicates(..)`.
-    pub fn with_role_predicates(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<Predicate>>,
-    ) -> Self {
-        self.role_predicates = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for CreateAudienceRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -218,68 +277,52 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        predicates: Option<Option<Vec<Predicate>>>,
-        role_predicates: Option<Option<Vec<Predicate>>>,
-    }
-    impl crate::codec::StructDecode for CreateAudienceRequest {
-        const NAME: &'static str = "CreateAudienceRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "predicates" => {
-                    crate::codec::fill(&mut slots.predicates, "predicates", map)
-                }
-                "role_predicates" => {
-                    crate::codec::fill(
-                        &mut slots.role_predicates,
-                        "role_predicates",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["name", "predicates", "role_predicates"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            predicates: Option<Option<Vec<Predicate>>>,
+            role_predicates: Option<Option<Vec<Predicate>>>,
+        }
+        impl crate::codec::StructDecode for CreateAudienceRequest {
+            const NAME: &'static str = "CreateAudienceRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "predicates" => {
+                        crate::codec::fill(&mut slots.predicates, "predicates", map)
+                    }
+                    "role_predicates" => {
+                        crate::codec::fill(
+                            &mut slots.role_predicates,
+                            "role_predicates",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["name", "predicates", "role_predicates"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    predicates: slots.predicates.flatten(),
+                    role_predicates: slots.role_predicates.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                predicates: slots.predicates.flatten(),
-                role_predicates: slots.role_predicates.flatten(),
-            })
-        }
-    }
-};
-/// Predicate
-///
-/// A condition used to filter contacts in an audience.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Predicate {
-    /// The attribute to filter on.
-    pub attribute: Option<String>,
-    /// The type of the attribute.
-    pub type_: Option<String>,
-    /// The comparison operator.
-    pub comparison: Option<String>,
-    /// The value to compare against.
-    pub value: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for Predicate {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -326,55 +369,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Update Audience Request
-///
-/// The request payload for updating an audience. All fields are optional — only provided fields will be updated.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAudienceRequest {
-    /// The name of the audience.
-    pub name: Option<String>,
-    /// The predicates that define which contacts belong to the audience.
-    pub predicates: Option<Vec<Predicate>>,
-    /// Role-based predicates that further filter audience membership by contact role.
-    pub role_predicates: Option<Vec<Predicate>>,
-}
-impl UpdateAudienceRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateAudienceRequest::new().with_name(..)`, or `UpdateAudienceRequest { name: Some(..), ..UpdateAudienceRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            predicates: None,
-            role_predicates: None,
-        }
-    }
-}
-impl UpdateAudienceRequest {
-    /// Sets `name` (to `Some`), builder style: `UpdateAudienceRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `predicates` (to `Some`), builder style: `UpdateAudienceRequest::new().with_predicates(..)`.
-    pub fn with_predicates(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<Predicate>>,
-    ) -> Self {
-        self.predicates = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `role_predicates` (to `Some`), builder style: `UpdateAudienceRequest::new().with_role_predicates(..)`.
-    pub fn with_role_predicates(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<Predicate>>,
-    ) -> Self {
-        self.role_predicates = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for UpdateAudienceRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -394,48 +388,50 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        predicates: Option<Option<Vec<Predicate>>>,
-        role_predicates: Option<Option<Vec<Predicate>>>,
-    }
-    impl crate::codec::StructDecode for UpdateAudienceRequest {
-        const NAME: &'static str = "UpdateAudienceRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "predicates" => {
-                    crate::codec::fill(&mut slots.predicates, "predicates", map)
-                }
-                "role_predicates" => {
-                    crate::codec::fill(
-                        &mut slots.role_predicates,
-                        "role_predicates",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["name", "predicates", "role_predicates"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            predicates: Option<Option<Vec<Predicate>>>,
+            role_predicates: Option<Option<Vec<Predicate>>>,
+        }
+        impl crate::codec::StructDecode for UpdateAudienceRequest {
+            const NAME: &'static str = "UpdateAudienceRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "predicates" => {
+                        crate::codec::fill(&mut slots.predicates, "predicates", map)
+                    }
+                    "role_predicates" => {
+                        crate::codec::fill(
+                            &mut slots.role_predicates,
+                            "role_predicates",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["name", "predicates", "role_predicates"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    predicates: slots.predicates.flatten(),
+                    role_predicates: slots.role_predicates.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                predicates: slots.predicates.flatten(),
-                role_predicates: slots.role_predicates.flatten(),
-            })
-        }
-    }
+    };
 };

@@ -25,6 +25,20 @@ pub struct AwayStatusReason {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Away Status Reasons
+///
+/// A list of away status reasons.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AwayStatusReasonList {
+    /// The type of the object
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// A list of away status reason objects.
+    pub data: Option<Vec<AwayStatusReason>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for AwayStatusReason {
         fn serialize<S: serde::Serializer>(
@@ -80,22 +94,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Away Status Reasons
-///
-/// A list of away status reasons.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AwayStatusReasonList {
-    /// The type of the object
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// A list of away status reason objects.
-    pub data: Option<Vec<AwayStatusReason>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AwayStatusReasonList {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -38,6 +38,65 @@ pub struct Banner {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The action a contact can take on the banner, or `null` when the banner has
+/// no action. The fields present depend on `type`:
+/// `url` (`label`, `target`), `reaction` (`reaction_set`),
+/// `email_collector`, or `product_tour` (`tour_id`, `tour_url`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BannerAction {
+    /// The kind of action. One of `url`, `reaction`, `email_collector`, or `product_tour`.
+    pub type_: Option<String>,
+    /// For `url` actions, the label shown on the action link or button.
+    pub label: Option<String>,
+    /// For `url` actions, the URL the contact is sent to.
+    pub target: Option<String>,
+    /// For `reaction` actions, the reactions a contact can choose from.
+    pub reaction_set: Option<Vec<BannerActionReactionSetItem>>,
+    /// For `product_tour` actions, the id of the product tour to launch.
+    pub tour_id: Option<String>,
+    /// For `product_tour` actions, the URL that launches the product tour.
+    pub tour_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `reaction_set` member of `BannerAction`.
+///
+/// Defined inline at `/components/schemas/banner/properties/action/properties/reaction_set/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BannerActionReactionSetItem {
+    /// The reaction's position in the set.
+    pub index: Option<i64>,
+    /// The reaction's unicode emoji.
+    pub unicode_emoticon: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Banner Dismiss
+///
+/// The result of dismissing a banner for a contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BannerDismiss {
+    /// String representing the object's type. Always has the value `banner_dismiss`.
+    pub type_: Option<String>,
+    /// The id of the dismissed banner view.
+    pub view_id: Option<String>,
+    /// Whether the banner view is dismissed.
+    pub dismissed: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Banner List
+///
+/// A list of banners a contact currently matches.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BannerList {
+    /// String representing the object's type. Always has the value `list`.
+    pub type_: Option<String>,
+    /// An array of banners.
+    pub data: Option<Vec<Banner>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for Banner {
         fn serialize<S: serde::Serializer>(
@@ -101,29 +160,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The action a contact can take on the banner, or `null` when the banner has
-/// no action. The fields present depend on `type`:
-/// `url` (`label`, `target`), `reaction` (`reaction_set`),
-/// `email_collector`, or `product_tour` (`tour_id`, `tour_url`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BannerAction {
-    /// The kind of action. One of `url`, `reaction`, `email_collector`, or `product_tour`.
-    pub type_: Option<String>,
-    /// For `url` actions, the label shown on the action link or button.
-    pub label: Option<String>,
-    /// For `url` actions, the URL the contact is sent to.
-    pub target: Option<String>,
-    /// For `reaction` actions, the reactions a contact can choose from.
-    pub reaction_set: Option<Vec<BannerActionReactionSetItem>>,
-    /// For `product_tour` actions, the id of the product tour to launch.
-    pub tour_id: Option<String>,
-    /// For `product_tour` actions, the URL that launches the product tour.
-    pub tour_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for BannerAction {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -174,20 +210,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `reaction_set` member of `BannerAction`.
-///
-/// Defined inline at `/components/schemas/banner/properties/action/properties/reaction_set/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BannerActionReactionSetItem {
-    /// The reaction's position in the set.
-    pub index: Option<i64>,
-    /// The reaction's unicode emoji.
-    pub unicode_emoticon: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for BannerActionReactionSetItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -230,22 +252,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Banner Dismiss
-///
-/// The result of dismissing a banner for a contact.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BannerDismiss {
-    /// String representing the object's type. Always has the value `banner_dismiss`.
-    pub type_: Option<String>,
-    /// The id of the dismissed banner view.
-    pub view_id: Option<String>,
-    /// Whether the banner view is dismissed.
-    pub dismissed: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for BannerDismiss {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -290,20 +296,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Banner List
-///
-/// A list of banners a contact currently matches.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BannerList {
-    /// String representing the object's type. Always has the value `list`.
-    pub type_: Option<String>,
-    /// An array of banners.
-    pub data: Option<Vec<Banner>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for BannerList {
         fn serialize<S: serde::Serializer>(
             &self,

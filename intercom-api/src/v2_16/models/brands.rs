@@ -27,6 +27,18 @@ pub struct Brand {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Brand List
+///
+/// A list of brands
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BrandList {
+    /// The type of object
+    pub type_: Option<String>,
+    /// Represents a branding configuration for the workspace
+    pub data: Option<Vec<Brand>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for Brand {
         fn serialize<S: serde::Serializer>(
@@ -84,20 +96,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Brand List
-///
-/// A list of brands
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BrandList {
-    /// The type of object
-    pub type_: Option<String>,
-    /// Represents a branding configuration for the workspace
-    pub data: Option<Vec<Brand>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for BrandList {
         fn serialize<S: serde::Serializer>(
             &self,

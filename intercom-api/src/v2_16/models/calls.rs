@@ -31,6 +31,232 @@ pub struct AiCallResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Call
+///
+/// Represents a phone call in Intercom
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Call {
+    /// String representing the object's type. Always has the value `call`.
+    pub type_: Option<String>,
+    /// The id of the call.
+    pub id: Option<String>,
+    /// The id of the conversation associated with the call, if any.
+    pub conversation_id: Option<String>,
+    /// The id of the admin associated with the call, if any.
+    pub admin_id: Option<String>,
+    /// The id of the contact associated with the call, if any.
+    pub contact_id: Option<String>,
+    /// The current state of the call.
+    pub state: Option<String>,
+    #[allow(missing_docs)]
+    pub initiated_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub answered_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub ended_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub created_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub updated_at: Option<Datetime>,
+    /// API URL to download or redirect to the call recording if available.
+    pub recording_url: Option<String>,
+    /// API URL to download or redirect to the call transcript if available.
+    pub transcription_url: Option<String>,
+    /// The type of call.
+    pub call_type: Option<String>,
+    /// The direction of the call.
+    pub direction: Option<String>,
+    /// The reason for the call end, if applicable.
+    pub ended_reason: Option<String>,
+    /// The phone number involved in the call, in E.164 format.
+    pub phone: Option<String>,
+    /// API URL to the AI Agent (Fin) call recording if available.
+    pub fin_recording_url: Option<String>,
+    /// API URL to the AI Agent (Fin) call transcript if available.
+    pub fin_transcription_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Calls
+///
+/// A paginated list of calls.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallList {
+    /// String representing the object's type. Always has the value `list`.
+    pub type_: Option<String>,
+    /// A list of calls.
+    pub data: Option<Vec<Call>>,
+    /// Total number of items available.
+    pub total_count: Option<i64>,
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
+    pub pages: Option<CursorPages>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The request body of `list_calls_with_transcripts`.
+///
+/// Defined inline at `/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListCallsWithTranscriptsRequest {
+    /// A list of conversation ids to fetch calls for. Maximum 20.
+    pub conversation_ids: Vec<String>,
+}
+impl ListCallsWithTranscriptsRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(conversation_ids: Vec<String>) -> Self {
+        Self { conversation_ids }
+    }
+}
+/// The `200` response of `list_calls_with_transcripts`.
+///
+/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponse {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `data` member of `ListCallsWithTranscriptsResponse`.
+///
+/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsWithTranscriptsResponseDataItem {
+    /// String representing the object's type. Always has the value `call`.
+    pub type_: Option<String>,
+    /// The id of the call.
+    pub id: Option<String>,
+    /// The id of the conversation associated with the call, if any.
+    pub conversation_id: Option<String>,
+    /// The id of the admin associated with the call, if any.
+    pub admin_id: Option<String>,
+    /// The id of the contact associated with the call, if any.
+    pub contact_id: Option<String>,
+    /// The current state of the call.
+    pub state: Option<String>,
+    #[allow(missing_docs)]
+    pub initiated_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub answered_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub ended_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub created_at: Option<Datetime>,
+    #[allow(missing_docs)]
+    pub updated_at: Option<Datetime>,
+    /// API URL to download or redirect to the call recording if available.
+    pub recording_url: Option<String>,
+    /// API URL to download or redirect to the call transcript if available.
+    pub transcription_url: Option<String>,
+    /// The type of call.
+    pub call_type: Option<String>,
+    /// The direction of the call.
+    pub direction: Option<String>,
+    /// The reason for the call end, if applicable.
+    pub ended_reason: Option<String>,
+    /// The phone number involved in the call, in E.164 format.
+    pub phone: Option<String>,
+    /// API URL to the AI Agent (Fin) call recording if available.
+    pub fin_recording_url: Option<String>,
+    /// API URL to the AI Agent (Fin) call transcript if available.
+    pub fin_transcription_url: Option<String>,
+    /// The call transcript if available, otherwise an empty array.
+    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The status of the transcript if available.
+    pub transcript_status: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Register Fin Voice Call Request Payload
+///
+/// Register a Fin Voice call with Intercom
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterFinVoiceCallRequest {
+    /// Phone number in E.164 format for the call
+    pub phone_number: String,
+    /// External call identifier from the call provider
+    pub call_id: String,
+    /// Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"
+    pub source: Option<RegisterFinVoiceCallRequestSource>,
+    /// Additional metadata about the call
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl RegisterFinVoiceCallRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `RegisterFinVoiceCallRequest::new(..).with_source(..)`, or `RegisterFinVoiceCallRequest { source: Some(..), ..RegisterFinVoiceCallRequest::new(..) }`.
+    pub fn new(phone_number: impl Into<String>, call_id: impl Into<String>) -> Self {
+        Self {
+            phone_number: phone_number.into(),
+            call_id: call_id.into(),
+            source: None,
+            data: None,
+        }
+    }
+}
+impl RegisterFinVoiceCallRequest {
+    /// Sets `source` (to `Some`), builder style: `RegisterFinVoiceCallRequest::new(..).with_source(..)`.
+    pub fn with_source(
+        mut self,
+        value: impl Into<RegisterFinVoiceCallRequestSource>,
+    ) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `data` (to `Some`), builder style: `RegisterFinVoiceCallRequest::new(..).with_data(..)`.
+    pub fn with_data(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+}
+/// Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RegisterFinVoiceCallRequestSource {
+    /// `five9`
+    Five9,
+    /// `zoom_phone`
+    ZoomPhone,
+    /// `aws_connect`
+    AwsConnect,
+}
+impl RegisterFinVoiceCallRequestSource {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Five9 => "five9",
+            Self::ZoomPhone => "zoom_phone",
+            Self::AwsConnect => "aws_connect",
+        }
+    }
+}
+impl std::str::FromStr for RegisterFinVoiceCallRequestSource {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "five9" => Self::Five9,
+                "zoom_phone" => Self::ZoomPhone,
+                "aws_connect" => Self::AwsConnect,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "RegisterFinVoiceCallRequestSource",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for AiCallResponse {
         fn serialize<S: serde::Serializer>(
@@ -94,54 +320,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Call
-///
-/// Represents a phone call in Intercom
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Call {
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    /// The id of the call.
-    pub id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    /// The id of the admin associated with the call, if any.
-    pub admin_id: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    #[allow(missing_docs)]
-    pub initiated_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub answered_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub ended_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub created_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub updated_at: Option<Datetime>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// API URL to download or redirect to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Call {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -224,25 +402,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Calls
-///
-/// A paginated list of calls.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallList {
-    /// String representing the object's type. Always has the value `list`.
-    pub type_: Option<String>,
-    /// A list of calls.
-    pub data: Option<Vec<Call>>,
-    /// Total number of items available.
-    pub total_count: Option<i64>,
-    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-    pub pages: Option<CursorPages>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CallList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -289,22 +448,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The request body of `list_calls_with_transcripts`.
-///
-/// Defined inline at `/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListCallsWithTranscriptsRequest {
-    /// A list of conversation ids to fetch calls for. Maximum 20.
-    pub conversation_ids: Vec<String>,
-}
-impl ListCallsWithTranscriptsRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(conversation_ids: Vec<String>) -> Self {
-        Self { conversation_ids }
-    }
-}
-const _: () = {
     impl serde::Serialize for ListCallsWithTranscriptsRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -322,52 +465,40 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_ids: Option<Vec<String>>,
-    }
-    impl crate::codec::StructDecode for ListCallsWithTranscriptsRequest {
-        const NAME: &'static str = "ListCallsWithTranscriptsRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_ids" => {
-                    crate::codec::fill(
-                        &mut slots.conversation_ids,
-                        "conversation_ids",
-                        map,
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_ids: Option<Vec<String>>,
+        }
+        impl crate::codec::StructDecode for ListCallsWithTranscriptsRequest {
+            const NAME: &'static str = "ListCallsWithTranscriptsRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_ids" => {
+                        crate::codec::fill(
+                            &mut slots.conversation_ids,
+                            "conversation_ids",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["conversation_ids"])),
                 }
-                _ => Err(crate::codec::unknown_member(key, &["conversation_ids"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_ids: crate::codec::missing(
+                        slots.conversation_ids,
+                        "conversation_ids",
+                    )?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_ids: crate::codec::missing(
-                    slots.conversation_ids,
-                    "conversation_ids",
-                )?,
-            })
-        }
-    }
-};
-/// The `200` response of `list_calls_with_transcripts`.
-///
-/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponse {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<ListCallsWithTranscriptsResponseDataItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for ListCallsWithTranscriptsResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -410,58 +541,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `data` member of `ListCallsWithTranscriptsResponse`.
-///
-/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCallsWithTranscriptsResponseDataItem {
-    /// String representing the object's type. Always has the value `call`.
-    pub type_: Option<String>,
-    /// The id of the call.
-    pub id: Option<String>,
-    /// The id of the conversation associated with the call, if any.
-    pub conversation_id: Option<String>,
-    /// The id of the admin associated with the call, if any.
-    pub admin_id: Option<String>,
-    /// The id of the contact associated with the call, if any.
-    pub contact_id: Option<String>,
-    /// The current state of the call.
-    pub state: Option<String>,
-    #[allow(missing_docs)]
-    pub initiated_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub answered_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub ended_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub created_at: Option<Datetime>,
-    #[allow(missing_docs)]
-    pub updated_at: Option<Datetime>,
-    /// API URL to download or redirect to the call recording if available.
-    pub recording_url: Option<String>,
-    /// API URL to download or redirect to the call transcript if available.
-    pub transcription_url: Option<String>,
-    /// The type of call.
-    pub call_type: Option<String>,
-    /// The direction of the call.
-    pub direction: Option<String>,
-    /// The reason for the call end, if applicable.
-    pub ended_reason: Option<String>,
-    /// The phone number involved in the call, in E.164 format.
-    pub phone: Option<String>,
-    /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: Option<String>,
-    /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: Option<String>,
-    /// The call transcript if available, otherwise an empty array.
-    pub transcript: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// The status of the transcript if available.
-    pub transcript_status: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ListCallsWithTranscriptsResponseDataItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -550,53 +629,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Register Fin Voice Call Request Payload
-///
-/// Register a Fin Voice call with Intercom
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegisterFinVoiceCallRequest {
-    /// Phone number in E.164 format for the call
-    pub phone_number: String,
-    /// External call identifier from the call provider
-    pub call_id: String,
-    /// Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"
-    pub source: Option<RegisterFinVoiceCallRequestSource>,
-    /// Additional metadata about the call
-    pub data: Option<serde_json::Map<String, serde_json::Value>>,
-}
-impl RegisterFinVoiceCallRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `RegisterFinVoiceCallRequest::new(..).with_source(..)`, or `RegisterFinVoiceCallRequest { source: Some(..), ..RegisterFinVoiceCallRequest::new(..) }`.
-    pub fn new(phone_number: impl Into<String>, call_id: impl Into<String>) -> Self {
-        Self {
-            phone_number: phone_number.into(),
-            call_id: call_id.into(),
-            source: None,
-            data: None,
-        }
-    }
-}
-impl RegisterFinVoiceCallRequest {
-    /// Sets `source` (to `Some`), builder style: `RegisterFinVoiceCallRequest::new(..).with_source(..)`.
-    pub fn with_source(
-        mut self,
-        value: impl Into<RegisterFinVoiceCallRequestSource>,
-    ) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-    /// Sets `data` (to `Some`), builder style: `RegisterFinVoiceCallRequest::new(..).with_data(..)`.
-    pub fn with_data(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for RegisterFinVoiceCallRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -617,96 +649,57 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        phone_number: Option<String>,
-        call_id: Option<String>,
-        source: Option<Option<RegisterFinVoiceCallRequestSource>>,
-        data: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for RegisterFinVoiceCallRequest {
-        const NAME: &'static str = "RegisterFinVoiceCallRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "phone_number" => {
-                    crate::codec::fill_string(
-                        &mut slots.phone_number,
-                        "phone_number",
-                        map,
-                    )
-                }
-                "call_id" => {
-                    crate::codec::fill_string(&mut slots.call_id, "call_id", map)
-                }
-                "source" => crate::codec::fill(&mut slots.source, "source", map),
-                "data" => crate::codec::fill(&mut slots.data, "data", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["phone_number", "call_id", "source", "data"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            phone_number: Option<String>,
+            call_id: Option<String>,
+            source: Option<Option<RegisterFinVoiceCallRequestSource>>,
+            data: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for RegisterFinVoiceCallRequest {
+            const NAME: &'static str = "RegisterFinVoiceCallRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "phone_number" => {
+                        crate::codec::fill_string(
+                            &mut slots.phone_number,
+                            "phone_number",
+                            map,
+                        )
+                    }
+                    "call_id" => {
+                        crate::codec::fill_string(&mut slots.call_id, "call_id", map)
+                    }
+                    "source" => crate::codec::fill(&mut slots.source, "source", map),
+                    "data" => crate::codec::fill(&mut slots.data, "data", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["phone_number", "call_id", "source", "data"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    phone_number: crate::codec::missing(
+                        slots.phone_number,
+                        "phone_number",
+                    )?,
+                    call_id: crate::codec::missing(slots.call_id, "call_id")?,
+                    source: slots.source.flatten(),
+                    data: slots.data.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                phone_number: crate::codec::missing(slots.phone_number, "phone_number")?,
-                call_id: crate::codec::missing(slots.call_id, "call_id")?,
-                source: slots.source.flatten(),
-                data: slots.data.flatten(),
-            })
-        }
-    }
-};
-/// Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RegisterFinVoiceCallRequestSource {
-    /// `five9`
-    Five9,
-    /// `zoom_phone`
-    ZoomPhone,
-    /// `aws_connect`
-    AwsConnect,
-}
-impl RegisterFinVoiceCallRequestSource {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Five9 => "five9",
-            Self::ZoomPhone => "zoom_phone",
-            Self::AwsConnect => "aws_connect",
-        }
-    }
-}
-impl std::str::FromStr for RegisterFinVoiceCallRequestSource {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "five9" => Self::Five9,
-                "zoom_phone" => Self::ZoomPhone,
-                "aws_connect" => Self::AwsConnect,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "RegisterFinVoiceCallRequestSource",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
+    };
     crate::codec::string_enum!(closed RegisterFinVoiceCallRequestSource);
 };

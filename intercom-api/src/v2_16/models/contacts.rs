@@ -21,54 +21,6 @@ pub struct ContactArchived {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContactArchived {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("external_id", &self.external_id)
-                .opt("archived", &self.archived)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactArchived {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContactArchived {
-        const NAME: &'static str = "ContactArchived";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "external_id" => crate::codec::set(&mut slots.external_id, map),
-                "archived" => crate::codec::set(&mut slots.archived, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Contact Attached Companies
 ///
 /// A list of Company Objects
@@ -89,56 +41,6 @@ pub struct ContactAttachedCompanies {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContactAttachedCompanies {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("companies", &self.companies)
-                .opt("total_count", &self.total_count)
-                .opt("pages", &self.pages)
-                .opt("data", &self.data)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactAttachedCompanies {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContactAttachedCompanies {
-        const NAME: &'static str = "ContactAttachedCompanies";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "companies" => crate::codec::set(&mut slots.companies, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Contact Blocked
 ///
 /// blocked contact object
@@ -157,54 +59,6 @@ pub struct ContactBlocked {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContactBlocked {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("external_id", &self.external_id)
-                .opt("blocked", &self.blocked)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactBlocked {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContactBlocked {
-        const NAME: &'static str = "ContactBlocked";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "external_id" => crate::codec::set(&mut slots.external_id, map),
-                "blocked" => crate::codec::set(&mut slots.blocked, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Contact Deleted
 ///
 /// deleted contact object
@@ -223,54 +77,6 @@ pub struct ContactDeleted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContactDeleted {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("external_id", &self.external_id)
-                .opt("deleted", &self.deleted)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactDeleted {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContactDeleted {
-        const NAME: &'static str = "ContactDeleted";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "external_id" => crate::codec::set(&mut slots.external_id, map),
-                "deleted" => crate::codec::set(&mut slots.deleted, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Contact List
 ///
 /// Contacts are your users in Intercom.
@@ -290,54 +96,6 @@ pub struct ContactList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContactList {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("data", &self.data)
-                .opt("total_count", &self.total_count)
-                .opt("pages", &self.pages)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactList {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContactList {
-        const NAME: &'static str = "ContactList";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Contact search request
 ///
 /// Search for contacts using Intercom's Search API.
@@ -374,65 +132,6 @@ impl ContactSearchRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ContactSearchRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("query", &self.query)
-                .opt("pagination", &self.pagination)
-                .opt("sort", &self.sort)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactSearchRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        query: Option<ContactSearchRequestQuery>,
-        pagination: Option<Option<StartingAfterPaging>>,
-        sort: Option<Option<ContactSearchRequestSort>>,
-    }
-    impl crate::codec::StructDecode for ContactSearchRequest {
-        const NAME: &'static str = "ContactSearchRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "query" => crate::codec::fill(&mut slots.query, "query", map),
-                "pagination" => {
-                    crate::codec::fill(&mut slots.pagination, "pagination", map)
-                }
-                "sort" => crate::codec::fill(&mut slots.sort, "sort", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["query", "pagination", "sort"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                query: crate::codec::missing(slots.query, "query")?,
-                pagination: slots.pagination.flatten(),
-                sort: slots.sort.flatten(),
-            })
-        }
-    }
-};
 /// The `query` member of `ContactSearchRequest`.
 ///
 /// Defined inline at `/components/schemas/contact_search_request/properties/query`.
@@ -455,9 +154,6 @@ impl From<MultipleFilterSearchRequest> for ContactSearchRequestQuery {
         Self::Multiple(value)
     }
 }
-const _: () = {
-    crate::codec::lenient_strict_union!(ContactSearchRequestQuery);
-};
 /// An optional object to sort the results by.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSearchRequestSort {
@@ -489,52 +185,6 @@ impl ContactSearchRequestSort {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ContactSearchRequestSort {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("field", &self.field)
-                .opt("order", &self.order)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactSearchRequestSort {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        field: Option<Option<String>>,
-        order: Option<Option<ContactSearchRequestSortOrder>>,
-    }
-    impl crate::codec::StructDecode for ContactSearchRequestSort {
-        const NAME: &'static str = "ContactSearchRequestSort";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "field" => crate::codec::fill_opt_string(&mut slots.field, "field", map),
-                "order" => crate::codec::fill(&mut slots.order, "order", map),
-                _ => Err(crate::codec::unknown_member(key, &["field", "order"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                field: slots.field.flatten(),
-                order: slots.order.flatten(),
-            })
-        }
-    }
-};
 /// The order to sort the results in. Defaults to `descending` when omitted. Values other than `ascending` or `descending` return a `400` error with code `invalid_sort_order`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -573,9 +223,6 @@ impl std::str::FromStr for ContactSearchRequestSortOrder {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed ContactSearchRequestSortOrder);
-};
 /// Segments
 ///
 /// A list of segments objects attached to a specific contact.
@@ -590,51 +237,6 @@ pub struct ContactSegments {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContactSegments {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("data", &self.data)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactSegments {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContactSegments {
-        const NAME: &'static str = "ContactSegments";
-        const LIST_MEMBER: Option<&'static str> = Some("data");
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Contact Unarchived
 ///
 /// unarchived contact object
@@ -653,54 +255,6 @@ pub struct ContactUnarchived {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContactUnarchived {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("external_id", &self.external_id)
-                .opt("archived", &self.archived)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContactUnarchived {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContactUnarchived {
-        const NAME: &'static str = "ContactUnarchived";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "external_id" => crate::codec::set(&mut slots.external_id, map),
-                "archived" => crate::codec::set(&mut slots.archived, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Create Contact Request Payload
 ///
 /// Payload to create a contact
@@ -817,140 +371,6 @@ impl CreateContactRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateContactRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("role", &self.role)
-                .opt("external_id", &self.external_id)
-                .opt("email_verified", &self.email_verified)
-                .opt("email", &self.email)
-                .opt("phone", &self.phone)
-                .opt("name", &self.name)
-                .opt("avatar", &self.avatar)
-                .opt("signed_up_at", &self.signed_up_at)
-                .opt("last_seen_at", &self.last_seen_at)
-                .opt("owner_id", &self.owner_id)
-                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-                .opt("custom_attributes", &self.custom_attributes)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateContactRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        role: Option<Option<String>>,
-        external_id: Option<Option<String>>,
-        email_verified: Option<Option<bool>>,
-        email: Option<Option<String>>,
-        phone: Option<Option<String>>,
-        name: Option<Option<String>>,
-        avatar: Option<Option<String>>,
-        signed_up_at: Option<Option<i64>>,
-        last_seen_at: Option<Option<i64>>,
-        owner_id: Option<Option<String>>,
-        unsubscribed_from_emails: Option<Option<bool>>,
-        custom_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateContactRequest {
-        const NAME: &'static str = "CreateContactRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "role" => crate::codec::fill_opt_string(&mut slots.role, "role", map),
-                "external_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.external_id,
-                        "external_id",
-                        map,
-                    )
-                }
-                "email_verified" => {
-                    crate::codec::fill(&mut slots.email_verified, "email_verified", map)
-                }
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                "phone" => crate::codec::fill_opt_string(&mut slots.phone, "phone", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "avatar" => {
-                    crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
-                }
-                "signed_up_at" => {
-                    crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
-                }
-                "last_seen_at" => {
-                    crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
-                }
-                "owner_id" => {
-                    crate::codec::fill_opt_string(&mut slots.owner_id, "owner_id", map)
-                }
-                "unsubscribed_from_emails" => {
-                    crate::codec::fill(
-                        &mut slots.unsubscribed_from_emails,
-                        "unsubscribed_from_emails",
-                        map,
-                    )
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "role",
-                                "external_id",
-                                "email_verified",
-                                "email",
-                                "phone",
-                                "name",
-                                "avatar",
-                                "signed_up_at",
-                                "last_seen_at",
-                                "owner_id",
-                                "unsubscribed_from_emails",
-                                "custom_attributes",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                role: slots.role.flatten(),
-                external_id: slots.external_id.flatten(),
-                email_verified: slots.email_verified.flatten(),
-                email: slots.email.flatten(),
-                phone: slots.phone.flatten(),
-                name: slots.name.flatten(),
-                avatar: slots.avatar.flatten(),
-                signed_up_at: slots.signed_up_at.flatten(),
-                last_seen_at: slots.last_seen_at.flatten(),
-                owner_id: slots.owner_id.flatten(),
-                unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 /// The `200` response of `create_contact`.
 ///
 /// Defined inline at `/paths/~1contacts/post/responses/200/content/application~1json/schema`.
@@ -1073,7 +493,1436 @@ pub struct CreateContactResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Inferred from the spec's success examples (`/paths/~1contacts/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateContactResponseOptedInSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateContactResponseOptedOutSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `order` parameter of `list_contact_merge_history`.
+///
+/// Defined inline at `/paths/~1contacts~1{id}~1merge_history/get/parameters/4/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListContactMergeHistoryOrder {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+}
+impl ListContactMergeHistoryOrder {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        }
+    }
+}
+impl std::str::FromStr for ListContactMergeHistoryOrder {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "asc" => Self::Asc,
+                "desc" => Self::Desc,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "ListContactMergeHistoryOrder",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+/// The `200` response of `merge_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeContactResponse {
+    /// The type of object.
+    pub type_: Option<String>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The contacts name.
+    pub name: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    pub language_override: Option<String>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub avatar: Option<ContactAvatar>,
+    /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+    pub tags: Option<ContactTags>,
+    /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+    pub notes: Option<ContactNotes>,
+    /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+    pub companies: Option<ContactCompanies>,
+    /// An object containing location meta data about a Intercom contact.
+    pub location: Option<ContactLocation>,
+    /// An object containing social profiles that a contact has.
+    pub social_profiles: Option<ContactSocialProfiles>,
+    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
+    pub merge_history: Option<Vec<MergeHistoryItem>>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
+    pub opted_in_subscription_types: Option<
+        MergeContactResponseOptedInSubscriptionTypes,
+    >,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
+    pub opted_out_subscription_types: Option<
+        MergeContactResponseOptedOutSubscriptionTypes,
+    >,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
+    pub referrer: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
+    pub utm_campaign: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
+    pub utm_content: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
+    pub utm_medium: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
+    pub utm_source: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
+    pub utm_term: Option<serde_json::Value>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeContactResponseOptedInSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeContactResponseOptedOutSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Merge contact data
+///
+/// Merge contact data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeContactsRequest {
+    /// The unique identifier for the contact to merge away from. Must be a lead.
+    pub from: String,
+    /// The unique identifier for the contact to merge into. Must be a user.
+    pub into: String,
+    /// Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone).
+    pub skip_duplicate_validation: Option<bool>,
+}
+impl MergeContactsRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `MergeContactsRequest::new(..).with_skip_duplicate_validation(..)`, or `MergeContactsRequest { skip_duplicate_validation: Some(..), ..MergeContactsRequest::new(..) }`.
+    pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            into: into.into(),
+            skip_duplicate_validation: None,
+        }
+    }
+}
+impl MergeContactsRequest {
+    /// Sets `skip_duplicate_validation` (to `Some`), builder style: `MergeContactsRequest::new(..).with_skip_duplicate_validation(..)`.
+    pub fn with_skip_duplicate_validation(mut self, value: impl Into<bool>) -> Self {
+        self.skip_duplicate_validation = Some(value.into());
+        self
+    }
+}
+/// Merge History List
+///
+/// A paginated list of merge history entries for a contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeHistoryList {
+    /// The type of object.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// An array of merge history entries.
+    pub data: Option<Vec<MergeHistoryItem>>,
+    /// A cursor to pass as the `cursor` query parameter to fetch the next page of results. Absent when there are no more pages.
+    pub next_cursor: Option<String>,
+    /// Whether there are more results to fetch.
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `200` response of `show_contact_by_external_id`.
+///
+/// Defined inline at `/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowContactByExternalIdResponse {
+    /// The type of object.
+    pub type_: Option<String>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The contacts name.
+    pub name: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    pub language_override: Option<String>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub avatar: Option<ContactAvatar>,
+    /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+    pub tags: Option<ContactTags>,
+    /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+    pub notes: Option<ContactNotes>,
+    /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+    pub companies: Option<ContactCompanies>,
+    /// An object containing location meta data about a Intercom contact.
+    pub location: Option<ContactLocation>,
+    /// An object containing social profiles that a contact has.
+    pub social_profiles: Option<ContactSocialProfiles>,
+    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
+    pub merge_history: Option<Vec<MergeHistoryItem>>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
+    pub opted_in_subscription_types: Option<
+        ShowContactByExternalIdResponseOptedInSubscriptionTypes,
+    >,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
+    pub opted_out_subscription_types: Option<
+        ShowContactByExternalIdResponseOptedOutSubscriptionTypes,
+    >,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
+    pub referrer: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
+    pub utm_campaign: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
+    pub utm_content: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
+    pub utm_medium: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
+    pub utm_source: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
+    pub utm_term: Option<serde_json::Value>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowContactByExternalIdResponseOptedInSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `200` response of `show_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowContactResponse {
+    /// The type of object.
+    pub type_: Option<String>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The contacts name.
+    pub name: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    pub language_override: Option<String>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub avatar: Option<ContactAvatar>,
+    /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+    pub tags: Option<ContactTags>,
+    /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+    pub notes: Option<ContactNotes>,
+    /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+    pub companies: Option<ContactCompanies>,
+    /// An object containing location meta data about a Intercom contact.
+    pub location: Option<ContactLocation>,
+    /// An object containing social profiles that a contact has.
+    pub social_profiles: Option<ContactSocialProfiles>,
+    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
+    pub merge_history: Option<Vec<MergeHistoryItem>>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
+    pub opted_in_subscription_types: Option<ShowContactResponseOptedInSubscriptionTypes>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
+    pub opted_out_subscription_types: Option<
+        ShowContactResponseOptedOutSubscriptionTypes,
+    >,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
+    pub referrer: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
+    pub utm_campaign: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
+    pub utm_content: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
+    pub utm_medium: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
+    pub utm_source: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
+    pub utm_term: Option<serde_json::Value>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowContactResponseOptedInSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowContactResponseOptedOutSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Update Contact Request Payload
+///
+/// You can update a contact
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateContactRequest {
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// A unique identifier for the contact which is given to Intercom
+    pub external_id: Option<String>,
+    /// The contacts email
+    pub email: Option<String>,
+    /// Whether the contact's email address has been verified. Set to true to indicate you have verified the contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in the same request; sending it without an email returns a 400.
+    pub email_verified: Option<bool>,
+    /// The contacts phone
+    pub phone: Option<String>,
+    /// The contacts name
+    pub name: Option<String>,
+    /// An image URL containing the avatar of a contact
+    pub avatar: Option<String>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    /// The id of an admin that has been assigned account ownership of the contact
+    pub owner_id: Option<String>,
+    /// Whether the contact is unsubscribed from emails
+    pub unsubscribed_from_emails: Option<bool>,
+    /// The custom attributes which are set for the contact
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl UpdateContactRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateContactRequest::new().with_role(..)`, or `UpdateContactRequest { role: Some(..), ..UpdateContactRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            role: None,
+            external_id: None,
+            email: None,
+            email_verified: None,
+            phone: None,
+            name: None,
+            avatar: None,
+            signed_up_at: None,
+            last_seen_at: None,
+            owner_id: None,
+            unsubscribed_from_emails: None,
+            custom_attributes: None,
+        }
+    }
+}
+impl UpdateContactRequest {
+    /// Sets `role` (to `Some`), builder style: `UpdateContactRequest::new().with_role(..)`.
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `external_id` (to `Some`), builder style: `UpdateContactRequest::new().with_external_id(..)`.
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `email` (to `Some`), builder style: `UpdateContactRequest::new().with_email(..)`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `email_verified` (to `Some`), builder style: `UpdateContactRequest::new().with_email_verified(..)`.
+    pub fn with_email_verified(mut self, value: impl Into<bool>) -> Self {
+        self.email_verified = Some(value.into());
+        self
+    }
+    /// Sets `phone` (to `Some`), builder style: `UpdateContactRequest::new().with_phone(..)`.
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `UpdateContactRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `avatar` (to `Some`), builder style: `UpdateContactRequest::new().with_avatar(..)`.
+    pub fn with_avatar(mut self, value: impl Into<String>) -> Self {
+        self.avatar = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at` (to `Some`), builder style: `UpdateContactRequest::new().with_signed_up_at(..)`.
+    pub fn with_signed_up_at(mut self, value: impl Into<i64>) -> Self {
+        self.signed_up_at = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at` (to `Some`), builder style: `UpdateContactRequest::new().with_last_seen_at(..)`.
+    pub fn with_last_seen_at(mut self, value: impl Into<i64>) -> Self {
+        self.last_seen_at = Some(value.into());
+        self
+    }
+    /// Sets `owner_id` (to `Some`), builder style: `UpdateContactRequest::new().with_owner_id(..)`.
+    pub fn with_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+    /// Sets `unsubscribed_from_emails` (to `Some`), builder style: `UpdateContactRequest::new().with_unsubscribed_from_emails(..)`.
+    pub fn with_unsubscribed_from_emails(mut self, value: impl Into<bool>) -> Self {
+        self.unsubscribed_from_emails = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateContactRequest::new().with_custom_attributes(..)`.
+    pub fn with_custom_attributes(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+}
+/// The `200` response of `update_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateContactResponse {
+    /// The type of object.
+    pub type_: Option<String>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// The id of the workspace which the contact belongs to.
+    pub workspace_id: Option<String>,
+    /// The role of the contact.
+    pub role: Option<String>,
+    /// The contact's email.
+    pub email: Option<String>,
+    /// The contact's email domain.
+    pub email_domain: Option<String>,
+    /// The contacts phone.
+    pub phone: Option<String>,
+    /// The contacts name.
+    pub name: Option<String>,
+    /// The id of an admin that has been assigned account ownership of the contact.
+    pub owner_id: Option<String>,
+    /// Whether the contact has had an email sent to them hard bounce.
+    pub has_hard_bounced: Option<bool>,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: Option<bool>,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// (Unix timestamp in seconds) The time when the contact was created.
+    pub created_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last updated.
+    pub updated_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
+    pub signed_up_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
+    pub last_seen_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last messaged in.
+    pub last_replied_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact was last messaged.
+    pub last_contacted_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last opened an email.
+    pub last_email_opened_at: Option<i64>,
+    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
+    pub last_email_clicked_at: Option<i64>,
+    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    pub language_override: Option<String>,
+    /// The name of the browser which the contact is using.
+    pub browser: Option<String>,
+    /// The version of the browser which the contact is using.
+    pub browser_version: Option<String>,
+    /// The language set by the browser which the contact is using.
+    pub browser_language: Option<String>,
+    /// The operating system which the contact is using.
+    pub os: Option<String>,
+    /// The name of the Android app which the contact is using.
+    pub android_app_name: Option<String>,
+    /// The version of the Android app which the contact is using.
+    pub android_app_version: Option<String>,
+    /// The Android device which the contact is using.
+    pub android_device: Option<String>,
+    /// The version of the Android OS which the contact is using.
+    pub android_os_version: Option<String>,
+    /// The version of the Android SDK which the contact is using.
+    pub android_sdk_version: Option<String>,
+    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
+    pub android_last_seen_at: Option<i64>,
+    /// The name of the iOS app which the contact is using.
+    pub ios_app_name: Option<String>,
+    /// The version of the iOS app which the contact is using.
+    pub ios_app_version: Option<String>,
+    /// The iOS device which the contact is using.
+    pub ios_device: Option<String>,
+    /// The version of iOS which the contact is using.
+    pub ios_os_version: Option<String>,
+    /// The version of the iOS SDK which the contact is using.
+    pub ios_sdk_version: Option<String>,
+    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
+    pub ios_last_seen_at: Option<i64>,
+    /// The custom attributes which are set for the contact.
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub avatar: Option<ContactAvatar>,
+    /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+    pub tags: Option<ContactTags>,
+    /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+    pub notes: Option<ContactNotes>,
+    /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+    pub companies: Option<ContactCompanies>,
+    /// An object containing location meta data about a Intercom contact.
+    pub location: Option<ContactLocation>,
+    /// An object containing social profiles that a contact has.
+    pub social_profiles: Option<ContactSocialProfiles>,
+    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
+    pub merge_history: Option<Vec<MergeHistoryItem>>,
+    /// If the user has enabled push messaging.
+    pub enabled_push_messaging: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
+    pub opted_in_subscription_types: Option<
+        UpdateContactResponseOptedInSubscriptionTypes,
+    >,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
+    pub opted_out_subscription_types: Option<
+        UpdateContactResponseOptedOutSubscriptionTypes,
+    >,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
+    pub referrer: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
+    pub utm_campaign: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
+    pub utm_content: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
+    pub utm_medium: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
+    pub utm_source: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
+    pub utm_term: Option<serde_json::Value>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateContactResponseOptedInSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateContactResponseOptedOutSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for ContactArchived {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactArchived {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactArchived {
+        const NAME: &'static str = "ContactArchived";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactAttachedCompanies {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("companies", &self.companies)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactAttachedCompanies {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactAttachedCompanies {
+        const NAME: &'static str = "ContactAttachedCompanies";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactBlocked {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("blocked", &self.blocked)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactBlocked {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactBlocked {
+        const NAME: &'static str = "ContactBlocked";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "blocked" => crate::codec::set(&mut slots.blocked, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactDeleted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactDeleted {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactDeleted {
+        const NAME: &'static str = "ContactDeleted";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactList {
+        const NAME: &'static str = "ContactList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactSearchRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("query", &self.query)
+                .opt("pagination", &self.pagination)
+                .opt("sort", &self.sort)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactSearchRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            query: Option<ContactSearchRequestQuery>,
+            pagination: Option<Option<StartingAfterPaging>>,
+            sort: Option<Option<ContactSearchRequestSort>>,
+        }
+        impl crate::codec::StructDecode for ContactSearchRequest {
+            const NAME: &'static str = "ContactSearchRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "query" => crate::codec::fill(&mut slots.query, "query", map),
+                    "pagination" => {
+                        crate::codec::fill(&mut slots.pagination, "pagination", map)
+                    }
+                    "sort" => crate::codec::fill(&mut slots.sort, "sort", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["query", "pagination", "sort"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    query: crate::codec::missing(slots.query, "query")?,
+                    pagination: slots.pagination.flatten(),
+                    sort: slots.sort.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(ContactSearchRequestQuery);
+    impl serde::Serialize for ContactSearchRequestSort {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("field", &self.field)
+                .opt("order", &self.order)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactSearchRequestSort {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            field: Option<Option<String>>,
+            order: Option<Option<ContactSearchRequestSortOrder>>,
+        }
+        impl crate::codec::StructDecode for ContactSearchRequestSort {
+            const NAME: &'static str = "ContactSearchRequestSort";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "field" => {
+                        crate::codec::fill_opt_string(&mut slots.field, "field", map)
+                    }
+                    "order" => crate::codec::fill(&mut slots.order, "order", map),
+                    _ => Err(crate::codec::unknown_member(key, &["field", "order"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    field: slots.field.flatten(),
+                    order: slots.order.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed ContactSearchRequestSortOrder);
+    impl serde::Serialize for ContactSegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactSegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactSegments {
+        const NAME: &'static str = "ContactSegments";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactUnarchived {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactUnarchived {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactUnarchived {
+        const NAME: &'static str = "ContactUnarchived";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateContactRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("role", &self.role)
+                .opt("external_id", &self.external_id)
+                .opt("email_verified", &self.email_verified)
+                .opt("email", &self.email)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("avatar", &self.avatar)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("owner_id", &self.owner_id)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContactRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            role: Option<Option<String>>,
+            external_id: Option<Option<String>>,
+            email_verified: Option<Option<bool>>,
+            email: Option<Option<String>>,
+            phone: Option<Option<String>>,
+            name: Option<Option<String>>,
+            avatar: Option<Option<String>>,
+            signed_up_at: Option<Option<i64>>,
+            last_seen_at: Option<Option<i64>>,
+            owner_id: Option<Option<String>>,
+            unsubscribed_from_emails: Option<Option<bool>>,
+            custom_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+        }
+        impl crate::codec::StructDecode for CreateContactRequest {
+            const NAME: &'static str = "CreateContactRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "role" => crate::codec::fill_opt_string(&mut slots.role, "role", map),
+                    "external_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    "email_verified" => {
+                        crate::codec::fill(
+                            &mut slots.email_verified,
+                            "email_verified",
+                            map,
+                        )
+                    }
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    "phone" => {
+                        crate::codec::fill_opt_string(&mut slots.phone, "phone", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "avatar" => {
+                        crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
+                    }
+                    "signed_up_at" => {
+                        crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
+                    }
+                    "last_seen_at" => {
+                        crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.owner_id,
+                            "owner_id",
+                            map,
+                        )
+                    }
+                    "unsubscribed_from_emails" => {
+                        crate::codec::fill(
+                            &mut slots.unsubscribed_from_emails,
+                            "unsubscribed_from_emails",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "role",
+                                    "external_id",
+                                    "email_verified",
+                                    "email",
+                                    "phone",
+                                    "name",
+                                    "avatar",
+                                    "signed_up_at",
+                                    "last_seen_at",
+                                    "owner_id",
+                                    "unsubscribed_from_emails",
+                                    "custom_attributes",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    role: slots.role.flatten(),
+                    external_id: slots.external_id.flatten(),
+                    email_verified: slots.email_verified.flatten(),
+                    email: slots.email.flatten(),
+                    phone: slots.phone.flatten(),
+                    name: slots.name.flatten(),
+                    avatar: slots.avatar.flatten(),
+                    signed_up_at: slots.signed_up_at.flatten(),
+                    last_seen_at: slots.last_seen_at.flatten(),
+                    owner_id: slots.owner_id.flatten(),
+                    unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
     impl serde::Serialize for CreateContactResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1250,24 +2099,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateContactResponseOptedInSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CreateContactResponseOptedInSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1316,24 +2147,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateContactResponseOptedOutSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CreateContactResponseOptedOutSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1383,173 +2196,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `order` parameter of `list_contact_merge_history`.
-///
-/// Defined inline at `/paths/~1contacts~1{id}~1merge_history/get/parameters/4/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListContactMergeHistoryOrder {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-}
-impl ListContactMergeHistoryOrder {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-        }
-    }
-}
-impl std::str::FromStr for ListContactMergeHistoryOrder {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "asc" => Self::Asc,
-                "desc" => Self::Desc,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "ListContactMergeHistoryOrder",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(closed ListContactMergeHistoryOrder);
-};
-/// The `200` response of `merge_contact`.
-///
-/// Defined inline at `/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponse {
-    /// The type of object.
-    pub type_: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The contacts name.
-    pub name: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub avatar: Option<ContactAvatar>,
-    /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    pub tags: Option<ContactTags>,
-    /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    pub notes: Option<ContactNotes>,
-    /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-    pub companies: Option<ContactCompanies>,
-    /// An object containing location meta data about a Intercom contact.
-    pub location: Option<ContactLocation>,
-    /// An object containing social profiles that a contact has.
-    pub social_profiles: Option<ContactSocialProfiles>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
-    pub opted_in_subscription_types: Option<
-        MergeContactResponseOptedInSubscriptionTypes,
-    >,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
-    pub opted_out_subscription_types: Option<
-        MergeContactResponseOptedOutSubscriptionTypes,
-    >,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
-    pub referrer: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
-    pub utm_campaign: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
-    pub utm_content: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
-    pub utm_medium: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
-    pub utm_source: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
-    pub utm_term: Option<serde_json::Value>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for MergeContactResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1726,24 +2373,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponseOptedInSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for MergeContactResponseOptedInSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1792,24 +2421,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeContactResponseOptedOutSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for MergeContactResponseOptedOutSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1858,39 +2469,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Merge contact data
-///
-/// Merge contact data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MergeContactsRequest {
-    /// The unique identifier for the contact to merge away from. Must be a lead.
-    pub from: String,
-    /// The unique identifier for the contact to merge into. Must be a user.
-    pub into: String,
-    /// Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone).
-    pub skip_duplicate_validation: Option<bool>,
-}
-impl MergeContactsRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `MergeContactsRequest::new(..).with_skip_duplicate_validation(..)`, or `MergeContactsRequest { skip_duplicate_validation: Some(..), ..MergeContactsRequest::new(..) }`.
-    pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
-        Self {
-            from: from.into(),
-            into: into.into(),
-            skip_duplicate_validation: None,
-        }
-    }
-}
-impl MergeContactsRequest {
-    /// Sets `skip_duplicate_validation` (to `Some`), builder style: `MergeContactsRequest::new(..).with_skip_duplicate_validation(..)`.
-    pub fn with_skip_duplicate_validation(mut self, value: impl Into<bool>) -> Self {
-        self.skip_duplicate_validation = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for MergeContactsRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1910,68 +2488,50 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        from: Option<String>,
-        into: Option<String>,
-        skip_duplicate_validation: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for MergeContactsRequest {
-        const NAME: &'static str = "MergeContactsRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "from" => crate::codec::fill_string(&mut slots.from, "from", map),
-                "into" => crate::codec::fill_string(&mut slots.into, "into", map),
-                "skip_duplicate_validation" => {
-                    crate::codec::fill(
-                        &mut slots.skip_duplicate_validation,
-                        "skip_duplicate_validation",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["from", "into", "skip_duplicate_validation"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            from: Option<String>,
+            into: Option<String>,
+            skip_duplicate_validation: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for MergeContactsRequest {
+            const NAME: &'static str = "MergeContactsRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "from" => crate::codec::fill_string(&mut slots.from, "from", map),
+                    "into" => crate::codec::fill_string(&mut slots.into, "into", map),
+                    "skip_duplicate_validation" => {
+                        crate::codec::fill(
+                            &mut slots.skip_duplicate_validation,
+                            "skip_duplicate_validation",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["from", "into", "skip_duplicate_validation"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    from: crate::codec::missing(slots.from, "from")?,
+                    into: crate::codec::missing(slots.into, "into")?,
+                    skip_duplicate_validation: slots.skip_duplicate_validation.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                from: crate::codec::missing(slots.from, "from")?,
-                into: crate::codec::missing(slots.into, "into")?,
-                skip_duplicate_validation: slots.skip_duplicate_validation.flatten(),
-            })
-        }
-    }
-};
-/// Merge History List
-///
-/// A paginated list of merge history entries for a contact.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MergeHistoryList {
-    /// The type of object.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// An array of merge history entries.
-    pub data: Option<Vec<MergeHistoryItem>>,
-    /// A cursor to pass as the `cursor` query parameter to fetch the next page of results. Absent when there are no more pages.
-    pub next_cursor: Option<String>,
-    /// Whether there are more results to fetch.
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for MergeHistoryList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2018,130 +2578,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `200` response of `show_contact_by_external_id`.
-///
-/// Defined inline at `/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactByExternalIdResponse {
-    /// The type of object.
-    pub type_: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The contacts name.
-    pub name: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub avatar: Option<ContactAvatar>,
-    /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    pub tags: Option<ContactTags>,
-    /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    pub notes: Option<ContactNotes>,
-    /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-    pub companies: Option<ContactCompanies>,
-    /// An object containing location meta data about a Intercom contact.
-    pub location: Option<ContactLocation>,
-    /// An object containing social profiles that a contact has.
-    pub social_profiles: Option<ContactSocialProfiles>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
-    pub opted_in_subscription_types: Option<
-        ShowContactByExternalIdResponseOptedInSubscriptionTypes,
-    >,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
-    pub opted_out_subscription_types: Option<
-        ShowContactByExternalIdResponseOptedOutSubscriptionTypes,
-    >,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
-    pub referrer: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
-    pub utm_campaign: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
-    pub utm_content: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
-    pub utm_medium: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
-    pub utm_source: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
-    pub utm_term: Option<serde_json::Value>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ShowContactByExternalIdResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2318,24 +2754,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactByExternalIdResponseOptedInSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ShowContactByExternalIdResponseOptedInSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2386,24 +2804,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2454,128 +2854,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `200` response of `show_contact`.
-///
-/// Defined inline at `/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponse {
-    /// The type of object.
-    pub type_: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The contacts name.
-    pub name: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub avatar: Option<ContactAvatar>,
-    /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    pub tags: Option<ContactTags>,
-    /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    pub notes: Option<ContactNotes>,
-    /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-    pub companies: Option<ContactCompanies>,
-    /// An object containing location meta data about a Intercom contact.
-    pub location: Option<ContactLocation>,
-    /// An object containing social profiles that a contact has.
-    pub social_profiles: Option<ContactSocialProfiles>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
-    pub opted_in_subscription_types: Option<ShowContactResponseOptedInSubscriptionTypes>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
-    pub opted_out_subscription_types: Option<
-        ShowContactResponseOptedOutSubscriptionTypes,
-    >,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
-    pub referrer: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
-    pub utm_campaign: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
-    pub utm_content: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
-    pub utm_medium: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
-    pub utm_source: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
-    pub utm_term: Option<serde_json::Value>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ShowContactResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2752,24 +3030,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponseOptedInSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ShowContactResponseOptedInSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2818,24 +3078,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShowContactResponseOptedOutSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ShowContactResponseOptedOutSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2884,124 +3126,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Update Contact Request Payload
-///
-/// You can update a contact
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateContactRequest {
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// A unique identifier for the contact which is given to Intercom
-    pub external_id: Option<String>,
-    /// The contacts email
-    pub email: Option<String>,
-    /// Whether the contact's email address has been verified. Set to true to indicate you have verified the contact owns this email address, or false to mark it as unverified. Must be supplied together with an email in the same request; sending it without an email returns a 400.
-    pub email_verified: Option<bool>,
-    /// The contacts phone
-    pub phone: Option<String>,
-    /// The contacts name
-    pub name: Option<String>,
-    /// An image URL containing the avatar of a contact
-    pub avatar: Option<String>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: Option<String>,
-    /// Whether the contact is unsubscribed from emails
-    pub unsubscribed_from_emails: Option<bool>,
-    /// The custom attributes which are set for the contact
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-}
-impl UpdateContactRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateContactRequest::new().with_role(..)`, or `UpdateContactRequest { role: Some(..), ..UpdateContactRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            role: None,
-            external_id: None,
-            email: None,
-            email_verified: None,
-            phone: None,
-            name: None,
-            avatar: None,
-            signed_up_at: None,
-            last_seen_at: None,
-            owner_id: None,
-            unsubscribed_from_emails: None,
-            custom_attributes: None,
-        }
-    }
-}
-impl UpdateContactRequest {
-    /// Sets `role` (to `Some`), builder style: `UpdateContactRequest::new().with_role(..)`.
-    pub fn with_role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `external_id` (to `Some`), builder style: `UpdateContactRequest::new().with_external_id(..)`.
-    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-    /// Sets `email` (to `Some`), builder style: `UpdateContactRequest::new().with_email(..)`.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets `email_verified` (to `Some`), builder style: `UpdateContactRequest::new().with_email_verified(..)`.
-    pub fn with_email_verified(mut self, value: impl Into<bool>) -> Self {
-        self.email_verified = Some(value.into());
-        self
-    }
-    /// Sets `phone` (to `Some`), builder style: `UpdateContactRequest::new().with_phone(..)`.
-    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets `name` (to `Some`), builder style: `UpdateContactRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `avatar` (to `Some`), builder style: `UpdateContactRequest::new().with_avatar(..)`.
-    pub fn with_avatar(mut self, value: impl Into<String>) -> Self {
-        self.avatar = Some(value.into());
-        self
-    }
-    /// Sets `signed_up_at` (to `Some`), builder style: `UpdateContactRequest::new().with_signed_up_at(..)`.
-    pub fn with_signed_up_at(mut self, value: impl Into<i64>) -> Self {
-        self.signed_up_at = Some(value.into());
-        self
-    }
-    /// Sets `last_seen_at` (to `Some`), builder style: `UpdateContactRequest::new().with_last_seen_at(..)`.
-    pub fn with_last_seen_at(mut self, value: impl Into<i64>) -> Self {
-        self.last_seen_at = Some(value.into());
-        self
-    }
-    /// Sets `owner_id` (to `Some`), builder style: `UpdateContactRequest::new().with_owner_id(..)`.
-    pub fn with_owner_id(mut self, value: impl Into<String>) -> Self {
-        self.owner_id = Some(value.into());
-        self
-    }
-    /// Sets `unsubscribed_from_emails` (to `Some`), builder style: `UpdateContactRequest::new().with_unsubscribed_from_emails(..)`.
-    pub fn with_unsubscribed_from_emails(mut self, value: impl Into<bool>) -> Self {
-        self.unsubscribed_from_emails = Some(value.into());
-        self
-    }
-    /// Sets `custom_attributes` (to `Some`), builder style: `UpdateContactRequest::new().with_custom_attributes(..)`.
-    pub fn with_custom_attributes(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for UpdateContactRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3030,234 +3154,126 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        role: Option<Option<String>>,
-        external_id: Option<Option<String>>,
-        email: Option<Option<String>>,
-        email_verified: Option<Option<bool>>,
-        phone: Option<Option<String>>,
-        name: Option<Option<String>>,
-        avatar: Option<Option<String>>,
-        signed_up_at: Option<Option<i64>>,
-        last_seen_at: Option<Option<i64>>,
-        owner_id: Option<Option<String>>,
-        unsubscribed_from_emails: Option<Option<bool>>,
-        custom_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for UpdateContactRequest {
-        const NAME: &'static str = "UpdateContactRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "role" => crate::codec::fill_opt_string(&mut slots.role, "role", map),
-                "external_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.external_id,
-                        "external_id",
-                        map,
-                    )
-                }
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                "email_verified" => {
-                    crate::codec::fill(&mut slots.email_verified, "email_verified", map)
-                }
-                "phone" => crate::codec::fill_opt_string(&mut slots.phone, "phone", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "avatar" => {
-                    crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
-                }
-                "signed_up_at" => {
-                    crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
-                }
-                "last_seen_at" => {
-                    crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
-                }
-                "owner_id" => {
-                    crate::codec::fill_opt_string(&mut slots.owner_id, "owner_id", map)
-                }
-                "unsubscribed_from_emails" => {
-                    crate::codec::fill(
-                        &mut slots.unsubscribed_from_emails,
-                        "unsubscribed_from_emails",
-                        map,
-                    )
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "role",
-                                "external_id",
-                                "email",
-                                "email_verified",
-                                "phone",
-                                "name",
-                                "avatar",
-                                "signed_up_at",
-                                "last_seen_at",
-                                "owner_id",
-                                "unsubscribed_from_emails",
-                                "custom_attributes",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            role: Option<Option<String>>,
+            external_id: Option<Option<String>>,
+            email: Option<Option<String>>,
+            email_verified: Option<Option<bool>>,
+            phone: Option<Option<String>>,
+            name: Option<Option<String>>,
+            avatar: Option<Option<String>>,
+            signed_up_at: Option<Option<i64>>,
+            last_seen_at: Option<Option<i64>>,
+            owner_id: Option<Option<String>>,
+            unsubscribed_from_emails: Option<Option<bool>>,
+            custom_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+        }
+        impl crate::codec::StructDecode for UpdateContactRequest {
+            const NAME: &'static str = "UpdateContactRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "role" => crate::codec::fill_opt_string(&mut slots.role, "role", map),
+                    "external_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    "email_verified" => {
+                        crate::codec::fill(
+                            &mut slots.email_verified,
+                            "email_verified",
+                            map,
+                        )
+                    }
+                    "phone" => {
+                        crate::codec::fill_opt_string(&mut slots.phone, "phone", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "avatar" => {
+                        crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
+                    }
+                    "signed_up_at" => {
+                        crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
+                    }
+                    "last_seen_at" => {
+                        crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.owner_id,
+                            "owner_id",
+                            map,
+                        )
+                    }
+                    "unsubscribed_from_emails" => {
+                        crate::codec::fill(
+                            &mut slots.unsubscribed_from_emails,
+                            "unsubscribed_from_emails",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "role",
+                                    "external_id",
+                                    "email",
+                                    "email_verified",
+                                    "phone",
+                                    "name",
+                                    "avatar",
+                                    "signed_up_at",
+                                    "last_seen_at",
+                                    "owner_id",
+                                    "unsubscribed_from_emails",
+                                    "custom_attributes",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    role: slots.role.flatten(),
+                    external_id: slots.external_id.flatten(),
+                    email: slots.email.flatten(),
+                    email_verified: slots.email_verified.flatten(),
+                    phone: slots.phone.flatten(),
+                    name: slots.name.flatten(),
+                    avatar: slots.avatar.flatten(),
+                    signed_up_at: slots.signed_up_at.flatten(),
+                    last_seen_at: slots.last_seen_at.flatten(),
+                    owner_id: slots.owner_id.flatten(),
+                    unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                role: slots.role.flatten(),
-                external_id: slots.external_id.flatten(),
-                email: slots.email.flatten(),
-                email_verified: slots.email_verified.flatten(),
-                phone: slots.phone.flatten(),
-                name: slots.name.flatten(),
-                avatar: slots.avatar.flatten(),
-                signed_up_at: slots.signed_up_at.flatten(),
-                last_seen_at: slots.last_seen_at.flatten(),
-                owner_id: slots.owner_id.flatten(),
-                unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
-/// The `200` response of `update_contact`.
-///
-/// Defined inline at `/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateContactResponse {
-    /// The type of object.
-    pub type_: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// The id of the workspace which the contact belongs to.
-    pub workspace_id: Option<String>,
-    /// The role of the contact.
-    pub role: Option<String>,
-    /// The contact's email.
-    pub email: Option<String>,
-    /// The contact's email domain.
-    pub email_domain: Option<String>,
-    /// The contacts phone.
-    pub phone: Option<String>,
-    /// The contacts name.
-    pub name: Option<String>,
-    /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: Option<String>,
-    /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: Option<bool>,
-    /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: Option<bool>,
-    /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: Option<i64>,
-    /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: Option<i64>,
-    /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: Option<String>,
-    /// The name of the browser which the contact is using.
-    pub browser: Option<String>,
-    /// The version of the browser which the contact is using.
-    pub browser_version: Option<String>,
-    /// The language set by the browser which the contact is using.
-    pub browser_language: Option<String>,
-    /// The operating system which the contact is using.
-    pub os: Option<String>,
-    /// The name of the Android app which the contact is using.
-    pub android_app_name: Option<String>,
-    /// The version of the Android app which the contact is using.
-    pub android_app_version: Option<String>,
-    /// The Android device which the contact is using.
-    pub android_device: Option<String>,
-    /// The version of the Android OS which the contact is using.
-    pub android_os_version: Option<String>,
-    /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: Option<String>,
-    /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: Option<i64>,
-    /// The name of the iOS app which the contact is using.
-    pub ios_app_name: Option<String>,
-    /// The version of the iOS app which the contact is using.
-    pub ios_app_version: Option<String>,
-    /// The iOS device which the contact is using.
-    pub ios_device: Option<String>,
-    /// The version of iOS which the contact is using.
-    pub ios_os_version: Option<String>,
-    /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: Option<String>,
-    /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: Option<i64>,
-    /// The custom attributes which are set for the contact.
-    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub avatar: Option<ContactAvatar>,
-    /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    pub tags: Option<ContactTags>,
-    /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-    pub notes: Option<ContactNotes>,
-    /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-    pub companies: Option<ContactCompanies>,
-    /// An object containing location meta data about a Intercom contact.
-    pub location: Option<ContactLocation>,
-    /// An object containing social profiles that a contact has.
-    pub social_profiles: Option<ContactSocialProfiles>,
-    /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    pub merge_history: Option<Vec<MergeHistoryItem>>,
-    /// If the user has enabled push messaging.
-    pub enabled_push_messaging: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`). Typed from the example values.
-    pub opted_in_subscription_types: Option<
-        UpdateContactResponseOptedInSubscriptionTypes,
-    >,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`). Typed from the example values.
-    pub opted_out_subscription_types: Option<
-        UpdateContactResponseOptedOutSubscriptionTypes,
-    >,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/referrer`). Typed from the example values.
-    pub referrer: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_campaign`). Typed from the example values.
-    pub utm_campaign: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_content`). Typed from the example values.
-    pub utm_content: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_medium`). Typed from the example values.
-    pub utm_medium: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_source`). Typed from the example values.
-    pub utm_source: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/utm_term`). Typed from the example values.
-    pub utm_term: Option<serde_json::Value>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for UpdateContactResponse {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3434,24 +3450,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateContactResponseOptedInSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for UpdateContactResponseOptedInSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3500,24 +3498,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateContactResponseOptedOutSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for UpdateContactResponseOptedOutSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,

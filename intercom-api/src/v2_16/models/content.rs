@@ -66,81 +66,6 @@ impl ContentBulkActionRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ContentBulkActionRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("action", &self.action)
-                .req("content_ids", &self.content_ids)
-                .opt("availability", &self.availability)
-                .opt("audience", &self.audience)
-                .opt("tags", &self.tags)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        action: Option<ContentBulkActionRequestAction>,
-        content_ids: Option<Vec<ContentBulkActionRequestContentIdsItem>>,
-        availability: Option<Option<ContentBulkActionRequestAvailability>>,
-        audience: Option<Option<ContentBulkActionRequestAudience>>,
-        tags: Option<Option<ContentBulkActionRequestTags>>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequest {
-        const NAME: &'static str = "ContentBulkActionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "action" => crate::codec::fill(&mut slots.action, "action", map),
-                "content_ids" => {
-                    crate::codec::fill(&mut slots.content_ids, "content_ids", map)
-                }
-                "availability" => {
-                    crate::codec::fill(&mut slots.availability, "availability", map)
-                }
-                "audience" => crate::codec::fill(&mut slots.audience, "audience", map),
-                "tags" => crate::codec::fill(&mut slots.tags, "tags", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "action",
-                                "content_ids",
-                                "availability",
-                                "audience",
-                                "tags",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                action: crate::codec::missing(slots.action, "action")?,
-                content_ids: crate::codec::missing(slots.content_ids, "content_ids")?,
-                availability: slots.availability.flatten(),
-                audience: slots.audience.flatten(),
-                tags: slots.tags.flatten(),
-            })
-        }
-    }
-};
 /// The bulk action to perform. Allowed `content_ids[].type` values vary per action:
 /// * `publish`, `unpublish`: `article_content`
 /// * `delete`: `article_content`, `content_snippet`, `file_source_content`, `internal_article`
@@ -199,9 +124,6 @@ impl std::str::FromStr for ContentBulkActionRequestAction {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed ContentBulkActionRequestAction);
-};
 /// Required when `action` is `set_audience`. Manages segment membership.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestAudience {
@@ -247,77 +169,6 @@ impl ContentBulkActionRequestAudience {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ContentBulkActionRequestAudience {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("add_segment_ids", &self.add_segment_ids)
-                .opt("remove_segment_ids", &self.remove_segment_ids)
-                .opt("remove_all", &self.remove_all)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAudience {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        add_segment_ids: Option<Option<Vec<i64>>>,
-        remove_segment_ids: Option<Option<Vec<i64>>>,
-        remove_all: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequestAudience {
-        const NAME: &'static str = "ContentBulkActionRequestAudience";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "add_segment_ids" => {
-                    crate::codec::fill(
-                        &mut slots.add_segment_ids,
-                        "add_segment_ids",
-                        map,
-                    )
-                }
-                "remove_segment_ids" => {
-                    crate::codec::fill(
-                        &mut slots.remove_segment_ids,
-                        "remove_segment_ids",
-                        map,
-                    )
-                }
-                "remove_all" => {
-                    crate::codec::fill(&mut slots.remove_all, "remove_all", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["add_segment_ids", "remove_segment_ids", "remove_all"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                add_segment_ids: slots.add_segment_ids.flatten(),
-                remove_segment_ids: slots.remove_segment_ids.flatten(),
-                remove_all: slots.remove_all.flatten(),
-            })
-        }
-    }
-};
 /// Required when `action` is `set_availability`. Each field is optional — only the
 /// properties present in the request are toggled.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -358,65 +209,6 @@ impl ContentBulkActionRequestAvailability {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ContentBulkActionRequestAvailability {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("ai_agent", &self.ai_agent)
-                .opt("copilot", &self.copilot)
-                .opt("sales_agent", &self.sales_agent)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        ai_agent: Option<Option<bool>>,
-        copilot: Option<Option<bool>>,
-        sales_agent: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequestAvailability {
-        const NAME: &'static str = "ContentBulkActionRequestAvailability";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ai_agent" => crate::codec::fill(&mut slots.ai_agent, "ai_agent", map),
-                "copilot" => crate::codec::fill(&mut slots.copilot, "copilot", map),
-                "sales_agent" => {
-                    crate::codec::fill(&mut slots.sales_agent, "sales_agent", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["ai_agent", "copilot", "sales_agent"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ai_agent: slots.ai_agent.flatten(),
-                copilot: slots.copilot.flatten(),
-                sales_agent: slots.sales_agent.flatten(),
-            })
-        }
-    }
-};
 /// An item of the `content_ids` member of `ContentBulkActionRequest`.
 ///
 /// Defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items`.
@@ -439,52 +231,6 @@ impl ContentBulkActionRequestContentIdsItem {
         }
     }
 }
-const _: () = {
-    impl serde::Serialize for ContentBulkActionRequestContentIdsItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("type", &self.type_)
-                .req("id", &self.id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<ContentBulkActionRequestContentIdsItemType>,
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequestContentIdsItem {
-        const NAME: &'static str = "ContentBulkActionRequestContentIdsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 /// The `type` member of `ContentBulkActionRequestContentIdsItem`.
 ///
 /// Defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items/properties/type`.
@@ -541,9 +287,6 @@ impl std::str::FromStr for ContentBulkActionRequestContentIdsItemType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed ContentBulkActionRequestContentIdsItemType);
-};
 /// Required when `action` is `update_tags`. Applies and/or removes existing tags.
 /// Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs
 /// may be supplied across `add_tag_ids` and `remove_tag_ids` combined. Tag IDs must
@@ -585,63 +328,6 @@ impl ContentBulkActionRequestTags {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ContentBulkActionRequestTags {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("add_tag_ids", &self.add_tag_ids)
-                .opt("remove_tag_ids", &self.remove_tag_ids)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestTags {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        add_tag_ids: Option<Option<Vec<i64>>>,
-        remove_tag_ids: Option<Option<Vec<i64>>>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequestTags {
-        const NAME: &'static str = "ContentBulkActionRequestTags";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "add_tag_ids" => {
-                    crate::codec::fill(&mut slots.add_tag_ids, "add_tag_ids", map)
-                }
-                "remove_tag_ids" => {
-                    crate::codec::fill(&mut slots.remove_tag_ids, "remove_tag_ids", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["add_tag_ids", "remove_tag_ids"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                add_tag_ids: slots.add_tag_ids.flatten(),
-                remove_tag_ids: slots.remove_tag_ids.flatten(),
-            })
-        }
-    }
-};
 /// Content Bulk Action Response Envelope
 ///
 /// Phase 1 envelope returned immediately after the request is enqueued. A future
@@ -656,50 +342,6 @@ pub struct ContentBulkActionResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContentBulkActionResponse {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("status", &self.status)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentBulkActionResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContentBulkActionResponse {
-        const NAME: &'static str = "ContentBulkActionResponse";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "status" => crate::codec::set(&mut slots.status, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Content Search Article Content Item
 ///
 /// A single locale variant of a help center article returned from Knowledge Hub search.
@@ -718,54 +360,6 @@ pub struct ContentSearchArticleContentItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContentSearchArticleContentItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("title", &self.title)
-                .opt("locale", &self.locale)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentSearchArticleContentItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContentSearchArticleContentItem {
-        const NAME: &'static str = "ContentSearchArticleContentItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "locale" => crate::codec::set(&mut slots.locale, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Content Search Article Item
 ///
 /// A help center article result from Knowledge Hub search, with one nested `article_content` entry per locale.
@@ -784,54 +378,6 @@ pub struct ContentSearchArticleItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContentSearchArticleItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("title", &self.title)
-                .opt("contents", &self.contents)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentSearchArticleItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContentSearchArticleItem {
-        const NAME: &'static str = "ContentSearchArticleItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "contents" => crate::codec::set(&mut slots.contents, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Content Search Default Item
 ///
 /// The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles.
@@ -848,54 +394,6 @@ pub struct ContentSearchDefaultItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContentSearchDefaultItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("title", &self.title)
-                .opt("contents", &self.contents)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContentSearchDefaultItem {
-        const NAME: &'static str = "ContentSearchDefaultItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "contents" => crate::codec::set(&mut slots.contents, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Inferred from the spec's success examples (`/paths/~1content~1search/get/responses/200/content/application~1json/examples/Search successful/value/data/4/contents/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchDefaultItemContentsItem {
@@ -910,54 +408,6 @@ pub struct ContentSearchDefaultItemContentsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContentSearchDefaultItemContentsItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("title", &self.title)
-                .opt("locale", &self.locale)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItemContentsItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContentSearchDefaultItemContentsItem {
-        const NAME: &'static str = "ContentSearchDefaultItemContentsItem";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "title" => crate::codec::set(&mut slots.title, map),
-                "locale" => crate::codec::set(&mut slots.locale, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The kind of content item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1000,9 +450,6 @@ impl std::str::FromStr for ContentSearchDefaultItemType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(ContentSearchDefaultItemType);
-};
 /// Content Search Response
 ///
 /// A paginated list of Knowledge Hub content results matching a search query.
@@ -1021,54 +468,6 @@ pub struct ContentSearchResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContentSearchResponse {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("total_count", &self.total_count)
-                .opt("pages", &self.pages)
-                .opt("data", &self.data)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentSearchResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContentSearchResponse {
-        const NAME: &'static str = "ContentSearchResponse";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Pagination metadata, including links to neighbouring pages.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchResponsePages {
@@ -1087,58 +486,6 @@ pub struct ContentSearchResponsePages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for ContentSearchResponsePages {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("page", &self.page)
-                .opt("per_page", &self.per_page)
-                .opt("total_pages", &self.total_pages)
-                .opt("next", &self.next)
-                .opt("prev", &self.prev)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContentSearchResponsePages {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for ContentSearchResponsePages {
-        const NAME: &'static str = "ContentSearchResponsePages";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "page" => crate::codec::set(&mut slots.page, map),
-                "per_page" => crate::codec::set(&mut slots.per_page, map),
-                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-                "next" => crate::codec::set(&mut slots.next, map),
-                "prev" => crate::codec::set(&mut slots.prev, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Content Search Result
 ///
 /// A single search result. The `type` field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles.
@@ -1163,43 +510,6 @@ impl From<ContentSearchArticleItem> for ContentSearchResult {
         Self::Article(value)
     }
 }
-const _: () = {
-    impl<'de> serde::Deserialize<'de> for ContentSearchResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
-            match crate::codec::best_fit(
-                &raw,
-                &[
-                    &["type", "id", "title", "contents"],
-                    &["type", "id", "title", "contents"],
-                ],
-            ) {
-                Some(0usize) => {
-                    match <ContentSearchDefaultItem as serde::Deserialize>::deserialize(
-                        &raw,
-                    ) {
-                        Ok(value) => Ok((Self::Default)(value)),
-                        Err(_) => Ok(Self::Other(raw)),
-                    }
-                }
-                Some(1usize) => {
-                    match <ContentSearchArticleItem as serde::Deserialize>::deserialize(
-                        &raw,
-                    ) {
-                        Ok(value) => Ok((Self::Article)(value)),
-                        Err(_) => Ok(Self::Other(raw)),
-                    }
-                }
-                _ => Ok(Self::Other(raw)),
-            }
-        }
-    }
-    crate::codec::lenient_untagged!(ContentSearchResult);
-};
 /// An item of the `content_types` parameter of `search_content`.
 ///
 /// Defined inline at `/paths/~1content~1search/get/parameters/11/schema/items`.
@@ -1252,9 +562,6 @@ impl std::str::FromStr for SearchContentContentTypesItem {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed SearchContentContentTypesItem);
-};
 /// The `copilot_state` parameter of `search_content`.
 ///
 /// Defined inline at `/paths/~1content~1search/get/parameters/12/schema`.
@@ -1292,9 +599,6 @@ impl std::str::FromStr for SearchContentCopilotState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed SearchContentCopilotState);
-};
 /// The `fin_sales_state` parameter of `search_content`.
 ///
 /// Defined inline at `/paths/~1content~1search/get/parameters/14/schema`.
@@ -1332,9 +636,6 @@ impl std::str::FromStr for SearchContentFinSalesState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed SearchContentFinSalesState);
-};
 /// The `fin_service_state` parameter of `search_content`.
 ///
 /// Defined inline at `/paths/~1content~1search/get/parameters/13/schema`.
@@ -1375,9 +676,6 @@ impl std::str::FromStr for SearchContentFinServiceState {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed SearchContentFinServiceState);
-};
 /// The `folder_entity_type` parameter of `search_content`.
 ///
 /// Defined inline at `/paths/~1content~1search/get/parameters/10/schema`.
@@ -1414,9 +712,6 @@ impl std::str::FromStr for SearchContentFolderEntityType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed SearchContentFolderEntityType);
-};
 /// An item of the `states` parameter of `search_content`.
 ///
 /// Defined inline at `/paths/~1content~1search/get/parameters/4/schema/items`.
@@ -1454,9 +749,6 @@ impl std::str::FromStr for SearchContentStatesItem {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed SearchContentStatesItem);
-};
 /// The `tag_operator` parameter of `search_content`.
 ///
 /// Defined inline at `/paths/~1content~1search/get/parameters/7/schema`.
@@ -1495,5 +787,690 @@ impl std::str::FromStr for SearchContentTagOperator {
     }
 }
 const _: () = {
+    impl serde::Serialize for ContentBulkActionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("action", &self.action)
+                .req("content_ids", &self.content_ids)
+                .opt("availability", &self.availability)
+                .opt("audience", &self.audience)
+                .opt("tags", &self.tags)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            action: Option<ContentBulkActionRequestAction>,
+            content_ids: Option<Vec<ContentBulkActionRequestContentIdsItem>>,
+            availability: Option<Option<ContentBulkActionRequestAvailability>>,
+            audience: Option<Option<ContentBulkActionRequestAudience>>,
+            tags: Option<Option<ContentBulkActionRequestTags>>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequest {
+            const NAME: &'static str = "ContentBulkActionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "action" => crate::codec::fill(&mut slots.action, "action", map),
+                    "content_ids" => {
+                        crate::codec::fill(&mut slots.content_ids, "content_ids", map)
+                    }
+                    "availability" => {
+                        crate::codec::fill(&mut slots.availability, "availability", map)
+                    }
+                    "audience" => {
+                        crate::codec::fill(&mut slots.audience, "audience", map)
+                    }
+                    "tags" => crate::codec::fill(&mut slots.tags, "tags", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "action",
+                                    "content_ids",
+                                    "availability",
+                                    "audience",
+                                    "tags",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    action: crate::codec::missing(slots.action, "action")?,
+                    content_ids: crate::codec::missing(
+                        slots.content_ids,
+                        "content_ids",
+                    )?,
+                    availability: slots.availability.flatten(),
+                    audience: slots.audience.flatten(),
+                    tags: slots.tags.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed ContentBulkActionRequestAction);
+    impl serde::Serialize for ContentBulkActionRequestAudience {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("add_segment_ids", &self.add_segment_ids)
+                .opt("remove_segment_ids", &self.remove_segment_ids)
+                .opt("remove_all", &self.remove_all)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAudience {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            add_segment_ids: Option<Option<Vec<i64>>>,
+            remove_segment_ids: Option<Option<Vec<i64>>>,
+            remove_all: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequestAudience {
+            const NAME: &'static str = "ContentBulkActionRequestAudience";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "add_segment_ids" => {
+                        crate::codec::fill(
+                            &mut slots.add_segment_ids,
+                            "add_segment_ids",
+                            map,
+                        )
+                    }
+                    "remove_segment_ids" => {
+                        crate::codec::fill(
+                            &mut slots.remove_segment_ids,
+                            "remove_segment_ids",
+                            map,
+                        )
+                    }
+                    "remove_all" => {
+                        crate::codec::fill(&mut slots.remove_all, "remove_all", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["add_segment_ids", "remove_segment_ids", "remove_all"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    add_segment_ids: slots.add_segment_ids.flatten(),
+                    remove_segment_ids: slots.remove_segment_ids.flatten(),
+                    remove_all: slots.remove_all.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContentBulkActionRequestAvailability {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ai_agent", &self.ai_agent)
+                .opt("copilot", &self.copilot)
+                .opt("sales_agent", &self.sales_agent)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ai_agent: Option<Option<bool>>,
+            copilot: Option<Option<bool>>,
+            sales_agent: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequestAvailability {
+            const NAME: &'static str = "ContentBulkActionRequestAvailability";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ai_agent" => {
+                        crate::codec::fill(&mut slots.ai_agent, "ai_agent", map)
+                    }
+                    "copilot" => crate::codec::fill(&mut slots.copilot, "copilot", map),
+                    "sales_agent" => {
+                        crate::codec::fill(&mut slots.sales_agent, "sales_agent", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["ai_agent", "copilot", "sales_agent"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ai_agent: slots.ai_agent.flatten(),
+                    copilot: slots.copilot.flatten(),
+                    sales_agent: slots.sales_agent.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContentBulkActionRequestContentIdsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<ContentBulkActionRequestContentIdsItemType>,
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequestContentIdsItem {
+            const NAME: &'static str = "ContentBulkActionRequestContentIdsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed ContentBulkActionRequestContentIdsItemType);
+    impl serde::Serialize for ContentBulkActionRequestTags {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("add_tag_ids", &self.add_tag_ids)
+                .opt("remove_tag_ids", &self.remove_tag_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestTags {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            add_tag_ids: Option<Option<Vec<i64>>>,
+            remove_tag_ids: Option<Option<Vec<i64>>>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequestTags {
+            const NAME: &'static str = "ContentBulkActionRequestTags";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "add_tag_ids" => {
+                        crate::codec::fill(&mut slots.add_tag_ids, "add_tag_ids", map)
+                    }
+                    "remove_tag_ids" => {
+                        crate::codec::fill(
+                            &mut slots.remove_tag_ids,
+                            "remove_tag_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["add_tag_ids", "remove_tag_ids"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    add_tag_ids: slots.add_tag_ids.flatten(),
+                    remove_tag_ids: slots.remove_tag_ids.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContentBulkActionResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("status", &self.status)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentBulkActionResponse {
+        const NAME: &'static str = "ContentBulkActionResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchArticleContentItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchArticleContentItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchArticleContentItem {
+        const NAME: &'static str = "ContentSearchArticleContentItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchArticleItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("contents", &self.contents)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchArticleItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchArticleItem {
+        const NAME: &'static str = "ContentSearchArticleItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "contents" => crate::codec::set(&mut slots.contents, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchDefaultItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("contents", &self.contents)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchDefaultItem {
+        const NAME: &'static str = "ContentSearchDefaultItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "contents" => crate::codec::set(&mut slots.contents, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchDefaultItemContentsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItemContentsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchDefaultItemContentsItem {
+        const NAME: &'static str = "ContentSearchDefaultItemContentsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ContentSearchDefaultItemType);
+    impl serde::Serialize for ContentSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchResponse {
+        const NAME: &'static str = "ContentSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchResponsePages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("page", &self.page)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .opt("next", &self.next)
+                .opt("prev", &self.prev)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchResponsePages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchResponsePages {
+        const NAME: &'static str = "ContentSearchResponsePages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "page" => crate::codec::set(&mut slots.page, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                "next" => crate::codec::set(&mut slots.next, map),
+                "prev" => crate::codec::set(&mut slots.prev, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &["type", "id", "title", "contents"],
+                    &["type", "id", "title", "contents"],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ContentSearchDefaultItem as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Default)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ContentSearchArticleItem as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Article)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(ContentSearchResult);
+    crate::codec::string_enum!(closed SearchContentContentTypesItem);
+    crate::codec::string_enum!(closed SearchContentCopilotState);
+    crate::codec::string_enum!(closed SearchContentFinSalesState);
+    crate::codec::string_enum!(closed SearchContentFinServiceState);
+    crate::codec::string_enum!(closed SearchContentFolderEntityType);
+    crate::codec::string_enum!(closed SearchContentStatesItem);
     crate::codec::string_enum!(closed SearchContentTagOperator);
 };

@@ -69,6 +69,1044 @@ impl From<ConversationAttributeFilesType> for ConversationAttribute {
         Self::Files(value)
     }
 }
+/// Conversation Attribute (Boolean)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeBooleanType {
+    /// Value is `conversation_attribute`.
+    ///
+    /// The spec allows only `conversation_attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier for the conversation attribute.
+    pub id: Option<i64>,
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The spec allows only `boolean`.
+    pub data_type: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this attribute is archived.
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// ID of the admin who created the attribute.
+    pub admin_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Attribute (Datetime)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeDatetimeType {
+    /// Value is `conversation_attribute`.
+    ///
+    /// The spec allows only `conversation_attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier for the conversation attribute.
+    pub id: Option<i64>,
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The spec allows only `datetime`.
+    pub data_type: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this attribute is archived.
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// ID of the admin who created the attribute.
+    pub admin_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Attribute (Decimal)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeDecimalType {
+    /// Value is `conversation_attribute`.
+    ///
+    /// The spec allows only `conversation_attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier for the conversation attribute.
+    pub id: Option<i64>,
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The spec allows only `decimal`.
+    pub data_type: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this attribute is archived.
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// ID of the admin who created the attribute.
+    pub admin_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Attribute (Files)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeFilesType {
+    /// Value is `conversation_attribute`.
+    ///
+    /// The spec allows only `conversation_attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier for the conversation attribute.
+    pub id: Option<i64>,
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The spec allows only `files`.
+    pub data_type: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this attribute is archived.
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// ID of the admin who created the attribute.
+    pub admin_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Attribute (Integer)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeIntegerType {
+    /// Value is `conversation_attribute`.
+    ///
+    /// The spec allows only `conversation_attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier for the conversation attribute.
+    pub id: Option<i64>,
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The spec allows only `integer`.
+    pub data_type: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this attribute is archived.
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// ID of the admin who created the attribute.
+    pub admin_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Attribute List
+///
+/// A list of all conversation attributes belonging to a workspace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeList {
+    /// The type of the object.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// A list of conversation attributes.
+    pub data: Option<Vec<ConversationAttribute>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Attribute (List)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeListType {
+    /// Value is `conversation_attribute`.
+    ///
+    /// The spec allows only `conversation_attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier for the conversation attribute.
+    pub id: Option<i64>,
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The spec allows only `list`.
+    pub data_type: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this attribute is archived.
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// ID of the admin who created the attribute.
+    pub admin_id: Option<String>,
+    /// Predefined options for this attribute. Each option has a unique UUID used to identify it in the options management endpoints.
+    pub options: Option<Vec<ConversationAttributeOption>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Attribute Option
+///
+/// A single option on a list-type conversation attribute.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeOption {
+    /// The unique UUID identifier for this option. Use this value as `option_id` in the options management endpoints.
+    pub id: Option<String>,
+    /// The display label for the option.
+    pub label: Option<String>,
+    /// Whether this option is archived (soft-deleted).
+    pub archived: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Attribute (Relationship)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeRelationshipType {
+    /// Value is `conversation_attribute`.
+    ///
+    /// The spec allows only `conversation_attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier for the conversation attribute.
+    pub id: Option<i64>,
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The spec allows only `relationship`.
+    pub data_type: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this attribute is archived.
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// ID of the admin who created the attribute.
+    pub admin_id: Option<String>,
+    /// Reference configuration for related objects.
+    pub reference: Option<ConversationAttributeRelationshipTypeReference>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Reference configuration for related objects.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeRelationshipTypeReference {
+    /// The cardinality of the relationship: `one` or `many`.
+    pub type_: Option<ConversationAttributeRelationshipTypeReferenceType>,
+    /// The ID of the related custom object type.
+    pub object_type_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The cardinality of the relationship: `one` or `many`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationAttributeRelationshipTypeReferenceType {
+    /// `one`
+    One,
+    /// `many`
+    Many,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ConversationAttributeRelationshipTypeReferenceType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::One => "one",
+            Self::Many => "many",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ConversationAttributeRelationshipTypeReferenceType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "one" => Self::One,
+                "many" => Self::Many,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Conversation Attribute (String)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeStringType {
+    /// Value is `conversation_attribute`.
+    ///
+    /// The spec allows only `conversation_attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier for the conversation attribute.
+    pub id: Option<i64>,
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The spec allows only `string`.
+    pub data_type: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this attribute is archived.
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// ID of the admin who created the attribute.
+    pub admin_id: Option<String>,
+    /// Whether this string attribute is multiline.
+    pub multiline: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/1/options`). Typed from the example values.
+    pub options: Option<Vec<ConversationAttributeStringTypeOptionsItem>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/2/reference`). Typed from the example values.
+    pub reference: Option<ConversationAttributeStringTypeReference>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/1/options/0`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeStringTypeOptionsItem {
+    #[allow(missing_docs)]
+    pub id: Option<String>,
+    #[allow(missing_docs)]
+    pub label: Option<String>,
+    #[allow(missing_docs)]
+    pub archived: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/2/reference`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeStringTypeReference {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub object_type_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Create Conversation Attribute Request (Boolean)
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeBooleanRequest {
+    /// Name of the attribute.
+    pub name: String,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+}
+impl CreateConversationAttributeBooleanRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeBooleanRequest::new(..).with_description(..)`, or `CreateConversationAttributeBooleanRequest { description: Some(..), ..CreateConversationAttributeBooleanRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
+    }
+}
+impl CreateConversationAttributeBooleanRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Create Conversation Attribute Request (Datetime)
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeDatetimeRequest {
+    /// Name of the attribute.
+    pub name: String,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+}
+impl CreateConversationAttributeDatetimeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeDatetimeRequest::new(..).with_description(..)`, or `CreateConversationAttributeDatetimeRequest { description: Some(..), ..CreateConversationAttributeDatetimeRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
+    }
+}
+impl CreateConversationAttributeDatetimeRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Create Conversation Attribute Request (Decimal)
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeDecimalRequest {
+    /// Name of the attribute.
+    pub name: String,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+}
+impl CreateConversationAttributeDecimalRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeDecimalRequest::new(..).with_description(..)`, or `CreateConversationAttributeDecimalRequest { description: Some(..), ..CreateConversationAttributeDecimalRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
+    }
+}
+impl CreateConversationAttributeDecimalRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Create Conversation Attribute Request (Files)
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeFilesRequest {
+    /// Name of the attribute.
+    pub name: String,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+}
+impl CreateConversationAttributeFilesRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeFilesRequest::new(..).with_description(..)`, or `CreateConversationAttributeFilesRequest { description: Some(..), ..CreateConversationAttributeFilesRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
+    }
+}
+impl CreateConversationAttributeFilesRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Create Conversation Attribute Request (Integer)
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeIntegerRequest {
+    /// Name of the attribute.
+    pub name: String,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+}
+impl CreateConversationAttributeIntegerRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeIntegerRequest::new(..).with_description(..)`, or `CreateConversationAttributeIntegerRequest { description: Some(..), ..CreateConversationAttributeIntegerRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+        }
+    }
+}
+impl CreateConversationAttributeIntegerRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Create Conversation Attribute Request (List)
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeListRequest {
+    /// Name of the attribute.
+    pub name: String,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Initial options for this list attribute. Each option must have a `label`.
+    pub options: Option<Vec<CreateConversationAttributeOptionRequest>>,
+}
+impl CreateConversationAttributeListRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeListRequest::new(..).with_description(..)`, or `CreateConversationAttributeListRequest { description: Some(..), ..CreateConversationAttributeListRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+            options: None,
+        }
+    }
+}
+impl CreateConversationAttributeListRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `options` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_options(..)`.
+    pub fn with_options(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<CreateConversationAttributeOptionRequest>,
+        >,
+    ) -> Self {
+        self.options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Create Conversation Attribute Option Request
+///
+/// Payload for adding a new option to a list-type conversation attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeOptionRequest {
+    /// The label for the new option.
+    pub label: String,
+}
+impl CreateConversationAttributeOptionRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self { label: label.into() }
+    }
+}
+/// Create Conversation Attribute Request (Relationship)
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeRelationshipRequest {
+    /// Name of the attribute.
+    pub name: String,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Reference configuration for related objects.
+    pub reference: Option<CreateConversationAttributeRelationshipRequestReference>,
+}
+impl CreateConversationAttributeRelationshipRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeRelationshipRequest::new(..).with_description(..)`, or `CreateConversationAttributeRelationshipRequest { description: Some(..), ..CreateConversationAttributeRelationshipRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+            reference: None,
+        }
+    }
+}
+impl CreateConversationAttributeRelationshipRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reference` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_reference(..)`.
+    pub fn with_reference(
+        mut self,
+        value: impl Into<CreateConversationAttributeRelationshipRequestReference>,
+    ) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+}
+/// Reference configuration for related objects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeRelationshipRequestReference {
+    /// The cardinality of the relationship: `one` or `many`.
+    pub type_: CreateConversationAttributeRelationshipRequestReferenceType,
+    /// The ID of the related custom object type.
+    pub object_type_id: Option<String>,
+}
+impl CreateConversationAttributeRelationshipRequestReference {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeRelationshipRequestReference::new(..).with_object_type_id(..)`, or `CreateConversationAttributeRelationshipRequestReference { object_type_id: Some(..), ..CreateConversationAttributeRelationshipRequestReference::new(..) }`.
+    pub fn new(
+        type_: impl Into<CreateConversationAttributeRelationshipRequestReferenceType>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            object_type_id: None,
+        }
+    }
+}
+impl CreateConversationAttributeRelationshipRequestReference {
+    /// Sets `object_type_id` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequestReference::new(..).with_object_type_id(..)`.
+    pub fn with_object_type_id(mut self, value: impl Into<String>) -> Self {
+        self.object_type_id = Some(value.into());
+        self
+    }
+}
+/// The cardinality of the relationship: `one` or `many`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateConversationAttributeRelationshipRequestReferenceType {
+    /// `one`
+    One,
+    /// `many`
+    Many,
+}
+impl CreateConversationAttributeRelationshipRequestReferenceType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::One => "one",
+            Self::Many => "many",
+        }
+    }
+}
+impl std::str::FromStr for CreateConversationAttributeRelationshipRequestReferenceType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "one" => Self::One,
+                "many" => Self::Many,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "CreateConversationAttributeRelationshipRequestReferenceType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
+/// Create Conversation Attribute Request
+///
+/// Payload for creating a new conversation attribute.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateConversationAttributeRequest {
+    /// `data_type: string`
+    String(CreateConversationAttributeStringRequest),
+    /// `data_type: integer`
+    Integer(CreateConversationAttributeIntegerRequest),
+    /// `data_type: list`
+    List(CreateConversationAttributeListRequest),
+    /// `data_type: decimal`
+    Decimal(CreateConversationAttributeDecimalRequest),
+    /// `data_type: boolean`
+    Boolean(CreateConversationAttributeBooleanRequest),
+    /// `data_type: datetime`
+    Datetime(CreateConversationAttributeDatetimeRequest),
+    /// `data_type: relationship`
+    Relationship(CreateConversationAttributeRelationshipRequest),
+    /// `data_type: files`
+    Files(CreateConversationAttributeFilesRequest),
+}
+impl From<CreateConversationAttributeStringRequest>
+for CreateConversationAttributeRequest {
+    fn from(value: CreateConversationAttributeStringRequest) -> Self {
+        Self::String(value)
+    }
+}
+impl From<CreateConversationAttributeIntegerRequest>
+for CreateConversationAttributeRequest {
+    fn from(value: CreateConversationAttributeIntegerRequest) -> Self {
+        Self::Integer(value)
+    }
+}
+impl From<CreateConversationAttributeListRequest>
+for CreateConversationAttributeRequest {
+    fn from(value: CreateConversationAttributeListRequest) -> Self {
+        Self::List(value)
+    }
+}
+impl From<CreateConversationAttributeDecimalRequest>
+for CreateConversationAttributeRequest {
+    fn from(value: CreateConversationAttributeDecimalRequest) -> Self {
+        Self::Decimal(value)
+    }
+}
+impl From<CreateConversationAttributeBooleanRequest>
+for CreateConversationAttributeRequest {
+    fn from(value: CreateConversationAttributeBooleanRequest) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl From<CreateConversationAttributeDatetimeRequest>
+for CreateConversationAttributeRequest {
+    fn from(value: CreateConversationAttributeDatetimeRequest) -> Self {
+        Self::Datetime(value)
+    }
+}
+impl From<CreateConversationAttributeRelationshipRequest>
+for CreateConversationAttributeRequest {
+    fn from(value: CreateConversationAttributeRelationshipRequest) -> Self {
+        Self::Relationship(value)
+    }
+}
+impl From<CreateConversationAttributeFilesRequest>
+for CreateConversationAttributeRequest {
+    fn from(value: CreateConversationAttributeFilesRequest) -> Self {
+        Self::Files(value)
+    }
+}
+/// Create Conversation Attribute Request (String)
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateConversationAttributeStringRequest {
+    /// Name of the attribute.
+    pub name: String,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this string attribute is multiline.
+    pub multiline: Option<bool>,
+}
+impl CreateConversationAttributeStringRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `CreateConversationAttributeStringRequest::new(..).with_description(..)`, or `CreateConversationAttributeStringRequest { description: Some(..), ..CreateConversationAttributeStringRequest::new(..) }`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            required: None,
+            visible_to_team_ids: None,
+            multiline: None,
+        }
+    }
+}
+impl CreateConversationAttributeStringRequest {
+    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `multiline` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_multiline(..)`.
+    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
+        self.multiline = Some(value.into());
+        self
+    }
+}
+/// Update Conversation Attribute Option Request
+///
+/// Payload for renaming a list option on a conversation attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateConversationAttributeOptionRequest {
+    /// The updated label for the option.
+    pub label: String,
+}
+impl UpdateConversationAttributeOptionRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self { label: label.into() }
+    }
+}
+/// Update Conversation Attribute Request
+///
+/// Payload for updating a conversation attribute.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateConversationAttributeRequest {
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// (String data type only) Whether this string attribute is multiline.
+    pub multiline: Option<bool>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// (Relationship data type only) Reference configuration for related objects.
+    pub reference: Option<UpdateConversationAttributeRequestReference>,
+}
+impl UpdateConversationAttributeRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateConversationAttributeRequest::new().with_name(..)`, or `UpdateConversationAttributeRequest { name: Some(..), ..UpdateConversationAttributeRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            multiline: None,
+            required: None,
+            visible_to_team_ids: None,
+            reference: None,
+        }
+    }
+}
+impl UpdateConversationAttributeRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `multiline` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_multiline(..)`.
+    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
+        self.multiline = Some(value.into());
+        self
+    }
+    /// Sets `required` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_required(..)`.
+    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+    /// Sets `visible_to_team_ids` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_visible_to_team_ids(..)`.
+    pub fn with_visible_to_team_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `reference` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_reference(..)`.
+    pub fn with_reference(
+        mut self,
+        value: impl Into<UpdateConversationAttributeRequestReference>,
+    ) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+}
+/// (Relationship data type only) Reference configuration for related objects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateConversationAttributeRequestReference {
+    /// The cardinality of the relationship: `one` or `many`.
+    pub type_: UpdateConversationAttributeRequestReferenceType,
+    /// The ID of the related custom object type.
+    pub object_type_id: Option<String>,
+}
+impl UpdateConversationAttributeRequestReference {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateConversationAttributeRequestReference::new(..).with_object_type_id(..)`, or `UpdateConversationAttributeRequestReference { object_type_id: Some(..), ..UpdateConversationAttributeRequestReference::new(..) }`.
+    pub fn new(
+        type_: impl Into<UpdateConversationAttributeRequestReferenceType>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            object_type_id: None,
+        }
+    }
+}
+impl UpdateConversationAttributeRequestReference {
+    /// Sets `object_type_id` (to `Some`), builder style: `UpdateConversationAttributeRequestReference::new(..).with_object_type_id(..)`.
+    pub fn with_object_type_id(mut self, value: impl Into<String>) -> Self {
+        self.object_type_id = Some(value.into());
+        self
+    }
+}
+/// The cardinality of the relationship: `one` or `many`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateConversationAttributeRequestReferenceType {
+    /// `one`
+    One,
+    /// `many`
+    Many,
+}
+impl UpdateConversationAttributeRequestReferenceType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::One => "one",
+            Self::Many => "many",
+        }
+    }
+}
+impl std::str::FromStr for UpdateConversationAttributeRequestReferenceType {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "one" => Self::One,
+                "many" => Self::Many,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new(
+                            "UpdateConversationAttributeRequestReferenceType",
+                            other,
+                        ),
+                    );
+                }
+            },
+        )
+    }
+}
 const _: () = {
     impl<'de> serde::Deserialize<'de> for ConversationAttribute {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -264,38 +1302,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_untagged!(ConversationAttribute);
-};
-/// Conversation Attribute (Boolean)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeBooleanType {
-    /// Value is `conversation_attribute`.
-    ///
-    /// The spec allows only `conversation_attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The spec allows only `boolean`.
-    pub data_type: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this attribute is archived.
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// ID of the admin who created the attribute.
-    pub admin_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeBooleanType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -358,38 +1364,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Attribute (Datetime)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeDatetimeType {
-    /// Value is `conversation_attribute`.
-    ///
-    /// The spec allows only `conversation_attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The spec allows only `datetime`.
-    pub data_type: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this attribute is archived.
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// ID of the admin who created the attribute.
-    pub admin_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeDatetimeType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -452,38 +1426,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Attribute (Decimal)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeDecimalType {
-    /// Value is `conversation_attribute`.
-    ///
-    /// The spec allows only `conversation_attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The spec allows only `decimal`.
-    pub data_type: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this attribute is archived.
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// ID of the admin who created the attribute.
-    pub admin_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeDecimalType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -546,38 +1488,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Attribute (Files)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeFilesType {
-    /// Value is `conversation_attribute`.
-    ///
-    /// The spec allows only `conversation_attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The spec allows only `files`.
-    pub data_type: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this attribute is archived.
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// ID of the admin who created the attribute.
-    pub admin_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeFilesType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -640,38 +1550,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Attribute (Integer)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeIntegerType {
-    /// Value is `conversation_attribute`.
-    ///
-    /// The spec allows only `conversation_attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The spec allows only `integer`.
-    pub data_type: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this attribute is archived.
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// ID of the admin who created the attribute.
-    pub admin_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeIntegerType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -734,22 +1612,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Attribute List
-///
-/// A list of all conversation attributes belonging to a workspace.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeList {
-    /// The type of the object.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// A list of conversation attributes.
-    pub data: Option<Vec<ConversationAttribute>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -793,40 +1655,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Attribute (List)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeListType {
-    /// Value is `conversation_attribute`.
-    ///
-    /// The spec allows only `conversation_attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The spec allows only `list`.
-    pub data_type: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this attribute is archived.
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// ID of the admin who created the attribute.
-    pub admin_id: Option<String>,
-    /// Predefined options for this attribute. Each option has a unique UUID used to identify it in the options management endpoints.
-    pub options: Option<Vec<ConversationAttributeOption>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeListType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -891,22 +1719,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Attribute Option
-///
-/// A single option on a list-type conversation attribute.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeOption {
-    /// The unique UUID identifier for this option. Use this value as `option_id` in the options management endpoints.
-    pub id: Option<String>,
-    /// The display label for the option.
-    pub label: Option<String>,
-    /// Whether this option is archived (soft-deleted).
-    pub archived: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeOption {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -951,40 +1763,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Attribute (Relationship)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeRelationshipType {
-    /// Value is `conversation_attribute`.
-    ///
-    /// The spec allows only `conversation_attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The spec allows only `relationship`.
-    pub data_type: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this attribute is archived.
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// ID of the admin who created the attribute.
-    pub admin_id: Option<String>,
-    /// Reference configuration for related objects.
-    pub reference: Option<ConversationAttributeRelationshipTypeReference>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeRelationshipType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1049,18 +1827,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Reference configuration for related objects.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeRelationshipTypeReference {
-    /// The cardinality of the relationship: `one` or `many`.
-    pub type_: Option<ConversationAttributeRelationshipTypeReferenceType>,
-    /// The ID of the related custom object type.
-    pub object_type_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeRelationshipTypeReference {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1104,81 +1870,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The cardinality of the relationship: `one` or `many`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationAttributeRelationshipTypeReferenceType {
-    /// `one`
-    One,
-    /// `many`
-    Many,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ConversationAttributeRelationshipTypeReferenceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::One => "one",
-            Self::Many => "many",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ConversationAttributeRelationshipTypeReferenceType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "one" => Self::One,
-                "many" => Self::Many,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ConversationAttributeRelationshipTypeReferenceType);
-};
-/// Conversation Attribute (String)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeStringType {
-    /// Value is `conversation_attribute`.
-    ///
-    /// The spec allows only `conversation_attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The spec allows only `string`.
-    pub data_type: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this attribute is archived.
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// ID of the admin who created the attribute.
-    pub admin_id: Option<String>,
-    /// Whether this string attribute is multiline.
-    pub multiline: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/1/options`). Typed from the example values.
-    pub options: Option<Vec<ConversationAttributeStringTypeOptionsItem>>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/2/reference`). Typed from the example values.
-    pub reference: Option<ConversationAttributeStringTypeReference>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeStringType {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1247,20 +1939,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/1/options/0`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeStringTypeOptionsItem {
-    #[allow(missing_docs)]
-    pub id: Option<String>,
-    #[allow(missing_docs)]
-    pub label: Option<String>,
-    #[allow(missing_docs)]
-    pub archived: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeStringTypeOptionsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1305,18 +1983,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/2/reference`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeStringTypeReference {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub object_type_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeStringTypeReference {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1359,53 +2025,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Create Conversation Attribute Request (Boolean)
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeBooleanRequest {
-    /// Name of the attribute.
-    pub name: String,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-}
-impl CreateConversationAttributeBooleanRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeBooleanRequest::new(..).with_description(..)`, or `CreateConversationAttributeBooleanRequest { description: Some(..), ..CreateConversationAttributeBooleanRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeBooleanRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeBooleanRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for CreateConversationAttributeBooleanRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1427,120 +2046,77 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeBooleanRequest {
-        const NAME: &'static str = "CreateConversationAttributeBooleanRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "boolean",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeBooleanRequest {
+            const NAME: &'static str = "CreateConversationAttributeBooleanRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "boolean",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
-/// Create Conversation Attribute Request (Datetime)
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeDatetimeRequest {
-    /// Name of the attribute.
-    pub name: String,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-}
-impl CreateConversationAttributeDatetimeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeDatetimeRequest::new(..).with_description(..)`, or `CreateConversationAttributeDatetimeRequest { description: Some(..), ..CreateConversationAttributeDatetimeRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeDatetimeRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeDatetimeRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationAttributeDatetimeRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1562,120 +2138,77 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeDatetimeRequest {
-        const NAME: &'static str = "CreateConversationAttributeDatetimeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "datetime",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeDatetimeRequest {
+            const NAME: &'static str = "CreateConversationAttributeDatetimeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "datetime",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
-/// Create Conversation Attribute Request (Decimal)
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeDecimalRequest {
-    /// Name of the attribute.
-    pub name: String,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-}
-impl CreateConversationAttributeDecimalRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeDecimalRequest::new(..).with_description(..)`, or `CreateConversationAttributeDecimalRequest { description: Some(..), ..CreateConversationAttributeDecimalRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeDecimalRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeDecimalRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationAttributeDecimalRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1697,120 +2230,77 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeDecimalRequest {
-        const NAME: &'static str = "CreateConversationAttributeDecimalRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "decimal",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeDecimalRequest {
+            const NAME: &'static str = "CreateConversationAttributeDecimalRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "decimal",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
-/// Create Conversation Attribute Request (Files)
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeFilesRequest {
-    /// Name of the attribute.
-    pub name: String,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-}
-impl CreateConversationAttributeFilesRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeFilesRequest::new(..).with_description(..)`, or `CreateConversationAttributeFilesRequest { description: Some(..), ..CreateConversationAttributeFilesRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeFilesRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeFilesRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationAttributeFilesRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1832,120 +2322,77 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeFilesRequest {
-        const NAME: &'static str = "CreateConversationAttributeFilesRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "files",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeFilesRequest {
+            const NAME: &'static str = "CreateConversationAttributeFilesRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "files",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
-/// Create Conversation Attribute Request (Integer)
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeIntegerRequest {
-    /// Name of the attribute.
-    pub name: String,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-}
-impl CreateConversationAttributeIntegerRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeIntegerRequest::new(..).with_description(..)`, or `CreateConversationAttributeIntegerRequest { description: Some(..), ..CreateConversationAttributeIntegerRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-        }
-    }
-}
-impl CreateConversationAttributeIntegerRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeIntegerRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationAttributeIntegerRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1967,133 +2414,77 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeIntegerRequest {
-        const NAME: &'static str = "CreateConversationAttributeIntegerRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "integer",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeIntegerRequest {
+            const NAME: &'static str = "CreateConversationAttributeIntegerRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "integer",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
-/// Create Conversation Attribute Request (List)
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeListRequest {
-    /// Name of the attribute.
-    pub name: String,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Initial options for this list attribute. Each option must have a `label`.
-    pub options: Option<Vec<CreateConversationAttributeOptionRequest>>,
-}
-impl CreateConversationAttributeListRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeListRequest::new(..).with_description(..)`, or `CreateConversationAttributeListRequest { description: Some(..), ..CreateConversationAttributeListRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-            options: None,
-        }
-    }
-}
-impl CreateConversationAttributeListRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `options` (to `Some`), builder style: `CreateConversationAttributeListRequest::new(..).with_options(..)`.
-    pub fn with_options(
-        mut self,
-        value: impl IntoIterator<
-            Item = impl Into<CreateConversationAttributeOptionRequest>,
-        >,
-    ) -> Self {
-        self.options = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationAttributeListRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2116,93 +2507,81 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-        options: Option<Option<Vec<CreateConversationAttributeOptionRequest>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeListRequest {
-        const NAME: &'static str = "CreateConversationAttributeListRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "list",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                                "options",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+            options: Option<Option<Vec<CreateConversationAttributeOptionRequest>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeListRequest {
+            const NAME: &'static str = "CreateConversationAttributeListRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "list",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                    "options",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                    options: slots.options.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-                options: slots.options.flatten(),
-            })
-        }
-    }
-};
-/// Create Conversation Attribute Option Request
-///
-/// Payload for adding a new option to a list-type conversation attribute.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeOptionRequest {
-    /// The label for the new option.
-    pub label: String,
-}
-impl CreateConversationAttributeOptionRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(label: impl Into<String>) -> Self {
-        Self { label: label.into() }
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationAttributeOptionRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2218,87 +2597,31 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        label: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeOptionRequest {
-        const NAME: &'static str = "CreateConversationAttributeOptionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "label" => crate::codec::fill_string(&mut slots.label, "label", map),
-                _ => Err(crate::codec::unknown_member(key, &["label"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            label: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeOptionRequest {
+            const NAME: &'static str = "CreateConversationAttributeOptionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "label" => crate::codec::fill_string(&mut slots.label, "label", map),
+                    _ => Err(crate::codec::unknown_member(key, &["label"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    label: crate::codec::missing(slots.label, "label")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                label: crate::codec::missing(slots.label, "label")?,
-            })
-        }
-    }
-};
-/// Create Conversation Attribute Request (Relationship)
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeRelationshipRequest {
-    /// Name of the attribute.
-    pub name: String,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Reference configuration for related objects.
-    pub reference: Option<CreateConversationAttributeRelationshipRequestReference>,
-}
-impl CreateConversationAttributeRelationshipRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeRelationshipRequest::new(..).with_description(..)`, or `CreateConversationAttributeRelationshipRequest { description: Some(..), ..CreateConversationAttributeRelationshipRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-            reference: None,
-        }
-    }
-}
-impl CreateConversationAttributeRelationshipRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reference` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequest::new(..).with_reference(..)`.
-    pub fn with_reference(
-        mut self,
-        value: impl Into<CreateConversationAttributeRelationshipRequestReference>,
-    ) -> Self {
-        self.reference = Some(value.into());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationAttributeRelationshipRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2322,109 +2645,86 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-        reference: Option<
-            Option<CreateConversationAttributeRelationshipRequestReference>,
-        >,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeRelationshipRequest {
-        const NAME: &'static str = "CreateConversationAttributeRelationshipRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "relationship",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                "reference" => crate::codec::fill(&mut slots.reference, "reference", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                                "reference",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+            reference: Option<
+                Option<CreateConversationAttributeRelationshipRequestReference>,
+            >,
+        }
+        impl crate::codec::StructDecode
+        for CreateConversationAttributeRelationshipRequest {
+            const NAME: &'static str = "CreateConversationAttributeRelationshipRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "relationship",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    "reference" => {
+                        crate::codec::fill(&mut slots.reference, "reference", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                    "reference",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                    reference: slots.reference.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-                reference: slots.reference.flatten(),
-            })
-        }
-    }
-};
-/// Reference configuration for related objects.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeRelationshipRequestReference {
-    /// The cardinality of the relationship: `one` or `many`.
-    pub type_: CreateConversationAttributeRelationshipRequestReferenceType,
-    /// The ID of the related custom object type.
-    pub object_type_id: Option<String>,
-}
-impl CreateConversationAttributeRelationshipRequestReference {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeRelationshipRequestReference::new(..).with_object_type_id(..)`, or `CreateConversationAttributeRelationshipRequestReference { object_type_id: Some(..), ..CreateConversationAttributeRelationshipRequestReference::new(..) }`.
-    pub fn new(
-        type_: impl Into<CreateConversationAttributeRelationshipRequestReferenceType>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            object_type_id: None,
-        }
-    }
-}
-impl CreateConversationAttributeRelationshipRequestReference {
-    /// Sets `object_type_id` (to `Some`), builder style: `CreateConversationAttributeRelationshipRequestReference::new(..).with_object_type_id(..)`.
-    pub fn with_object_type_id(mut self, value: impl Into<String>) -> Self {
-        self.object_type_id = Some(value.into());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for CreateConversationAttributeRelationshipRequestReference {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2444,155 +2744,51 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<CreateConversationAttributeRelationshipRequestReferenceType>,
-        object_type_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode
-    for CreateConversationAttributeRelationshipRequestReference {
-        const NAME: &'static str = "CreateConversationAttributeRelationshipRequestReference";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "object_type_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.object_type_id,
-                        "object_type_id",
-                        map,
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<CreateConversationAttributeRelationshipRequestReferenceType>,
+            object_type_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode
+        for CreateConversationAttributeRelationshipRequestReference {
+            const NAME: &'static str = "CreateConversationAttributeRelationshipRequestReference";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "object_type_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.object_type_id,
+                            "object_type_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "object_type_id"],
+                            ),
+                        )
+                    }
                 }
-                _ => Err(crate::codec::unknown_member(key, &["type", "object_type_id"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    object_type_id: slots.object_type_id.flatten(),
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                object_type_id: slots.object_type_id.flatten(),
-            })
-        }
-    }
-};
-/// The cardinality of the relationship: `one` or `many`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeRelationshipRequestReferenceType {
-    /// `one`
-    One,
-    /// `many`
-    Many,
-}
-impl CreateConversationAttributeRelationshipRequestReferenceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::One => "one",
-            Self::Many => "many",
-        }
-    }
-}
-impl std::str::FromStr for CreateConversationAttributeRelationshipRequestReferenceType {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "one" => Self::One,
-                "many" => Self::Many,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "CreateConversationAttributeRelationshipRequestReferenceType",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
+    };
     crate::codec::string_enum!(
         closed CreateConversationAttributeRelationshipRequestReferenceType
     );
-};
-/// Create Conversation Attribute Request
-///
-/// Payload for creating a new conversation attribute.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeRequest {
-    /// `data_type: string`
-    String(CreateConversationAttributeStringRequest),
-    /// `data_type: integer`
-    Integer(CreateConversationAttributeIntegerRequest),
-    /// `data_type: list`
-    List(CreateConversationAttributeListRequest),
-    /// `data_type: decimal`
-    Decimal(CreateConversationAttributeDecimalRequest),
-    /// `data_type: boolean`
-    Boolean(CreateConversationAttributeBooleanRequest),
-    /// `data_type: datetime`
-    Datetime(CreateConversationAttributeDatetimeRequest),
-    /// `data_type: relationship`
-    Relationship(CreateConversationAttributeRelationshipRequest),
-    /// `data_type: files`
-    Files(CreateConversationAttributeFilesRequest),
-}
-impl From<CreateConversationAttributeStringRequest>
-for CreateConversationAttributeRequest {
-    fn from(value: CreateConversationAttributeStringRequest) -> Self {
-        Self::String(value)
-    }
-}
-impl From<CreateConversationAttributeIntegerRequest>
-for CreateConversationAttributeRequest {
-    fn from(value: CreateConversationAttributeIntegerRequest) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<CreateConversationAttributeListRequest>
-for CreateConversationAttributeRequest {
-    fn from(value: CreateConversationAttributeListRequest) -> Self {
-        Self::List(value)
-    }
-}
-impl From<CreateConversationAttributeDecimalRequest>
-for CreateConversationAttributeRequest {
-    fn from(value: CreateConversationAttributeDecimalRequest) -> Self {
-        Self::Decimal(value)
-    }
-}
-impl From<CreateConversationAttributeBooleanRequest>
-for CreateConversationAttributeRequest {
-    fn from(value: CreateConversationAttributeBooleanRequest) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl From<CreateConversationAttributeDatetimeRequest>
-for CreateConversationAttributeRequest {
-    fn from(value: CreateConversationAttributeDatetimeRequest) -> Self {
-        Self::Datetime(value)
-    }
-}
-impl From<CreateConversationAttributeRelationshipRequest>
-for CreateConversationAttributeRequest {
-    fn from(value: CreateConversationAttributeRelationshipRequest) -> Self {
-        Self::Relationship(value)
-    }
-}
-impl From<CreateConversationAttributeFilesRequest>
-for CreateConversationAttributeRequest {
-    fn from(value: CreateConversationAttributeFilesRequest) -> Self {
-        Self::Files(value)
-    }
-}
-const _: () = {
     impl serde::Serialize for CreateConversationAttributeRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2684,61 +2880,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_strict_union!(CreateConversationAttributeRequest);
-};
-/// Create Conversation Attribute Request (String)
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateConversationAttributeStringRequest {
-    /// Name of the attribute.
-    pub name: String,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this string attribute is multiline.
-    pub multiline: Option<bool>,
-}
-impl CreateConversationAttributeStringRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `CreateConversationAttributeStringRequest::new(..).with_description(..)`, or `CreateConversationAttributeStringRequest { description: Some(..), ..CreateConversationAttributeStringRequest::new(..) }`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            required: None,
-            visible_to_team_ids: None,
-            multiline: None,
-        }
-    }
-}
-impl CreateConversationAttributeStringRequest {
-    /// Sets `description` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `multiline` (to `Some`), builder style: `CreateConversationAttributeStringRequest::new(..).with_multiline(..)`.
-    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
-        self.multiline = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for CreateConversationAttributeStringRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2761,93 +2902,83 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-        multiline: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeStringRequest {
-        const NAME: &'static str = "CreateConversationAttributeStringRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "string",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                "multiline" => crate::codec::fill(&mut slots.multiline, "multiline", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                                "multiline",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+            multiline: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeStringRequest {
+            const NAME: &'static str = "CreateConversationAttributeStringRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "string",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    "multiline" => {
+                        crate::codec::fill(&mut slots.multiline, "multiline", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                    "multiline",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                    multiline: slots.multiline.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-                multiline: slots.multiline.flatten(),
-            })
-        }
-    }
-};
-/// Update Conversation Attribute Option Request
-///
-/// Payload for renaming a list option on a conversation attribute.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UpdateConversationAttributeOptionRequest {
-    /// The updated label for the option.
-    pub label: String,
-}
-impl UpdateConversationAttributeOptionRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(label: impl Into<String>) -> Self {
-        Self { label: label.into() }
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for UpdateConversationAttributeOptionRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2863,102 +2994,31 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        label: Option<String>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationAttributeOptionRequest {
-        const NAME: &'static str = "UpdateConversationAttributeOptionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "label" => crate::codec::fill_string(&mut slots.label, "label", map),
-                _ => Err(crate::codec::unknown_member(key, &["label"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            label: Option<String>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationAttributeOptionRequest {
+            const NAME: &'static str = "UpdateConversationAttributeOptionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "label" => crate::codec::fill_string(&mut slots.label, "label", map),
+                    _ => Err(crate::codec::unknown_member(key, &["label"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    label: crate::codec::missing(slots.label, "label")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                label: crate::codec::missing(slots.label, "label")?,
-            })
-        }
-    }
-};
-/// Update Conversation Attribute Request
-///
-/// Payload for updating a conversation attribute.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateConversationAttributeRequest {
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// (String data type only) Whether this string attribute is multiline.
-    pub multiline: Option<bool>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// (Relationship data type only) Reference configuration for related objects.
-    pub reference: Option<UpdateConversationAttributeRequestReference>,
-}
-impl UpdateConversationAttributeRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateConversationAttributeRequest::new().with_name(..)`, or `UpdateConversationAttributeRequest { name: Some(..), ..UpdateConversationAttributeRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            description: None,
-            multiline: None,
-            required: None,
-            visible_to_team_ids: None,
-            reference: None,
-        }
-    }
-}
-impl UpdateConversationAttributeRequest {
-    /// Sets `name` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `multiline` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_multiline(..)`.
-    pub fn with_multiline(mut self, value: impl Into<bool>) -> Self {
-        self.multiline = Some(value.into());
-        self
-    }
-    /// Sets `required` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_required(..)`.
-    pub fn with_required(mut self, value: impl Into<bool>) -> Self {
-        self.required = Some(value.into());
-        self
-    }
-    /// Sets `visible_to_team_ids` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_visible_to_team_ids(..)`.
-    pub fn with_visible_to_team_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.visible_to_team_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `reference` (to `Some`), builder style: `UpdateConversationAttributeRequest::new().with_reference(..)`.
-    pub fn with_reference(
-        mut self,
-        value: impl Into<UpdateConversationAttributeRequestReference>,
-    ) -> Self {
-        self.reference = Some(value.into());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for UpdateConversationAttributeRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2981,100 +3041,78 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        description: Option<Option<String>>,
-        multiline: Option<Option<bool>>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-        reference: Option<Option<UpdateConversationAttributeRequestReference>>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationAttributeRequest {
-        const NAME: &'static str = "UpdateConversationAttributeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "multiline" => crate::codec::fill(&mut slots.multiline, "multiline", map),
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                "reference" => crate::codec::fill(&mut slots.reference, "reference", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "multiline",
-                                "required",
-                                "visible_to_team_ids",
-                                "reference",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            description: Option<Option<String>>,
+            multiline: Option<Option<bool>>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+            reference: Option<Option<UpdateConversationAttributeRequestReference>>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationAttributeRequest {
+            const NAME: &'static str = "UpdateConversationAttributeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "multiline" => {
+                        crate::codec::fill(&mut slots.multiline, "multiline", map)
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    "reference" => {
+                        crate::codec::fill(&mut slots.reference, "reference", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "multiline",
+                                    "required",
+                                    "visible_to_team_ids",
+                                    "reference",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    description: slots.description.flatten(),
+                    multiline: slots.multiline.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                    reference: slots.reference.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                description: slots.description.flatten(),
-                multiline: slots.multiline.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-                reference: slots.reference.flatten(),
-            })
-        }
-    }
-};
-/// (Relationship data type only) Reference configuration for related objects.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UpdateConversationAttributeRequestReference {
-    /// The cardinality of the relationship: `one` or `many`.
-    pub type_: UpdateConversationAttributeRequestReferenceType,
-    /// The ID of the related custom object type.
-    pub object_type_id: Option<String>,
-}
-impl UpdateConversationAttributeRequestReference {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateConversationAttributeRequestReference::new(..).with_object_type_id(..)`, or `UpdateConversationAttributeRequestReference { object_type_id: Some(..), ..UpdateConversationAttributeRequestReference::new(..) }`.
-    pub fn new(
-        type_: impl Into<UpdateConversationAttributeRequestReferenceType>,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            object_type_id: None,
-        }
-    }
-}
-impl UpdateConversationAttributeRequestReference {
-    /// Sets `object_type_id` (to `Some`), builder style: `UpdateConversationAttributeRequestReference::new(..).with_object_type_id(..)`.
-    pub fn with_object_type_id(mut self, value: impl Into<String>) -> Self {
-        self.object_type_id = Some(value.into());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for UpdateConversationAttributeRequestReference {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3093,77 +3131,46 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<UpdateConversationAttributeRequestReferenceType>,
-        object_type_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationAttributeRequestReference {
-        const NAME: &'static str = "UpdateConversationAttributeRequestReference";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "object_type_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.object_type_id,
-                        "object_type_id",
-                        map,
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<UpdateConversationAttributeRequestReferenceType>,
+            object_type_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationAttributeRequestReference {
+            const NAME: &'static str = "UpdateConversationAttributeRequestReference";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "object_type_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.object_type_id,
+                            "object_type_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "object_type_id"],
+                            ),
+                        )
+                    }
                 }
-                _ => Err(crate::codec::unknown_member(key, &["type", "object_type_id"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    object_type_id: slots.object_type_id.flatten(),
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                object_type_id: slots.object_type_id.flatten(),
-            })
-        }
-    }
-};
-/// The cardinality of the relationship: `one` or `many`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateConversationAttributeRequestReferenceType {
-    /// `one`
-    One,
-    /// `many`
-    Many,
-}
-impl UpdateConversationAttributeRequestReferenceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::One => "one",
-            Self::Many => "many",
-        }
-    }
-}
-impl std::str::FromStr for UpdateConversationAttributeRequestReferenceType {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "one" => Self::One,
-                "many" => Self::Many,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new(
-                            "UpdateConversationAttributeRequestReferenceType",
-                            other,
-                        ),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
+    };
     crate::codec::string_enum!(closed UpdateConversationAttributeRequestReferenceType);
 };

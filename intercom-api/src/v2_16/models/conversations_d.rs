@@ -19,6 +19,50 @@ pub struct ConversationDeleted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Conversation
+///
+/// A deleted conversation record containing its ID, metrics retained status and deletion timestamp.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeletedConversationItem {
+    /// String representing the object's type. Always has the value `conversation`.
+    pub type_: Option<String>,
+    /// The ID of the deleted conversation.
+    pub id: Option<String>,
+    /// Whether reporting metrics are retained for this conversation ID
+    pub metrics_retained: Option<bool>,
+    /// The time when the conversation was deleted.
+    pub deleted_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversations
+///
+/// A paginated list of deleted conversation IDs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeletedConversationList {
+    /// String representing the object's type. Always has the value `conversations.list`.
+    pub type_: Option<String>,
+    /// The list of deleted conversation IDs.
+    pub conversations: Option<Vec<DeletedConversationItem>>,
+    /// Total number of items available.
+    pub total_count: Option<i64>,
+    /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
+    pub pages: Option<PagesLink>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `detach_contact_from_conversation_request` object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetachContactFromConversationRequest {
+    /// The `id` of the admin who is performing the action.
+    pub admin_id: String,
+}
+impl DetachContactFromConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
+    }
+}
 const _: () = {
     impl serde::Serialize for ConversationDeleted {
         fn serialize<S: serde::Serializer>(
@@ -64,24 +108,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation
-///
-/// A deleted conversation record containing its ID, metrics retained status and deletion timestamp.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletedConversationItem {
-    /// String representing the object's type. Always has the value `conversation`.
-    pub type_: Option<String>,
-    /// The ID of the deleted conversation.
-    pub id: Option<String>,
-    /// Whether reporting metrics are retained for this conversation ID
-    pub metrics_retained: Option<bool>,
-    /// The time when the conversation was deleted.
-    pub deleted_at: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DeletedConversationItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -128,24 +154,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversations
-///
-/// A paginated list of deleted conversation IDs.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletedConversationList {
-    /// String representing the object's type. Always has the value `conversations.list`.
-    pub type_: Option<String>,
-    /// The list of deleted conversation IDs.
-    pub conversations: Option<Vec<DeletedConversationItem>>,
-    /// Total number of items available.
-    pub total_count: Option<i64>,
-    /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
-    pub pages: Option<PagesLink>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DeletedConversationList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -192,20 +200,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `detach_contact_from_conversation_request` object.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DetachContactFromConversationRequest {
-    /// The `id` of the admin who is performing the action.
-    pub admin_id: String,
-}
-impl DetachContactFromConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>) -> Self {
-        Self { admin_id: admin_id.into() }
-    }
-}
-const _: () = {
     impl serde::Serialize for DetachContactFromConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -223,29 +217,31 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for DetachContactFromConversationRequest {
-        const NAME: &'static str = "DetachContactFromConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for DetachContactFromConversationRequest {
+            const NAME: &'static str = "DetachContactFromConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
                 }
-                _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
+    };
 };

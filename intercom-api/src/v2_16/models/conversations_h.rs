@@ -19,6 +19,50 @@ pub struct HandlingEvent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Handling Event List
+///
+/// A list of handling events for a conversation
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HandlingEventList {
+    /// Array of handling events
+    pub handling_events: Option<Vec<HandlingEvent>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The type of handling event
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HandlingEventType {
+    /// `paused`
+    Paused,
+    /// `resumed`
+    Resumed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl HandlingEventType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Paused => "paused",
+            Self::Resumed => "resumed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for HandlingEventType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "paused" => Self::Paused,
+                "resumed" => Self::Resumed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for HandlingEvent {
         fn serialize<S: serde::Serializer>(
@@ -66,18 +110,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Handling Event List
-///
-/// A list of handling events for a conversation
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HandlingEventList {
-    /// Array of handling events
-    pub handling_events: Option<Vec<HandlingEvent>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for HandlingEventList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -119,41 +151,5 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The type of handling event
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum HandlingEventType {
-    /// `paused`
-    Paused,
-    /// `resumed`
-    Resumed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl HandlingEventType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Paused => "paused",
-            Self::Resumed => "resumed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for HandlingEventType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "paused" => Self::Paused,
-                "resumed" => Self::Resumed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(HandlingEventType);
 };

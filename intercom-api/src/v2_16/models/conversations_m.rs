@@ -38,6 +38,20 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
         Self::Assign(value)
     }
 }
+/// Merge Conversations Request
+///
+/// Payload to merge a secondary conversation into a primary conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeConversationsRequest {
+    /// The ID of the primary (target) conversation to merge into.
+    pub merge_into_conversation_id: i64,
+}
+impl MergeConversationsRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(merge_into_conversation_id: i64) -> Self {
+        Self { merge_into_conversation_id }
+    }
+}
 const _: () = {
     impl serde::Serialize for ManageConversationRequest {
         fn serialize<S: serde::Serializer>(
@@ -99,22 +113,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_strict_union!(ManageConversationRequest);
-};
-/// Merge Conversations Request
-///
-/// Payload to merge a secondary conversation into a primary conversation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MergeConversationsRequest {
-    /// The ID of the primary (target) conversation to merge into.
-    pub merge_into_conversation_id: i64,
-}
-impl MergeConversationsRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(merge_into_conversation_id: i64) -> Self {
-        Self { merge_into_conversation_id }
-    }
-}
-const _: () = {
     impl serde::Serialize for MergeConversationsRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -132,43 +130,45 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        merge_into_conversation_id: Option<i64>,
-    }
-    impl crate::codec::StructDecode for MergeConversationsRequest {
-        const NAME: &'static str = "MergeConversationsRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "merge_into_conversation_id" => {
-                    crate::codec::fill(
-                        &mut slots.merge_into_conversation_id,
-                        "merge_into_conversation_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["merge_into_conversation_id"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            merge_into_conversation_id: Option<i64>,
+        }
+        impl crate::codec::StructDecode for MergeConversationsRequest {
+            const NAME: &'static str = "MergeConversationsRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "merge_into_conversation_id" => {
+                        crate::codec::fill(
+                            &mut slots.merge_into_conversation_id,
+                            "merge_into_conversation_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["merge_into_conversation_id"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    merge_into_conversation_id: crate::codec::missing(
+                        slots.merge_into_conversation_id,
+                        "merge_into_conversation_id",
+                    )?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                merge_into_conversation_id: crate::codec::missing(
-                    slots.merge_into_conversation_id,
-                    "merge_into_conversation_id",
-                )?,
-            })
-        }
-    }
+    };
 };

@@ -21,6 +21,53 @@ pub struct SideConversationList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Pagination metadata.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SideConversationListPages {
+    /// The spec allows only `pages`.
+    pub type_: Option<String>,
+    /// The current page number.
+    pub page: Option<i64>,
+    /// The number of results per page.
+    pub per_page: Option<i64>,
+    /// The total number of pages.
+    pub total_pages: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Side Conversation Summary
+///
+/// A side conversation with its conversation parts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SideConversationSummary {
+    /// The unique identifier for the side conversation.
+    pub side_conversation_id: Option<String>,
+    /// The conversation parts (messages) in this side conversation.
+    pub conversation_parts: Option<Vec<ConversationPart>>,
+    /// The total number of conversation parts in this side conversation.
+    pub total_count: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Snooze Conversation Request
+///
+/// Payload of the request to snooze a conversation
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnoozeConversationRequest {
+    /// The id of the admin who is performing the action.
+    pub admin_id: String,
+    /// The time you want the conversation to reopen.
+    pub snoozed_until: i64,
+}
+impl SnoozeConversationRequest {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(admin_id: impl Into<String>, snoozed_until: i64) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            snoozed_until,
+        }
+    }
+}
 const _: () = {
     impl serde::Serialize for SideConversationList {
         fn serialize<S: serde::Serializer>(
@@ -70,22 +117,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Pagination metadata.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SideConversationListPages {
-    /// The spec allows only `pages`.
-    pub type_: Option<String>,
-    /// The current page number.
-    pub page: Option<i64>,
-    /// The number of results per page.
-    pub per_page: Option<i64>,
-    /// The total number of pages.
-    pub total_pages: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SideConversationListPages {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -132,22 +163,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Side Conversation Summary
-///
-/// A side conversation with its conversation parts.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SideConversationSummary {
-    /// The unique identifier for the side conversation.
-    pub side_conversation_id: Option<String>,
-    /// The conversation parts (messages) in this side conversation.
-    pub conversation_parts: Option<Vec<ConversationPart>>,
-    /// The total number of conversation parts in this side conversation.
-    pub total_count: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for SideConversationSummary {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -196,27 +211,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Snooze Conversation Request
-///
-/// Payload of the request to snooze a conversation
-#[derive(Debug, Clone, PartialEq)]
-pub struct SnoozeConversationRequest {
-    /// The id of the admin who is performing the action.
-    pub admin_id: String,
-    /// The time you want the conversation to reopen.
-    pub snoozed_until: i64,
-}
-impl SnoozeConversationRequest {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(admin_id: impl Into<String>, snoozed_until: i64) -> Self {
-        Self {
-            admin_id: admin_id.into(),
-            snoozed_until,
-        }
-    }
-}
-const _: () = {
     impl serde::Serialize for SnoozeConversationRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -236,54 +230,60 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        admin_id: Option<String>,
-        snoozed_until: Option<i64>,
-    }
-    impl crate::codec::StructDecode for SnoozeConversationRequest {
-        const NAME: &'static str = "SnoozeConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "snoozed",
-                        map,
-                    )
-                }
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "snoozed_until" => {
-                    crate::codec::fill(&mut slots.snoozed_until, "snoozed_until", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["message_type", "admin_id", "snoozed_until"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            admin_id: Option<String>,
+            snoozed_until: Option<i64>,
+        }
+        impl crate::codec::StructDecode for SnoozeConversationRequest {
+            const NAME: &'static str = "SnoozeConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "snoozed",
+                            map,
+                        )
+                    }
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "snoozed_until" => {
+                        crate::codec::fill(
+                            &mut slots.snoozed_until,
+                            "snoozed_until",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "admin_id", "snoozed_until"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    snoozed_until: crate::codec::missing(
+                        slots.snoozed_until,
+                        "snoozed_until",
+                    )?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                snoozed_until: crate::codec::missing(
-                    slots.snoozed_until,
-                    "snoozed_until",
-                )?,
-            })
-        }
-    }
+    };
 };

@@ -19,6 +19,44 @@ pub struct TeammateReference {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The type of teammate
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TeammateReferenceType {
+    /// `admin`
+    Admin,
+    /// `team`
+    Team,
+    /// `bot`
+    Bot,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TeammateReferenceType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Team => "team",
+            Self::Bot => "bot",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TeammateReferenceType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "admin" => Self::Admin,
+                "team" => Self::Team,
+                "bot" => Self::Bot,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for TeammateReference {
         fn serialize<S: serde::Serializer>(
@@ -66,45 +104,5 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The type of teammate
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TeammateReferenceType {
-    /// `admin`
-    Admin,
-    /// `team`
-    Team,
-    /// `bot`
-    Bot,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TeammateReferenceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Team => "team",
-            Self::Bot => "bot",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TeammateReferenceType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "admin" => Self::Admin,
-                "team" => Self::Team,
-                "bot" => Self::Bot,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TeammateReferenceType);
 };

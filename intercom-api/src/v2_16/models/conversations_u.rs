@@ -73,55 +73,59 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        read: Option<Option<bool>>,
-        title: Option<Option<String>>,
-        custom_attributes: Option<Option<CustomAttributes>>,
-        company_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationRequest {
-        const NAME: &'static str = "UpdateConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "read" => crate::codec::fill(&mut slots.read, "read", map),
-                "title" => crate::codec::fill_opt_string(&mut slots.title, "title", map),
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["read", "title", "custom_attributes", "company_id"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            read: Option<Option<bool>>,
+            title: Option<Option<String>>,
+            custom_attributes: Option<Option<CustomAttributes>>,
+            company_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationRequest {
+            const NAME: &'static str = "UpdateConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "read" => crate::codec::fill(&mut slots.read, "read", map),
+                    "title" => {
+                        crate::codec::fill_opt_string(&mut slots.title, "title", map)
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["read", "title", "custom_attributes", "company_id"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    read: slots.read.flatten(),
+                    title: slots.title.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                    company_id: slots.company_id.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                read: slots.read.flatten(),
-                title: slots.title.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-                company_id: slots.company_id.flatten(),
-            })
-        }
-    }
+    };
 };

@@ -55,6 +55,38 @@ impl CreateOrUpdateCustomObjectInstanceRequest {
         self
     }
 }
+/// Custom Object Instance Deleted
+///
+/// deleted custom object instance object
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomObjectInstanceDeleted {
+    /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
+    pub object: Option<String>,
+    /// The Intercom defined id representing the Custom Object instance.
+    pub id: Option<String>,
+    /// Whether the Custom Object instance is deleted or not.
+    pub deleted: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Custom Object Instances
+///
+/// A paginated list of custom object instances.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomObjectInstancesPaginatedList {
+    /// The type of the object - `list`.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
+    pub pages: Option<PagesLink>,
+    /// A count of the total number of custom object instances.
+    pub total_count: Option<i64>,
+    /// An array of Custom Object Instance objects.
+    pub data: Option<Vec<Option<CustomObjectInstance>>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
         fn serialize<S: serde::Serializer>(
@@ -76,90 +108,78 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        external_id: Option<Option<String>>,
-        external_created_at: Option<Option<i64>>,
-        external_updated_at: Option<Option<i64>>,
-        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
-    }
-    impl crate::codec::StructDecode for CreateOrUpdateCustomObjectInstanceRequest {
-        const NAME: &'static str = "CreateOrUpdateCustomObjectInstanceRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "external_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.external_id,
-                        "external_id",
-                        map,
-                    )
-                }
-                "external_created_at" => {
-                    crate::codec::fill(
-                        &mut slots.external_created_at,
-                        "external_created_at",
-                        map,
-                    )
-                }
-                "external_updated_at" => {
-                    crate::codec::fill(
-                        &mut slots.external_updated_at,
-                        "external_updated_at",
-                        map,
-                    )
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "external_id",
-                                "external_created_at",
-                                "external_updated_at",
-                                "custom_attributes",
-                            ],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            external_id: Option<Option<String>>,
+            external_created_at: Option<Option<i64>>,
+            external_updated_at: Option<Option<i64>>,
+            custom_attributes: Option<
+                Option<std::collections::BTreeMap<String, String>>,
+            >,
+        }
+        impl crate::codec::StructDecode for CreateOrUpdateCustomObjectInstanceRequest {
+            const NAME: &'static str = "CreateOrUpdateCustomObjectInstanceRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "external_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    "external_created_at" => {
+                        crate::codec::fill(
+                            &mut slots.external_created_at,
+                            "external_created_at",
+                            map,
+                        )
+                    }
+                    "external_updated_at" => {
+                        crate::codec::fill(
+                            &mut slots.external_updated_at,
+                            "external_updated_at",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "external_id",
+                                    "external_created_at",
+                                    "external_updated_at",
+                                    "custom_attributes",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    external_id: slots.external_id.flatten(),
+                    external_created_at: slots.external_created_at.flatten(),
+                    external_updated_at: slots.external_updated_at.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                external_id: slots.external_id.flatten(),
-                external_created_at: slots.external_created_at.flatten(),
-                external_updated_at: slots.external_updated_at.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
-/// Custom Object Instance Deleted
-///
-/// deleted custom object instance object
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomObjectInstanceDeleted {
-    /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
-    pub object: Option<String>,
-    /// The Intercom defined id representing the Custom Object instance.
-    pub id: Option<String>,
-    /// Whether the Custom Object instance is deleted or not.
-    pub deleted: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for CustomObjectInstanceDeleted {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -204,26 +224,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Custom Object Instances
-///
-/// A paginated list of custom object instances.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomObjectInstancesPaginatedList {
-    /// The type of the object - `list`.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// The majority of list resources in the API are paginated to allow clients to traverse data over multiple requests.
-    pub pages: Option<PagesLink>,
-    /// A count of the total number of custom object instances.
-    pub total_count: Option<i64>,
-    /// An array of Custom Object Instance objects.
-    pub data: Option<Vec<Option<CustomObjectInstance>>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CustomObjectInstancesPaginatedList {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -23,9 +23,6 @@ impl From<CreateDataAttributeRequestOtherType> for CreateDataAttributeRequest {
         Self::OtherType(value)
     }
 }
-const _: () = {
-    crate::codec::lenient_strict_union!(CreateDataAttributeRequest);
-};
 /// list attribute
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestListAttribute {
@@ -70,101 +67,6 @@ impl CreateDataAttributeRequestListAttribute {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataAttributeRequestListAttribute {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("name", &self.name)
-                .req("model", &self.model)
-                .opt("description", &self.description)
-                .opt("messenger_writable", &self.messenger_writable)
-                .req("data_type", "options")
-                .req("options", &self.options)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        model: Option<CreateDataAttributeRequestModel>,
-        description: Option<Option<String>>,
-        messenger_writable: Option<Option<bool>>,
-        data_type: Option<()>,
-        options: Option<Vec<CreateDataAttributeRequestListAttributeOptionsItem>>,
-    }
-    impl crate::codec::StructDecode for CreateDataAttributeRequestListAttribute {
-        const NAME: &'static str = "CreateDataAttributeRequestListAttribute";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "model" => crate::codec::fill(&mut slots.model, "model", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "options",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "model",
-                                "description",
-                                "messenger_writable",
-                                "data_type",
-                                "options",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                model: crate::codec::missing(slots.model, "model")?,
-                description: slots.description.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-                options: crate::codec::missing(slots.options, "options")?,
-            })
-        }
-    }
-};
 /// An item of the `options` member of `CreateDataAttributeRequestListAttribute`.
 ///
 /// Defined inline at `/components/schemas/create_data_attribute_request/oneOf/0/properties/options/items`.
@@ -188,48 +90,6 @@ impl CreateDataAttributeRequestListAttributeOptionsItem {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de>
-    for CreateDataAttributeRequestListAttributeOptionsItem {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        value: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode
-    for CreateDataAttributeRequestListAttributeOptionsItem {
-        const NAME: &'static str = "CreateDataAttributeRequestListAttributeOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "value" => crate::codec::fill_opt_string(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["value"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                value: slots.value.flatten(),
-            })
-        }
-    }
-};
 /// The model that the data attribute belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -268,9 +128,6 @@ impl std::str::FromStr for CreateDataAttributeRequestModel {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
-};
 /// other type
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestOtherType {
@@ -315,89 +172,6 @@ impl CreateDataAttributeRequestOtherType {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateDataAttributeRequestOtherType {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("name", &self.name)
-                .req("model", &self.model)
-                .opt("description", &self.description)
-                .opt("messenger_writable", &self.messenger_writable)
-                .req("data_type", &self.data_type)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        model: Option<CreateDataAttributeRequestModel>,
-        description: Option<Option<String>>,
-        messenger_writable: Option<Option<bool>>,
-        data_type: Option<CreateDataAttributeRequestOtherTypeDataType>,
-    }
-    impl crate::codec::StructDecode for CreateDataAttributeRequestOtherType {
-        const NAME: &'static str = "CreateDataAttributeRequestOtherType";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "model" => crate::codec::fill(&mut slots.model, "model", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                "data_type" => crate::codec::fill(&mut slots.data_type, "data_type", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "model",
-                                "description",
-                                "messenger_writable",
-                                "data_type",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                model: crate::codec::missing(slots.model, "model")?,
-                description: slots.description.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-                data_type: crate::codec::missing(slots.data_type, "data_type")?,
-            })
-        }
-    }
-};
 /// The `data_type` member of `CreateDataAttributeRequestOtherType`.
 ///
 /// Defined inline at `/components/schemas/create_data_attribute_request/oneOf/1/properties/data_type`.
@@ -454,9 +228,6 @@ impl std::str::FromStr for CreateDataAttributeRequestOtherTypeDataType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed CreateDataAttributeRequestOtherTypeDataType);
-};
 /// Data Attribute
 ///
 /// Data Attributes are metadata used to describe your contact and company models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
@@ -501,7 +272,447 @@ pub struct DataAttribute {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The data type of the attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataAttributeDataType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `float`
+    Float,
+    /// `boolean`
+    Boolean,
+    /// `date`
+    Date,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl DataAttributeDataType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Float => "float",
+            Self::Boolean => "boolean",
+            Self::Date => "date",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for DataAttributeDataType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "string" => Self::String,
+                "integer" => Self::Integer,
+                "float" => Self::Float,
+                "boolean" => Self::Boolean,
+                "date" => Self::Date,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Data Attribute List
+///
+/// A list of all data attributes belonging to a workspace for contacts or companies.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataAttributeList {
+    /// The type of the object
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// A list of data attributes
+    pub data: Option<Vec<DataAttribute>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Value is `contact` for user/lead attributes and `company` for company attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataAttributeModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl DataAttributeModel {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for DataAttributeModel {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "contact" => Self::Contact,
+                "company" => Self::Company,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The `model` parameter of `list_data_attributes`.
+///
+/// Defined inline at `/paths/~1data_attributes/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListDataAttributesModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+}
+impl ListDataAttributesModel {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+        }
+    }
+}
+impl std::str::FromStr for ListDataAttributesModel {
+    type Err = crate::UnknownEnumValue;
+    /// The variant for a wire value (an error for values this enum does not have).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "contact" => Self::Contact,
+                "company" => Self::Company,
+                other => {
+                    return Err(
+                        crate::UnknownEnumValue::new("ListDataAttributesModel", other),
+                    );
+                }
+            },
+        )
+    }
+}
+/// Update Data Attribute Request
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UpdateDataAttributeRequest {
+    /// list attribute
+    ListAttribute(UpdateDataAttributeRequestListAttribute),
+    /// other type
+    OtherType(serde_json::Value),
+}
+impl From<UpdateDataAttributeRequestListAttribute> for UpdateDataAttributeRequest {
+    fn from(value: UpdateDataAttributeRequestListAttribute) -> Self {
+        Self::ListAttribute(value)
+    }
+}
+/// list attribute
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateDataAttributeRequestListAttribute {
+    /// Whether the attribute is to be archived or not.
+    pub archived: Option<bool>,
+    /// The readable description you see in the UI for the attribute.
+    pub description: Option<String>,
+    /// Can this attribute be updated by the Messenger
+    pub messenger_writable: Option<bool>,
+    /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
+    pub options: Vec<UpdateDataAttributeRequestListAttributeOptionsItem>,
+}
+impl UpdateDataAttributeRequestListAttribute {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateDataAttributeRequestListAttribute::new(..).with_archived(..)`, or `UpdateDataAttributeRequestListAttribute { archived: Some(..), ..UpdateDataAttributeRequestListAttribute::new(..) }`.
+    pub fn new(
+        options: Vec<UpdateDataAttributeRequestListAttributeOptionsItem>,
+    ) -> Self {
+        Self {
+            archived: None,
+            description: None,
+            messenger_writable: None,
+            options,
+        }
+    }
+}
+impl UpdateDataAttributeRequestListAttribute {
+    /// Sets `archived` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_archived(..)`.
+    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `messenger_writable` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_messenger_writable(..)`.
+    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
+        self.messenger_writable = Some(value.into());
+        self
+    }
+}
+/// An item of the `options` member of `UpdateDataAttributeRequestListAttribute`.
+///
+/// Defined inline at `/components/schemas/update_data_attribute_request/oneOf/0/properties/options/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
+    #[allow(missing_docs)]
+    pub value: Option<String>,
+}
+impl UpdateDataAttributeRequestListAttributeOptionsItem {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`, or `UpdateDataAttributeRequestListAttributeOptionsItem { value: Some(..), ..UpdateDataAttributeRequestListAttributeOptionsItem::new() }`.
+    pub fn new() -> Self {
+        Self { value: None }
+    }
+}
+impl UpdateDataAttributeRequestListAttributeOptionsItem {
+    /// Sets `value` (to `Some`), builder style: `UpdateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
 const _: () = {
+    crate::codec::lenient_strict_union!(CreateDataAttributeRequest);
+    impl serde::Serialize for CreateDataAttributeRequestListAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("model", &self.model)
+                .opt("description", &self.description)
+                .opt("messenger_writable", &self.messenger_writable)
+                .req("data_type", "options")
+                .req("options", &self.options)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            model: Option<CreateDataAttributeRequestModel>,
+            description: Option<Option<String>>,
+            messenger_writable: Option<Option<bool>>,
+            data_type: Option<()>,
+            options: Option<Vec<CreateDataAttributeRequestListAttributeOptionsItem>>,
+        }
+        impl crate::codec::StructDecode for CreateDataAttributeRequestListAttribute {
+            const NAME: &'static str = "CreateDataAttributeRequestListAttribute";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "model" => crate::codec::fill(&mut slots.model, "model", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "options",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "model",
+                                    "description",
+                                    "messenger_writable",
+                                    "data_type",
+                                    "options",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    model: crate::codec::missing(slots.model, "model")?,
+                    description: slots.description.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                    options: crate::codec::missing(slots.options, "options")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for CreateDataAttributeRequestListAttributeOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            value: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode
+        for CreateDataAttributeRequestListAttributeOptionsItem {
+            const NAME: &'static str = "CreateDataAttributeRequestListAttributeOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "value" => {
+                        crate::codec::fill_opt_string(&mut slots.value, "value", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    value: slots.value.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
+    impl serde::Serialize for CreateDataAttributeRequestOtherType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("model", &self.model)
+                .opt("description", &self.description)
+                .opt("messenger_writable", &self.messenger_writable)
+                .req("data_type", &self.data_type)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            model: Option<CreateDataAttributeRequestModel>,
+            description: Option<Option<String>>,
+            messenger_writable: Option<Option<bool>>,
+            data_type: Option<CreateDataAttributeRequestOtherTypeDataType>,
+        }
+        impl crate::codec::StructDecode for CreateDataAttributeRequestOtherType {
+            const NAME: &'static str = "CreateDataAttributeRequestOtherType";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "model" => crate::codec::fill(&mut slots.model, "model", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill(&mut slots.data_type, "data_type", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "model",
+                                    "description",
+                                    "messenger_writable",
+                                    "data_type",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    model: crate::codec::missing(slots.model, "model")?,
+                    description: slots.description.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                    data_type: crate::codec::missing(slots.data_type, "data_type")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateDataAttributeRequestOtherTypeDataType);
     impl serde::Serialize for DataAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -576,71 +787,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The data type of the attribute.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DataAttributeDataType {
-    /// `string`
-    String,
-    /// `integer`
-    Integer,
-    /// `float`
-    Float,
-    /// `boolean`
-    Boolean,
-    /// `date`
-    Date,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl DataAttributeDataType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::Float => "float",
-            Self::Boolean => "boolean",
-            Self::Date => "date",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for DataAttributeDataType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "string" => Self::String,
-                "integer" => Self::Integer,
-                "float" => Self::Float,
-                "boolean" => Self::Boolean,
-                "date" => Self::Date,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(DataAttributeDataType);
-};
-/// Data Attribute List
-///
-/// A list of all data attributes belonging to a workspace for contacts or companies.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataAttributeList {
-    /// The type of the object
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// A list of data attributes
-    pub data: Option<Vec<DataAttribute>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for DataAttributeList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -684,147 +831,9 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Value is `contact` for user/lead attributes and `company` for company attributes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DataAttributeModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl DataAttributeModel {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for DataAttributeModel {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "contact" => Self::Contact,
-                "company" => Self::Company,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(DataAttributeModel);
-};
-/// The `model` parameter of `list_data_attributes`.
-///
-/// Defined inline at `/paths/~1data_attributes/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListDataAttributesModel {
-    /// `contact`
-    Contact,
-    /// `company`
-    Company,
-}
-impl ListDataAttributesModel {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "contact",
-            Self::Company => "company",
-        }
-    }
-}
-impl std::str::FromStr for ListDataAttributesModel {
-    type Err = crate::UnknownEnumValue;
-    /// The variant for a wire value (an error for values this enum does not have).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "contact" => Self::Contact,
-                "company" => Self::Company,
-                other => {
-                    return Err(
-                        crate::UnknownEnumValue::new("ListDataAttributesModel", other),
-                    );
-                }
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(closed ListDataAttributesModel);
-};
-/// Update Data Attribute Request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum UpdateDataAttributeRequest {
-    /// list attribute
-    ListAttribute(UpdateDataAttributeRequestListAttribute),
-    /// other type
-    OtherType(serde_json::Value),
-}
-impl From<UpdateDataAttributeRequestListAttribute> for UpdateDataAttributeRequest {
-    fn from(value: UpdateDataAttributeRequestListAttribute) -> Self {
-        Self::ListAttribute(value)
-    }
-}
-const _: () = {
     crate::codec::lenient_strict_union!(UpdateDataAttributeRequest);
-};
-/// list attribute
-#[derive(Debug, Clone, PartialEq)]
-pub struct UpdateDataAttributeRequestListAttribute {
-    /// Whether the attribute is to be archived or not.
-    pub archived: Option<bool>,
-    /// The readable description you see in the UI for the attribute.
-    pub description: Option<String>,
-    /// Can this attribute be updated by the Messenger
-    pub messenger_writable: Option<bool>,
-    /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: Vec<UpdateDataAttributeRequestListAttributeOptionsItem>,
-}
-impl UpdateDataAttributeRequestListAttribute {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateDataAttributeRequestListAttribute::new(..).with_archived(..)`, or `UpdateDataAttributeRequestListAttribute { archived: Some(..), ..UpdateDataAttributeRequestListAttribute::new(..) }`.
-    pub fn new(
-        options: Vec<UpdateDataAttributeRequestListAttributeOptionsItem>,
-    ) -> Self {
-        Self {
-            archived: None,
-            description: None,
-            messenger_writable: None,
-            options,
-        }
-    }
-}
-impl UpdateDataAttributeRequestListAttribute {
-    /// Sets `archived` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_archived(..)`.
-    pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
-        self.archived = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `messenger_writable` (to `Some`), builder style: `UpdateDataAttributeRequestListAttribute::new(..).with_messenger_writable(..)`.
-    pub fn with_messenger_writable(mut self, value: impl Into<bool>) -> Self {
-        self.messenger_writable = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for UpdateDataAttributeRequestListAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -845,82 +854,66 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        archived: Option<Option<bool>>,
-        description: Option<Option<String>>,
-        messenger_writable: Option<Option<bool>>,
-        options: Option<Vec<UpdateDataAttributeRequestListAttributeOptionsItem>>,
-    }
-    impl crate::codec::StructDecode for UpdateDataAttributeRequestListAttribute {
-        const NAME: &'static str = "UpdateDataAttributeRequestListAttribute";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "archived" => crate::codec::fill(&mut slots.archived, "archived", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["archived", "description", "messenger_writable", "options"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            archived: Option<Option<bool>>,
+            description: Option<Option<String>>,
+            messenger_writable: Option<Option<bool>>,
+            options: Option<Vec<UpdateDataAttributeRequestListAttributeOptionsItem>>,
+        }
+        impl crate::codec::StructDecode for UpdateDataAttributeRequestListAttribute {
+            const NAME: &'static str = "UpdateDataAttributeRequestListAttribute";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "archived" => {
+                        crate::codec::fill(&mut slots.archived, "archived", map)
+                    }
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "archived",
+                                    "description",
+                                    "messenger_writable",
+                                    "options",
+                                ],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    archived: slots.archived.flatten(),
+                    description: slots.description.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                    options: crate::codec::missing(slots.options, "options")?,
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                archived: slots.archived.flatten(),
-                description: slots.description.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-                options: crate::codec::missing(slots.options, "options")?,
-            })
-        }
-    }
-};
-/// An item of the `options` member of `UpdateDataAttributeRequestListAttribute`.
-///
-/// Defined inline at `/components/schemas/update_data_attribute_request/oneOf/0/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
-    #[allow(missing_docs)]
-    pub value: Option<String>,
-}
-impl UpdateDataAttributeRequestListAttributeOptionsItem {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`, or `UpdateDataAttributeRequestListAttributeOptionsItem { value: Some(..), ..UpdateDataAttributeRequestListAttributeOptionsItem::new() }`.
-    pub fn new() -> Self {
-        Self { value: None }
-    }
-}
-impl UpdateDataAttributeRequestListAttributeOptionsItem {
-    /// Sets `value` (to `Some`), builder style: `UpdateDataAttributeRequestListAttributeOptionsItem::new().with_value(..)`.
-    pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-const _: () = {
+    };
     impl serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -937,28 +930,32 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        value: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode
-    for UpdateDataAttributeRequestListAttributeOptionsItem {
-        const NAME: &'static str = "UpdateDataAttributeRequestListAttributeOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "value" => crate::codec::fill_opt_string(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["value"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            value: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode
+        for UpdateDataAttributeRequestListAttributeOptionsItem {
+            const NAME: &'static str = "UpdateDataAttributeRequestListAttributeOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "value" => {
+                        crate::codec::fill_opt_string(&mut slots.value, "value", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    value: slots.value.flatten(),
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                value: slots.value.flatten(),
-            })
-        }
-    }
+    };
 };

@@ -15,6 +15,34 @@ pub struct EmailList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Email Setting
+///
+/// Represents a sender email address configuration
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailSetting {
+    /// The type of object
+    pub type_: Option<String>,
+    /// Unique email setting identifier
+    pub id: Option<String>,
+    /// Full sender email address
+    pub email: Option<String>,
+    /// Whether the email address has been verified
+    pub verified: Option<bool>,
+    /// Domain portion of the email address
+    pub domain: Option<String>,
+    /// Associated brand identifier
+    pub brand_id: Option<String>,
+    /// Whether email forwarding is active
+    pub forwarding_enabled: Option<bool>,
+    /// Unix timestamp of last forwarded email received (null if never)
+    pub forwarded_email_last_received_at: Option<i64>,
+    /// Unix timestamp of creation
+    pub created_at: Option<i64>,
+    /// Unix timestamp of last modification
+    pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for EmailList {
         fn serialize<S: serde::Serializer>(
@@ -58,36 +86,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Email Setting
-///
-/// Represents a sender email address configuration
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EmailSetting {
-    /// The type of object
-    pub type_: Option<String>,
-    /// Unique email setting identifier
-    pub id: Option<String>,
-    /// Full sender email address
-    pub email: Option<String>,
-    /// Whether the email address has been verified
-    pub verified: Option<bool>,
-    /// Domain portion of the email address
-    pub domain: Option<String>,
-    /// Associated brand identifier
-    pub brand_id: Option<String>,
-    /// Whether email forwarding is active
-    pub forwarding_enabled: Option<bool>,
-    /// Unix timestamp of last forwarded email received (null if never)
-    pub forwarded_email_last_received_at: Option<i64>,
-    /// Unix timestamp of creation
-    pub created_at: Option<i64>,
-    /// Unix timestamp of last modification
-    pub updated_at: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for EmailSetting {
         fn serialize<S: serde::Serializer>(
             &self,

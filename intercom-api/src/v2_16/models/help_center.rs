@@ -37,74 +37,6 @@ pub struct Collection {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for Collection {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("workspace_id", &self.workspace_id)
-                .opt("name", &self.name)
-                .opt("description", &self.description)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("url", &self.url)
-                .opt("icon", &self.icon)
-                .opt("order", &self.order)
-                .opt("default_locale", &self.default_locale)
-                .opt("translated_content", &self.translated_content)
-                .opt("parent_id", &self.parent_id)
-                .opt("help_center_id", &self.help_center_id)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Collection {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for Collection {
-        const NAME: &'static str = "Collection";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::set(&mut slots.id, map),
-                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-                "name" => crate::codec::set(&mut slots.name, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                "icon" => crate::codec::set(&mut slots.icon, map),
-                "order" => crate::codec::set(&mut slots.order, map),
-                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-                "translated_content" => {
-                    crate::codec::set(&mut slots.translated_content, map)
-                }
-                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
-                "help_center_id" => crate::codec::set(&mut slots.help_center_id, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Collections
 ///
 /// This will return a list of Collections for the App.
@@ -124,54 +56,6 @@ pub struct CollectionList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CollectionList {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("pages", &self.pages)
-                .opt("total_count", &self.total_count)
-                .opt("data", &self.data)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CollectionList {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CollectionList {
-        const NAME: &'static str = "CollectionList";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "pages" => crate::codec::set(&mut slots.pages, map),
-                "total_count" => crate::codec::set(&mut slots.total_count, map),
-                "data" => crate::codec::set(&mut slots.data, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Create Collection Request Payload
 ///
 /// You can create a collection
@@ -227,93 +111,6 @@ impl CreateCollectionRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateCollectionRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("name", &self.name)
-                .opt("description", &self.description)
-                .opt("translated_content", &self.translated_content)
-                .opt("parent_id", &self.parent_id)
-                .opt("help_center_id", &self.help_center_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateCollectionRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        translated_content: Option<Option<GroupTranslatedContent>>,
-        parent_id: Option<Option<String>>,
-        help_center_id: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for CreateCollectionRequest {
-        const NAME: &'static str = "CreateCollectionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                "parent_id" => {
-                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
-                }
-                "help_center_id" => {
-                    crate::codec::fill(&mut slots.help_center_id, "help_center_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "translated_content",
-                                "parent_id",
-                                "help_center_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                translated_content: slots.translated_content.flatten(),
-                parent_id: slots.parent_id.flatten(),
-                help_center_id: slots.help_center_id.flatten(),
-            })
-        }
-    }
-};
 /// Create Help Center Redirect Request Payload
 ///
 /// You can create a help center redirect.
@@ -344,73 +141,6 @@ impl CreateHelpCenterRedirectRequest {
         }
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateHelpCenterRedirectRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("from_url", &self.from_url)
-                .req("locale", &self.locale)
-                .req("target_type", &self.target_type)
-                .req("target_id", &self.target_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateHelpCenterRedirectRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        from_url: Option<String>,
-        locale: Option<String>,
-        target_type: Option<CreateHelpCenterRedirectRequestTargetType>,
-        target_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateHelpCenterRedirectRequest {
-        const NAME: &'static str = "CreateHelpCenterRedirectRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "from_url" => {
-                    crate::codec::fill_string(&mut slots.from_url, "from_url", map)
-                }
-                "locale" => crate::codec::fill_string(&mut slots.locale, "locale", map),
-                "target_type" => {
-                    crate::codec::fill(&mut slots.target_type, "target_type", map)
-                }
-                "target_id" => {
-                    crate::codec::fill_string(&mut slots.target_id, "target_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["from_url", "locale", "target_type", "target_id"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                from_url: crate::codec::missing(slots.from_url, "from_url")?,
-                locale: crate::codec::missing(slots.locale, "locale")?,
-                target_type: crate::codec::missing(slots.target_type, "target_type")?,
-                target_id: crate::codec::missing(slots.target_id, "target_id")?,
-            })
-        }
-    }
-};
 /// The type of the redirect target.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -449,9 +179,6 @@ impl std::str::FromStr for CreateHelpCenterRedirectRequestTargetType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed CreateHelpCenterRedirectRequestTargetType);
-};
 /// Deleted Collection Object
 ///
 /// Response returned when an object is deleted
@@ -468,52 +195,6 @@ pub struct DeletedCollectionObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for DeletedCollectionObject {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("object", &self.object)
-                .opt("deleted", &self.deleted)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeletedCollectionObject {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for DeletedCollectionObject {
-        const NAME: &'static str = "DeletedCollectionObject";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::set(&mut slots.id, map),
-                "object" => crate::codec::set(&mut slots.object, map),
-                "deleted" => crate::codec::set(&mut slots.deleted, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Deleted Help Center Redirect Object
 ///
 /// Response returned when a redirect is deleted.
@@ -530,52 +211,6 @@ pub struct DeletedHelpCenterRedirectObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for DeletedHelpCenterRedirectObject {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("object", &self.object)
-                .opt("deleted", &self.deleted)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeletedHelpCenterRedirectObject {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for DeletedHelpCenterRedirectObject {
-        const NAME: &'static str = "DeletedHelpCenterRedirectObject";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::set(&mut slots.id, map),
-                "object" => crate::codec::set(&mut slots.object, map),
-                "deleted" => crate::codec::set(&mut slots.deleted, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Group Content
 ///
 /// The Content of a Group.
@@ -592,52 +227,6 @@ pub struct GroupContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for GroupContent {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("name", &self.name)
-                .opt("description", &self.description)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GroupContent {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for GroupContent {
-        const NAME: &'static str = "GroupContent";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "name" => crate::codec::set(&mut slots.name, map),
-                "description" => crate::codec::set(&mut slots.description, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Group Translated Content
 ///
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
@@ -724,7 +313,597 @@ pub struct GroupTranslatedContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Help Center
+///
+/// Help Centers contain collections
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HelpCenter {
+    /// The unique identifier for the Help Center which is given by Intercom.
+    pub id: Option<String>,
+    /// The id of the workspace which the Help Center belongs to.
+    pub workspace_id: Option<String>,
+    /// The time when the Help Center was created.
+    pub created_at: Option<i64>,
+    /// The time when the Help Center was last updated.
+    pub updated_at: Option<i64>,
+    /// The identifier of the Help Center. This is used in the URL of the Help Center.
+    pub identifier: Option<String>,
+    /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
+    pub website_turned_on: Option<bool>,
+    /// The display name of the Help Center only seen by teammates.
+    pub display_name: Option<String>,
+    /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
+    pub url: Option<String>,
+    /// Custom domain configured for the help center
+    pub custom_domain: Option<String>,
+    /// Whether this help center is the default for the workspace.
+    pub default: Option<bool>,
+    /// The locales in which the help center is available.
+    pub locales: Option<Vec<String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Help Centers
+///
+/// A list of Help Centers belonging to the App
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HelpCenterList {
+    /// The type of the object - `list`.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// An array of Help Center objects
+    pub data: Option<Vec<HelpCenter>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Help Center Redirect
+///
+/// A redirect maps a source URL (`from_url`) to an article or collection within a
+/// help center, so that links to old or external URLs resolve to live content.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HelpCenterRedirect {
+    /// The unique identifier for the redirect.
+    pub id: Option<String>,
+    /// The type of the object - `help_center_redirect`.
+    ///
+    /// The spec allows only `help_center_redirect`.
+    pub type_: Option<String>,
+    /// The source URL that is redirected. An absolute URL within the help center's URL space.
+    pub from_url: Option<String>,
+    /// The locale of the redirect's target. For article targets this is the bound translation's locale, which may differ from the requested locale if no translation exists in that locale.
+    pub locale: Option<String>,
+    /// The unique identifier for the help center the redirect belongs to.
+    pub help_center_id: Option<String>,
+    /// The type of the redirect target.
+    pub target_type: Option<HelpCenterRedirectTargetType>,
+    /// The unique identifier of the target article or collection. For article targets this is the Article ID.
+    pub target_id: Option<String>,
+    /// The time the redirect was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the redirect was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Help Center Redirects
+///
+/// This will return a list of redirects for the help center.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HelpCenterRedirectList {
+    /// The type of the object - `list`.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
+    pub pages: Option<CursorPages>,
+    /// A count of the total number of redirects.
+    pub total_count: Option<i64>,
+    /// An array of help center redirect objects.
+    pub data: Option<Vec<HelpCenterRedirect>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The type of the redirect target.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HelpCenterRedirectTargetType {
+    /// `article`
+    Article,
+    /// `collection`
+    Collection,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl HelpCenterRedirectTargetType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Article => "article",
+            Self::Collection => "collection",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for HelpCenterRedirectTargetType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "article" => Self::Article,
+                "collection" => Self::Collection,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Update Collection Request Payload
+///
+/// You can update a collection
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateCollectionRequest {
+    /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
+    pub name: Option<String>,
+    /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
+    pub description: Option<String>,
+    /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
+    pub translated_content: Option<GroupTranslatedContent>,
+    /// The id of the parent collection. If `null` then it will be updated as the first level collection.
+    pub parent_id: Option<String>,
+}
+impl UpdateCollectionRequest {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `UpdateCollectionRequest::new().with_name(..)`, or `UpdateCollectionRequest { name: Some(..), ..UpdateCollectionRequest::new() }`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            translated_content: None,
+            parent_id: None,
+        }
+    }
+}
+impl UpdateCollectionRequest {
+    /// Sets `name` (to `Some`), builder style: `UpdateCollectionRequest::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description` (to `Some`), builder style: `UpdateCollectionRequest::new().with_description(..)`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `translated_content` (to `Some`), builder style: `UpdateCollectionRequest::new().with_translated_content(..)`.
+    pub fn with_translated_content(
+        mut self,
+        value: impl Into<GroupTranslatedContent>,
+    ) -> Self {
+        self.translated_content = Some(value.into());
+        self
+    }
+    /// Sets `parent_id` (to `Some`), builder style: `UpdateCollectionRequest::new().with_parent_id(..)`.
+    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+}
 const _: () = {
+    impl serde::Serialize for Collection {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .opt("icon", &self.icon)
+                .opt("order", &self.order)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("parent_id", &self.parent_id)
+                .opt("help_center_id", &self.help_center_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Collection {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Collection {
+        const NAME: &'static str = "Collection";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "icon" => crate::codec::set(&mut slots.icon, map),
+                "order" => crate::codec::set(&mut slots.order, map),
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
+                "help_center_id" => crate::codec::set(&mut slots.help_center_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CollectionList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CollectionList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CollectionList {
+        const NAME: &'static str = "CollectionList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateCollectionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .opt("translated_content", &self.translated_content)
+                .opt("parent_id", &self.parent_id)
+                .opt("help_center_id", &self.help_center_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateCollectionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            translated_content: Option<Option<GroupTranslatedContent>>,
+            parent_id: Option<Option<String>>,
+            help_center_id: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode for CreateCollectionRequest {
+            const NAME: &'static str = "CreateCollectionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    "parent_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_id,
+                            "parent_id",
+                            map,
+                        )
+                    }
+                    "help_center_id" => {
+                        crate::codec::fill(
+                            &mut slots.help_center_id,
+                            "help_center_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "translated_content",
+                                    "parent_id",
+                                    "help_center_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                    help_center_id: slots.help_center_id.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateHelpCenterRedirectRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("from_url", &self.from_url)
+                .req("locale", &self.locale)
+                .req("target_type", &self.target_type)
+                .req("target_id", &self.target_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateHelpCenterRedirectRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            from_url: Option<String>,
+            locale: Option<String>,
+            target_type: Option<CreateHelpCenterRedirectRequestTargetType>,
+            target_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateHelpCenterRedirectRequest {
+            const NAME: &'static str = "CreateHelpCenterRedirectRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "from_url" => {
+                        crate::codec::fill_string(&mut slots.from_url, "from_url", map)
+                    }
+                    "locale" => {
+                        crate::codec::fill_string(&mut slots.locale, "locale", map)
+                    }
+                    "target_type" => {
+                        crate::codec::fill(&mut slots.target_type, "target_type", map)
+                    }
+                    "target_id" => {
+                        crate::codec::fill_string(&mut slots.target_id, "target_id", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["from_url", "locale", "target_type", "target_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    from_url: crate::codec::missing(slots.from_url, "from_url")?,
+                    locale: crate::codec::missing(slots.locale, "locale")?,
+                    target_type: crate::codec::missing(
+                        slots.target_type,
+                        "target_type",
+                    )?,
+                    target_id: crate::codec::missing(slots.target_id, "target_id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateHelpCenterRedirectRequestTargetType);
+    impl serde::Serialize for DeletedCollectionObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletedCollectionObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeletedCollectionObject {
+        const NAME: &'static str = "DeletedCollectionObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DeletedHelpCenterRedirectObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletedHelpCenterRedirectObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeletedHelpCenterRedirectObject {
+        const NAME: &'static str = "DeletedHelpCenterRedirectObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for GroupContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GroupContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for GroupContent {
+        const NAME: &'static str = "GroupContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
     impl serde::Serialize for GroupTranslatedContent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -839,38 +1018,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Help Center
-///
-/// Help Centers contain collections
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HelpCenter {
-    /// The unique identifier for the Help Center which is given by Intercom.
-    pub id: Option<String>,
-    /// The id of the workspace which the Help Center belongs to.
-    pub workspace_id: Option<String>,
-    /// The time when the Help Center was created.
-    pub created_at: Option<i64>,
-    /// The time when the Help Center was last updated.
-    pub updated_at: Option<i64>,
-    /// The identifier of the Help Center. This is used in the URL of the Help Center.
-    pub identifier: Option<String>,
-    /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
-    pub website_turned_on: Option<bool>,
-    /// The display name of the Help Center only seen by teammates.
-    pub display_name: Option<String>,
-    /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
-    pub url: Option<String>,
-    /// Custom domain configured for the help center
-    pub custom_domain: Option<String>,
-    /// Whether this help center is the default for the workspace.
-    pub default: Option<bool>,
-    /// The locales in which the help center is available.
-    pub locales: Option<Vec<String>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for HelpCenter {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -933,22 +1080,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Help Centers
-///
-/// A list of Help Centers belonging to the App
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HelpCenterList {
-    /// The type of the object - `list`.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// An array of Help Center objects
-    pub data: Option<Vec<HelpCenter>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for HelpCenterList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -992,37 +1123,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Help Center Redirect
-///
-/// A redirect maps a source URL (`from_url`) to an article or collection within a
-/// help center, so that links to old or external URLs resolve to live content.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HelpCenterRedirect {
-    /// The unique identifier for the redirect.
-    pub id: Option<String>,
-    /// The type of the object - `help_center_redirect`.
-    ///
-    /// The spec allows only `help_center_redirect`.
-    pub type_: Option<String>,
-    /// The source URL that is redirected. An absolute URL within the help center's URL space.
-    pub from_url: Option<String>,
-    /// The locale of the redirect's target. For article targets this is the bound translation's locale, which may differ from the requested locale if no translation exists in that locale.
-    pub locale: Option<String>,
-    /// The unique identifier for the help center the redirect belongs to.
-    pub help_center_id: Option<String>,
-    /// The type of the redirect target.
-    pub target_type: Option<HelpCenterRedirectTargetType>,
-    /// The unique identifier of the target article or collection. For article targets this is the Article ID.
-    pub target_id: Option<String>,
-    /// The time the redirect was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the redirect was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for HelpCenterRedirect {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1079,27 +1179,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Help Center Redirects
-///
-/// This will return a list of redirects for the help center.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct HelpCenterRedirectList {
-    /// The type of the object - `list`.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-    pub pages: Option<CursorPages>,
-    /// A count of the total number of redirects.
-    pub total_count: Option<i64>,
-    /// An array of help center redirect objects.
-    pub data: Option<Vec<HelpCenterRedirect>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for HelpCenterRedirectList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1146,97 +1225,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The type of the redirect target.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum HelpCenterRedirectTargetType {
-    /// `article`
-    Article,
-    /// `collection`
-    Collection,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl HelpCenterRedirectTargetType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Article => "article",
-            Self::Collection => "collection",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for HelpCenterRedirectTargetType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "article" => Self::Article,
-                "collection" => Self::Collection,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(HelpCenterRedirectTargetType);
-};
-/// Update Collection Request Payload
-///
-/// You can update a collection
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateCollectionRequest {
-    /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    pub name: Option<String>,
-    /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    pub description: Option<String>,
-    /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
-    pub translated_content: Option<GroupTranslatedContent>,
-    /// The id of the parent collection. If `null` then it will be updated as the first level collection.
-    pub parent_id: Option<String>,
-}
-impl UpdateCollectionRequest {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `UpdateCollectionRequest::new().with_name(..)`, or `UpdateCollectionRequest { name: Some(..), ..UpdateCollectionRequest::new() }`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            description: None,
-            translated_content: None,
-            parent_id: None,
-        }
-    }
-}
-impl UpdateCollectionRequest {
-    /// Sets `name` (to `Some`), builder style: `UpdateCollectionRequest::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `description` (to `Some`), builder style: `UpdateCollectionRequest::new().with_description(..)`.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `translated_content` (to `Some`), builder style: `UpdateCollectionRequest::new().with_translated_content(..)`.
-    pub fn with_translated_content(
-        mut self,
-        value: impl Into<GroupTranslatedContent>,
-    ) -> Self {
-        self.translated_content = Some(value.into());
-        self
-    }
-    /// Sets `parent_id` (to `Some`), builder style: `UpdateCollectionRequest::new().with_parent_id(..)`.
-    pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for UpdateCollectionRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1257,57 +1246,63 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        description: Option<Option<String>>,
-        translated_content: Option<Option<GroupTranslatedContent>>,
-        parent_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateCollectionRequest {
-        const NAME: &'static str = "UpdateCollectionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                "parent_id" => {
-                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["name", "description", "translated_content", "parent_id"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            description: Option<Option<String>>,
+            translated_content: Option<Option<GroupTranslatedContent>>,
+            parent_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateCollectionRequest {
+            const NAME: &'static str = "UpdateCollectionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    "parent_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_id,
+                            "parent_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["name", "description", "translated_content", "parent_id"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    description: slots.description.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                description: slots.description.flatten(),
-                translated_content: slots.translated_content.flatten(),
-                parent_id: slots.parent_id.flatten(),
-            })
-        }
-    }
+    };
 };

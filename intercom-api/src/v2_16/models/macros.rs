@@ -33,6 +33,114 @@ pub struct Macro {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// An item of the `available_on` member of `Macro`.
+///
+/// Defined inline at `/components/schemas/macro/properties/available_on/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MacroAvailableOnItem {
+    /// `inbox`
+    Inbox,
+    /// `messenger`
+    Messenger,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl MacroAvailableOnItem {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inbox => "inbox",
+            Self::Messenger => "messenger",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for MacroAvailableOnItem {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "inbox" => Self::Inbox,
+                "messenger" => Self::Messenger,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Macro List
+///
+/// A paginated list of macros (saved replies) in the workspace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacroList {
+    /// Always list
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// The list of macro objects
+    pub data: Option<Vec<Option<Macro>>>,
+    /// Pagination information
+    pub pages: Option<MacroListPages>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Pagination information
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacroListPages {
+    /// The type of pagination
+    ///
+    /// The spec allows only `pages`.
+    pub type_: Option<String>,
+    /// Number of results per page
+    pub per_page: Option<i64>,
+    /// Cursor for the next page
+    pub next: Option<MacroListPagesNext>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Cursor for the next page
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MacroListPagesNext {
+    /// Base64-encoded cursor containing \[updated_at, id\] for pagination
+    pub starting_after: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Who can view this macro.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MacroVisibleTo {
+    /// `everyone`
+    Everyone,
+    /// `specific_teams`
+    SpecificTeams,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl MacroVisibleTo {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::SpecificTeams => "specific_teams",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for MacroVisibleTo {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "everyone" => Self::Everyone,
+                "specific_teams" => Self::SpecificTeams,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for Macro {
         fn serialize<S: serde::Serializer>(
@@ -94,63 +202,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `available_on` member of `Macro`.
-///
-/// Defined inline at `/components/schemas/macro/properties/available_on/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MacroAvailableOnItem {
-    /// `inbox`
-    Inbox,
-    /// `messenger`
-    Messenger,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl MacroAvailableOnItem {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inbox => "inbox",
-            Self::Messenger => "messenger",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for MacroAvailableOnItem {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "inbox" => Self::Inbox,
-                "messenger" => Self::Messenger,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(MacroAvailableOnItem);
-};
-/// Macro List
-///
-/// A paginated list of macros (saved replies) in the workspace.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacroList {
-    /// Always list
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// The list of macro objects
-    pub data: Option<Vec<Option<Macro>>>,
-    /// Pagination information
-    pub pages: Option<MacroListPages>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for MacroList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -195,22 +247,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Pagination information
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacroListPages {
-    /// The type of pagination
-    ///
-    /// The spec allows only `pages`.
-    pub type_: Option<String>,
-    /// Number of results per page
-    pub per_page: Option<i64>,
-    /// Cursor for the next page
-    pub next: Option<MacroListPagesNext>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for MacroListPages {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -255,16 +291,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Cursor for the next page
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MacroListPagesNext {
-    /// Base64-encoded cursor containing \[updated_at, id\] for pagination
-    pub starting_after: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for MacroListPagesNext {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -305,41 +331,5 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Who can view this macro.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MacroVisibleTo {
-    /// `everyone`
-    Everyone,
-    /// `specific_teams`
-    SpecificTeams,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl MacroVisibleTo {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Everyone => "everyone",
-            Self::SpecificTeams => "specific_teams",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for MacroVisibleTo {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "everyone" => Self::Everyone,
-                "specific_teams" => Self::SpecificTeams,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(MacroVisibleTo);
 };

@@ -92,121 +92,6 @@ impl CreateMessageRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateMessageRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("message_type", &self.message_type)
-                .opt("subject", &self.subject)
-                .opt("body", &self.body)
-                .opt("template", &self.template)
-                .req("from", &self.from)
-                .req("to", &self.to)
-                .opt("cc", &self.cc)
-                .opt("bcc", &self.bcc)
-                .opt("created_at", &self.created_at)
-                .opt(
-                    "create_conversation_without_contact_reply",
-                    &self.create_conversation_without_contact_reply,
-                )
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<CreateMessageRequestMessageType>,
-        subject: Option<Option<String>>,
-        body: Option<Option<String>>,
-        template: Option<Option<String>>,
-        from: Option<CreateMessageRequestFrom>,
-        to: Option<CreateMessageRequestTo>,
-        cc: Option<Option<CreateMessageRequestCc>>,
-        bcc: Option<Option<CreateMessageRequestBcc>>,
-        created_at: Option<Option<i64>>,
-        create_conversation_without_contact_reply: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequest {
-        const NAME: &'static str = "CreateMessageRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
-                }
-                "subject" => {
-                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "template" => {
-                    crate::codec::fill_opt_string(&mut slots.template, "template", map)
-                }
-                "from" => crate::codec::fill(&mut slots.from, "from", map),
-                "to" => crate::codec::fill(&mut slots.to, "to", map),
-                "cc" => crate::codec::fill(&mut slots.cc, "cc", map),
-                "bcc" => crate::codec::fill(&mut slots.bcc, "bcc", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "create_conversation_without_contact_reply" => {
-                    crate::codec::fill(
-                        &mut slots.create_conversation_without_contact_reply,
-                        "create_conversation_without_contact_reply",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "subject",
-                                "body",
-                                "template",
-                                "from",
-                                "to",
-                                "cc",
-                                "bcc",
-                                "created_at",
-                                "create_conversation_without_contact_reply",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                subject: slots.subject.flatten(),
-                body: slots.body.flatten(),
-                template: slots.template.flatten(),
-                from: crate::codec::missing(slots.from, "from")?,
-                to: crate::codec::missing(slots.to, "to")?,
-                cc: slots.cc.flatten(),
-                bcc: slots.bcc.flatten(),
-                created_at: slots.created_at.flatten(),
-                create_conversation_without_contact_reply: slots
-                    .create_conversation_without_contact_reply
-                    .flatten(),
-            })
-        }
-    }
-};
 /// The `bcc` member of `CreateMessageRequest`.
 ///
 /// Defined inline at `/components/schemas/create_message_request/properties/bcc`.
@@ -230,25 +115,6 @@ impl From<Vec<Recipient>> for CreateMessageRequestBcc {
         Self::RecipientArray(value)
     }
 }
-const _: () = {
-    impl<'de> serde::Deserialize<'de> for CreateMessageRequestBcc {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_union(deserializer)
-        }
-    }
-    impl crate::codec::UnionDecode for CreateMessageRequestBcc {
-        const EXPECTING: &'static str = "an object or an array";
-        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-            crate::codec::map(map).map(Self::Recipient)
-        }
-        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-            crate::codec::seq(seq).map(Self::RecipientArray)
-        }
-    }
-    crate::codec::lenient_strict_union!(CreateMessageRequestBcc);
-};
 /// The `cc` member of `CreateMessageRequest`.
 ///
 /// Defined inline at `/components/schemas/create_message_request/properties/cc`.
@@ -272,25 +138,6 @@ impl From<Vec<Recipient>> for CreateMessageRequestCc {
         Self::RecipientArray(value)
     }
 }
-const _: () = {
-    impl<'de> serde::Deserialize<'de> for CreateMessageRequestCc {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_union(deserializer)
-        }
-    }
-    impl crate::codec::UnionDecode for CreateMessageRequestCc {
-        const EXPECTING: &'static str = "an object or an array";
-        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-            crate::codec::map(map).map(Self::Recipient)
-        }
-        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-            crate::codec::seq(seq).map(Self::RecipientArray)
-        }
-    }
-    crate::codec::lenient_strict_union!(CreateMessageRequestCc);
-};
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestFrom {
@@ -303,54 +150,6 @@ impl CreateMessageRequestFrom {
         Self { id }
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateMessageRequestFrom {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("type", "admin")
-                .req("id", &self.id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<()>,
-        id: Option<i64>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestFrom {
-        const NAME: &'static str = "CreateMessageRequestFrom";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "id" => crate::codec::fill(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 /// The kind of message being created. Values: `in_app`, `email` or `whatsapp`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -393,9 +192,6 @@ impl std::str::FromStr for CreateMessageRequestMessageType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed CreateMessageRequestMessageType);
-};
 /// The `to` member of `CreateMessageRequest`.
 ///
 /// Defined inline at `/components/schemas/create_message_request/properties/to`.
@@ -419,25 +215,6 @@ impl From<Vec<Recipient>> for CreateMessageRequestTo {
         Self::RecipientArray(value)
     }
 }
-const _: () = {
-    impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_union(deserializer)
-        }
-    }
-    impl crate::codec::UnionDecode for CreateMessageRequestTo {
-        const EXPECTING: &'static str = "an object or an array";
-        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-            crate::codec::map(map).map(Self::Recipient)
-        }
-        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-            crate::codec::seq(seq).map(Self::RecipientArray)
-        }
-    }
-    crate::codec::lenient_strict_union!(CreateMessageRequestTo);
-};
 /// Recipient
 ///
 /// A recipient of a message
@@ -457,52 +234,6 @@ impl Recipient {
         }
     }
 }
-const _: () = {
-    impl serde::Serialize for Recipient {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("type", &self.type_)
-                .req("id", &self.id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Recipient {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<RecipientType>,
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for Recipient {
-        const NAME: &'static str = "Recipient";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 /// The role associated to the contact - `user` or `lead`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -534,9 +265,6 @@ impl std::str::FromStr for RecipientType {
         )
     }
 }
-const _: () = {
-    crate::codec::string_enum!(closed RecipientType);
-};
 /// The delivery status of a specific WhatsApp message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatus {
@@ -559,7 +287,443 @@ pub struct WhatsappMessageStatus {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Error details, present only when status is "failed"
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatsappMessageStatusError {
+    /// Error message
+    pub message: Option<String>,
+    /// Detailed error information
+    pub details: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `whatsapp_message_status_list` object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatsappMessageStatusList {
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// The provided ruleset ID
+    pub ruleset_id: Option<String>,
+    #[allow(missing_docs)]
+    pub pages: Option<WhatsappMessageStatusListPages>,
+    /// Total number of events
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub events: Option<Vec<WhatsappMessageStatusListEventsItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `events` member of `WhatsappMessageStatusList`.
+///
+/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/events/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatsappMessageStatusListEventsItem {
+    /// Event ID
+    pub id: Option<String>,
+    /// ID of the conversation
+    pub conversation_id: Option<String>,
+    /// Current status of the message
+    pub status: Option<WhatsappMessageStatusListEventsItemStatus>,
+    /// Event type
+    ///
+    /// The spec allows only `broadcast_outbound`.
+    pub type_: Option<String>,
+    /// Creation timestamp
+    pub created_at: Option<i64>,
+    /// Last update timestamp
+    pub updated_at: Option<i64>,
+    /// WhatsApp's message identifier
+    pub whatsapp_message_id: Option<String>,
+    /// Name of the WhatsApp template used
+    pub template_name: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1messages~1status/get/responses/200/content/application~1json/examples/Successful response/value/events/0/user_id`). Typed from the example values.
+    pub user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Current status of the message
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WhatsappMessageStatusListEventsItemStatus {
+    /// `sent`
+    Sent,
+    /// `delivered`
+    Delivered,
+    /// `read`
+    Read,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl WhatsappMessageStatusListEventsItemStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Read => "read",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for WhatsappMessageStatusListEventsItemStatus {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "sent" => Self::Sent,
+                "delivered" => Self::Delivered,
+                "read" => Self::Read,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The `pages` member of `WhatsappMessageStatusList`.
+///
+/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/pages`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatsappMessageStatusListPages {
+    /// The spec allows only `pages`.
+    pub type_: Option<String>,
+    /// Number of results per page
+    pub per_page: Option<i64>,
+    /// Total number of pages
+    pub total_pages: Option<i64>,
+    /// Information for fetching next page (null if no more pages)
+    pub next: Option<WhatsappMessageStatusListPagesNext>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Information for fetching next page (null if no more pages)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhatsappMessageStatusListPagesNext {
+    /// Cursor for the next page
+    pub starting_after: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Current delivery status of the message
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WhatsappMessageStatusStatus {
+    /// `sent`
+    Sent,
+    /// `delivered`
+    Delivered,
+    /// `read`
+    Read,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl WhatsappMessageStatusStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Read => "read",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for WhatsappMessageStatusStatus {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "sent" => Self::Sent,
+                "delivered" => Self::Delivered,
+                "read" => Self::Read,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
+    impl serde::Serialize for CreateMessageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .opt("subject", &self.subject)
+                .opt("body", &self.body)
+                .opt("template", &self.template)
+                .req("from", &self.from)
+                .req("to", &self.to)
+                .opt("cc", &self.cc)
+                .opt("bcc", &self.bcc)
+                .opt("created_at", &self.created_at)
+                .opt(
+                    "create_conversation_without_contact_reply",
+                    &self.create_conversation_without_contact_reply,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<CreateMessageRequestMessageType>,
+            subject: Option<Option<String>>,
+            body: Option<Option<String>>,
+            template: Option<Option<String>>,
+            from: Option<CreateMessageRequestFrom>,
+            to: Option<CreateMessageRequestTo>,
+            cc: Option<Option<CreateMessageRequestCc>>,
+            bcc: Option<Option<CreateMessageRequestBcc>>,
+            created_at: Option<Option<i64>>,
+            create_conversation_without_contact_reply: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequest {
+            const NAME: &'static str = "CreateMessageRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    }
+                    "subject" => {
+                        crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "template" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.template,
+                            "template",
+                            map,
+                        )
+                    }
+                    "from" => crate::codec::fill(&mut slots.from, "from", map),
+                    "to" => crate::codec::fill(&mut slots.to, "to", map),
+                    "cc" => crate::codec::fill(&mut slots.cc, "cc", map),
+                    "bcc" => crate::codec::fill(&mut slots.bcc, "bcc", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "create_conversation_without_contact_reply" => {
+                        crate::codec::fill(
+                            &mut slots.create_conversation_without_contact_reply,
+                            "create_conversation_without_contact_reply",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "subject",
+                                    "body",
+                                    "template",
+                                    "from",
+                                    "to",
+                                    "cc",
+                                    "bcc",
+                                    "created_at",
+                                    "create_conversation_without_contact_reply",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    message_type: crate::codec::missing(
+                        slots.message_type,
+                        "message_type",
+                    )?,
+                    subject: slots.subject.flatten(),
+                    body: slots.body.flatten(),
+                    template: slots.template.flatten(),
+                    from: crate::codec::missing(slots.from, "from")?,
+                    to: crate::codec::missing(slots.to, "to")?,
+                    cc: slots.cc.flatten(),
+                    bcc: slots.bcc.flatten(),
+                    created_at: slots.created_at.flatten(),
+                    create_conversation_without_contact_reply: slots
+                        .create_conversation_without_contact_reply
+                        .flatten(),
+                })
+            }
+        }
+    };
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestBcc {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateMessageRequestBcc {
+        const EXPECTING: &'static str = "an object or an array";
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map(map).map(Self::Recipient)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::RecipientArray)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequestBcc);
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestCc {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateMessageRequestCc {
+        const EXPECTING: &'static str = "an object or an array";
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map(map).map(Self::Recipient)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::RecipientArray)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequestCc);
+    impl serde::Serialize for CreateMessageRequestFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "admin")
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<()>,
+            id: Option<i64>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestFrom {
+            const NAME: &'static str = "CreateMessageRequestFrom";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "id" => crate::codec::fill(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateMessageRequestMessageType);
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateMessageRequestTo {
+        const EXPECTING: &'static str = "an object or an array";
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map(map).map(Self::Recipient)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::RecipientArray)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequestTo);
+    impl serde::Serialize for Recipient {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Recipient {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<RecipientType>,
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for Recipient {
+            const NAME: &'static str = "Recipient";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed RecipientType);
     impl serde::Serialize for WhatsappMessageStatus {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -614,18 +778,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Error details, present only when status is "failed"
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageStatusError {
-    /// Error message
-    pub message: Option<String>,
-    /// Detailed error information
-    pub details: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for WhatsappMessageStatusError {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -668,24 +820,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `whatsapp_message_status_list` object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageStatusList {
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// The provided ruleset ID
-    pub ruleset_id: Option<String>,
-    #[allow(missing_docs)]
-    pub pages: Option<WhatsappMessageStatusListPages>,
-    /// Total number of events
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub events: Option<Vec<WhatsappMessageStatusListEventsItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for WhatsappMessageStatusList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -734,36 +868,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `events` member of `WhatsappMessageStatusList`.
-///
-/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/events/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageStatusListEventsItem {
-    /// Event ID
-    pub id: Option<String>,
-    /// ID of the conversation
-    pub conversation_id: Option<String>,
-    /// Current status of the message
-    pub status: Option<WhatsappMessageStatusListEventsItemStatus>,
-    /// Event type
-    ///
-    /// The spec allows only `broadcast_outbound`.
-    pub type_: Option<String>,
-    /// Creation timestamp
-    pub created_at: Option<i64>,
-    /// Last update timestamp
-    pub updated_at: Option<i64>,
-    /// WhatsApp's message identifier
-    pub whatsapp_message_id: Option<String>,
-    /// Name of the WhatsApp template used
-    pub template_name: Option<String>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1messages~1status/get/responses/200/content/application~1json/examples/Successful response/value/events/0/user_id`). Typed from the example values.
-    pub user_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for WhatsappMessageStatusListEventsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -822,69 +926,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Current status of the message
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WhatsappMessageStatusListEventsItemStatus {
-    /// `sent`
-    Sent,
-    /// `delivered`
-    Delivered,
-    /// `read`
-    Read,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl WhatsappMessageStatusListEventsItemStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sent => "sent",
-            Self::Delivered => "delivered",
-            Self::Read => "read",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for WhatsappMessageStatusListEventsItemStatus {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "sent" => Self::Sent,
-                "delivered" => Self::Delivered,
-                "read" => Self::Read,
-                "failed" => Self::Failed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(WhatsappMessageStatusListEventsItemStatus);
-};
-/// The `pages` member of `WhatsappMessageStatusList`.
-///
-/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/pages`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageStatusListPages {
-    /// The spec allows only `pages`.
-    pub type_: Option<String>,
-    /// Number of results per page
-    pub per_page: Option<i64>,
-    /// Total number of pages
-    pub total_pages: Option<i64>,
-    /// Information for fetching next page (null if no more pages)
-    pub next: Option<WhatsappMessageStatusListPagesNext>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for WhatsappMessageStatusListPages {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -931,16 +973,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Information for fetching next page (null if no more pages)
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappMessageStatusListPagesNext {
-    /// Cursor for the next page
-    pub starting_after: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for WhatsappMessageStatusListPagesNext {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -981,49 +1013,5 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Current delivery status of the message
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WhatsappMessageStatusStatus {
-    /// `sent`
-    Sent,
-    /// `delivered`
-    Delivered,
-    /// `read`
-    Read,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl WhatsappMessageStatusStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sent => "sent",
-            Self::Delivered => "delivered",
-            Self::Read => "read",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for WhatsappMessageStatusStatus {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "sent" => Self::Sent,
-                "delivered" => Self::Delivered,
-                "read" => Self::Read,
-                "failed" => Self::Failed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(WhatsappMessageStatusStatus);
 };

@@ -31,54 +31,6 @@ impl CreateCompanyNoteRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateCompanyNoteRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("body", &self.body)
-                .opt("admin_id", &self.admin_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateCompanyNoteRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        body: Option<String>,
-        admin_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CreateCompanyNoteRequest {
-        const NAME: &'static str = "CreateCompanyNoteRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["body", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                admin_id: slots.admin_id.flatten(),
-            })
-        }
-    }
-};
 /// The request body of `create_note`.
 ///
 /// Defined inline at `/paths/~1contacts~1{contact_id}~1notes/post/requestBody/content/application~1json/schema`.
@@ -107,54 +59,6 @@ impl CreateNoteRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for CreateNoteRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("body", &self.body)
-                .opt("admin_id", &self.admin_id)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateNoteRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        body: Option<String>,
-        admin_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CreateNoteRequest {
-        const NAME: &'static str = "CreateNoteRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["body", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                admin_id: slots.admin_id.flatten(),
-            })
-        }
-    }
-};
 /// Note
 ///
 /// Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both.
@@ -177,7 +81,148 @@ pub struct Note {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Represents the company that the note was created about.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoteCompany {
+    /// String representing the object's type. Always has the value `company`.
+    pub type_: Option<String>,
+    /// The id of the company.
+    pub id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Represents the contact that the note was created about.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoteContact {
+    /// String representing the object's type. Always has the value `contact`.
+    pub type_: Option<String>,
+    /// The id of the contact.
+    pub id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Paginated Response
+///
+/// A paginated list of notes associated with a contact or a company.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoteList {
+    /// String representing the object's type. Always has the value `list`.
+    pub type_: Option<String>,
+    /// An array of notes.
+    pub data: Option<Vec<Note>>,
+    /// A count of the total number of notes.
+    pub total_count: Option<i64>,
+    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
+    pub pages: Option<CursorPages>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for CreateCompanyNoteRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("body", &self.body)
+                .opt("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateCompanyNoteRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            body: Option<String>,
+            admin_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CreateCompanyNoteRequest {
+            const NAME: &'static str = "CreateCompanyNoteRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["body", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    admin_id: slots.admin_id.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateNoteRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("body", &self.body)
+                .opt("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateNoteRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            body: Option<String>,
+            admin_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CreateNoteRequest {
+            const NAME: &'static str = "CreateNoteRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["body", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    admin_id: slots.admin_id.flatten(),
+                })
+            }
+        }
+    };
     impl serde::Serialize for Note {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -230,18 +275,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Represents the company that the note was created about.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoteCompany {
-    /// String representing the object's type. Always has the value `company`.
-    pub type_: Option<String>,
-    /// The id of the company.
-    pub id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for NoteCompany {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -284,18 +317,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Represents the contact that the note was created about.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoteContact {
-    /// String representing the object's type. Always has the value `contact`.
-    pub type_: Option<String>,
-    /// The id of the contact.
-    pub id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for NoteContact {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -338,25 +359,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Paginated Response
-///
-/// A paginated list of notes associated with a contact or a company.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NoteList {
-    /// String representing the object's type. Always has the value `list`.
-    pub type_: Option<String>,
-    /// An array of notes.
-    pub data: Option<Vec<Note>>,
-    /// A count of the total number of notes.
-    pub total_count: Option<i64>,
-    /// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-    /// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-    pub pages: Option<CursorPages>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for NoteList {
         fn serialize<S: serde::Serializer>(
             &self,

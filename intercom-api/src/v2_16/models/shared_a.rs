@@ -17,6 +17,204 @@ pub struct AddressableList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Admin
+///
+/// Admins are teammate accounts that have access to a workspace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Admin {
+    /// String representing the object's type. Always has the value `admin`.
+    pub type_: Option<String>,
+    /// The id representing the admin.
+    pub id: Option<String>,
+    /// The name of the admin.
+    pub name: Option<String>,
+    /// The email of the admin.
+    pub email: Option<String>,
+    /// The job title of the admin.
+    pub job_title: Option<String>,
+    /// Identifies if this admin is currently set in away mode.
+    pub away_mode_enabled: Option<bool>,
+    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
+    pub away_mode_reassign: Option<bool>,
+    /// The unique identifier of the away status reason
+    pub away_status_reason_id: Option<i64>,
+    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
+    pub has_inbox_seat: Option<bool>,
+    /// This object represents the avatar associated with the admin.
+    pub team_ids: Option<Vec<i64>>,
+    /// Image for the associated team or teammate
+    pub avatar: Option<String>,
+    /// Admin priority levels for teams
+    pub team_priority_level: Option<TeamPriorityLevel>,
+    /// The role assigned to this admin. Only present if the admin has a role assigned.
+    pub role: Option<AdminRole>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The role assigned to this admin. Only present if the admin has a role assigned.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminRole {
+    /// String representing the object's type. Always has the value `role`.
+    pub type_: Option<String>,
+    /// The id of the role.
+    pub id: Option<String>,
+    /// The name of the role.
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// AI Agent
+///
+/// Data related to AI Agent involvement in the conversation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AiAgent {
+    /// The type of the source that triggered AI Agent involvement in the conversation.
+    pub source_type: Option<AiAgentSourceType>,
+    /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
+    pub source_title: Option<String>,
+    /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
+    pub last_answer_type: Option<AiAgentLastAnswerType>,
+    /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
+    pub resolution_state: Option<AiAgentResolutionState>,
+    /// The customer satisfaction rating given to AI Agent, from 1-5.
+    pub rating: Option<i64>,
+    /// The customer satisfaction rating remark given to AI Agent.
+    pub rating_remark: Option<String>,
+    /// The time when the AI agent rating was created.
+    pub created_at: Option<i64>,
+    /// The time when the AI agent rating was last updated.
+    pub updated_at: Option<i64>,
+    #[allow(missing_docs)]
+    pub content_sources: Option<ContentSourcesList>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AiAgentLastAnswerType {
+    /// `ai_answer`
+    AiAnswer,
+    /// `custom_answer`
+    CustomAnswer,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl AiAgentLastAnswerType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AiAnswer => "ai_answer",
+            Self::CustomAnswer => "custom_answer",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for AiAgentLastAnswerType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "ai_answer" => Self::AiAnswer,
+                "custom_answer" => Self::CustomAnswer,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AiAgentResolutionState {
+    /// `assumed_resolution`
+    AssumedResolution,
+    /// `confirmed_resolution`
+    ConfirmedResolution,
+    /// `escalated`
+    Escalated,
+    /// `negative_feedback`
+    NegativeFeedback,
+    /// `procedure_handoff`
+    ProcedureHandoff,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl AiAgentResolutionState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AssumedResolution => "assumed_resolution",
+            Self::ConfirmedResolution => "confirmed_resolution",
+            Self::Escalated => "escalated",
+            Self::NegativeFeedback => "negative_feedback",
+            Self::ProcedureHandoff => "procedure_handoff",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for AiAgentResolutionState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "assumed_resolution" => Self::AssumedResolution,
+                "confirmed_resolution" => Self::ConfirmedResolution,
+                "escalated" => Self::Escalated,
+                "negative_feedback" => Self::NegativeFeedback,
+                "procedure_handoff" => Self::ProcedureHandoff,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// The type of the source that triggered AI Agent involvement in the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AiAgentSourceType {
+    /// `essentials_plan_setup`
+    EssentialsPlanSetup,
+    /// `profile`
+    Profile,
+    /// `workflow`
+    Workflow,
+    /// `workflow_preview`
+    WorkflowPreview,
+    /// `fin_preview`
+    FinPreview,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl AiAgentSourceType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EssentialsPlanSetup => "essentials_plan_setup",
+            Self::Profile => "profile",
+            Self::Workflow => "workflow",
+            Self::WorkflowPreview => "workflow_preview",
+            Self::FinPreview => "fin_preview",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for AiAgentSourceType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "essentials_plan_setup" => Self::EssentialsPlanSetup,
+                "profile" => Self::Profile,
+                "workflow" => Self::Workflow,
+                "workflow_preview" => Self::WorkflowPreview,
+                "fin_preview" => Self::FinPreview,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for AddressableList {
         fn serialize<S: serde::Serializer>(
@@ -62,42 +260,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Admin
-///
-/// Admins are teammate accounts that have access to a workspace.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Admin {
-    /// String representing the object's type. Always has the value `admin`.
-    pub type_: Option<String>,
-    /// The id representing the admin.
-    pub id: Option<String>,
-    /// The name of the admin.
-    pub name: Option<String>,
-    /// The email of the admin.
-    pub email: Option<String>,
-    /// The job title of the admin.
-    pub job_title: Option<String>,
-    /// Identifies if this admin is currently set in away mode.
-    pub away_mode_enabled: Option<bool>,
-    /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    pub away_mode_reassign: Option<bool>,
-    /// The unique identifier of the away status reason
-    pub away_status_reason_id: Option<i64>,
-    /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    pub has_inbox_seat: Option<bool>,
-    /// This object represents the avatar associated with the admin.
-    pub team_ids: Option<Vec<i64>>,
-    /// Image for the associated team or teammate
-    pub avatar: Option<String>,
-    /// Admin priority levels for teams
-    pub team_priority_level: Option<TeamPriorityLevel>,
-    /// The role assigned to this admin. Only present if the admin has a role assigned.
-    pub role: Option<AdminRole>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Admin {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -170,20 +332,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The role assigned to this admin. Only present if the admin has a role assigned.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminRole {
-    /// String representing the object's type. Always has the value `role`.
-    pub type_: Option<String>,
-    /// The id of the role.
-    pub id: Option<String>,
-    /// The name of the role.
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AdminRole {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -228,34 +376,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// AI Agent
-///
-/// Data related to AI Agent involvement in the conversation.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiAgent {
-    /// The type of the source that triggered AI Agent involvement in the conversation.
-    pub source_type: Option<AiAgentSourceType>,
-    /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    pub source_title: Option<String>,
-    /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
-    pub last_answer_type: Option<AiAgentLastAnswerType>,
-    /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
-    pub resolution_state: Option<AiAgentResolutionState>,
-    /// The customer satisfaction rating given to AI Agent, from 1-5.
-    pub rating: Option<i64>,
-    /// The customer satisfaction rating remark given to AI Agent.
-    pub rating_remark: Option<String>,
-    /// The time when the AI agent rating was created.
-    pub created_at: Option<i64>,
-    /// The time when the AI agent rating was last updated.
-    pub updated_at: Option<i64>,
-    #[allow(missing_docs)]
-    pub content_sources: Option<ContentSourcesList>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for AiAgent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -312,139 +432,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AiAgentLastAnswerType {
-    /// `ai_answer`
-    AiAnswer,
-    /// `custom_answer`
-    CustomAnswer,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl AiAgentLastAnswerType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AiAnswer => "ai_answer",
-            Self::CustomAnswer => "custom_answer",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for AiAgentLastAnswerType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "ai_answer" => Self::AiAnswer,
-                "custom_answer" => Self::CustomAnswer,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(AiAgentLastAnswerType);
-};
-/// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AiAgentResolutionState {
-    /// `assumed_resolution`
-    AssumedResolution,
-    /// `confirmed_resolution`
-    ConfirmedResolution,
-    /// `escalated`
-    Escalated,
-    /// `negative_feedback`
-    NegativeFeedback,
-    /// `procedure_handoff`
-    ProcedureHandoff,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl AiAgentResolutionState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AssumedResolution => "assumed_resolution",
-            Self::ConfirmedResolution => "confirmed_resolution",
-            Self::Escalated => "escalated",
-            Self::NegativeFeedback => "negative_feedback",
-            Self::ProcedureHandoff => "procedure_handoff",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for AiAgentResolutionState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "assumed_resolution" => Self::AssumedResolution,
-                "confirmed_resolution" => Self::ConfirmedResolution,
-                "escalated" => Self::Escalated,
-                "negative_feedback" => Self::NegativeFeedback,
-                "procedure_handoff" => Self::ProcedureHandoff,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(AiAgentResolutionState);
-};
-/// The type of the source that triggered AI Agent involvement in the conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AiAgentSourceType {
-    /// `essentials_plan_setup`
-    EssentialsPlanSetup,
-    /// `profile`
-    Profile,
-    /// `workflow`
-    Workflow,
-    /// `workflow_preview`
-    WorkflowPreview,
-    /// `fin_preview`
-    FinPreview,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl AiAgentSourceType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EssentialsPlanSetup => "essentials_plan_setup",
-            Self::Profile => "profile",
-            Self::Workflow => "workflow",
-            Self::WorkflowPreview => "workflow_preview",
-            Self::FinPreview => "fin_preview",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for AiAgentSourceType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "essentials_plan_setup" => Self::EssentialsPlanSetup,
-                "profile" => Self::Profile,
-                "workflow" => Self::Workflow,
-                "workflow_preview" => Self::WorkflowPreview,
-                "fin_preview" => Self::FinPreview,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(AiAgentSourceType);
 };

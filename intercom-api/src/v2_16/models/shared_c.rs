@@ -53,90 +53,6 @@ pub struct Company {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for Company {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("name", &self.name)
-                .opt("app_id", &self.app_id)
-                .opt("plan", &self.plan)
-                .opt("company_id", &self.company_id)
-                .opt("remote_created_at", &self.remote_created_at)
-                .opt("created_at", &self.created_at)
-                .opt("updated_at", &self.updated_at)
-                .opt("last_request_at", &self.last_request_at)
-                .opt("size", &self.size)
-                .opt("website", &self.website)
-                .opt("industry", &self.industry)
-                .opt("monthly_spend", &self.monthly_spend)
-                .opt("session_count", &self.session_count)
-                .opt("user_count", &self.user_count)
-                .opt("custom_attributes", &self.custom_attributes)
-                .opt("tags", &self.tags)
-                .opt("segments", &self.segments)
-                .opt("notes", &self.notes)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Company {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for Company {
-        const NAME: &'static str = "Company";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "name" => crate::codec::set(&mut slots.name, map),
-                "app_id" => crate::codec::set(&mut slots.app_id, map),
-                "plan" => crate::codec::set(&mut slots.plan, map),
-                "company_id" => crate::codec::set(&mut slots.company_id, map),
-                "remote_created_at" => {
-                    crate::codec::set(&mut slots.remote_created_at, map)
-                }
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-                "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
-                "size" => crate::codec::set(&mut slots.size, map),
-                "website" => crate::codec::set(&mut slots.website, map),
-                "industry" => crate::codec::set(&mut slots.industry, map),
-                "monthly_spend" => crate::codec::set(&mut slots.monthly_spend, map),
-                "session_count" => crate::codec::set(&mut slots.session_count, map),
-                "user_count" => crate::codec::set(&mut slots.user_count, map),
-                "custom_attributes" => {
-                    crate::codec::set(&mut slots.custom_attributes, map)
-                }
-                "tags" => crate::codec::set(&mut slots.tags, map),
-                "segments" => crate::codec::set(&mut slots.segments, map),
-                "notes" => crate::codec::set(&mut slots.notes, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Company Data
 ///
 /// An object containing data about the companies that a contact is associated with.
@@ -153,52 +69,6 @@ pub struct CompanyData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanyData {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("type", &self.type_)
-                .opt("url", &self.url)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanyData {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanyData {
-        const NAME: &'static str = "CompanyData";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::set(&mut slots.id, map),
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "url" => crate::codec::set(&mut slots.url, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Company Note
 ///
 /// Notes allow you to annotate and comment on companies.
@@ -219,58 +89,6 @@ pub struct CompanyNote {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanyNote {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("created_at", &self.created_at)
-                .opt("company", &self.company)
-                .opt("author", &self.author)
-                .opt("body", &self.body)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanyNote {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanyNote {
-        const NAME: &'static str = "CompanyNote";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "created_at" => crate::codec::set(&mut slots.created_at, map),
-                "company" => crate::codec::set(&mut slots.company, map),
-                "author" => crate::codec::set(&mut slots.author, map),
-                "body" => crate::codec::set(&mut slots.body, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Represents the company that the note was created about.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyNoteCompany {
@@ -281,50 +99,6 @@ pub struct CompanyNoteCompany {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanyNoteCompany {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanyNoteCompany {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanyNoteCompany {
-        const NAME: &'static str = "CompanyNoteCompany";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The list of notes associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyNotes {
@@ -337,51 +111,6 @@ pub struct CompanyNotes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanyNotes {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("notes", &self.notes)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanyNotes {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanyNotes {
-        const NAME: &'static str = "CompanyNotes";
-        const LIST_MEMBER: Option<&'static str> = Some("notes");
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "notes" => crate::codec::set(&mut slots.notes, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The `plan` member of `Company`.
 ///
 /// Defined inline at `/components/schemas/company/properties/plan`.
@@ -396,52 +125,6 @@ pub struct CompanyPlan {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanyPlan {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("id", &self.id)
-                .opt("name", &self.name)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanyPlan {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanyPlan {
-        const NAME: &'static str = "CompanyPlan";
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "id" => crate::codec::set(&mut slots.id, map),
-                "name" => crate::codec::set(&mut slots.name, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The list of segments associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanySegments {
@@ -454,51 +137,6 @@ pub struct CompanySegments {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanySegments {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("segments", &self.segments)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanySegments {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanySegments {
-        const NAME: &'static str = "CompanySegments";
-        const LIST_MEMBER: Option<&'static str> = Some("segments");
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "segments" => crate::codec::set(&mut slots.segments, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// The list of tags associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyTags {
@@ -511,51 +149,6 @@ pub struct CompanyTags {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-const _: () = {
-    impl serde::Serialize for CompanyTags {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("type", &self.type_)
-                .opt("tags", &self.tags)
-                .extra(&self.additional_properties)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CompanyTags {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    impl crate::codec::StructDecode for CompanyTags {
-        const NAME: &'static str = "CompanyTags";
-        const LIST_MEMBER: Option<&'static str> = Some("tags");
-        type Slots = Self;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Self,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::set(&mut slots.type_, map),
-                "tags" => crate::codec::set(&mut slots.tags, map),
-                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-            }
-        }
-        fn extra(
-            slots: &mut Self,
-        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-            Some(&mut slots.additional_properties)
-        }
-        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-            Ok(slots)
-        }
-    }
-};
 /// Contact
 ///
 /// Contacts represent your leads and users in Intercom.
@@ -674,7 +267,1634 @@ pub struct Contact {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The `avatar` member of `Contact`.
+///
+/// Defined inline at `/components/schemas/contact/properties/avatar`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactAvatar {
+    /// The type of object
+    pub type_: Option<String>,
+    /// An image URL containing the avatar of a contact.
+    pub image_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact companies
+///
+/// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactCompanies {
+    /// An array of company data objects attached to the contact.
+    pub data: Option<Vec<CompanyData>>,
+    /// Url to get more company resources for this contact
+    pub url: Option<String>,
+    /// Integer representing the total number of companies attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/companies/type`). Typed from the example values.
+    pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Location
+///
+/// An object containing location meta data about a Intercom contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactLocation {
+    /// Always location
+    pub type_: Option<String>,
+    /// The country that the contact is located in
+    pub country: Option<String>,
+    /// The overal region that the contact is located in
+    pub region: Option<String>,
+    /// The city that the contact is located in
+    pub city: Option<String>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/continent_code`). Typed from the example values.
+    pub continent_code: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/country_code`). Typed from the example values.
+    pub country_code: Option<serde_json::Value>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact notes
+///
+/// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactNotes {
+    /// This object represents the notes attached to a contact.
+    pub data: Option<Vec<AddressableList>>,
+    /// Url to get more company resources for this contact
+    pub url: Option<String>,
+    /// Int representing the total number of companyies attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/notes/type`). Typed from the example values.
+    pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1visitors~1convert/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactOptedInSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Inferred from the spec's success examples (`/paths/~1visitors~1convert/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactOptedOutSubscriptionTypes {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub data: Option<Vec<serde_json::Value>>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    #[allow(missing_docs)]
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Reference
+///
+/// reference to contact object
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactReference {
+    /// always contact
+    ///
+    /// The spec allows only `contact`.
+    pub type_: Option<String>,
+    /// The unique identifier for the contact which is given by Intercom.
+    pub id: Option<String>,
+    /// The unique identifier for the contact which is provided by the Client.
+    pub external_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Quick Reply Option
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactReplyBaseRequestReplyOptionsItem {
+    /// The text of the chosen reply option.
+    pub text: String,
+    /// The unique identifier for the quick reply option selected.
+    pub uuid: String,
+}
+impl ContactReplyBaseRequestReplyOptionsItem {
+    /// A value with the required fields; optional fields are `None`.
+    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            uuid: uuid.into(),
+        }
+    }
+}
+/// Social Profile
+///
+/// An object containing social profiles that a contact has.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactSocialProfiles {
+    /// A list of social profiles objects associated with the contact.
+    pub data: Option<Vec<SocialProfile>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/social_profiles/type`). Typed from the example values.
+    pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Tags
+///
+/// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactTags {
+    /// This object represents the tags attached to a contact.
+    pub data: Option<Vec<AddressableList>>,
+    /// url to get more tag resources for this contact
+    pub url: Option<String>,
+    /// Int representing the total number of tags attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/tags/type`). Typed from the example values.
+    pub type_: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Content Source
+///
+/// The content source used by AI Agent in the conversation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContentSource {
+    /// The type of the content source.
+    pub content_type: Option<ContentSourceContentType>,
+    /// The internal URL linking to the content source for teammates.
+    pub url: Option<String>,
+    /// The title of the content source.
+    pub title: Option<String>,
+    /// The ISO 639 language code of the content source.
+    pub locale: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The type of the content source.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentSourceContentType {
+    /// `file`
+    File,
+    /// `article`
+    Article,
+    /// `external_content`
+    ExternalContent,
+    /// `content_snippet`
+    ContentSnippet,
+    /// `workflow_connector_action`
+    WorkflowConnectorAction,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ContentSourceContentType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Article => "article",
+            Self::ExternalContent => "external_content",
+            Self::ContentSnippet => "content_snippet",
+            Self::WorkflowConnectorAction => "workflow_connector_action",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ContentSourceContentType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "file" => Self::File,
+                "article" => Self::Article,
+                "external_content" => Self::ExternalContent,
+                "content_snippet" => Self::ContentSnippet,
+                "workflow_connector_action" => Self::WorkflowConnectorAction,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Content Source List
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContentSourcesList {
+    /// The spec allows only `content_source.list`.
+    pub type_: Option<String>,
+    /// The total number of content sources used by AI Agent in the conversation.
+    pub total_count: Option<i64>,
+    /// The content sources used by AI Agent in the conversation.
+    pub content_sources: Option<Vec<ContentSource>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation
+///
+/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Conversation {
+    /// Always conversation.
+    pub type_: Option<String>,
+    /// The id representing the conversation.
+    pub id: Option<String>,
+    /// The title given to the conversation.
+    pub title: Option<String>,
+    /// The time the conversation was created.
+    pub created_at: Option<i64>,
+    /// The last time the conversation was updated.
+    pub updated_at: Option<i64>,
+    /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
+    pub waiting_since: Option<i64>,
+    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
+    pub snoozed_until: Option<i64>,
+    /// Indicates whether a conversation is open (true) or closed (false).
+    pub open: Option<bool>,
+    /// Can be set to "open", "closed" or "snoozed".
+    pub state: Option<ConversationState>,
+    /// Indicates whether a conversation has been read.
+    pub read: Option<bool>,
+    /// The priority level of the conversation. Returns one of none, low, medium, high, or urgent.
+    pub priority: Option<ConversationPriority>,
+    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
+    pub admin_assignee_id: Option<i64>,
+    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return 0.
+    pub team_assignee_id: Option<i64>,
+    /// The company associated with the conversation.
+    pub company: Option<Company>,
+    /// A list of tags objects associated with a conversation
+    pub tags: Option<Tags>,
+    /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
+    pub conversation_rating: Option<ConversationRating>,
+    /// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
+    pub source: Option<ConversationSource>,
+    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
+    pub contacts: Option<ConversationContacts>,
+    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
+    pub teammates: Option<ConversationTeammates>,
+    /// An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models. System-defined attributes such as "CX Score rating" and "CX Score explanation" may also be included.
+    pub custom_attributes: Option<CustomAttributes>,
+    /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
+    pub first_contact_reply: Option<ConversationFirstContactReply>,
+    /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
+    /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
+    pub sla_applied: Option<SlaApplied>,
+    /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
+    pub statistics: Option<ConversationStatistics>,
+    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
+    pub conversation_parts: Option<ConversationParts>,
+    /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
+    pub linked_objects: Option<LinkedObjectList>,
+    /// Indicates whether the AI Agent participated in the conversation.
+    pub ai_agent_participated: Option<bool>,
+    /// Data related to AI Agent involvement in the conversation.
+    pub ai_agent: Option<AiAgent>,
+    /// Indicates whether the Sales Agent participated in the conversation.
+    pub sales_agent_participated: Option<bool>,
+    /// Data related to Sales Agent involvement in the conversation.
+    pub sales_agent: Option<SalesAgent>,
+    /// The channel through which the conversation was initiated and its current channel.
+    pub channel: Option<ConversationChannel>,
+    /// References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type` and capped at 20 entries.
+    pub external_references: Option<Vec<ConversationExternalReference>>,
+    /// QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a query parameter.
+    pub monitor_evaluations: Option<Vec<ConversationMonitorEvaluation>>,
+    /// QA scorecard results for this conversation. Only included when `include_scorecards=true` is passed as a query parameter.
+    pub scorecards: Option<Vec<ConversationScorecard>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{id}~1merge/post/responses/200/content/application~1json/examples/Conversation merged/value/ai_topics`). Typed from the example values.
+    pub ai_topics: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers`). Typed like its absent declared sibling `external_references`.
+    pub customers: Option<Vec<ConversationExternalReference>>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/ticket`). Typed from the example values.
+    pub ticket: Option<serde_json::Value>,
+    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/topics`). Typed from the example values.
+    pub topics: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation attachment files
+///
+/// Properties of the attachment files in a conversation part
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttachmentFiles {
+    /// The content type of the file
+    pub content_type: Option<String>,
+    /// The base64 encoded file data.
+    pub data: Option<String>,
+    /// The name of the file.
+    pub name: Option<String>,
+}
+impl ConversationAttachmentFiles {
+    /// A value with the required fields; optional fields are `None`.
+    ///
+    /// Optional fields: `ConversationAttachmentFiles::new().with_content_type(..)`, or `ConversationAttachmentFiles { content_type: Some(..), ..ConversationAttachmentFiles::new() }`.
+    pub fn new() -> Self {
+        Self {
+            content_type: None,
+            data: None,
+            name: None,
+        }
+    }
+}
+impl ConversationAttachmentFiles {
+    /// Sets `content_type` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_content_type(..)`.
+    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+    /// Sets `data` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_data(..)`.
+    pub fn with_data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+    /// Sets `name` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_name(..)`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+/// Part type - conversation_attribute_updated_by_admin
+///
+/// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type &lt;code&gt;conversation_attribute_updated_by_admin&lt;/code&gt;.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByAdmin {
+    #[allow(missing_docs)]
+    pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
+    #[allow(missing_docs)]
+    pub value: Option<ConversationAttributeUpdatedByAdminValue>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `attribute` member of `ConversationAttributeUpdatedByAdmin`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByAdminAttribute {
+    /// Name of the CDA updated
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `value` member of `ConversationAttributeUpdatedByAdmin`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByAdminValue {
+    /// Current value of the CDA updated
+    pub name: Option<String>,
+    /// Previous value of the CDA
+    pub previous: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Part type - conversation_attribute_updated_by_user
+///
+/// Contains details about Custom Data Attributes (CDAs) that were modified by a user for conversation part type &lt;code&gt;conversation_attribute_updated_by_user&lt;/code&gt;.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByUser {
+    #[allow(missing_docs)]
+    pub attribute: Option<ConversationAttributeUpdatedByUserAttribute>,
+    #[allow(missing_docs)]
+    pub value: Option<ConversationAttributeUpdatedByUserValue>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `attribute` member of `ConversationAttributeUpdatedByUser`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_user/properties/attribute`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByUserAttribute {
+    /// Name of the CDA updated
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `value` member of `ConversationAttributeUpdatedByUser`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_user/properties/value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByUserValue {
+    /// Current value of the CDA updated
+    pub name: Option<String>,
+    /// Previous value of the CDA (null for older events)
+    pub previous: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Part type - conversation_attribute_updated_by_workflow
+///
+/// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type &lt;code&gt;conversation_attribute_updated_by_workflow&lt;/code&gt;.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByWorkflow {
+    #[allow(missing_docs)]
+    pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
+    #[allow(missing_docs)]
+    pub attribute: Option<ConversationAttributeUpdatedByWorkflowAttribute>,
+    #[allow(missing_docs)]
+    pub value: Option<ConversationAttributeUpdatedByWorkflowValue>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `attribute` member of `ConversationAttributeUpdatedByWorkflow`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByWorkflowAttribute {
+    /// Name of the CDA updated
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `value` member of `ConversationAttributeUpdatedByWorkflow`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByWorkflowValue {
+    /// Value of the CDA updated
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `workflow` member of `ConversationAttributeUpdatedByWorkflow`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/workflow`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
+    /// Name of the workflow
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Channel
+///
+/// The channel through which a conversation was originally initiated and its current channel.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationChannel {
+    /// The channel through which the conversation was originally initiated. Possible values include `messenger`, `zendesk_sunshine`, `zendesk_ticket`, `twitter`, `email`. Returns `null` if channel data is unavailable.
+    pub initial: Option<String>,
+    /// The current channel of the conversation. May differ from `initial` if the conversation was migrated between channels. Returns `null` if channel data is unavailable.
+    pub current: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contacts
+///
+/// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationContacts {
+    /// The spec allows only `contact.list`.
+    pub type_: Option<String>,
+    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
+    pub contacts: Option<Vec<ContactReference>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation External Reference
+///
+/// A reference linking a conversation to a record in an external helpdesk or CRM system, surfaced for Fin Standalone workspaces.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationExternalReference {
+    /// The type of external system the reference points to. Possible values include `zendesk_ticket`, `zendesk_sunshine_conversation`, `salesforce_case`, `salesforce_in_app_message_conversation`, `freshdesk_ticket`, `freshchat_conversation`, `hubspot_conversation`, `custom_helpdesk_conversation`, `api_conversation`.
+    pub type_: Option<String>,
+    /// The identifier of the record in the external system. Always serialized as a string, since some external IDs exceed 32-bit integer range.
+    pub id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// First contact reply
+///
+/// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationFirstContactReply {
+    #[allow(missing_docs)]
+    pub created_at: Option<i64>,
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Monitor Evaluation
+///
+/// A QA monitor evaluation that flagged this conversation. Returned in the `monitor_evaluations` array on conversation responses when `include_monitors=true` is passed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationMonitorEvaluation {
+    /// The unique identifier of the monitor that produced this evaluation.
+    pub monitor_id: Option<String>,
+    /// The name of the monitor at the time of evaluation. Null if the monitor has since been deleted.
+    pub monitor_name: Option<String>,
+    /// The type of the monitor. Null if the monitor has since been deleted.
+    pub monitor_type: Option<String>,
+    /// The evaluation outcome reported by the monitor.
+    pub result: Option<String>,
+    /// The reasoning provided by the monitor for its result. May be null if no reasoning was generated.
+    pub explanation: Option<String>,
+    /// The time the monitor evaluated this conversation. Null in the rare case the underlying record's timestamp is not yet set.
+    pub evaluated_at: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Part
+///
+/// A Conversation Part represents a message in the conversation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationPart {
+    /// Always conversation_part
+    pub type_: Option<String>,
+    /// The id representing the conversation part.
+    pub id: Option<String>,
+    /// The type of conversation part.
+    pub part_type: Option<String>,
+    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
+    pub body: Option<String>,
+    /// The time the conversation part was created.
+    pub created_at: Option<i64>,
+    /// The last time the conversation part was updated.
+    pub updated_at: Option<i64>,
+    /// The time the user was notified with the conversation part.
+    pub notified_at: Option<i64>,
+    /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
+    pub assigned_to: Option<Reference>,
+    /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
+    pub author: Option<ConversationPartAuthor>,
+    /// Conversation part attachments
+    ///
+    /// A list of attachments for the part.
+    pub attachments: Option<Vec<PartAttachment>>,
+    /// The external id of the conversation part
+    pub external_id: Option<String>,
+    /// Whether or not the conversation part has been redacted.
+    pub redacted: Option<bool>,
+    /// Contains metadata if the message was sent as an email
+    pub email_message_metadata: Option<EmailMessageMetadata>,
+    /// Metadata for a conversation part
+    pub metadata: Option<ConversationPartMetadata>,
+    /// Indicates the current state of conversation when the conversation part was created.
+    pub state: Option<ConversationPartState>,
+    /// A list of tags objects associated with the conversation part.
+    pub tags: Option<Vec<TagBasic>>,
+    #[allow(missing_docs)]
+    pub event_details: Option<EventDetails>,
+    /// The app package code if this part was created via API. null if the part was not created via API.
+    pub app_package_code: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation part author
+///
+/// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationPartAuthor {
+    /// The type of the author
+    pub type_: Option<String>,
+    /// The id of the author
+    pub id: Option<String>,
+    /// The name of the author
+    pub name: Option<String>,
+    /// The email of the author
+    pub email: Option<String>,
+    /// If this conversation part was sent by the AI Agent
+    pub from_ai_agent: Option<bool>,
+    /// If this conversation part body was generated by the AI Agent
+    pub is_ai_answer: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Part Metadata
+///
+/// Metadata for a conversation part
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationPartMetadata {
+    /// The quick reply options sent by the Admin or bot, presented in this conversation part.
+    pub quick_reply_options: Option<Vec<ConversationPartMetadataQuickReplyOptionsItem>>,
+    /// The unique identifier for the quick reply option that was clicked by the end user.
+    pub quick_reply_uuid: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `quick_reply_options` member of `ConversationPartMetadata`.
+///
+/// Defined inline at `/components/schemas/conversation_part_metadata/properties/quick_reply_options/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationPartMetadataQuickReplyOptionsItem {
+    /// The text to display in this quick reply option.
+    pub text: Option<String>,
+    /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
+    pub uuid: Option<String>,
+    /// The translations for the quick reply option.
+    pub translations: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Indicates the current state of conversation when the conversation part was created.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationPartState {
+    /// `open`
+    Open,
+    /// `closed`
+    Closed,
+    /// `snoozed`
+    Snoozed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ConversationPartState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Snoozed => "snoozed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ConversationPartState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                "snoozed" => Self::Snoozed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Conversation Parts
+///
+/// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationParts {
+    /// The spec allows only `conversation_part.list`.
+    pub type_: Option<String>,
+    /// Conversation Parts
+    ///
+    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
+    pub conversation_parts: Option<Vec<ConversationPart>>,
+    #[allow(missing_docs)]
+    pub total_count: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The priority level of the conversation. Returns one of none, low, medium, high, or urgent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationPriority {
+    /// `none`
+    None,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `urgent`
+    Urgent,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ConversationPriority {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Urgent => "urgent",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ConversationPriority {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "none" => Self::None,
+                "low" => Self::Low,
+                "medium" => Self::Medium,
+                "high" => Self::High,
+                "urgent" => Self::Urgent,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Conversation Rating
+///
+/// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationRating {
+    /// The rating, between 1 and 5, for the conversation.
+    pub rating: Option<i64>,
+    /// An optional field to add a remark to correspond to the number rating
+    pub remark: Option<String>,
+    /// The time the rating was requested in the conversation being rated.
+    pub created_at: Option<i64>,
+    /// The time the rating was last updated.
+    pub updated_at: Option<i64>,
+    /// reference to contact object
+    pub contact: Option<ContactReference>,
+    /// reference to another object
+    pub teammate: Option<Reference>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation response time
+///
+/// Details of first response time of assigned team in seconds.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationResponseTime {
+    /// Id of the assigned team.
+    pub team_id: Option<i64>,
+    /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
+    pub team_name: Option<String>,
+    /// First response time of assigned team in seconds.
+    pub response_time: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Scorecard
+///
+/// A QA scorecard result for this conversation. Returned in the `scorecards` array on conversation responses when `include_scorecards=true` is passed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationScorecard {
+    /// The unique identifier of the scorecard definition.
+    pub scorecard_id: Option<String>,
+    /// The unique identifier of the specific scorecard version that produced this result.
+    pub scorecard_version_id: Option<String>,
+    /// The name of the scorecard.
+    pub name: Option<String>,
+    /// The type of scorecard.
+    pub scorecard_type: Option<String>,
+    /// Whether the conversation passed the scorecard. Null when the scorecard has not been scored.
+    pub passed: Option<bool>,
+    /// The numeric score for the scorecard. Null when the scorecard has not been scored.
+    pub score: Option<f64>,
+    /// The numeric score produced by AI evaluation, if applicable. Null when not AI-scored.
+    pub ai_score: Option<f64>,
+    /// The time the scorecard was last evaluated. Null in the rare case the underlying record's timestamp is not yet set.
+    pub evaluated_at: Option<i64>,
+    /// The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard.
+    pub reviewed_teammate: Option<ConversationScorecardReviewedTeammate>,
+    /// Per-evaluator results within this scorecard.
+    pub evaluators: Option<Vec<ConversationScorecardEvaluator>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Scorecard Evaluator
+///
+/// A single evaluator within a scorecard, including its result for this conversation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationScorecardEvaluator {
+    /// The unique identifier of the evaluator (criterion) within the scorecard.
+    pub evaluator_id: Option<String>,
+    /// The evaluator's result for this conversation. Null if the evaluator was not scored.
+    pub result: Option<ConversationScorecardEvaluatorResult>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Scorecard Evaluator Result
+///
+/// The outcome of a single evaluator within a scorecard.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationScorecardEvaluatorResult {
+    /// The evaluator's selected value (typically a label such as `pass`, `fail`, or a category identifier).
+    pub value: Option<String>,
+    /// The origin of the result (for example, `ai` or `human`).
+    pub source: Option<String>,
+    /// A free-text explanation of the result.
+    pub reasoning: Option<String>,
+    /// Identifiers for structured reasons assigned to the result, if any.
+    pub reason_ids: Option<Vec<String>>,
+    /// Free-text entered by the reviewer to supplement or stand in for the structured `reason_ids` — typically captured when the reviewer selects an "Other" option or adds a custom note. Null when not provided.
+    pub other_text: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Reviewed Teammate
+///
+/// The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationScorecardReviewedTeammate {
+    /// The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed.
+    pub type_: Option<ConversationScorecardReviewedTeammateType>,
+    /// The id of the admin who was reviewed. Present only when `type` is `admin`.
+    pub admin_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationScorecardReviewedTeammateType {
+    /// `ai`
+    Ai,
+    /// `admin`
+    Admin,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ConversationScorecardReviewedTeammateType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ai => "ai",
+            Self::Admin => "admin",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ConversationScorecardReviewedTeammateType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "ai" => Self::Ai,
+                "admin" => Self::Admin,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Conversation source
+///
+/// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationSource {
+    /// The origin of this conversation.
+    pub type_: Option<String>,
+    /// The id of the source message.
+    pub id: Option<String>,
+    /// How the conversation was initiated.
+    pub delivered_as: Option<String>,
+    /// The recipients of the source message. Only present for email conversations.
+    pub recipients: Option<Vec<ConversationSourceRecipientsItem>>,
+    /// The Reply-To header addresses of the source message, where a reply will be routed. Can differ from the sender's From address. Only present for email conversations.
+    pub reply_to: Option<Vec<ConversationSourceReplyToItem>>,
+    /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
+    pub subject: Option<String>,
+    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
+    pub body: Option<String>,
+    /// The author who started the conversation. Can be a Contact, Admin, or Bot.
+    pub author: Option<ConversationSourceAuthor>,
+    /// A list of attachments for the part.
+    pub attachments: Option<Vec<PartAttachment>>,
+    /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
+    pub url: Option<String>,
+    /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
+    pub redacted: Option<bool>,
+    /// Contains metadata if the message was sent as an email
+    pub email_message_metadata: Option<SourceEmailMessageMetadata>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation source author
+///
+/// The author who started the conversation. Can be a Contact, Admin, or Bot.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationSourceAuthor {
+    /// The type of the author.
+    pub type_: Option<String>,
+    /// The id of the author.
+    pub id: Option<String>,
+    /// The name of the author.
+    pub name: Option<String>,
+    /// The email of the author.
+    pub email: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `recipients` member of `ConversationSource`.
+///
+/// Defined inline at `/components/schemas/conversation_source/properties/recipients/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationSourceRecipientsItem {
+    /// The recipient type. One of `to`, `cc`, or `bcc`.
+    pub type_: Option<String>,
+    /// The recipient email address.
+    pub email: Option<String>,
+    /// The reason this recipient was dropped, if applicable.
+    pub drop_reason: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `reply_to` member of `ConversationSource`.
+///
+/// Defined inline at `/components/schemas/conversation_source/properties/reply_to/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationSourceReplyToItem {
+    /// The Reply-To email address.
+    pub email: Option<String>,
+    /// The display name associated with the Reply-To address.
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Can be set to "open", "closed" or "snoozed".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationState {
+    /// `open`
+    Open,
+    /// `closed`
+    Closed,
+    /// `snoozed`
+    Snoozed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ConversationState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Snoozed => "snoozed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ConversationState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                "snoozed" => Self::Snoozed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Conversation statistics
+///
+/// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationStatistics {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// Duration until last assignment before first admin reply. In seconds.
+    pub time_to_assignment: Option<i64>,
+    /// Duration until first admin reply. Subtracts out of business hours. In seconds.
+    pub time_to_admin_reply: Option<i64>,
+    /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
+    pub time_to_first_close: Option<i64>,
+    /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
+    pub time_to_last_close: Option<i64>,
+    /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
+    pub median_time_to_reply: Option<i64>,
+    /// Time of first text conversation part from a contact.
+    pub first_contact_reply_at: Option<i64>,
+    /// Time of first assignment after first_contact_reply_at.
+    pub first_assignment_at: Option<i64>,
+    /// Time of first admin reply after first_contact_reply_at.
+    pub first_admin_reply_at: Option<i64>,
+    /// Time of first close after first_contact_reply_at.
+    pub first_close_at: Option<i64>,
+    /// Time of last assignment after first_contact_reply_at.
+    pub last_assignment_at: Option<i64>,
+    /// Time of first admin reply since most recent assignment.
+    pub last_assignment_admin_reply_at: Option<i64>,
+    /// Time of the last conversation part from a contact.
+    pub last_contact_reply_at: Option<i64>,
+    /// Time of the last conversation part from an admin.
+    pub last_admin_reply_at: Option<i64>,
+    /// Time of the last conversation close.
+    pub last_close_at: Option<i64>,
+    /// The last admin who closed the conversation. Returns a reference to an Admin object.
+    pub last_closed_by_id: Option<String>,
+    /// Number of reopens after first_contact_reply_at.
+    pub count_reopens: Option<i64>,
+    /// Number of assignments after first_contact_reply_at.
+    pub count_assignments: Option<i64>,
+    /// Total number of conversation parts.
+    pub count_conversation_parts: Option<i64>,
+    /// An array of conversation response time objects
+    pub assigned_team_first_response_time: Option<Vec<ConversationResponseTime>>,
+    /// An array of conversation response time objects within office hours
+    pub assigned_team_first_response_time_in_office_hours: Option<
+        Vec<ConversationResponseTime>,
+    >,
+    /// Time from conversation assignment to conversation close in seconds.
+    pub handling_time: Option<i64>,
+    /// Adjusted handling time for conversation in seconds. This is the active handling time excluding idle periods when teammates are not actively working on the conversation.
+    pub adjusted_handling_time: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation teammates
+///
+/// The list of teammates who participated in the conversation (wrote at least one conversation part).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationTeammates {
+    /// The type of the object - `admin.list`.
+    pub type_: Option<String>,
+    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
+    pub teammates: Option<Vec<Reference>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Cursor based pages
+///
+/// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
+/// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CursorPages {
+    /// the type of object `pages`.
+    ///
+    /// The spec allows only `pages`.
+    pub type_: Option<String>,
+    /// The current page
+    pub page: Option<i64>,
+    #[allow(missing_docs)]
+    pub next: Option<StartingAfterPaging>,
+    /// Number of results per page
+    pub per_page: Option<i64>,
+    /// Total number of pages
+    pub total_pages: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Part type - custom_action_finished
+///
+/// Contains details about final status of the completed action for conversation part type &lt;code&gt;custom_action_finished&lt;/code&gt;.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomActionFinished {
+    #[allow(missing_docs)]
+    pub action: Option<CustomActionFinishedAction>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `action` member of `CustomActionFinished`.
+///
+/// Defined inline at `/components/schemas/custom_action_finished/properties/action`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomActionFinishedAction {
+    /// Name of the action
+    pub name: Option<String>,
+    /// Status of the action
+    pub result: Option<CustomActionFinishedActionResult>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Status of the action
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomActionFinishedActionResult {
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl CustomActionFinishedActionResult {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for CustomActionFinishedActionResult {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "success" => Self::Success,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Part type - custom_action_started
+///
+/// Contains details about name of the action that was initiated for conversation part type &lt;code&gt;custom_action_started&lt;/code&gt;.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomActionStarted {
+    #[allow(missing_docs)]
+    pub action: Option<CustomActionStartedAction>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `action` member of `CustomActionStarted`.
+///
+/// Defined inline at `/components/schemas/custom_action_started/properties/action`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomActionStartedAction {
+    /// Name of the action
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Custom Attributes
+///
+/// An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models. System-defined attributes such as "CX Score rating" and "CX Score explanation" may also be included.
+pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesValue>;
+/// A value of `CustomAttributes`.
+///
+/// Defined inline at `/components/schemas/custom_attributes/additionalProperties`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CustomAttributesValue {
+    /// A string.
+    String(String),
+    /// An integer.
+    Integer(i64),
+    /// One of the `Datetime` shapes.
+    Datetime(Datetime),
+    /// The list of associated custom object instances for a given reference attribute on the parent object.
+    CustomObjectInstanceList(CustomObjectInstanceList),
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<Datetime> for CustomAttributesValue {
+    fn from(value: Datetime) -> Self {
+        Self::Datetime(value)
+    }
+}
+impl From<CustomObjectInstanceList> for CustomAttributesValue {
+    fn from(value: CustomObjectInstanceList) -> Self {
+        Self::CustomObjectInstanceList(value)
+    }
+}
+impl From<&str> for CustomAttributesValue {
+    /// The `String` variant.
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl From<String> for CustomAttributesValue {
+    /// The `String` variant.
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<i64> for CustomAttributesValue {
+    /// The `Integer` variant.
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+/// Custom Object Instance
+///
+/// A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomObjectInstance {
+    /// The Intercom defined id representing the custom object instance.
+    pub id: Option<String>,
+    /// The id you have defined for the custom object instance.
+    pub external_id: Option<String>,
+    /// The time when the Custom Object instance was created in the external system it originated from.
+    pub external_created_at: Option<i64>,
+    /// The time when the Custom Object instance was last updated in the external system it originated from.
+    pub external_updated_at: Option<i64>,
+    /// The time the attribute was created as a UTC Unix timestamp
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp
+    pub updated_at: Option<i64>,
+    /// The identifier of the custom object type that defines the structure of the custom object instance.
+    pub type_: Option<String>,
+    /// The custom attributes you have set on the custom object instance.
+    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Custom Object Instances
+///
+/// The list of associated custom object instances for a given reference attribute on the parent object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomObjectInstanceList {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// The list of associated custom object instances for a given reference attribute on the parent object.
+    pub instances: Option<Vec<Option<CustomObjectInstance>>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for Company {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("app_id", &self.app_id)
+                .opt("plan", &self.plan)
+                .opt("company_id", &self.company_id)
+                .opt("remote_created_at", &self.remote_created_at)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("last_request_at", &self.last_request_at)
+                .opt("size", &self.size)
+                .opt("website", &self.website)
+                .opt("industry", &self.industry)
+                .opt("monthly_spend", &self.monthly_spend)
+                .opt("session_count", &self.session_count)
+                .opt("user_count", &self.user_count)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("tags", &self.tags)
+                .opt("segments", &self.segments)
+                .opt("notes", &self.notes)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Company {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Company {
+        const NAME: &'static str = "Company";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "app_id" => crate::codec::set(&mut slots.app_id, map),
+                "plan" => crate::codec::set(&mut slots.plan, map),
+                "company_id" => crate::codec::set(&mut slots.company_id, map),
+                "remote_created_at" => {
+                    crate::codec::set(&mut slots.remote_created_at, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
+                "size" => crate::codec::set(&mut slots.size, map),
+                "website" => crate::codec::set(&mut slots.website, map),
+                "industry" => crate::codec::set(&mut slots.industry, map),
+                "monthly_spend" => crate::codec::set(&mut slots.monthly_spend, map),
+                "session_count" => crate::codec::set(&mut slots.session_count, map),
+                "user_count" => crate::codec::set(&mut slots.user_count, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                "notes" => crate::codec::set(&mut slots.notes, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("type", &self.type_)
+                .opt("url", &self.url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyData {
+        const NAME: &'static str = "CompanyData";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyNote {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("created_at", &self.created_at)
+                .opt("company", &self.company)
+                .opt("author", &self.author)
+                .opt("body", &self.body)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyNote {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyNote {
+        const NAME: &'static str = "CompanyNote";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "company" => crate::codec::set(&mut slots.company, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyNoteCompany {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyNoteCompany {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyNoteCompany {
+        const NAME: &'static str = "CompanyNoteCompany";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyNotes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("notes", &self.notes)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyNotes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyNotes {
+        const NAME: &'static str = "CompanyNotes";
+        const LIST_MEMBER: Option<&'static str> = Some("notes");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "notes" => crate::codec::set(&mut slots.notes, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyPlan {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyPlan {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyPlan {
+        const NAME: &'static str = "CompanyPlan";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanySegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("segments", &self.segments)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanySegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanySegments {
+        const NAME: &'static str = "CompanySegments";
+        const LIST_MEMBER: Option<&'static str> = Some("segments");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyTags {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("tags", &self.tags)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyTags {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyTags {
+        const NAME: &'static str = "CompanyTags";
+        const LIST_MEMBER: Option<&'static str> = Some("tags");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
     impl serde::Serialize for Contact {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -851,20 +2071,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `avatar` member of `Contact`.
-///
-/// Defined inline at `/components/schemas/contact/properties/avatar`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactAvatar {
-    /// The type of object
-    pub type_: Option<String>,
-    /// An image URL containing the avatar of a contact.
-    pub image_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactAvatar {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -907,26 +2113,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact companies
-///
-/// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactCompanies {
-    /// An array of company data objects attached to the contact.
-    pub data: Option<Vec<CompanyData>>,
-    /// Url to get more company resources for this contact
-    pub url: Option<String>,
-    /// Integer representing the total number of companies attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/companies/type`). Typed from the example values.
-    pub type_: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactCompanies {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -975,28 +2161,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Location
-///
-/// An object containing location meta data about a Intercom contact.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactLocation {
-    /// Always location
-    pub type_: Option<String>,
-    /// The country that the contact is located in
-    pub country: Option<String>,
-    /// The overal region that the contact is located in
-    pub region: Option<String>,
-    /// The city that the contact is located in
-    pub city: Option<String>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/continent_code`). Typed from the example values.
-    pub continent_code: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/location/country_code`). Typed from the example values.
-    pub country_code: Option<serde_json::Value>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactLocation {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1047,26 +2211,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact notes
-///
-/// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactNotes {
-    /// This object represents the notes attached to a contact.
-    pub data: Option<Vec<AddressableList>>,
-    /// Url to get more company resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of companyies attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/notes/type`). Typed from the example values.
-    pub type_: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactNotes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1115,24 +2259,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1visitors~1convert/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactOptedInSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactOptedInSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1181,24 +2307,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Inferred from the spec's success examples (`/paths/~1visitors~1convert/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactOptedOutSubscriptionTypes {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub data: Option<Vec<serde_json::Value>>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    #[allow(missing_docs)]
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactOptedOutSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1247,24 +2355,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Reference
-///
-/// reference to contact object
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactReference {
-    /// always contact
-    ///
-    /// The spec allows only `contact`.
-    pub type_: Option<String>,
-    /// The unique identifier for the contact which is given by Intercom.
-    pub id: Option<String>,
-    /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactReference {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1309,25 +2399,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Quick Reply Option
-#[derive(Debug, Clone, PartialEq)]
-pub struct ContactReplyBaseRequestReplyOptionsItem {
-    /// The text of the chosen reply option.
-    pub text: String,
-    /// The unique identifier for the quick reply option selected.
-    pub uuid: String,
-}
-impl ContactReplyBaseRequestReplyOptionsItem {
-    /// A value with the required fields; optional fields are `None`.
-    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            uuid: uuid.into(),
-        }
-    }
-}
-const _: () = {
     impl serde::Serialize for ContactReplyBaseRequestReplyOptionsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1346,46 +2417,34 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        text: Option<String>,
-        uuid: Option<String>,
-    }
-    impl crate::codec::StructDecode for ContactReplyBaseRequestReplyOptionsItem {
-        const NAME: &'static str = "ContactReplyBaseRequestReplyOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "text" => crate::codec::fill_string(&mut slots.text, "text", map),
-                "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
-                _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            text: Option<String>,
+            uuid: Option<String>,
+        }
+        impl crate::codec::StructDecode for ContactReplyBaseRequestReplyOptionsItem {
+            const NAME: &'static str = "ContactReplyBaseRequestReplyOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "text" => crate::codec::fill_string(&mut slots.text, "text", map),
+                    "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
+                    _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    text: crate::codec::missing(slots.text, "text")?,
+                    uuid: crate::codec::missing(slots.uuid, "uuid")?,
+                })
             }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                text: crate::codec::missing(slots.text, "text")?,
-                uuid: crate::codec::missing(slots.uuid, "uuid")?,
-            })
-        }
-    }
-};
-/// Social Profile
-///
-/// An object containing social profiles that a contact has.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactSocialProfiles {
-    /// A list of social profiles objects associated with the contact.
-    pub data: Option<Vec<SocialProfile>>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/social_profiles/type`). Typed from the example values.
-    pub type_: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for ContactSocialProfiles {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1428,26 +2487,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Tags
-///
-/// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactTags {
-    /// This object represents the tags attached to a contact.
-    pub data: Option<Vec<AddressableList>>,
-    /// url to get more tag resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of tags attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/tags/type`). Typed from the example values.
-    pub type_: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactTags {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1496,24 +2535,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Content Source
-///
-/// The content source used by AI Agent in the conversation.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContentSource {
-    /// The type of the content source.
-    pub content_type: Option<ContentSourceContentType>,
-    /// The internal URL linking to the content source for teammates.
-    pub url: Option<String>,
-    /// The title of the content source.
-    pub title: Option<String>,
-    /// The ISO 639 language code of the content source.
-    pub locale: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContentSource {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1560,69 +2581,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The type of the content source.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ContentSourceContentType {
-    /// `file`
-    File,
-    /// `article`
-    Article,
-    /// `external_content`
-    ExternalContent,
-    /// `content_snippet`
-    ContentSnippet,
-    /// `workflow_connector_action`
-    WorkflowConnectorAction,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ContentSourceContentType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::File => "file",
-            Self::Article => "article",
-            Self::ExternalContent => "external_content",
-            Self::ContentSnippet => "content_snippet",
-            Self::WorkflowConnectorAction => "workflow_connector_action",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ContentSourceContentType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "file" => Self::File,
-                "article" => Self::Article,
-                "external_content" => Self::ExternalContent,
-                "content_snippet" => Self::ContentSnippet,
-                "workflow_connector_action" => Self::WorkflowConnectorAction,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ContentSourceContentType);
-};
-/// Content Source List
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContentSourcesList {
-    /// The spec allows only `content_source.list`.
-    pub type_: Option<String>,
-    /// The total number of content sources used by AI Agent in the conversation.
-    pub total_count: Option<i64>,
-    /// The content sources used by AI Agent in the conversation.
-    pub content_sources: Option<Vec<ContentSource>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContentSourcesList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1668,91 +2627,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation
-///
-/// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Conversation {
-    /// Always conversation.
-    pub type_: Option<String>,
-    /// The id representing the conversation.
-    pub id: Option<String>,
-    /// The title given to the conversation.
-    pub title: Option<String>,
-    /// The time the conversation was created.
-    pub created_at: Option<i64>,
-    /// The last time the conversation was updated.
-    pub updated_at: Option<i64>,
-    /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    pub waiting_since: Option<i64>,
-    /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    pub snoozed_until: Option<i64>,
-    /// Indicates whether a conversation is open (true) or closed (false).
-    pub open: Option<bool>,
-    /// Can be set to "open", "closed" or "snoozed".
-    pub state: Option<ConversationState>,
-    /// Indicates whether a conversation has been read.
-    pub read: Option<bool>,
-    /// The priority level of the conversation. Returns one of none, low, medium, high, or urgent.
-    pub priority: Option<ConversationPriority>,
-    /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
-    pub admin_assignee_id: Option<i64>,
-    /// The id of the team assigned to the conversation. If it's not assigned to a team it will return 0.
-    pub team_assignee_id: Option<i64>,
-    /// The company associated with the conversation.
-    pub company: Option<Company>,
-    /// A list of tags objects associated with a conversation
-    pub tags: Option<Tags>,
-    /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
-    pub conversation_rating: Option<ConversationRating>,
-    /// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
-    pub source: Option<ConversationSource>,
-    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-    pub contacts: Option<ConversationContacts>,
-    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
-    pub teammates: Option<ConversationTeammates>,
-    /// An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models. System-defined attributes such as "CX Score rating" and "CX Score explanation" may also be included.
-    pub custom_attributes: Option<CustomAttributes>,
-    /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
-    pub first_contact_reply: Option<ConversationFirstContactReply>,
-    /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
-    /// Important: if there are any canceled sla_events for the conversation - meaning an SLA has been manually removed from a conversation, the sla_status will always be returned as null.
-    pub sla_applied: Option<SlaApplied>,
-    /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
-    pub statistics: Option<ConversationStatistics>,
-    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-    pub conversation_parts: Option<ConversationParts>,
-    /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
-    pub linked_objects: Option<LinkedObjectList>,
-    /// Indicates whether the AI Agent participated in the conversation.
-    pub ai_agent_participated: Option<bool>,
-    /// Data related to AI Agent involvement in the conversation.
-    pub ai_agent: Option<AiAgent>,
-    /// Indicates whether the Sales Agent participated in the conversation.
-    pub sales_agent_participated: Option<bool>,
-    /// Data related to Sales Agent involvement in the conversation.
-    pub sales_agent: Option<SalesAgent>,
-    /// The channel through which the conversation was initiated and its current channel.
-    pub channel: Option<ConversationChannel>,
-    /// References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type` and capped at 20 entries.
-    pub external_references: Option<Vec<ConversationExternalReference>>,
-    /// QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a query parameter.
-    pub monitor_evaluations: Option<Vec<ConversationMonitorEvaluation>>,
-    /// QA scorecard results for this conversation. Only included when `include_scorecards=true` is passed as a query parameter.
-    pub scorecards: Option<Vec<ConversationScorecard>>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{id}~1merge/post/responses/200/content/application~1json/examples/Conversation merged/value/ai_topics`). Typed from the example values.
-    pub ai_topics: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers`). Typed like its absent declared sibling `external_references`.
-    pub customers: Option<Vec<ConversationExternalReference>>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/ticket`). Typed from the example values.
-    pub ticket: Option<serde_json::Value>,
-    /// Not declared in the spec; its success examples use it (`/paths/~1conversations~1{conversation_id}/get/responses/200/content/application~1json/examples/conversation found/value/topics`). Typed from the example values.
-    pub topics: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Conversation {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1883,49 +2757,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation attachment files
-///
-/// Properties of the attachment files in a conversation part
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttachmentFiles {
-    /// The content type of the file
-    pub content_type: Option<String>,
-    /// The base64 encoded file data.
-    pub data: Option<String>,
-    /// The name of the file.
-    pub name: Option<String>,
-}
-impl ConversationAttachmentFiles {
-    /// A value with the required fields; optional fields are `None`.
-    ///
-    /// Optional fields: `ConversationAttachmentFiles::new().with_content_type(..)`, or `ConversationAttachmentFiles { content_type: Some(..), ..ConversationAttachmentFiles::new() }`.
-    pub fn new() -> Self {
-        Self {
-            content_type: None,
-            data: None,
-            name: None,
-        }
-    }
-}
-impl ConversationAttachmentFiles {
-    /// Sets `content_type` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_content_type(..)`.
-    pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-    /// Sets `data` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_data(..)`.
-    pub fn with_data(mut self, value: impl Into<String>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets `name` (to `Some`), builder style: `ConversationAttachmentFiles::new().with_name(..)`.
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-const _: () = {
     impl serde::Serialize for ConversationAttachmentFiles {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -1945,62 +2776,50 @@ const _: () = {
             crate::codec::decode_struct(deserializer)
         }
     }
-    #[derive(Default)]
-    pub struct Slots {
-        content_type: Option<Option<String>>,
-        data: Option<Option<String>>,
-        name: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConversationAttachmentFiles {
-        const NAME: &'static str = "ConversationAttachmentFiles";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "content_type" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.content_type,
-                        "content_type",
-                        map,
-                    )
-                }
-                "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["content_type", "data", "name"],
-                        ),
-                    )
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            content_type: Option<Option<String>>,
+            data: Option<Option<String>>,
+            name: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConversationAttachmentFiles {
+            const NAME: &'static str = "ConversationAttachmentFiles";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "content_type" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.content_type,
+                            "content_type",
+                            map,
+                        )
+                    }
+                    "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["content_type", "data", "name"],
+                            ),
+                        )
+                    }
                 }
             }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    content_type: slots.content_type.flatten(),
+                    data: slots.data.flatten(),
+                    name: slots.name.flatten(),
+                })
+            }
         }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                content_type: slots.content_type.flatten(),
-                data: slots.data.flatten(),
-                name: slots.name.flatten(),
-            })
-        }
-    }
-};
-/// Part type - conversation_attribute_updated_by_admin
-///
-/// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type &lt;code&gt;conversation_attribute_updated_by_admin&lt;/code&gt;.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdmin {
-    #[allow(missing_docs)]
-    pub attribute: Option<ConversationAttributeUpdatedByAdminAttribute>,
-    #[allow(missing_docs)]
-    pub value: Option<ConversationAttributeUpdatedByAdminValue>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
+    };
     impl serde::Serialize for ConversationAttributeUpdatedByAdmin {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2043,18 +2862,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `attribute` member of `ConversationAttributeUpdatedByAdmin`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdminAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByAdminAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2095,20 +2902,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `value` member of `ConversationAttributeUpdatedByAdmin`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByAdminValue {
-    /// Current value of the CDA updated
-    pub name: Option<String>,
-    /// Previous value of the CDA
-    pub previous: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByAdminValue {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2151,20 +2944,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Part type - conversation_attribute_updated_by_user
-///
-/// Contains details about Custom Data Attributes (CDAs) that were modified by a user for conversation part type &lt;code&gt;conversation_attribute_updated_by_user&lt;/code&gt;.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByUser {
-    #[allow(missing_docs)]
-    pub attribute: Option<ConversationAttributeUpdatedByUserAttribute>,
-    #[allow(missing_docs)]
-    pub value: Option<ConversationAttributeUpdatedByUserValue>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByUser {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2207,18 +2986,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `attribute` member of `ConversationAttributeUpdatedByUser`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_user/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByUserAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByUserAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2259,20 +3026,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `value` member of `ConversationAttributeUpdatedByUser`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_user/properties/value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByUserValue {
-    /// Current value of the CDA updated
-    pub name: Option<String>,
-    /// Previous value of the CDA (null for older events)
-    pub previous: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByUserValue {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2315,22 +3068,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Part type - conversation_attribute_updated_by_workflow
-///
-/// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type &lt;code&gt;conversation_attribute_updated_by_workflow&lt;/code&gt;.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflow {
-    #[allow(missing_docs)]
-    pub workflow: Option<ConversationAttributeUpdatedByWorkflowWorkflow>,
-    #[allow(missing_docs)]
-    pub attribute: Option<ConversationAttributeUpdatedByWorkflowAttribute>,
-    #[allow(missing_docs)]
-    pub value: Option<ConversationAttributeUpdatedByWorkflowValue>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByWorkflow {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2375,18 +3112,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `attribute` member of `ConversationAttributeUpdatedByWorkflow`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowAttribute {
-    /// Name of the CDA updated
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByWorkflowAttribute {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2428,18 +3153,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `value` member of `ConversationAttributeUpdatedByWorkflow`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowValue {
-    /// Value of the CDA updated
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByWorkflowValue {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2480,18 +3193,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `workflow` member of `ConversationAttributeUpdatedByWorkflow`.
-///
-/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/workflow`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
-    /// Name of the workflow
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeUpdatedByWorkflowWorkflow {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2533,20 +3234,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Channel
-///
-/// The channel through which a conversation was originally initiated and its current channel.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationChannel {
-    /// The channel through which the conversation was originally initiated. Possible values include `messenger`, `zendesk_sunshine`, `zendesk_ticket`, `twitter`, `email`. Returns `null` if channel data is unavailable.
-    pub initial: Option<String>,
-    /// The current channel of the conversation. May differ from `initial` if the conversation was migrated between channels. Returns `null` if channel data is unavailable.
-    pub current: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationChannel {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2589,20 +3276,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contacts
-///
-/// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationContacts {
-    /// The spec allows only `contact.list`.
-    pub type_: Option<String>,
-    /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
-    pub contacts: Option<Vec<ContactReference>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationContacts {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2646,20 +3319,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation External Reference
-///
-/// A reference linking a conversation to a record in an external helpdesk or CRM system, surfaced for Fin Standalone workspaces.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationExternalReference {
-    /// The type of external system the reference points to. Possible values include `zendesk_ticket`, `zendesk_sunshine_conversation`, `salesforce_case`, `salesforce_in_app_message_conversation`, `freshdesk_ticket`, `freshchat_conversation`, `hubspot_conversation`, `custom_helpdesk_conversation`, `api_conversation`.
-    pub type_: Option<String>,
-    /// The identifier of the record in the external system. Always serialized as a string, since some external IDs exceed 32-bit integer range.
-    pub id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationExternalReference {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2702,22 +3361,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// First contact reply
-///
-/// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationFirstContactReply {
-    #[allow(missing_docs)]
-    pub created_at: Option<i64>,
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationFirstContactReply {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2762,28 +3405,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Monitor Evaluation
-///
-/// A QA monitor evaluation that flagged this conversation. Returned in the `monitor_evaluations` array on conversation responses when `include_monitors=true` is passed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationMonitorEvaluation {
-    /// The unique identifier of the monitor that produced this evaluation.
-    pub monitor_id: Option<String>,
-    /// The name of the monitor at the time of evaluation. Null if the monitor has since been deleted.
-    pub monitor_name: Option<String>,
-    /// The type of the monitor. Null if the monitor has since been deleted.
-    pub monitor_type: Option<String>,
-    /// The evaluation outcome reported by the monitor.
-    pub result: Option<String>,
-    /// The reasoning provided by the monitor for its result. May be null if no reasoning was generated.
-    pub explanation: Option<String>,
-    /// The time the monitor evaluated this conversation. Null in the rare case the underlying record's timestamp is not yet set.
-    pub evaluated_at: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationMonitorEvaluation {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2834,54 +3455,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Part
-///
-/// A Conversation Part represents a message in the conversation.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationPart {
-    /// Always conversation_part
-    pub type_: Option<String>,
-    /// The id representing the conversation part.
-    pub id: Option<String>,
-    /// The type of conversation part.
-    pub part_type: Option<String>,
-    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
-    pub body: Option<String>,
-    /// The time the conversation part was created.
-    pub created_at: Option<i64>,
-    /// The last time the conversation part was updated.
-    pub updated_at: Option<i64>,
-    /// The time the user was notified with the conversation part.
-    pub notified_at: Option<i64>,
-    /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
-    pub assigned_to: Option<Reference>,
-    /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
-    pub author: Option<ConversationPartAuthor>,
-    /// Conversation part attachments
-    ///
-    /// A list of attachments for the part.
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// The external id of the conversation part
-    pub external_id: Option<String>,
-    /// Whether or not the conversation part has been redacted.
-    pub redacted: Option<bool>,
-    /// Contains metadata if the message was sent as an email
-    pub email_message_metadata: Option<EmailMessageMetadata>,
-    /// Metadata for a conversation part
-    pub metadata: Option<ConversationPartMetadata>,
-    /// Indicates the current state of conversation when the conversation part was created.
-    pub state: Option<ConversationPartState>,
-    /// A list of tags objects associated with the conversation part.
-    pub tags: Option<Vec<TagBasic>>,
-    #[allow(missing_docs)]
-    pub event_details: Option<EventDetails>,
-    /// The app package code if this part was created via API. null if the part was not created via API.
-    pub app_package_code: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationPart {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2958,28 +3531,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation part author
-///
-/// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationPartAuthor {
-    /// The type of the author
-    pub type_: Option<String>,
-    /// The id of the author
-    pub id: Option<String>,
-    /// The name of the author
-    pub name: Option<String>,
-    /// The email of the author
-    pub email: Option<String>,
-    /// If this conversation part was sent by the AI Agent
-    pub from_ai_agent: Option<bool>,
-    /// If this conversation part body was generated by the AI Agent
-    pub is_ai_answer: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationPartAuthor {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3030,20 +3581,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Part Metadata
-///
-/// Metadata for a conversation part
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationPartMetadata {
-    /// The quick reply options sent by the Admin or bot, presented in this conversation part.
-    pub quick_reply_options: Option<Vec<ConversationPartMetadataQuickReplyOptionsItem>>,
-    /// The unique identifier for the quick reply option that was clicked by the end user.
-    pub quick_reply_uuid: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationPartMetadata {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3088,22 +3625,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `quick_reply_options` member of `ConversationPartMetadata`.
-///
-/// Defined inline at `/components/schemas/conversation_part_metadata/properties/quick_reply_options/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationPartMetadataQuickReplyOptionsItem {
-    /// The text to display in this quick reply option.
-    pub text: Option<String>,
-    /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-    pub uuid: Option<String>,
-    /// The translations for the quick reply option.
-    pub translations: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationPartMetadataQuickReplyOptionsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3148,65 +3669,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Indicates the current state of conversation when the conversation part was created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationPartState {
-    /// `open`
-    Open,
-    /// `closed`
-    Closed,
-    /// `snoozed`
-    Snoozed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ConversationPartState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ConversationPartState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                "snoozed" => Self::Snoozed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ConversationPartState);
-};
-/// Conversation Parts
-///
-/// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationParts {
-    /// The spec allows only `conversation_part.list`.
-    pub type_: Option<String>,
-    /// Conversation Parts
-    ///
-    /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-    pub conversation_parts: Option<Vec<ConversationPart>>,
-    #[allow(missing_docs)]
-    pub total_count: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationParts {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3254,77 +3717,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The priority level of the conversation. Returns one of none, low, medium, high, or urgent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationPriority {
-    /// `none`
-    None,
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// `urgent`
-    Urgent,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ConversationPriority {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Urgent => "urgent",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ConversationPriority {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "none" => Self::None,
-                "low" => Self::Low,
-                "medium" => Self::Medium,
-                "high" => Self::High,
-                "urgent" => Self::Urgent,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ConversationPriority);
-};
-/// Conversation Rating
-///
-/// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationRating {
-    /// The rating, between 1 and 5, for the conversation.
-    pub rating: Option<i64>,
-    /// An optional field to add a remark to correspond to the number rating
-    pub remark: Option<String>,
-    /// The time the rating was requested in the conversation being rated.
-    pub created_at: Option<i64>,
-    /// The time the rating was last updated.
-    pub updated_at: Option<i64>,
-    /// reference to contact object
-    pub contact: Option<ContactReference>,
-    /// reference to another object
-    pub teammate: Option<Reference>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationRating {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3375,22 +3768,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation response time
-///
-/// Details of first response time of assigned team in seconds.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationResponseTime {
-    /// Id of the assigned team.
-    pub team_id: Option<i64>,
-    /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
-    pub team_name: Option<String>,
-    /// First response time of assigned team in seconds.
-    pub response_time: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationResponseTime {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3435,36 +3812,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Scorecard
-///
-/// A QA scorecard result for this conversation. Returned in the `scorecards` array on conversation responses when `include_scorecards=true` is passed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationScorecard {
-    /// The unique identifier of the scorecard definition.
-    pub scorecard_id: Option<String>,
-    /// The unique identifier of the specific scorecard version that produced this result.
-    pub scorecard_version_id: Option<String>,
-    /// The name of the scorecard.
-    pub name: Option<String>,
-    /// The type of scorecard.
-    pub scorecard_type: Option<String>,
-    /// Whether the conversation passed the scorecard. Null when the scorecard has not been scored.
-    pub passed: Option<bool>,
-    /// The numeric score for the scorecard. Null when the scorecard has not been scored.
-    pub score: Option<f64>,
-    /// The numeric score produced by AI evaluation, if applicable. Null when not AI-scored.
-    pub ai_score: Option<f64>,
-    /// The time the scorecard was last evaluated. Null in the rare case the underlying record's timestamp is not yet set.
-    pub evaluated_at: Option<i64>,
-    /// The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard.
-    pub reviewed_teammate: Option<ConversationScorecardReviewedTeammate>,
-    /// Per-evaluator results within this scorecard.
-    pub evaluators: Option<Vec<ConversationScorecardEvaluator>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationScorecard {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3527,20 +3874,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Scorecard Evaluator
-///
-/// A single evaluator within a scorecard, including its result for this conversation.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationScorecardEvaluator {
-    /// The unique identifier of the evaluator (criterion) within the scorecard.
-    pub evaluator_id: Option<String>,
-    /// The evaluator's result for this conversation. Null if the evaluator was not scored.
-    pub result: Option<ConversationScorecardEvaluatorResult>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationScorecardEvaluator {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3583,26 +3916,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Scorecard Evaluator Result
-///
-/// The outcome of a single evaluator within a scorecard.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationScorecardEvaluatorResult {
-    /// The evaluator's selected value (typically a label such as `pass`, `fail`, or a category identifier).
-    pub value: Option<String>,
-    /// The origin of the result (for example, `ai` or `human`).
-    pub source: Option<String>,
-    /// A free-text explanation of the result.
-    pub reasoning: Option<String>,
-    /// Identifiers for structured reasons assigned to the result, if any.
-    pub reason_ids: Option<Vec<String>>,
-    /// Free-text entered by the reviewer to supplement or stand in for the structured `reason_ids` — typically captured when the reviewer selects an "Other" option or adds a custom note. Null when not provided.
-    pub other_text: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationScorecardEvaluatorResult {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3651,20 +3964,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Reviewed Teammate
-///
-/// The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationScorecardReviewedTeammate {
-    /// The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed.
-    pub type_: Option<ConversationScorecardReviewedTeammateType>,
-    /// The id of the admin who was reviewed. Present only when `type` is `admin`.
-    pub admin_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationScorecardReviewedTeammate {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3707,77 +4006,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationScorecardReviewedTeammateType {
-    /// `ai`
-    Ai,
-    /// `admin`
-    Admin,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ConversationScorecardReviewedTeammateType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ai => "ai",
-            Self::Admin => "admin",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ConversationScorecardReviewedTeammateType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "ai" => Self::Ai,
-                "admin" => Self::Admin,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ConversationScorecardReviewedTeammateType);
-};
-/// Conversation source
-///
-/// The type of the conversation part that started this conversation. Can be Contact, Admin, Campaign, Automated or Operator initiated.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSource {
-    /// The origin of this conversation.
-    pub type_: Option<String>,
-    /// The id of the source message.
-    pub id: Option<String>,
-    /// How the conversation was initiated.
-    pub delivered_as: Option<String>,
-    /// The recipients of the source message. Only present for email conversations.
-    pub recipients: Option<Vec<ConversationSourceRecipientsItem>>,
-    /// The Reply-To header addresses of the source message, where a reply will be routed. Can differ from the sender's From address. Only present for email conversations.
-    pub reply_to: Option<Vec<ConversationSourceReplyToItem>>,
-    /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
-    pub subject: Option<String>,
-    /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
-    pub body: Option<String>,
-    /// The author who started the conversation. Can be a Contact, Admin, or Bot.
-    pub author: Option<ConversationSourceAuthor>,
-    /// A list of attachments for the part.
-    pub attachments: Option<Vec<PartAttachment>>,
-    /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    pub url: Option<String>,
-    /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
-    pub redacted: Option<bool>,
-    /// Contains metadata if the message was sent as an email
-    pub email_message_metadata: Option<SourceEmailMessageMetadata>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationSource {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3842,24 +4071,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation source author
-///
-/// The author who started the conversation. Can be a Contact, Admin, or Bot.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSourceAuthor {
-    /// The type of the author.
-    pub type_: Option<String>,
-    /// The id of the author.
-    pub id: Option<String>,
-    /// The name of the author.
-    pub name: Option<String>,
-    /// The email of the author.
-    pub email: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationSourceAuthor {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3906,22 +4117,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `recipients` member of `ConversationSource`.
-///
-/// Defined inline at `/components/schemas/conversation_source/properties/recipients/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSourceRecipientsItem {
-    /// The recipient type. One of `to`, `cc`, or `bcc`.
-    pub type_: Option<String>,
-    /// The recipient email address.
-    pub email: Option<String>,
-    /// The reason this recipient was dropped, if applicable.
-    pub drop_reason: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationSourceRecipientsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -3966,20 +4161,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `reply_to` member of `ConversationSource`.
-///
-/// Defined inline at `/components/schemas/conversation_source/properties/reply_to/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationSourceReplyToItem {
-    /// The Reply-To email address.
-    pub email: Option<String>,
-    /// The display name associated with the Reply-To address.
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationSourceReplyToItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -4022,105 +4203,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Can be set to "open", "closed" or "snoozed".
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationState {
-    /// `open`
-    Open,
-    /// `closed`
-    Closed,
-    /// `snoozed`
-    Snoozed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ConversationState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Snoozed => "snoozed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ConversationState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                "snoozed" => Self::Snoozed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ConversationState);
-};
-/// Conversation statistics
-///
-/// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationStatistics {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// Duration until last assignment before first admin reply. In seconds.
-    pub time_to_assignment: Option<i64>,
-    /// Duration until first admin reply. Subtracts out of business hours. In seconds.
-    pub time_to_admin_reply: Option<i64>,
-    /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    pub time_to_first_close: Option<i64>,
-    /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    pub time_to_last_close: Option<i64>,
-    /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
-    pub median_time_to_reply: Option<i64>,
-    /// Time of first text conversation part from a contact.
-    pub first_contact_reply_at: Option<i64>,
-    /// Time of first assignment after first_contact_reply_at.
-    pub first_assignment_at: Option<i64>,
-    /// Time of first admin reply after first_contact_reply_at.
-    pub first_admin_reply_at: Option<i64>,
-    /// Time of first close after first_contact_reply_at.
-    pub first_close_at: Option<i64>,
-    /// Time of last assignment after first_contact_reply_at.
-    pub last_assignment_at: Option<i64>,
-    /// Time of first admin reply since most recent assignment.
-    pub last_assignment_admin_reply_at: Option<i64>,
-    /// Time of the last conversation part from a contact.
-    pub last_contact_reply_at: Option<i64>,
-    /// Time of the last conversation part from an admin.
-    pub last_admin_reply_at: Option<i64>,
-    /// Time of the last conversation close.
-    pub last_close_at: Option<i64>,
-    /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    pub last_closed_by_id: Option<String>,
-    /// Number of reopens after first_contact_reply_at.
-    pub count_reopens: Option<i64>,
-    /// Number of assignments after first_contact_reply_at.
-    pub count_assignments: Option<i64>,
-    /// Total number of conversation parts.
-    pub count_conversation_parts: Option<i64>,
-    /// An array of conversation response time objects
-    pub assigned_team_first_response_time: Option<Vec<ConversationResponseTime>>,
-    /// An array of conversation response time objects within office hours
-    pub assigned_team_first_response_time_in_office_hours: Option<
-        Vec<ConversationResponseTime>,
-    >,
-    /// Time from conversation assignment to conversation close in seconds.
-    pub handling_time: Option<i64>,
-    /// Adjusted handling time for conversation in seconds. This is the active handling time excluding idle periods when teammates are not actively working on the conversation.
-    pub adjusted_handling_time: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationStatistics {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -4253,20 +4336,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation teammates
-///
-/// The list of teammates who participated in the conversation (wrote at least one conversation part).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationTeammates {
-    /// The type of the object - `admin.list`.
-    pub type_: Option<String>,
-    /// The list of teammates who participated in the conversation (wrote at least one conversation part).
-    pub teammates: Option<Vec<Reference>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationTeammates {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -4309,29 +4378,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Cursor based pages
-///
-/// Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
-/// A "cursor" or pointer is used to keep track of the current position in the result set, allowing the API to return the data in small chunks or "pages" as needed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CursorPages {
-    /// the type of object `pages`.
-    ///
-    /// The spec allows only `pages`.
-    pub type_: Option<String>,
-    /// The current page
-    pub page: Option<i64>,
-    #[allow(missing_docs)]
-    pub next: Option<StartingAfterPaging>,
-    /// Number of results per page
-    pub per_page: Option<i64>,
-    /// Total number of pages
-    pub total_pages: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CursorPages {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -4380,18 +4426,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Part type - custom_action_finished
-///
-/// Contains details about final status of the completed action for conversation part type &lt;code&gt;custom_action_finished&lt;/code&gt;.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomActionFinished {
-    #[allow(missing_docs)]
-    pub action: Option<CustomActionFinishedAction>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CustomActionFinished {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -4432,20 +4466,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `action` member of `CustomActionFinished`.
-///
-/// Defined inline at `/components/schemas/custom_action_finished/properties/action`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomActionFinishedAction {
-    /// Name of the action
-    pub name: Option<String>,
-    /// Status of the action
-    pub result: Option<CustomActionFinishedActionResult>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CustomActionFinishedAction {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -4488,55 +4508,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Status of the action
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomActionFinishedActionResult {
-    /// `success`
-    Success,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl CustomActionFinishedActionResult {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for CustomActionFinishedActionResult {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "success" => Self::Success,
-                "failed" => Self::Failed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(CustomActionFinishedActionResult);
-};
-/// Part type - custom_action_started
-///
-/// Contains details about name of the action that was initiated for conversation part type &lt;code&gt;custom_action_started&lt;/code&gt;.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomActionStarted {
-    #[allow(missing_docs)]
-    pub action: Option<CustomActionStartedAction>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CustomActionStarted {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -4577,18 +4549,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `action` member of `CustomActionStarted`.
-///
-/// Defined inline at `/components/schemas/custom_action_started/properties/action`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomActionStartedAction {
-    /// Name of the action
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CustomActionStartedAction {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -4629,85 +4589,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Custom Attributes
-///
-/// An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models. System-defined attributes such as "CX Score rating" and "CX Score explanation" may also be included.
-pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesValue>;
-/// A value of `CustomAttributes`.
-///
-/// Defined inline at `/components/schemas/custom_attributes/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum CustomAttributesValue {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// One of the `Datetime` shapes.
-    Datetime(Datetime),
-    /// The list of associated custom object instances for a given reference attribute on the parent object.
-    CustomObjectInstanceList(CustomObjectInstanceList),
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<Datetime> for CustomAttributesValue {
-    fn from(value: Datetime) -> Self {
-        Self::Datetime(value)
-    }
-}
-impl From<CustomObjectInstanceList> for CustomAttributesValue {
-    fn from(value: CustomObjectInstanceList) -> Self {
-        Self::CustomObjectInstanceList(value)
-    }
-}
-impl From<&str> for CustomAttributesValue {
-    /// The `String` variant.
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
-impl From<String> for CustomAttributesValue {
-    /// The `String` variant.
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-impl From<i64> for CustomAttributesValue {
-    /// The `Integer` variant.
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-const _: () = {
     crate::codec::lenient_untagged!(CustomAttributesValue);
-};
-/// Custom Object Instance
-///
-/// A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomObjectInstance {
-    /// The Intercom defined id representing the custom object instance.
-    pub id: Option<String>,
-    /// The id you have defined for the custom object instance.
-    pub external_id: Option<String>,
-    /// The time when the Custom Object instance was created in the external system it originated from.
-    pub external_created_at: Option<i64>,
-    /// The time when the Custom Object instance was last updated in the external system it originated from.
-    pub external_updated_at: Option<i64>,
-    /// The time the attribute was created as a UTC Unix timestamp
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp
-    pub updated_at: Option<i64>,
-    /// The identifier of the custom object type that defines the structure of the custom object instance.
-    pub type_: Option<String>,
-    /// The custom attributes you have set on the custom object instance.
-    pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CustomObjectInstance {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -4768,20 +4650,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Custom Object Instances
-///
-/// The list of associated custom object instances for a given reference attribute on the parent object.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomObjectInstanceList {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// The list of associated custom object instances for a given reference attribute on the parent object.
-    pub instances: Option<Vec<Option<CustomObjectInstance>>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CustomObjectInstanceList {
         fn serialize<S: serde::Serializer>(
             &self,

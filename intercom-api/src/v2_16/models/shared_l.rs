@@ -17,6 +17,96 @@ pub struct LinkedObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Category of the Linked Ticket Object.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinkedObjectCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl LinkedObjectCategory {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for LinkedObjectCategory {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Customer" => Self::Customer,
+                "Back-office" => Self::BackOffice,
+                "Tracker" => Self::Tracker,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Linked Objects
+///
+/// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkedObjectList {
+    /// Always list.
+    ///
+    /// The spec allows only `list`.
+    pub type_: Option<String>,
+    /// The total number of linked objects.
+    pub total_count: Option<i64>,
+    /// Whether or not there are more linked objects than returned.
+    pub has_more: Option<bool>,
+    /// An array containing the linked conversations and linked tickets.
+    pub data: Option<Vec<LinkedObject>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// ticket or conversation
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinkedObjectType {
+    /// `ticket`
+    Ticket,
+    /// `conversation`
+    Conversation,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl LinkedObjectType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Conversation => "conversation",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for LinkedObjectType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "ticket" => Self::Ticket,
+                "conversation" => Self::Conversation,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for LinkedObject {
         fn serialize<S: serde::Serializer>(
@@ -62,67 +152,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Category of the Linked Ticket Object.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LinkedObjectCategory {
-    /// `Customer`
-    Customer,
-    /// `Back-office`
-    BackOffice,
-    /// `Tracker`
-    Tracker,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl LinkedObjectCategory {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "Customer",
-            Self::BackOffice => "Back-office",
-            Self::Tracker => "Tracker",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for LinkedObjectCategory {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Customer" => Self::Customer,
-                "Back-office" => Self::BackOffice,
-                "Tracker" => Self::Tracker,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(LinkedObjectCategory);
-};
-/// Linked Objects
-///
-/// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LinkedObjectList {
-    /// Always list.
-    ///
-    /// The spec allows only `list`.
-    pub type_: Option<String>,
-    /// The total number of linked objects.
-    pub total_count: Option<i64>,
-    /// Whether or not there are more linked objects than returned.
-    pub has_more: Option<bool>,
-    /// An array containing the linked conversations and linked tickets.
-    pub data: Option<Vec<LinkedObject>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for LinkedObjectList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -170,41 +200,5 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// ticket or conversation
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LinkedObjectType {
-    /// `ticket`
-    Ticket,
-    /// `conversation`
-    Conversation,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl LinkedObjectType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Conversation => "conversation",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for LinkedObjectType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "ticket" => Self::Ticket,
-                "conversation" => Self::Conversation,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(LinkedObjectType);
 };

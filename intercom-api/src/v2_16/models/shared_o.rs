@@ -15,6 +15,28 @@ pub struct OperatorWorkflowEvent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The `event` member of `OperatorWorkflowEvent`.
+///
+/// Defined inline at `/components/schemas/operator_workflow_event/properties/event`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperatorWorkflowEventEvent {
+    /// Type of the workflow event initiated
+    pub type_: Option<String>,
+    /// Result of the workflow event
+    pub result: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `workflow` member of `OperatorWorkflowEvent`.
+///
+/// Defined inline at `/components/schemas/operator_workflow_event/properties/workflow`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperatorWorkflowEventWorkflow {
+    /// The name of the workflow
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for OperatorWorkflowEvent {
         fn serialize<S: serde::Serializer>(
@@ -58,20 +80,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `event` member of `OperatorWorkflowEvent`.
-///
-/// Defined inline at `/components/schemas/operator_workflow_event/properties/event`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperatorWorkflowEventEvent {
-    /// Type of the workflow event initiated
-    pub type_: Option<String>,
-    /// Result of the workflow event
-    pub result: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for OperatorWorkflowEventEvent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -114,18 +122,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `workflow` member of `OperatorWorkflowEvent`.
-///
-/// Defined inline at `/components/schemas/operator_workflow_event/properties/workflow`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OperatorWorkflowEventWorkflow {
-    /// The name of the workflow
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for OperatorWorkflowEventWorkflow {
         fn serialize<S: serde::Serializer>(
             &self,

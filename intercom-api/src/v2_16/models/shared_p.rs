@@ -23,6 +23,28 @@ pub struct PagesLink {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Part attachment
+///
+/// The file attached to a part
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PartAttachment {
+    /// The type of attachment
+    pub type_: Option<String>,
+    /// The name of the attachment
+    pub name: Option<String>,
+    /// The URL of the attachment
+    pub url: Option<String>,
+    /// The content type of the attachment
+    pub content_type: Option<String>,
+    /// The size of the attachment
+    pub filesize: Option<i64>,
+    /// The width of the attachment
+    pub width: Option<i64>,
+    /// The height of the attachment
+    pub height: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for PagesLink {
         fn serialize<S: serde::Serializer>(
@@ -72,30 +94,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Part attachment
-///
-/// The file attached to a part
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PartAttachment {
-    /// The type of attachment
-    pub type_: Option<String>,
-    /// The name of the attachment
-    pub name: Option<String>,
-    /// The URL of the attachment
-    pub url: Option<String>,
-    /// The content type of the attachment
-    pub content_type: Option<String>,
-    /// The size of the attachment
-    pub filesize: Option<i64>,
-    /// The width of the attachment
-    pub width: Option<i64>,
-    /// The height of the attachment
-    pub height: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for PartAttachment {
         fn serialize<S: serde::Serializer>(
             &self,

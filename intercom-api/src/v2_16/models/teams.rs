@@ -15,6 +15,68 @@ pub struct AdminPriorityLevel {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Team
+///
+/// Teams are groups of admins in Intercom.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Team {
+    /// Value is always "team"
+    pub type_: Option<String>,
+    /// The id of the team
+    pub id: Option<String>,
+    /// The name of the team
+    pub name: Option<String>,
+    /// The list of admin IDs that are a part of the team.
+    pub admin_ids: Option<Vec<i64>>,
+    /// Admin priority levels for the team
+    pub admin_priority_level: Option<AdminPriorityLevel>,
+    /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
+    pub assignment_limit: Option<i64>,
+    /// Describes how assignments are distributed among the team members
+    pub distribution_method: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Team List
+///
+/// This will return a list of team objects for the App.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamList {
+    /// The type of the object
+    ///
+    /// The spec allows only `team.list`.
+    pub type_: Option<String>,
+    /// A list of team objects
+    pub teams: Option<Vec<Team>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Per-admin activity metrics within a team.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamMetric {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// The unique identifier for the admin.
+    pub admin_id: Option<String>,
+    /// The number of open conversations assigned to the admin.
+    pub open: Option<i64>,
+    /// The number of idle conversations assigned to the admin. A conversation is idle when it has been open and waiting for an admin reply longer than the idle_threshold.
+    pub idle: Option<i64>,
+    /// The number of snoozed conversations assigned to the admin.
+    pub snoozed: Option<i64>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// A list of team metrics.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TeamMetricList {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// Per-admin activity metrics within a team.
+    pub data: Option<Vec<TeamMetric>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for AdminPriorityLevel {
         fn serialize<S: serde::Serializer>(
@@ -62,30 +124,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Team
-///
-/// Teams are groups of admins in Intercom.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Team {
-    /// Value is always "team"
-    pub type_: Option<String>,
-    /// The id of the team
-    pub id: Option<String>,
-    /// The name of the team
-    pub name: Option<String>,
-    /// The list of admin IDs that are a part of the team.
-    pub admin_ids: Option<Vec<i64>>,
-    /// Admin priority levels for the team
-    pub admin_priority_level: Option<AdminPriorityLevel>,
-    /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
-    pub assignment_limit: Option<i64>,
-    /// Describes how assignments are distributed among the team members
-    pub distribution_method: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for Team {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -142,22 +180,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Team List
-///
-/// This will return a list of team objects for the App.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamList {
-    /// The type of the object
-    ///
-    /// The spec allows only `team.list`.
-    pub type_: Option<String>,
-    /// A list of team objects
-    pub teams: Option<Vec<Team>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TeamList {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -201,24 +223,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Per-admin activity metrics within a team.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamMetric {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// The unique identifier for the admin.
-    pub admin_id: Option<String>,
-    /// The number of open conversations assigned to the admin.
-    pub open: Option<i64>,
-    /// The number of idle conversations assigned to the admin. A conversation is idle when it has been open and waiting for an admin reply longer than the idle_threshold.
-    pub idle: Option<i64>,
-    /// The number of snoozed conversations assigned to the admin.
-    pub snoozed: Option<i64>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TeamMetric {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -267,18 +271,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// A list of team metrics.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TeamMetricList {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// Per-admin activity metrics within a team.
-    pub data: Option<Vec<TeamMetric>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TeamMetricList {
         fn serialize<S: serde::Serializer>(
             &self,

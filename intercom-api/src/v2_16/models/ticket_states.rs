@@ -25,6 +25,70 @@ pub struct TicketStateDetailed {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The category of the ticket state
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketStateDetailedCategory {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl TicketStateDetailedCategory {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for TicketStateDetailedCategory {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "submitted" => Self::Submitted,
+                "in_progress" => Self::InProgress,
+                "waiting_on_customer" => Self::WaitingOnCustomer,
+                "resolved" => Self::Resolved,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// A list of ticket types associated with a given ticket state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketStateDetailedTicketTypes {
+    /// String representing the object's type. Always has the value `list`.
+    pub type_: Option<String>,
+    /// A list of ticket type attributes associated with a given ticket type.
+    pub data: Option<Vec<Option<TicketType>>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Ticket States
+///
+/// A list of ticket states associated with a given ticket type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketStateList {
+    /// String representing the object's type. Always has the value `list`.
+    pub type_: Option<String>,
+    /// A list of ticket states associated with a given ticket type.
+    pub data: Option<Vec<Option<TicketStateDetailed>>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for TicketStateDetailed {
         fn serialize<S: serde::Serializer>(
@@ -78,63 +142,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The category of the ticket state
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TicketStateDetailedCategory {
-    /// `submitted`
-    Submitted,
-    /// `in_progress`
-    InProgress,
-    /// `waiting_on_customer`
-    WaitingOnCustomer,
-    /// `resolved`
-    Resolved,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl TicketStateDetailedCategory {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for TicketStateDetailedCategory {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "submitted" => Self::Submitted,
-                "in_progress" => Self::InProgress,
-                "waiting_on_customer" => Self::WaitingOnCustomer,
-                "resolved" => Self::Resolved,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(TicketStateDetailedCategory);
-};
-/// A list of ticket types associated with a given ticket state.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketStateDetailedTicketTypes {
-    /// String representing the object's type. Always has the value `list`.
-    pub type_: Option<String>,
-    /// A list of ticket type attributes associated with a given ticket type.
-    pub data: Option<Vec<Option<TicketType>>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketStateDetailedTicketTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -177,20 +185,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Ticket States
-///
-/// A list of ticket states associated with a given ticket type.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TicketStateList {
-    /// String representing the object's type. Always has the value `list`.
-    pub type_: Option<String>,
-    /// A list of ticket states associated with a given ticket type.
-    pub data: Option<Vec<Option<TicketStateDetailed>>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for TicketStateList {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -25,6 +25,338 @@ pub struct ContactReplyBaseRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// Email
+///
+/// Payload of the request to reply on behalf of a contact using their `email`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactReplyTicketEmailRequest {
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
+    /// The text body of the comment.
+    pub body: Option<String>,
+    /// The time the reply was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+    /// Contact Quick Reply
+    ///
+    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
+    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
+    /// The email you have defined for the user.
+    pub email: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Intercom User ID
+///
+/// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactReplyTicketIntercomUserIdRequest {
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
+    /// The text body of the comment.
+    pub body: Option<String>,
+    /// The time the reply was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+    /// Contact Quick Reply
+    ///
+    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
+    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
+    /// The identifier for the contact as given by Intercom.
+    pub intercom_user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Reply on ticket
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ContactReplyTicketRequest {
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
+    IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
+    UserId(ContactReplyTicketUserIdRequest),
+    /// Payload of the request to reply on behalf of a contact using their `email`
+    Email(ContactReplyTicketEmailRequest),
+    /// A shape this version of the crate does not know; kept verbatim.
+    Other(serde_json::Value),
+}
+impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyTicketRequest {
+    fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
+        Self::IntercomUserId(value)
+    }
+}
+impl From<ContactReplyTicketUserIdRequest> for ContactReplyTicketRequest {
+    fn from(value: ContactReplyTicketUserIdRequest) -> Self {
+        Self::UserId(value)
+    }
+}
+impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
+    fn from(value: ContactReplyTicketEmailRequest) -> Self {
+        Self::Email(value)
+    }
+}
+/// User ID
+///
+/// Payload of the request to reply on behalf of a contact using their `user_id`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactReplyTicketUserIdRequest {
+    /// The spec allows only `comment`.
+    pub message_type: Option<String>,
+    /// The spec allows only `user`.
+    pub type_: Option<String>,
+    /// The text body of the comment.
+    pub body: Option<String>,
+    /// The time the reply was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    /// Attachment URLs
+    ///
+    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
+    pub attachment_urls: Option<Vec<String>>,
+    /// Contact Quick Reply
+    ///
+    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
+    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
+    /// The external_id you have defined for the contact.
+    pub user_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Contact Subscription Types
+///
+/// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactSubscriptionTypes {
+    /// This object represents the subscriptions attached to a contact.
+    pub data: Option<Vec<AddressableList>>,
+    /// Url to get more subscription type resources for this contact
+    pub url: Option<String>,
+    /// Int representing the total number of subscription types attached to this contact
+    pub total_count: Option<i64>,
+    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
+    pub has_more: Option<bool>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Conversation Attribute Base
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationAttributeBase {
+    /// Value is `conversation_attribute`.
+    ///
+    /// The spec allows only `conversation_attribute`.
+    pub type_: Option<String>,
+    /// The unique identifier for the conversation attribute.
+    pub id: Option<i64>,
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
+    pub data_type: Option<ConversationAttributeBaseDataType>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Whether this attribute is archived.
+    pub archived: Option<bool>,
+    /// The time the attribute was created as a UTC Unix timestamp.
+    pub created_at: Option<i64>,
+    /// The time the attribute was last updated as a UTC Unix timestamp.
+    pub updated_at: Option<i64>,
+    /// ID of the admin who created the attribute.
+    pub admin_id: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationAttributeBaseDataType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `list`
+    List,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `relationship`
+    Relationship,
+    /// `files`
+    Files,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl ConversationAttributeBaseDataType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::List => "list",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Relationship => "relationship",
+            Self::Files => "files",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for ConversationAttributeBaseDataType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "string" => Self::String,
+                "integer" => Self::Integer,
+                "list" => Self::List,
+                "decimal" => Self::Decimal,
+                "boolean" => Self::Boolean,
+                "datetime" => Self::Datetime,
+                "relationship" => Self::Relationship,
+                "files" => Self::Files,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Create Conversation Attribute Request Base
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateConversationAttributeRequestBase {
+    /// Name of the attribute.
+    pub name: Option<String>,
+    /// Readable description of the attribute.
+    pub description: Option<String>,
+    /// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
+    pub data_type: Option<CreateConversationAttributeRequestBaseDataType>,
+    /// Whether this attribute is required.
+    pub required: Option<bool>,
+    /// Team IDs that can see this attribute. Empty array means all teams.
+    pub visible_to_team_ids: Option<Vec<String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateConversationAttributeRequestBaseDataType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `list`
+    List,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `relationship`
+    Relationship,
+    /// `files`
+    Files,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl CreateConversationAttributeRequestBaseDataType {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::List => "list",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Relationship => "relationship",
+            Self::Files => "files",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for CreateConversationAttributeRequestBaseDataType {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "string" => Self::String,
+                "integer" => Self::Integer,
+                "list" => Self::List,
+                "decimal" => Self::Decimal,
+                "boolean" => Self::Boolean,
+                "datetime" => Self::Datetime,
+                "relationship" => Self::Relationship,
+                "files" => Self::Files,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Create Ticket Reply Request Payload
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateTicketReplyWithCommentRequest {
+    /// `type: user`
+    Contact(ContactReplyTicketRequest),
+    /// Payload of the request to reply on behalf of an admin
+    Admin(AdminReplyTicketRequest),
+    /// A variant this version of the crate does not know; kept verbatim.
+    Unknown(serde_json::Value),
+}
+impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: ContactReplyTicketRequest) -> Self {
+        Self::Contact(value)
+    }
+}
+impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
+    fn from(value: AdminReplyTicketRequest) -> Self {
+        Self::Admin(value)
+    }
+}
+/// Create Ticket Request Payload
+///
+/// You can create a Ticket
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTicketRequest {
+    /// The ID of the type of ticket you want to create
+    pub ticket_type_id: Option<String>,
+    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
+    pub contacts: Option<Vec<CreateTicketRequestContactsItem>>,
+    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
+    /// - conversation | back-office ticket
+    /// - customer tickets | non-shared back-office ticket
+    /// - conversation | tracker ticket
+    /// - customer ticket | tracker ticket
+    pub conversation_to_link_id: Option<String>,
+    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
+    pub company_id: Option<String>,
+    /// The time the ticket was created. If not provided, the current time will be used.
+    pub created_at: Option<i64>,
+    /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    #[allow(missing_docs)]
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
     impl serde::Serialize for ContactReplyBaseRequest {
         fn serialize<S: serde::Serializer>(
@@ -76,34 +408,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Email
-///
-/// Payload of the request to reply on behalf of a contact using their `email`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactReplyTicketEmailRequest {
-    /// The spec allows only `comment`.
-    pub message_type: Option<String>,
-    /// The spec allows only `user`.
-    pub type_: Option<String>,
-    /// The text body of the comment.
-    pub body: Option<String>,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// Contact Quick Reply
-    ///
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    /// The email you have defined for the user.
-    pub email: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactReplyTicketEmailRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -156,34 +460,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Intercom User ID
-///
-/// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactReplyTicketIntercomUserIdRequest {
-    /// The spec allows only `comment`.
-    pub message_type: Option<String>,
-    /// The spec allows only `user`.
-    pub type_: Option<String>,
-    /// The text body of the comment.
-    pub body: Option<String>,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// Contact Quick Reply
-    ///
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    /// The identifier for the contact as given by Intercom.
-    pub intercom_user_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -236,37 +512,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Reply on ticket
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ContactReplyTicketRequest {
-    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
-    IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
-    /// Payload of the request to reply on behalf of a contact using their `user_id`
-    UserId(ContactReplyTicketUserIdRequest),
-    /// Payload of the request to reply on behalf of a contact using their `email`
-    Email(ContactReplyTicketEmailRequest),
-    /// A shape this version of the crate does not know; kept verbatim.
-    Other(serde_json::Value),
-}
-impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyTicketRequest {
-    fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
-        Self::IntercomUserId(value)
-    }
-}
-impl From<ContactReplyTicketUserIdRequest> for ContactReplyTicketRequest {
-    fn from(value: ContactReplyTicketUserIdRequest) -> Self {
-        Self::UserId(value)
-    }
-}
-impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
-    fn from(value: ContactReplyTicketEmailRequest) -> Self {
-        Self::Email(value)
-    }
-}
-const _: () = {
     impl<'de> serde::Deserialize<'de> for ContactReplyTicketRequest {
         fn deserialize<D: serde::Deserializer<'de>>(
             deserializer: D,
@@ -335,34 +580,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_untagged!(ContactReplyTicketRequest);
-};
-/// User ID
-///
-/// Payload of the request to reply on behalf of a contact using their `user_id`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactReplyTicketUserIdRequest {
-    /// The spec allows only `comment`.
-    pub message_type: Option<String>,
-    /// The spec allows only `user`.
-    pub type_: Option<String>,
-    /// The text body of the comment.
-    pub body: Option<String>,
-    /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    /// Attachment URLs
-    ///
-    /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: Option<Vec<String>>,
-    /// Contact Quick Reply
-    ///
-    /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>,
-    /// The external_id you have defined for the contact.
-    pub user_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactReplyTicketUserIdRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -415,24 +632,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Contact Subscription Types
-///
-/// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactSubscriptionTypes {
-    /// This object represents the subscriptions attached to a contact.
-    pub data: Option<Vec<AddressableList>>,
-    /// Url to get more subscription type resources for this contact
-    pub url: Option<String>,
-    /// Int representing the total number of subscription types attached to this contact
-    pub total_count: Option<i64>,
-    /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: Option<bool>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ContactSubscriptionTypes {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -479,38 +678,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Conversation Attribute Base
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationAttributeBase {
-    /// Value is `conversation_attribute`.
-    ///
-    /// The spec allows only `conversation_attribute`.
-    pub type_: Option<String>,
-    /// The unique identifier for the conversation attribute.
-    pub id: Option<i64>,
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
-    pub data_type: Option<ConversationAttributeBaseDataType>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Whether this attribute is archived.
-    pub archived: Option<bool>,
-    /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: Option<i64>,
-    /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: Option<i64>,
-    /// ID of the admin who created the attribute.
-    pub admin_id: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for ConversationAttributeBase {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -573,85 +740,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationAttributeBaseDataType {
-    /// `string`
-    String,
-    /// `integer`
-    Integer,
-    /// `list`
-    List,
-    /// `decimal`
-    Decimal,
-    /// `boolean`
-    Boolean,
-    /// `datetime`
-    Datetime,
-    /// `relationship`
-    Relationship,
-    /// `files`
-    Files,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl ConversationAttributeBaseDataType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::List => "list",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Datetime => "datetime",
-            Self::Relationship => "relationship",
-            Self::Files => "files",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for ConversationAttributeBaseDataType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "string" => Self::String,
-                "integer" => Self::Integer,
-                "list" => Self::List,
-                "decimal" => Self::Decimal,
-                "boolean" => Self::Boolean,
-                "datetime" => Self::Datetime,
-                "relationship" => Self::Relationship,
-                "files" => Self::Files,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(ConversationAttributeBaseDataType);
-};
-/// Create Conversation Attribute Request Base
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateConversationAttributeRequestBase {
-    /// Name of the attribute.
-    pub name: Option<String>,
-    /// Readable description of the attribute.
-    pub description: Option<String>,
-    /// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
-    pub data_type: Option<CreateConversationAttributeRequestBaseDataType>,
-    /// Whether this attribute is required.
-    pub required: Option<bool>,
-    /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: Option<Vec<String>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CreateConversationAttributeRequestBase {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -702,90 +791,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateConversationAttributeRequestBaseDataType {
-    /// `string`
-    String,
-    /// `integer`
-    Integer,
-    /// `list`
-    List,
-    /// `decimal`
-    Decimal,
-    /// `boolean`
-    Boolean,
-    /// `datetime`
-    Datetime,
-    /// `relationship`
-    Relationship,
-    /// `files`
-    Files,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl CreateConversationAttributeRequestBaseDataType {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Integer => "integer",
-            Self::List => "list",
-            Self::Decimal => "decimal",
-            Self::Boolean => "boolean",
-            Self::Datetime => "datetime",
-            Self::Relationship => "relationship",
-            Self::Files => "files",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for CreateConversationAttributeRequestBaseDataType {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "string" => Self::String,
-                "integer" => Self::Integer,
-                "list" => Self::List,
-                "decimal" => Self::Decimal,
-                "boolean" => Self::Boolean,
-                "datetime" => Self::Datetime,
-                "relationship" => Self::Relationship,
-                "files" => Self::Files,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(CreateConversationAttributeRequestBaseDataType);
-};
-/// Create Ticket Reply Request Payload
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateTicketReplyWithCommentRequest {
-    /// `type: user`
-    Contact(ContactReplyTicketRequest),
-    /// Payload of the request to reply on behalf of an admin
-    Admin(AdminReplyTicketRequest),
-    /// A variant this version of the crate does not know; kept verbatim.
-    Unknown(serde_json::Value),
-}
-impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
-    fn from(value: ContactReplyTicketRequest) -> Self {
-        Self::Contact(value)
-    }
-}
-impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
-    fn from(value: AdminReplyTicketRequest) -> Self {
-        Self::Admin(value)
-    }
-}
-const _: () = {
     impl serde::Serialize for CreateTicketReplyWithCommentRequest {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -817,34 +823,6 @@ const _: () = {
         }
     }
     crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
-};
-/// Create Ticket Request Payload
-///
-/// You can create a Ticket
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTicketRequest {
-    /// The ID of the type of ticket you want to create
-    pub ticket_type_id: Option<String>,
-    /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: Option<Vec<CreateTicketRequestContactsItem>>,
-    /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
-    /// - conversation | back-office ticket
-    /// - customer tickets | non-shared back-office ticket
-    /// - conversation | tracker ticket
-    /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: Option<String>,
-    /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: Option<String>,
-    /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: Option<i64>,
-    /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
-    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
-    #[allow(missing_docs)]
-    pub assignment: Option<CreateTicketRequestAssignment>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for CreateTicketRequest {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -29,6 +29,269 @@ pub struct FinAgentCsatRequestedEvent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The rating survey to present to the user.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FinAgentCsatRequestedEventCsat {
+    /// The ordered rating options to show the user.
+    pub options: Option<Vec<FinAgentCsatRequestedEventCsatOptionsItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `options` member of `FinAgentCsatRequestedEventCsat`.
+///
+/// Defined inline at `/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FinAgentCsatRequestedEventCsatOptionsItem {
+    /// The stable key to send back as 'rating' on POST /fin/csat.
+    pub key: Option<FinAgentCsatRequestedEventCsatOptionsItemKey>,
+    /// The emoji representing this rating.
+    pub emoji: Option<String>,
+    /// The human-readable label for this rating, localised to the conversation's
+    /// detected language. Distinct from 'key' — display the label, but send back
+    /// the key.
+    pub label: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The stable key to send back as 'rating' on POST /fin/csat.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl FinAgentCsatRequestedEventCsatOptionsItemKey {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for FinAgentCsatRequestedEventCsatOptionsItemKey {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "terrible" => Self::Terrible,
+                "bad" => Self::Bad,
+                "ok" => Self::Ok,
+                "good" => Self::Good,
+                "amazing" => Self::Amazing,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Fin Agent Replied Event
+///
+/// Event fired when Fin replies to a user.
+/// Delivered via webhooks or SSE. The content of the response will be contained in the message object.
+/// Intermediate replies have status 'replying'; a separate fin_status_updated event with 'awaiting_user_reply' fires once Fin's reply is done.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FinAgentRepliedEvent {
+    /// The name of the event.
+    ///
+    /// The spec allows only `fin_replied`.
+    pub event_name: Option<String>,
+    /// The ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// The ID of the user.
+    pub user_id: Option<String>,
+    /// Fin's answer to the user's query.
+    pub message: Option<FinAgentRepliedEventMessage>,
+    /// Fin's current status.
+    /// - replying: Intermediate reply part; more parts may follow
+    /// - awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which fires once Fin's reply is done
+    pub status: Option<FinAgentRepliedEventStatus>,
+    /// Optional. Present when the reply was generated via streaming.
+    /// Correlates this event with the fin_reply_chunk events that preceded it.
+    /// Use this to know when to replace streamed chunk_text with the final message body.
+    pub stream_id: Option<String>,
+    /// The timestamp the event was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Fin's answer to the user's query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FinAgentRepliedEventMessage {
+    /// A unique identifier for this message.
+    pub id: Option<String>,
+    /// The author of the message (always 'fin' for this event).
+    ///
+    /// The spec allows only `fin`.
+    pub author: Option<String>,
+    /// The HTML body of Fin's response.
+    pub body: Option<String>,
+    /// The timestamp the message was created at, with millisecond precision.
+    pub timestamp_ms: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Fin's current status.
+/// - replying: Intermediate reply part; more parts may follow
+/// - awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which fires once Fin's reply is done
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FinAgentRepliedEventStatus {
+    /// `replying`
+    Replying,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl FinAgentRepliedEventStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Replying => "replying",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for FinAgentRepliedEventStatus {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "replying" => Self::Replying,
+                "awaiting_user_reply" => Self::AwaitingUserReply,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
+/// Fin Agent Reply Chunk Event
+///
+/// SSE-only event fired during streaming reply generation.
+/// Each chunk contains the full accumulated plain text of Fin's answer so far (cumulative, not a delta).
+/// Only delivered over SSE when streaming is enabled. Not available via webhooks.
+/// When the fin_replied event arrives with the same stream_id, replace streamed text with the final HTML body.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FinAgentReplyChunkEvent {
+    /// The name of the event.
+    ///
+    /// The spec allows only `fin_reply_chunk`.
+    pub event_name: Option<String>,
+    /// The ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// A unique identifier for this streaming response.
+    /// Correlates chunks with each other and with the eventual fin_replied event.
+    pub stream_id: Option<String>,
+    /// 0-based counter for this chunk within the stream. Contiguous.
+    pub chunk_index: Option<i64>,
+    /// The full accumulated plain text of Fin's answer so far.
+    /// Each chunk supersedes the previous — replace rather than append.
+    pub chunk_text: Option<String>,
+    /// Fin's current status (always 'replying' for this event).
+    ///
+    /// The spec allows only `replying`.
+    pub status: Option<String>,
+    /// The timestamp the event was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Fin Agent Status Updated Event
+///
+/// Event fired when Fin's status changes during a conversation.
+/// Delivered via webhooks or SSE. Fin will report its status to the client via this event.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FinAgentStatusUpdatedEvent {
+    /// The name of the event.
+    ///
+    /// The spec allows only `fin_status_updated`.
+    pub event_name: Option<String>,
+    /// The ID of the conversation.
+    pub conversation_id: Option<String>,
+    /// The ID of the user.
+    pub user_id: Option<String>,
+    /// Fin's current status.
+    /// - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond
+    /// - escalated: The conversation has been escalated to a human
+    /// - resolved: The user's query has been resolved
+    /// - complete: Fin has completed its workflow. When CSAT is enabled a csat_requested event may follow, in which case the SSE stream is held open past complete until it is delivered or the token expires
+    pub status: Option<FinAgentStatusUpdatedEventStatus>,
+    /// Optional. A human-readable explanation of why the conversation was escalated.
+    /// Only present when status is 'escalated'.
+    /// Possible values include:
+    /// - "Escalation requested by user"
+    /// - "Escalation rule: {rule_name}"
+    /// - "Escalation rule matched"
+    /// - "Routed to team"
+    /// - "Conversation finished without resolution"
+    pub reason: Option<String>,
+    /// The timestamp the event was created at, with millisecond precision.
+    pub created_at_ms: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// Fin's current status.
+/// - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond
+/// - escalated: The conversation has been escalated to a human
+/// - resolved: The user's query has been resolved
+/// - complete: Fin has completed its workflow. When CSAT is enabled a csat_requested event may follow, in which case the SSE stream is held open past complete until it is delivered or the token expires
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FinAgentStatusUpdatedEventStatus {
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl FinAgentStatusUpdatedEventStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for FinAgentStatusUpdatedEventStatus {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "awaiting_user_reply" => Self::AwaitingUserReply,
+                "escalated" => Self::Escalated,
+                "resolved" => Self::Resolved,
+                "complete" => Self::Complete,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for FinAgentCsatRequestedEvent {
         fn serialize<S: serde::Serializer>(
@@ -78,16 +341,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The rating survey to present to the user.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FinAgentCsatRequestedEventCsat {
-    /// The ordered rating options to show the user.
-    pub options: Option<Vec<FinAgentCsatRequestedEventCsatOptionsItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for FinAgentCsatRequestedEventCsat {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -129,24 +382,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `options` member of `FinAgentCsatRequestedEventCsat`.
-///
-/// Defined inline at `/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FinAgentCsatRequestedEventCsatOptionsItem {
-    /// The stable key to send back as 'rating' on POST /fin/csat.
-    pub key: Option<FinAgentCsatRequestedEventCsatOptionsItemKey>,
-    /// The emoji representing this rating.
-    pub emoji: Option<String>,
-    /// The human-readable label for this rating, localised to the conversation's
-    /// detected language. Distinct from 'key' — display the label, but send back
-    /// the key.
-    pub label: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItem {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -191,87 +426,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The stable key to send back as 'rating' on POST /fin/csat.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl FinAgentCsatRequestedEventCsatOptionsItemKey {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for FinAgentCsatRequestedEventCsatOptionsItemKey {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "terrible" => Self::Terrible,
-                "bad" => Self::Bad,
-                "ok" => Self::Ok,
-                "good" => Self::Good,
-                "amazing" => Self::Amazing,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(FinAgentCsatRequestedEventCsatOptionsItemKey);
-};
-/// Fin Agent Replied Event
-///
-/// Event fired when Fin replies to a user.
-/// Delivered via webhooks or SSE. The content of the response will be contained in the message object.
-/// Intermediate replies have status 'replying'; a separate fin_status_updated event with 'awaiting_user_reply' fires once Fin's reply is done.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FinAgentRepliedEvent {
-    /// The name of the event.
-    ///
-    /// The spec allows only `fin_replied`.
-    pub event_name: Option<String>,
-    /// The ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// The ID of the user.
-    pub user_id: Option<String>,
-    /// Fin's answer to the user's query.
-    pub message: Option<FinAgentRepliedEventMessage>,
-    /// Fin's current status.
-    /// - replying: Intermediate reply part; more parts may follow
-    /// - awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which fires once Fin's reply is done
-    pub status: Option<FinAgentRepliedEventStatus>,
-    /// Optional. Present when the reply was generated via streaming.
-    /// Correlates this event with the fin_reply_chunk events that preceded it.
-    /// Use this to know when to replace streamed chunk_text with the final message body.
-    pub stream_id: Option<String>,
-    /// The timestamp the event was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for FinAgentRepliedEvent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -324,24 +479,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Fin's answer to the user's query.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FinAgentRepliedEventMessage {
-    /// A unique identifier for this message.
-    pub id: Option<String>,
-    /// The author of the message (always 'fin' for this event).
-    ///
-    /// The spec allows only `fin`.
-    pub author: Option<String>,
-    /// The HTML body of Fin's response.
-    pub body: Option<String>,
-    /// The timestamp the message was created at, with millisecond precision.
-    pub timestamp_ms: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for FinAgentRepliedEventMessage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -388,78 +525,7 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Fin's current status.
-/// - replying: Intermediate reply part; more parts may follow
-/// - awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which fires once Fin's reply is done
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FinAgentRepliedEventStatus {
-    /// `replying`
-    Replying,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl FinAgentRepliedEventStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Replying => "replying",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for FinAgentRepliedEventStatus {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "replying" => Self::Replying,
-                "awaiting_user_reply" => Self::AwaitingUserReply,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(FinAgentRepliedEventStatus);
-};
-/// Fin Agent Reply Chunk Event
-///
-/// SSE-only event fired during streaming reply generation.
-/// Each chunk contains the full accumulated plain text of Fin's answer so far (cumulative, not a delta).
-/// Only delivered over SSE when streaming is enabled. Not available via webhooks.
-/// When the fin_replied event arrives with the same stream_id, replace streamed text with the final HTML body.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FinAgentReplyChunkEvent {
-    /// The name of the event.
-    ///
-    /// The spec allows only `fin_reply_chunk`.
-    pub event_name: Option<String>,
-    /// The ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// A unique identifier for this streaming response.
-    /// Correlates chunks with each other and with the eventual fin_replied event.
-    pub stream_id: Option<String>,
-    /// 0-based counter for this chunk within the stream. Contiguous.
-    pub chunk_index: Option<i64>,
-    /// The full accumulated plain text of Fin's answer so far.
-    /// Each chunk supersedes the previous — replace rather than append.
-    pub chunk_text: Option<String>,
-    /// Fin's current status (always 'replying' for this event).
-    ///
-    /// The spec allows only `replying`.
-    pub status: Option<String>,
-    /// The timestamp the event was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for FinAgentReplyChunkEvent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -512,42 +578,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Fin Agent Status Updated Event
-///
-/// Event fired when Fin's status changes during a conversation.
-/// Delivered via webhooks or SSE. Fin will report its status to the client via this event.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FinAgentStatusUpdatedEvent {
-    /// The name of the event.
-    ///
-    /// The spec allows only `fin_status_updated`.
-    pub event_name: Option<String>,
-    /// The ID of the conversation.
-    pub conversation_id: Option<String>,
-    /// The ID of the user.
-    pub user_id: Option<String>,
-    /// Fin's current status.
-    /// - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond
-    /// - escalated: The conversation has been escalated to a human
-    /// - resolved: The user's query has been resolved
-    /// - complete: Fin has completed its workflow. When CSAT is enabled a csat_requested event may follow, in which case the SSE stream is held open past complete until it is delivered or the token expires
-    pub status: Option<FinAgentStatusUpdatedEventStatus>,
-    /// Optional. A human-readable explanation of why the conversation was escalated.
-    /// Only present when status is 'escalated'.
-    /// Possible values include:
-    /// - "Escalation requested by user"
-    /// - "Escalation rule: {rule_name}"
-    /// - "Escalation rule matched"
-    /// - "Routed to team"
-    /// - "Conversation finished without resolution"
-    pub reason: Option<String>,
-    /// The timestamp the event was created at, with millisecond precision.
-    pub created_at_ms: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for FinAgentStatusUpdatedEvent {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -598,53 +628,5 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// Fin's current status.
-/// - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond
-/// - escalated: The conversation has been escalated to a human
-/// - resolved: The user's query has been resolved
-/// - complete: Fin has completed its workflow. When CSAT is enabled a csat_requested event may follow, in which case the SSE stream is held open past complete until it is delivered or the token expires
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FinAgentStatusUpdatedEventStatus {
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl FinAgentStatusUpdatedEventStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for FinAgentStatusUpdatedEventStatus {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "awaiting_user_reply" => Self::AwaitingUserReply,
-                "escalated" => Self::Escalated,
-                "resolved" => Self::Resolved,
-                "complete" => Self::Complete,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(FinAgentStatusUpdatedEventStatus);
 };

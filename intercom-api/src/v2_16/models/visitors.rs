@@ -29,56 +29,6 @@ impl ConvertVisitorRequest {
         }
     }
 }
-const _: () = {
-    impl serde::Serialize for ConvertVisitorRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .req("type", &self.type_)
-                .req("user", &self.user)
-                .req("visitor", &self.visitor)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<String>,
-        user: Option<ConvertVisitorRequestUser>,
-        visitor: Option<ConvertVisitorRequestVisitor>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequest {
-        const NAME: &'static str = "ConvertVisitorRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
-                "user" => crate::codec::fill(&mut slots.user, "user", map),
-                "visitor" => crate::codec::fill(&mut slots.visitor, "visitor", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "user", "visitor"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                user: crate::codec::missing(slots.user, "user")?,
-                visitor: crate::codec::missing(slots.visitor, "visitor")?,
-            })
-        }
-    }
-};
 /// The unique identifiers retained after converting or merging.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertVisitorRequestUser {
@@ -118,58 +68,6 @@ impl ConvertVisitorRequestUser {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ConvertVisitorRequestUser {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("user_id", &self.user_id)
-                .opt("email", &self.email)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUser {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-        user_id: Option<Option<String>>,
-        email: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestUser {
-        const NAME: &'static str = "ConvertVisitorRequestUser";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["id", "user_id", "email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: slots.id.flatten(),
-                user_id: slots.user_id.flatten(),
-                email: slots.email.flatten(),
-            })
-        }
-    }
-};
 /// The unique identifiers to convert a single Visitor.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertVisitorRequestVisitor {
@@ -209,58 +107,6 @@ impl ConvertVisitorRequestVisitor {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for ConvertVisitorRequestVisitor {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("user_id", &self.user_id)
-                .opt("email", &self.email)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitor {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-        user_id: Option<Option<String>>,
-        email: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestVisitor {
-        const NAME: &'static str = "ConvertVisitorRequestVisitor";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["id", "user_id", "email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: slots.id.flatten(),
-                user_id: slots.user_id.flatten(),
-                email: slots.email.flatten(),
-            })
-        }
-    }
-};
 /// Update Visitor Request Payload
 ///
 /// Update an existing visitor.
@@ -313,75 +159,6 @@ impl UpdateVisitorRequest {
         self
     }
 }
-const _: () = {
-    impl serde::Serialize for UpdateVisitorRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            crate::codec::ObjectWriter::new(serializer)
-                .opt("id", &self.id)
-                .opt("user_id", &self.user_id)
-                .opt("name", &self.name)
-                .opt("custom_attributes", &self.custom_attributes)
-                .end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateVisitorRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            crate::codec::decode_struct(deserializer)
-        }
-    }
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-        user_id: Option<Option<String>>,
-        name: Option<Option<String>>,
-        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
-    }
-    impl crate::codec::StructDecode for UpdateVisitorRequest {
-        const NAME: &'static str = "UpdateVisitorRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["id", "user_id", "name", "custom_attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: slots.id.flatten(),
-                user_id: slots.user_id.flatten(),
-                name: slots.name.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 /// Visitor
 ///
 /// Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
@@ -458,7 +235,365 @@ pub struct Visitor {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The `avatar` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/avatar`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorAvatar {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// This object represents the avatar associated with the visitor.
+    pub image_url: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `companies` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/companies`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorCompanies {
+    /// The type of the object
+    ///
+    /// The spec allows only `company.list`.
+    pub type_: Option<String>,
+    /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
+    pub companies: Option<Vec<Company>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `location_data` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/location_data`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorLocationData {
+    #[allow(missing_docs)]
+    pub type_: Option<String>,
+    /// The city name of the visitor.
+    pub city_name: Option<String>,
+    /// The continent code of the visitor.
+    pub continent_code: Option<String>,
+    /// The country code of the visitor.
+    pub country_code: Option<String>,
+    /// The country name of the visitor.
+    pub country_name: Option<String>,
+    /// The postal code of the visitor.
+    pub postal_code: Option<String>,
+    /// The region name of the visitor.
+    pub region_name: Option<String>,
+    /// The timezone of the visitor.
+    pub timezone: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `segments` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/segments`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorSegments {
+    /// The type of the object
+    ///
+    /// The spec allows only `segment.list`.
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub segments: Option<Vec<String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `social_profiles` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/social_profiles`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorSocialProfiles {
+    /// The type of the object
+    ///
+    /// The spec allows only `social_profile.list`.
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub social_profiles: Option<Vec<String>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The `tags` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/tags`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorTags {
+    /// The type of the object
+    ///
+    /// The spec allows only `tag.list`.
+    pub type_: Option<String>,
+    #[allow(missing_docs)]
+    pub tags: Option<Vec<VisitorTagsTagsItem>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// An item of the `tags` member of `VisitorTags`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VisitorTagsTagsItem {
+    /// The type of the object
+    ///
+    /// The spec allows only `tag`.
+    pub type_: Option<String>,
+    /// The id of the tag.
+    pub id: Option<String>,
+    /// The name of the tag.
+    pub name: Option<String>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
 const _: () = {
+    impl serde::Serialize for ConvertVisitorRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("user", &self.user)
+                .req("visitor", &self.visitor)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<String>,
+            user: Option<ConvertVisitorRequestUser>,
+            visitor: Option<ConvertVisitorRequestVisitor>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequest {
+            const NAME: &'static str = "ConvertVisitorRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
+                    "user" => crate::codec::fill(&mut slots.user, "user", map),
+                    "visitor" => crate::codec::fill(&mut slots.visitor, "visitor", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "user", "visitor"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    user: crate::codec::missing(slots.user, "user")?,
+                    visitor: crate::codec::missing(slots.visitor, "visitor")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestUser {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("user_id", &self.user_id)
+                .opt("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUser {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+            user_id: Option<Option<String>>,
+            email: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestUser {
+            const NAME: &'static str = "ConvertVisitorRequestUser";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "user_id", "email"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: slots.id.flatten(),
+                    user_id: slots.user_id.flatten(),
+                    email: slots.email.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestVisitor {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("user_id", &self.user_id)
+                .opt("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitor {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+            user_id: Option<Option<String>>,
+            email: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestVisitor {
+            const NAME: &'static str = "ConvertVisitorRequestVisitor";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "user_id", "email"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: slots.id.flatten(),
+                    user_id: slots.user_id.flatten(),
+                    email: slots.email.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateVisitorRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("user_id", &self.user_id)
+                .opt("name", &self.name)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateVisitorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+            user_id: Option<Option<String>>,
+            name: Option<Option<String>>,
+            custom_attributes: Option<
+                Option<std::collections::BTreeMap<String, String>>,
+            >,
+        }
+        impl crate::codec::StructDecode for UpdateVisitorRequest {
+            const NAME: &'static str = "UpdateVisitorRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "user_id", "name", "custom_attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: slots.id.flatten(),
+                    user_id: slots.user_id.flatten(),
+                    name: slots.name.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
     impl serde::Serialize for Visitor {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -573,20 +708,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `avatar` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/avatar`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorAvatar {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// This object represents the avatar associated with the visitor.
-    pub image_url: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorAvatar {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -629,22 +750,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `companies` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/companies`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorCompanies {
-    /// The type of the object
-    ///
-    /// The spec allows only `company.list`.
-    pub type_: Option<String>,
-    /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
-    pub companies: Option<Vec<Company>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorCompanies {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -688,32 +793,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `location_data` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/location_data`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorLocationData {
-    #[allow(missing_docs)]
-    pub type_: Option<String>,
-    /// The city name of the visitor.
-    pub city_name: Option<String>,
-    /// The continent code of the visitor.
-    pub continent_code: Option<String>,
-    /// The country code of the visitor.
-    pub country_code: Option<String>,
-    /// The country name of the visitor.
-    pub country_name: Option<String>,
-    /// The postal code of the visitor.
-    pub postal_code: Option<String>,
-    /// The region name of the visitor.
-    pub region_name: Option<String>,
-    /// The timezone of the visitor.
-    pub timezone: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorLocationData {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -768,22 +847,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `segments` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/segments`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorSegments {
-    /// The type of the object
-    ///
-    /// The spec allows only `segment.list`.
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub segments: Option<Vec<String>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorSegments {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -827,22 +890,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `social_profiles` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/social_profiles`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorSocialProfiles {
-    /// The type of the object
-    ///
-    /// The spec allows only `social_profile.list`.
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub social_profiles: Option<Vec<String>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorSocialProfiles {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -886,22 +933,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The `tags` member of `Visitor`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/tags`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorTags {
-    /// The type of the object
-    ///
-    /// The spec allows only `tag.list`.
-    pub type_: Option<String>,
-    #[allow(missing_docs)]
-    pub tags: Option<Vec<VisitorTagsTagsItem>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorTags {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -945,24 +976,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// An item of the `tags` member of `VisitorTags`.
-///
-/// Defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VisitorTagsTagsItem {
-    /// The type of the object
-    ///
-    /// The spec allows only `tag`.
-    pub type_: Option<String>,
-    /// The id of the tag.
-    pub id: Option<String>,
-    /// The name of the tag.
-    pub name: Option<String>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for VisitorTagsTagsItem {
         fn serialize<S: serde::Serializer>(
             &self,

@@ -19,6 +19,76 @@ pub struct WorkflowExport {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
+/// The workflow configuration.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WorkflowExportWorkflow {
+    /// The unique identifier for the workflow.
+    pub id: Option<String>,
+    /// The title of the workflow.
+    pub title: Option<String>,
+    /// The description of the workflow.
+    pub description: Option<String>,
+    /// The type of trigger that starts this workflow.
+    pub trigger_type: Option<String>,
+    /// The current state of the workflow.
+    pub state: Option<WorkflowExportWorkflowState>,
+    /// The channels this workflow targets.
+    pub target_channels: Option<Vec<String>>,
+    /// The preferred devices for this workflow.
+    pub preferred_devices: Option<Vec<String>>,
+    /// When the workflow was created.
+    pub created_at: Option<String>,
+    /// When the workflow was last updated.
+    pub updated_at: Option<String>,
+    /// The targeting rules for this workflow.
+    pub targeting: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The current snapshot of workflow steps and configuration.
+    pub snapshot: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Custom attributes defined for this workflow.
+    pub attributes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Rules embedded within the workflow steps.
+    pub embedded_rules: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Members not declared in the spec (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+/// The current state of the workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WorkflowExportWorkflowState {
+    /// `live`
+    Live,
+    /// `draft`
+    Draft,
+    /// `paused`
+    Paused,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(crate::UnknownValue),
+}
+impl WorkflowExportWorkflowState {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Live => "live",
+            Self::Draft => "draft",
+            Self::Paused => "paused",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl std::str::FromStr for WorkflowExportWorkflowState {
+    type Err = std::convert::Infallible;
+    /// The variant for a wire value (`Unknown` for values this crate does not know).
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "live" => Self::Live,
+                "draft" => Self::Draft,
+                "paused" => Self::Paused,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            },
+        )
+    }
+}
 const _: () = {
     impl serde::Serialize for WorkflowExport {
         fn serialize<S: serde::Serializer>(
@@ -66,40 +136,6 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The workflow configuration.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WorkflowExportWorkflow {
-    /// The unique identifier for the workflow.
-    pub id: Option<String>,
-    /// The title of the workflow.
-    pub title: Option<String>,
-    /// The description of the workflow.
-    pub description: Option<String>,
-    /// The type of trigger that starts this workflow.
-    pub trigger_type: Option<String>,
-    /// The current state of the workflow.
-    pub state: Option<WorkflowExportWorkflowState>,
-    /// The channels this workflow targets.
-    pub target_channels: Option<Vec<String>>,
-    /// The preferred devices for this workflow.
-    pub preferred_devices: Option<Vec<String>>,
-    /// When the workflow was created.
-    pub created_at: Option<String>,
-    /// When the workflow was last updated.
-    pub updated_at: Option<String>,
-    /// The targeting rules for this workflow.
-    pub targeting: Option<serde_json::Map<String, serde_json::Value>>,
-    /// The current snapshot of workflow steps and configuration.
-    pub snapshot: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Custom attributes defined for this workflow.
-    pub attributes: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// Rules embedded within the workflow steps.
-    pub embedded_rules: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// Members not declared in the spec (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-const _: () = {
     impl serde::Serialize for WorkflowExportWorkflow {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -166,45 +202,5 @@ const _: () = {
             Ok(slots)
         }
     }
-};
-/// The current state of the workflow.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WorkflowExportWorkflowState {
-    /// `live`
-    Live,
-    /// `draft`
-    Draft,
-    /// `paused`
-    Paused,
-    /// A value this version of the crate does not know; kept verbatim.
-    Unknown(crate::UnknownValue),
-}
-impl WorkflowExportWorkflowState {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Live => "live",
-            Self::Draft => "draft",
-            Self::Paused => "paused",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl std::str::FromStr for WorkflowExportWorkflowState {
-    type Err = std::convert::Infallible;
-    /// The variant for a wire value (`Unknown` for values this crate does not know).
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "live" => Self::Live,
-                "draft" => Self::Draft,
-                "paused" => Self::Paused,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            },
-        )
-    }
-}
-const _: () = {
     crate::codec::string_enum!(WorkflowExportWorkflowState);
 };
