@@ -604,8 +604,8 @@ fn kind_phrase(api: &Api, t: &TypeRef) -> String {
         TypeRef::Json => "Any JSON value".to_string(),
         TypeRef::JsonObject => "A JSON object".to_string(),
         TypeRef::Nullable(i) => format!("{} or `null`", kind_phrase(api, i)),
-        TypeRef::Array(i) => format!("An array of {}", plural(api, api.resolve_alias(i))),
-        TypeRef::Map(i) => format!("An object of {}", plural(api, api.resolve_alias(i))),
+        TypeRef::Array(i) => format!("An array of {}", plural(api.resolve_alias(i))),
+        TypeRef::Map(i) => format!("An object of {}", plural(api.resolve_alias(i))),
         TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
             Some(TypeKind::Enum(_)) => format!("One of the `{n}` values"),
             Some(TypeKind::Union(_)) => format!("One of the `{n}` shapes"),
@@ -615,7 +615,7 @@ fn kind_phrase(api: &Api, t: &TypeRef) -> String {
 }
 
 /// A JSON kind in words, many of it: "strings", "`Tag` values".
-fn plural(api: &Api, t: &TypeRef) -> String {
+fn plural(t: &TypeRef) -> String {
     match t {
         TypeRef::String => "strings".to_string(),
         TypeRef::Integer => "integers".to_string(),
@@ -625,7 +625,7 @@ fn plural(api: &Api, t: &TypeRef) -> String {
         TypeRef::Named(n) => format!("`{n}` values"),
         TypeRef::Array(_) => "arrays".to_string(),
         TypeRef::JsonObject | TypeRef::Map(_) => "objects".to_string(),
-        TypeRef::Nullable(i) => format!("{} or `null`", plural(api, i)),
+        TypeRef::Nullable(i) => format!("{} or `null`", plural(i)),
     }
 }
 
