@@ -154,6 +154,49 @@ pub struct TypeDef {
     /// Private module (file `models/<file>.rs`) it is emitted into, from `module` and its own name
     /// only. Decided by `lower::placement`.
     pub file: String,
+    /// Where an inline type (no `schema_name`) is used, for its docs: the first site that refers
+    /// to it, operations first. Decided by `lower::post`.
+    pub used_at: Option<UsedAt>,
+}
+
+/// A place that refers to an inline type: the site, and whether the type is the site's value
+/// itself or what an array or map there holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsedAt {
+    /// The operation or type member that refers to it.
+    pub site: Site,
+    /// The site's value itself, or an item or value inside it.
+    pub within: Within,
+}
+
+/// A site that refers to a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Site {
+    /// The request body of an operation (Rust method name).
+    Body(String),
+    /// A response of an operation: Rust method name, status.
+    Response(String, String),
+    /// A parameter of an operation: Rust method name, wire name.
+    Parameter(String, String),
+    /// A member of a struct: owner type, wire name.
+    Member(String, String),
+    /// The undeclared members (`additionalProperties`) of a struct.
+    Additional(String),
+    /// A variant of a union: owner type, Rust variant name.
+    Variant(String, String),
+    /// An alias: the alias's name.
+    Alias(String),
+}
+
+/// Where inside a site's value a type sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    /// The value itself (or its non-null case).
+    Itself,
+    /// An item of an array.
+    Item,
+    /// A value of a map.
+    Value,
 }
 
 /// The shape of a named type.

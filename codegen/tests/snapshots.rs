@@ -951,3 +951,29 @@ fn ir_a_multipart_form_body_is_typed_and_sent_as_a_form() {
     assert!(ops.contains("parts.set_form_body("), "{ops}");
     assert!(ops.contains("parts.set_json_body("), "{ops}");
 }
+
+#[test]
+fn ir_inline_types_know_where_they_are_used() {
+    use codegen::ir::{Site, UsedAt, Within};
+    let api = lower("reply_request");
+    // An inline response body and an inline member: the first site that refers to each.
+    assert_eq!(
+        ty(&api, "ReplyConversationResponse").used_at,
+        Some(UsedAt {
+            site: Site::Response("reply_conversation".into(), "200".into()),
+            within: Within::Itself,
+        })
+    );
+    assert_eq!(
+        ty(&api, "AdminReplyConversationRequestMessageType").used_at,
+        Some(UsedAt {
+            site: Site::Member(
+                "AdminReplyConversationRequest".into(),
+                "message_type".into()
+            ),
+            within: Within::Itself,
+        })
+    );
+    // Component schemas are documented by their own name, not by a use.
+    assert_eq!(ty(&api, "AdminReplyConversationRequest").used_at, None);
+}

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::Docs;
+use crate::ir::{Docs, Site, UsedAt, Within};
 
 /// `#[doc = ...]` attributes for `docs`, or for `fallback` when the spec has no text.
 pub fn attrs(docs: &Docs, fallback: &str) -> TokenStream {
@@ -38,6 +38,31 @@ pub fn text(docs: &Docs, fallback: &str) -> String {
         parts.push(fallback.to_string());
     }
     sanitize(&parts.join("\n\n"))
+}
+
+/// Where an inline type is used, as a sentence: "The request body of `reply_ticket`.", "An item
+/// of the `tags` member of `Ticket`.".
+pub fn used_at(used: &UsedAt) -> String {
+    let site = match &used.site {
+        Site::Body(op) => format!("the request body of `{op}`"),
+        Site::Response(op, status) => format!("the `{status}` response of `{op}`"),
+        Site::Parameter(op, name) => format!("the `{name}` parameter of `{op}`"),
+        Site::Member(owner, member) => format!("the `{member}` member of `{owner}`"),
+        Site::Additional(owner) => format!("the undeclared members of `{owner}`"),
+        Site::Variant(owner, variant) => format!("the `{variant}` variant of `{owner}`"),
+        Site::Alias(alias) => format!("`{alias}`"),
+    };
+    let text = match (used.within, &used.site) {
+        (Within::Itself, Site::Alias(_)) => format!("what {site} stands for"),
+        (Within::Itself, Site::Additional(_)) | (Within::Value, _) => format!("a value of {site}"),
+        (Within::Itself, _) => site,
+        (Within::Item, _) => format!("an item of {site}"),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => text,
+    }
 }
 
 /// Makes markdown safe for rustdoc.

@@ -36,16 +36,25 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
     let mut files = Vec::new();
 
     // Models: one file per `TypeDef::file` (decided by `lower::placement`), types sorted by name.
-    let mut chunks: BTreeMap<&str, (&str, Vec<TokenStream>)> = BTreeMap::new();
+    // Each file reads type-first: the types with their inherent impls, then every codec impl in
+    // one `const _` block at the end.
+    type Chunk<'a> = (&'a str, Vec<TokenStream>, Vec<TokenStream>);
+    let mut chunks: BTreeMap<&str, Chunk<'_>> = BTreeMap::new();
     for def in api.types.values() {
-        chunks
+        let (item, codec) = models::type_item(api, def);
+        let chunk = chunks
             .entry(def.file.as_str())
-            .or_insert_with(|| (def.module.as_str(), Vec::new()))
-            .1
-            .push(models::type_item(api, def));
+            .or_insert_with(|| (def.module.as_str(), Vec::new(), Vec::new()));
+        chunk.1.push(item);
+        chunk.2.push(codec);
     }
     let mut mods = Vec::new();
-    for (file, (module, items)) in &chunks {
+    for (file, (module, items, codecs)) in &chunks {
+        // Serialization and decoding (serde, `crate::codec`), out of the reader's way.
+        let codec = codecs
+            .iter()
+            .any(|c| !c.is_empty())
+            .then(|| quote! { const _: () = { #(#codecs)* }; });
         let ident = format_ident!("{}", file);
         mods.push(ident);
         let doc = format!(
@@ -57,6 +66,7 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
             #[allow(unused_imports)]
             use super::*;
             #(#items)*
+            #codec
         };
         files.push(GeneratedFile {
             path: format!("{base}/models/{file}.rs"),

@@ -10,15 +10,21 @@ use crate::ir::{
     Api, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Usage,
 };
 
-/// The Rust item(s) for one named type.
-pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
-    let fallback = match &def.schema_name {
-        Some(s) => format!("The `{s}` object."),
-        None => format!(
-            "`{}` (defined inline at `{}`).",
-            def.name,
-            def.pointer.trim_start_matches('#')
-        ),
+/// The Rust items for one named type: the type with its inherent impls and conversions, and
+/// apart its codec impls (serde, `crate::codec` decoders), which `emit_version` collects into one
+/// `const _: () = { ... };` block at the end of the file, so the file (and rustdoc's source view)
+/// reads type-first.
+pub fn type_item(api: &Api, def: &TypeDef) -> (TokenStream, TokenStream) {
+    type_parts(api, def)
+}
+
+/// The type with what users call on it, and its codec impls.
+fn type_parts(api: &Api, def: &TypeDef) -> (TokenStream, TokenStream) {
+    let pointer = def.pointer.trim_start_matches('#');
+    let fallback = match (&def.schema_name, &def.used_at) {
+        (Some(s), _) => format!("The `{s}` object."),
+        (None, Some(used)) => format!("{}\n\nDefined inline at `{pointer}`.", docs::used_at(used)),
+        (None, None) => format!("`{}` (defined inline at `{pointer}`).", def.name),
     };
     let doc = docs::attrs(&def.docs, &fallback);
     let name = format_ident!("{}", def.name);
@@ -47,11 +53,12 @@ pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
             } else {
                 quote! { crate::codec::lenient_union!(#name); }
             };
-            quote! { #item #from #scalars #fits }
+            let (item, codec) = item;
+            (quote! { #item #from #scalars }, quote! { #codec #fits })
         }
         TypeKind::Alias(t) => {
             let ty = rust_type(t, &quote!());
-            quote! { #doc pub type #name = #ty; }
+            (quote! { #doc pub type #name = #ty; }, quote!())
         }
     }
 }
@@ -61,7 +68,7 @@ fn struct_item(
     doc: TokenStream,
     s: &Struct,
     usage: Usage,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let lenient = usage.lenient();
     let mut fields = Vec::new();
     let mut all_optional = true;
@@ -107,15 +114,14 @@ fn struct_item(
     let deserialize = struct_deserialize(name, s, usage, extra_name);
     let constructor = (!lenient).then(|| constructor(name, s, extra_name));
     let setters = super::ergonomics::with_setters(name, s, usage);
-    quote! {
+    let item = quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name { #(#fields)* }
-        #serialize
-        #deserialize
         #constructor
         #setters
-    }
+    };
+    (item, quote! { #serialize #deserialize })
 }
 
 /// The Rust type of a struct field: `Option<T>` for lenient types, optional or nullable fields.
@@ -389,7 +395,7 @@ fn enum_item(
     doc: TokenStream,
     e: &StringEnum,
     open: bool,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let variants = e.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let d = format!(" `{}`", v.wire.replace('`', "'"));
@@ -431,7 +437,7 @@ fn enum_item(
     } else {
         " The variant for a wire value (an error for values this enum does not have)."
     };
-    quote! {
+    let item = quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -452,8 +458,8 @@ fn enum_item(
                 Ok(match value { #(#from_wire)* #fallback })
             }
         }
-        #codec
-    }
+    };
+    (item, codec)
 }
 
 /// `From<Payload>` for each variant whose payload is a named, non-alias type that no other variant
@@ -513,10 +519,10 @@ fn untagged_union(
     doc: TokenStream,
     u: &Union,
     lenient: bool,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
-        let vdoc = docs::attrs(&v.docs, &format!("`{}` variant.", v.rust_name));
+        let vdoc = docs::attrs(&v.docs, &variant_fallback(api, u, v));
         if is_null_variant(v) {
             quote! { #vdoc Null, }
         } else {
@@ -535,13 +541,91 @@ fn untagged_union(
     // no tag tells apart, the best-fit decoder; else serde's derive.
     let decode = by_kind(api, name, u, lenient).or_else(|| best_fit(api, name, u, lenient));
     let derive_de = decode.is_none().then(|| quote!(serde::Deserialize,));
-    quote! {
+    let item = quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_de)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name { #(#variants)* #other }
-        #decode
+    };
+    (item, quote! { #decode })
+}
+
+/// Docs for an untagged union variant the spec documents nowhere: what tells it apart, its JSON
+/// kind or, for an object, the members no other variant declares (else its required members).
+fn variant_fallback(api: &Api, u: &Union, v: &UnionVariant) -> String {
+    let members_of = |v: &UnionVariant| match api.resolve_alias(&v.ty) {
+        TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => Some(&s.fields),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(fields) = members_of(v) else {
+        return format!("{}.", kind_phrase(api, api.resolve_alias(&v.ty)));
+    };
+    let others: Vec<&String> = u
+        .variants
+        .iter()
+        .filter(|w| w.rust_name != v.rust_name)
+        .filter_map(members_of)
+        .flatten()
+        .map(|f| &f.wire_name)
+        .collect();
+    let own: Vec<&Field> = fields
+        .iter()
+        .filter(|f| !others.contains(&&f.wire_name))
+        .collect();
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let list = |fs: &[&Field]| {
+        let names: Vec<String> = fs.iter().map(|f| format!("`{}`", f.wire_name)).collect();
+        names.join(", ")
+    };
+    let of = format!("`{}`", rust_type(&v.ty, &quote!()));
+    if !own.is_empty() {
+        format!("An object with {} ({of}).", list(&own))
+    } else if !required.is_empty() {
+        format!(
+            "An object with the required members {} ({of}).",
+            list(&required)
+        )
+    } else {
+        format!("An object ({of}).")
+    }
+}
+
+/// A JSON kind in words: "A string", "An array of integers".
+fn kind_phrase(api: &Api, t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "A string".to_string(),
+        TypeRef::Integer => "An integer".to_string(),
+        TypeRef::Number => "A number".to_string(),
+        TypeRef::Boolean => "A boolean".to_string(),
+        TypeRef::Json => "Any JSON value".to_string(),
+        TypeRef::JsonObject => "A JSON object".to_string(),
+        TypeRef::Nullable(i) => format!("{} or `null`", kind_phrase(api, i)),
+        TypeRef::Array(i) => format!("An array of {}", plural(api.resolve_alias(i))),
+        TypeRef::Map(i) => format!("An object of {}", plural(api.resolve_alias(i))),
+        TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
+            Some(TypeKind::Enum(_)) => format!("One of the `{n}` values"),
+            Some(TypeKind::Union(_)) => format!("One of the `{n}` shapes"),
+            _ => format!("A `{n}`"),
+        },
+    }
+}
+
+/// A JSON kind in words, many of it: "strings", "`Tag` values".
+fn plural(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "strings".to_string(),
+        TypeRef::Integer => "integers".to_string(),
+        TypeRef::Number => "numbers".to_string(),
+        TypeRef::Boolean => "booleans".to_string(),
+        TypeRef::Json => "JSON values".to_string(),
+        TypeRef::Named(n) => format!("`{n}` values"),
+        TypeRef::Array(_) => "arrays".to_string(),
+        TypeRef::JsonObject | TypeRef::Map(_) => "objects".to_string(),
+        TypeRef::Nullable(i) => format!("{} or `null`", plural(i)),
     }
 }
 
@@ -775,7 +859,7 @@ fn tagged_union(
     doc: TokenStream,
     u: &Union,
     lenient: bool,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let tag = u.tag.clone().unwrap_or_default();
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
@@ -839,11 +923,13 @@ fn tagged_union(
             quote! { other => Err(crate::codec::unknown_tag(#tag, other, &[#(#known),*])), },
         )
     };
-    quote! {
+    let item = quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #name { #(#variants)* #unknown_variant }
+    };
+    let codec = quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self { #(#ser)* #unknown_ser }
@@ -862,5 +948,6 @@ fn tagged_union(
                 match tag.as_deref() { #(#de)* #fallback }
             }
         }
-    }
+    };
+    (item, codec)
 }

@@ -478,6 +478,7 @@ impl<'a> Lowerer<'a> {
                 usage: Usage::default(),
                 module: String::new(),
                 file: String::new(),
+                used_at: None,
             },
         );
         TypeRef::Named(name)

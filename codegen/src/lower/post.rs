@@ -5,13 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Error;
-use crate::ir::{Api, Operation, TypeKind, TypeRef};
+use crate::ir::{Api, Operation, ResponseBody, Site, TypeKind, TypeRef, UsedAt, Within};
 
 pub(crate) fn finish(api: &mut Api) -> Result<(), Error> {
     check_alias_loops(api)?;
     inline_constants(api);
     mark_usage(api);
     box_recursion(api);
+    mark_used_at(api);
     Ok(())
 }
 
@@ -235,5 +236,70 @@ fn box_recursion(api: &mut Api) {
             Some(TypeKind::Union(u)) => u.variants[i].boxed = true,
             _ => {}
         }
+    }
+}
+
+/// Records on each inline type ([`crate::ir::TypeDef::used_at`]) the first site that refers to
+/// it: operations in spec order (body, parameters, responses), then types by name. Its docs then
+/// say where it is used rather than only its JSON pointer.
+fn mark_used_at(api: &mut Api) {
+    let mut sites: Vec<(Site, &TypeRef)> = Vec::new();
+    for op in &api.operations {
+        let m = &op.method_name;
+        if let Some(b) = &op.body {
+            sites.push((Site::Body(m.clone()), &b.ty));
+        }
+        for p in &op.parameters {
+            sites.push((Site::Parameter(m.clone(), p.name.clone()), &p.ty));
+        }
+        for r in &op.responses {
+            if let ResponseBody::Json(t) = &r.body {
+                sites.push((Site::Response(m.clone(), r.status.clone()), t));
+            }
+        }
+    }
+    for (name, def) in &api.types {
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    sites.push((Site::Member(name.clone(), f.wire_name.clone()), &f.ty));
+                }
+                if let Some(t) = &s.additional {
+                    sites.push((Site::Additional(name.clone()), t));
+                }
+            }
+            TypeKind::Union(u) => {
+                for v in &u.variants {
+                    sites.push((Site::Variant(name.clone(), v.rust_name.clone()), &v.ty));
+                }
+            }
+            TypeKind::Alias(t) => sites.push((Site::Alias(name.clone()), t)),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    let mut found: BTreeMap<String, UsedAt> = BTreeMap::new();
+    for (site, t) in sites {
+        if let Some((n, within)) = named_within(t, Within::Itself) {
+            let inline = api.types.get(n).is_some_and(|d| d.schema_name.is_none());
+            if inline && !found.contains_key(n) {
+                found.insert(n.clone(), UsedAt { site, within });
+            }
+        }
+    }
+    for (name, used) in found {
+        if let Some(def) = api.types.get_mut(&name) {
+            def.used_at = Some(used);
+        }
+    }
+}
+
+/// The named type inside `t` and where in it (an array's items, a map's values).
+fn named_within(t: &TypeRef, within: Within) -> Option<(&String, Within)> {
+    match t {
+        TypeRef::Named(n) => Some((n, within)),
+        TypeRef::Nullable(i) => named_within(i, within),
+        TypeRef::Array(i) => named_within(i, Within::Item),
+        TypeRef::Map(i) => named_within(i, Within::Value),
+        _ => None,
     }
 }

@@ -98,6 +98,7 @@ impl<'a> Lowerer<'a> {
                     usage: Usage::default(),
                     module: String::new(),
                     file: String::new(),
+                    used_at: None,
                 });
             }
             None => return Err(Error::at(ptr, "unknown component schema")),
@@ -140,6 +141,7 @@ impl<'a> Lowerer<'a> {
                     usage: Usage::default(),
                     module: String::new(),
                     file: String::new(),
+                    used_at: None,
                 });
                 rust
             }
@@ -260,6 +262,7 @@ impl<'a> Lowerer<'a> {
             usage: Usage::default(),
             module: String::new(),
             file: String::new(),
+            used_at: None,
         });
         Ok(TypeRef::Named(rust))
     }
@@ -726,7 +729,10 @@ impl<'a> Lowerer<'a> {
                 "this variant has the same Rust type as an earlier one: untagged decoding never picks it",
             );
         }
-        let docs = self.node_docs(node, &vptr);
+        let mut docs = self.node_docs(node, &vptr);
+        if docs.is_empty() {
+            docs = self.referenced_docs(node);
+        }
         let tag_value = union.tag.map(|t| union.consts[i][t].clone());
         Ok(UnionVariant {
             rust_name,
@@ -795,6 +801,7 @@ impl<'a> Lowerer<'a> {
             usage: Usage::default(),
             module: String::new(),
             file: String::new(),
+            used_at: None,
         });
         Ok(TypeRef::Named(name))
     }

@@ -3,70 +3,20 @@
 //! Models of the `conversations` group (Intercom API 2.10).
 #[allow(unused_imports)]
 use super::*;
-/// `ManageConversationRequest` (defined inline at `/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`).
+/// The request body of `manage_conversation`.
+///
+/// Defined inline at `/paths/~1conversations~1{id}~1parts/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ManageConversationRequest {
-    /// `message_type: close`
+    /// Payload of the request to close a conversation
     Close(CloseConversationRequest),
-    /// `message_type: snoozed`
+    /// Payload of the request to snooze a conversation
     Snooze(SnoozeConversationRequest),
-    /// `message_type: open`
+    /// Payload of the request to open a conversation
     Open(OpenConversationRequest),
-    /// `message_type: assignment`
+    /// Payload of the request to assign a conversation
     Assign(AssignConversationRequest),
-}
-impl serde::Serialize for ManageConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Close(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Snooze(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Open(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Assign(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for ManageConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for ManageConversationRequest {
-    const TAG: &'static str = "message_type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "close" => crate::codec::rest(Self::TAG, tag, map).map(Self::Close),
-                "snoozed" => crate::codec::rest(Self::TAG, tag, map).map(Self::Snooze),
-                "open" => crate::codec::rest(Self::TAG, tag, map).map(Self::Open),
-                "assignment" => crate::codec::rest(Self::TAG, tag, map).map(Self::Assign),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("close") => crate::codec::from_value(value).map(Self::Close),
-            Some("snoozed") => crate::codec::from_value(value).map(Self::Snooze),
-            Some("open") => crate::codec::from_value(value).map(Self::Open),
-            Some("assignment") => crate::codec::from_value(value).map(Self::Assign),
-            other => {
-                Err(
-                    crate::codec::unknown_tag(
-                        "message_type",
-                        other,
-                        &["close", "snoozed", "open", "assignment"],
-                    ),
-                )
-            }
-        }
-    }
 }
 impl From<CloseConversationRequest> for ManageConversationRequest {
     fn from(value: CloseConversationRequest) -> Self {
@@ -88,4 +38,65 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
         Self::Assign(value)
     }
 }
-crate::codec::lenient_strict_union!(ManageConversationRequest);
+const _: () = {
+    impl serde::Serialize for ManageConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Close(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Snooze(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Open(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Assign(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ManageConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for ManageConversationRequest {
+        const TAG: &'static str = "message_type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "close" => crate::codec::rest(Self::TAG, tag, map).map(Self::Close),
+                    "snoozed" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Snooze)
+                    }
+                    "open" => crate::codec::rest(Self::TAG, tag, map).map(Self::Open),
+                    "assignment" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Assign)
+                    }
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("close") => crate::codec::from_value(value).map(Self::Close),
+                Some("snoozed") => crate::codec::from_value(value).map(Self::Snooze),
+                Some("open") => crate::codec::from_value(value).map(Self::Open),
+                Some("assignment") => crate::codec::from_value(value).map(Self::Assign),
+                other => {
+                    Err(
+                        crate::codec::unknown_tag(
+                            "message_type",
+                            other,
+                            &["close", "snoozed", "open", "assignment"],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(ManageConversationRequest);
+};

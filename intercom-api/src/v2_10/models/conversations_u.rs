@@ -11,41 +11,6 @@ pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
     pub read: Option<bool>,
 }
-impl serde::Serialize for UpdateConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).opt("read", &self.read).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        read: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationRequest {
-        const NAME: &'static str = "UpdateConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "read" => crate::codec::fill(&mut slots.read, "read", map),
-                _ => Err(crate::codec::unknown_member(key, &["read"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self { read: slots.read.flatten() })
-        }
-    }
-};
 impl UpdateConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -61,3 +26,43 @@ impl UpdateConversationRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for UpdateConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("read", &self.read).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            read: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationRequest {
+            const NAME: &'static str = "UpdateConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "read" => crate::codec::fill(&mut slots.read, "read", map),
+                    _ => Err(crate::codec::unknown_member(key, &["read"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self { read: slots.read.flatten() })
+            }
+        }
+    };
+};

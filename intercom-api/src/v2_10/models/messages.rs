@@ -23,101 +23,6 @@ pub struct CreateMessageRequest {
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     pub create_conversation_without_contact_reply: Option<bool>,
 }
-impl serde::Serialize for CreateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .opt("subject", &self.subject)
-            .req("body", &self.body)
-            .opt("template", &self.template)
-            .req("from", &self.from)
-            .req("to", &self.to)
-            .opt(
-                "create_conversation_without_contact_reply",
-                &self.create_conversation_without_contact_reply,
-            )
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<CreateMessageRequestMessageType>,
-        subject: Option<Option<String>>,
-        body: Option<String>,
-        template: Option<Option<String>>,
-        from: Option<CreateMessageRequestFrom>,
-        to: Option<CreateMessageRequestTo>,
-        create_conversation_without_contact_reply: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequest {
-        const NAME: &'static str = "CreateMessageRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
-                }
-                "subject" => {
-                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "template" => {
-                    crate::codec::fill_opt_string(&mut slots.template, "template", map)
-                }
-                "from" => crate::codec::fill(&mut slots.from, "from", map),
-                "to" => crate::codec::fill(&mut slots.to, "to", map),
-                "create_conversation_without_contact_reply" => {
-                    crate::codec::fill(
-                        &mut slots.create_conversation_without_contact_reply,
-                        "create_conversation_without_contact_reply",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "subject",
-                                "body",
-                                "template",
-                                "from",
-                                "to",
-                                "create_conversation_without_contact_reply",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                subject: slots.subject.flatten(),
-                body: crate::codec::missing(slots.body, "body")?,
-                template: slots.template.flatten(),
-                from: crate::codec::missing(slots.from, "from")?,
-                to: crate::codec::missing(slots.to, "to")?,
-                create_conversation_without_contact_reply: slots
-                    .create_conversation_without_contact_reply
-                    .flatten(),
-            })
-        }
-    }
-};
 impl CreateMessageRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -165,51 +70,6 @@ pub struct CreateMessageRequestFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
-impl serde::Serialize for CreateMessageRequestFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "admin")
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<()>,
-        id: Option<i64>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestFrom {
-        const NAME: &'static str = "CreateMessageRequestFrom";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "id" => crate::codec::fill(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateMessageRequestFrom {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: i64) -> Self {
@@ -254,7 +114,6 @@ impl std::str::FromStr for CreateMessageRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestMessageType);
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestTo {
@@ -263,49 +122,6 @@ pub struct CreateMessageRequestTo {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateMessageRequestTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<CreateMessageRequestToType>,
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestTo {
-        const NAME: &'static str = "CreateMessageRequestTo";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateMessageRequestTo {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -353,4 +169,211 @@ impl std::str::FromStr for CreateMessageRequestToType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestToType);
+const _: () = {
+    impl serde::Serialize for CreateMessageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .opt("subject", &self.subject)
+                .req("body", &self.body)
+                .opt("template", &self.template)
+                .req("from", &self.from)
+                .req("to", &self.to)
+                .opt(
+                    "create_conversation_without_contact_reply",
+                    &self.create_conversation_without_contact_reply,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<CreateMessageRequestMessageType>,
+            subject: Option<Option<String>>,
+            body: Option<String>,
+            template: Option<Option<String>>,
+            from: Option<CreateMessageRequestFrom>,
+            to: Option<CreateMessageRequestTo>,
+            create_conversation_without_contact_reply: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequest {
+            const NAME: &'static str = "CreateMessageRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    }
+                    "subject" => {
+                        crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "template" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.template,
+                            "template",
+                            map,
+                        )
+                    }
+                    "from" => crate::codec::fill(&mut slots.from, "from", map),
+                    "to" => crate::codec::fill(&mut slots.to, "to", map),
+                    "create_conversation_without_contact_reply" => {
+                        crate::codec::fill(
+                            &mut slots.create_conversation_without_contact_reply,
+                            "create_conversation_without_contact_reply",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "subject",
+                                    "body",
+                                    "template",
+                                    "from",
+                                    "to",
+                                    "create_conversation_without_contact_reply",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    message_type: crate::codec::missing(
+                        slots.message_type,
+                        "message_type",
+                    )?,
+                    subject: slots.subject.flatten(),
+                    body: crate::codec::missing(slots.body, "body")?,
+                    template: slots.template.flatten(),
+                    from: crate::codec::missing(slots.from, "from")?,
+                    to: crate::codec::missing(slots.to, "to")?,
+                    create_conversation_without_contact_reply: slots
+                        .create_conversation_without_contact_reply
+                        .flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateMessageRequestFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "admin")
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<()>,
+            id: Option<i64>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestFrom {
+            const NAME: &'static str = "CreateMessageRequestFrom";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "id" => crate::codec::fill(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateMessageRequestMessageType);
+    impl serde::Serialize for CreateMessageRequestTo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<CreateMessageRequestToType>,
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestTo {
+            const NAME: &'static str = "CreateMessageRequestTo";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateMessageRequestToType);
+};

@@ -19,47 +19,6 @@ pub struct DeletedObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedObject {
-    const NAME: &'static str = "DeletedObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Create News Item Request
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
@@ -82,101 +41,6 @@ pub struct NewsItemRequest {
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
 }
-impl serde::Serialize for NewsItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("body", &self.body)
-            .req("sender_id", &self.sender_id)
-            .opt("state", &self.state)
-            .opt("deliver_silently", &self.deliver_silently)
-            .opt("labels", &self.labels)
-            .opt("reactions", &self.reactions)
-            .opt("newsfeed_assignments", &self.newsfeed_assignments)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewsItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        body: Option<Option<String>>,
-        sender_id: Option<i64>,
-        state: Option<Option<NewsItemRequestState>>,
-        deliver_silently: Option<Option<bool>>,
-        labels: Option<Option<Vec<String>>>,
-        reactions: Option<Option<Vec<Option<String>>>>,
-        newsfeed_assignments: Option<Option<Vec<NewsfeedAssignment>>>,
-    }
-    impl crate::codec::StructDecode for NewsItemRequest {
-        const NAME: &'static str = "NewsItemRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "sender_id" => crate::codec::fill(&mut slots.sender_id, "sender_id", map),
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "deliver_silently" => {
-                    crate::codec::fill(
-                        &mut slots.deliver_silently,
-                        "deliver_silently",
-                        map,
-                    )
-                }
-                "labels" => crate::codec::fill(&mut slots.labels, "labels", map),
-                "reactions" => crate::codec::fill(&mut slots.reactions, "reactions", map),
-                "newsfeed_assignments" => {
-                    crate::codec::fill(
-                        &mut slots.newsfeed_assignments,
-                        "newsfeed_assignments",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "body",
-                                "sender_id",
-                                "state",
-                                "deliver_silently",
-                                "labels",
-                                "reactions",
-                                "newsfeed_assignments",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                body: slots.body.flatten(),
-                sender_id: crate::codec::missing(slots.sender_id, "sender_id")?,
-                state: slots.state.flatten(),
-                deliver_silently: slots.deliver_silently.flatten(),
-                labels: slots.labels.flatten(),
-                reactions: slots.reactions.flatten(),
-                newsfeed_assignments: slots.newsfeed_assignments.flatten(),
-            })
-        }
-    }
-};
 impl NewsItemRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -270,4 +134,152 @@ impl std::str::FromStr for NewsItemRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed NewsItemRequestState);
+const _: () = {
+    impl serde::Serialize for DeletedObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletedObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeletedObject {
+        const NAME: &'static str = "DeletedObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for NewsItemRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("body", &self.body)
+                .req("sender_id", &self.sender_id)
+                .opt("state", &self.state)
+                .opt("deliver_silently", &self.deliver_silently)
+                .opt("labels", &self.labels)
+                .opt("reactions", &self.reactions)
+                .opt("newsfeed_assignments", &self.newsfeed_assignments)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for NewsItemRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            body: Option<Option<String>>,
+            sender_id: Option<i64>,
+            state: Option<Option<NewsItemRequestState>>,
+            deliver_silently: Option<Option<bool>>,
+            labels: Option<Option<Vec<String>>>,
+            reactions: Option<Option<Vec<Option<String>>>>,
+            newsfeed_assignments: Option<Option<Vec<NewsfeedAssignment>>>,
+        }
+        impl crate::codec::StructDecode for NewsItemRequest {
+            const NAME: &'static str = "NewsItemRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "sender_id" => {
+                        crate::codec::fill(&mut slots.sender_id, "sender_id", map)
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "deliver_silently" => {
+                        crate::codec::fill(
+                            &mut slots.deliver_silently,
+                            "deliver_silently",
+                            map,
+                        )
+                    }
+                    "labels" => crate::codec::fill(&mut slots.labels, "labels", map),
+                    "reactions" => {
+                        crate::codec::fill(&mut slots.reactions, "reactions", map)
+                    }
+                    "newsfeed_assignments" => {
+                        crate::codec::fill(
+                            &mut slots.newsfeed_assignments,
+                            "newsfeed_assignments",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "body",
+                                    "sender_id",
+                                    "state",
+                                    "deliver_silently",
+                                    "labels",
+                                    "reactions",
+                                    "newsfeed_assignments",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    body: slots.body.flatten(),
+                    sender_id: crate::codec::missing(slots.sender_id, "sender_id")?,
+                    state: slots.state.flatten(),
+                    deliver_silently: slots.deliver_silently.flatten(),
+                    labels: slots.labels.flatten(),
+                    reactions: slots.reactions.flatten(),
+                    newsfeed_assignments: slots.newsfeed_assignments.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed NewsItemRequestState);
+};

@@ -20,76 +20,6 @@ pub struct CreateTicketTypeRequest {
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     pub is_internal: Option<bool>,
 }
-impl serde::Serialize for CreateTicketTypeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .opt("category", &self.category)
-            .opt("icon", &self.icon)
-            .opt("is_internal", &self.is_internal)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        category: Option<Option<CreateTicketTypeRequestCategory>>,
-        icon: Option<Option<String>>,
-        is_internal: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateTicketTypeRequest {
-        const NAME: &'static str = "CreateTicketTypeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "category" => crate::codec::fill(&mut slots.category, "category", map),
-                "icon" => crate::codec::fill_opt_string(&mut slots.icon, "icon", map),
-                "is_internal" => {
-                    crate::codec::fill(&mut slots.is_internal, "is_internal", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["name", "description", "category", "icon", "is_internal"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                category: slots.category.flatten(),
-                icon: slots.icon.flatten(),
-                is_internal: slots.is_internal.flatten(),
-            })
-        }
-    }
-};
 impl CreateTicketTypeRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -171,7 +101,6 @@ impl std::str::FromStr for CreateTicketTypeRequestCategory {
         )
     }
 }
-crate::codec::string_enum!(closed CreateTicketTypeRequestCategory);
 /// Ticket Types
 ///
 /// A list of ticket types associated with a given workspace.
@@ -185,47 +114,6 @@ pub struct TicketTypeList {
     pub data: Option<Vec<Option<TicketType>>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TicketTypeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("ticket_types", &self.ticket_types)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketTypeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketTypeList {
-    const NAME: &'static str = "TicketTypeList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "ticket_types" => crate::codec::set(&mut slots.ticket_types, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Update Ticket Type Request Payload
 ///
@@ -246,87 +134,6 @@ pub struct UpdateTicketTypeRequest {
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
     pub is_internal: Option<bool>,
 }
-impl serde::Serialize for UpdateTicketTypeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("category", &self.category)
-            .opt("icon", &self.icon)
-            .opt("archived", &self.archived)
-            .opt("is_internal", &self.is_internal)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateTicketTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        description: Option<Option<String>>,
-        category: Option<Option<UpdateTicketTypeRequestCategory>>,
-        icon: Option<Option<String>>,
-        archived: Option<Option<bool>>,
-        is_internal: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateTicketTypeRequest {
-        const NAME: &'static str = "UpdateTicketTypeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "category" => crate::codec::fill(&mut slots.category, "category", map),
-                "icon" => crate::codec::fill_opt_string(&mut slots.icon, "icon", map),
-                "archived" => crate::codec::fill(&mut slots.archived, "archived", map),
-                "is_internal" => {
-                    crate::codec::fill(&mut slots.is_internal, "is_internal", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "category",
-                                "icon",
-                                "archived",
-                                "is_internal",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                description: slots.description.flatten(),
-                category: slots.category.flatten(),
-                icon: slots.icon.flatten(),
-                archived: slots.archived.flatten(),
-                is_internal: slots.is_internal.flatten(),
-            })
-        }
-    }
-};
 impl UpdateTicketTypeRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -419,4 +226,214 @@ impl std::str::FromStr for UpdateTicketTypeRequestCategory {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateTicketTypeRequestCategory);
+const _: () = {
+    impl serde::Serialize for CreateTicketTypeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .opt("category", &self.category)
+                .opt("icon", &self.icon)
+                .opt("is_internal", &self.is_internal)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketTypeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            category: Option<Option<CreateTicketTypeRequestCategory>>,
+            icon: Option<Option<String>>,
+            is_internal: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateTicketTypeRequest {
+            const NAME: &'static str = "CreateTicketTypeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "category" => {
+                        crate::codec::fill(&mut slots.category, "category", map)
+                    }
+                    "icon" => crate::codec::fill_opt_string(&mut slots.icon, "icon", map),
+                    "is_internal" => {
+                        crate::codec::fill(&mut slots.is_internal, "is_internal", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["name", "description", "category", "icon", "is_internal"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    category: slots.category.flatten(),
+                    icon: slots.icon.flatten(),
+                    is_internal: slots.is_internal.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateTicketTypeRequestCategory);
+    impl serde::Serialize for TicketTypeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("ticket_types", &self.ticket_types)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketTypeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketTypeList {
+        const NAME: &'static str = "TicketTypeList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ticket_types" => crate::codec::set(&mut slots.ticket_types, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for UpdateTicketTypeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("category", &self.category)
+                .opt("icon", &self.icon)
+                .opt("archived", &self.archived)
+                .opt("is_internal", &self.is_internal)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketTypeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            description: Option<Option<String>>,
+            category: Option<Option<UpdateTicketTypeRequestCategory>>,
+            icon: Option<Option<String>>,
+            archived: Option<Option<bool>>,
+            is_internal: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateTicketTypeRequest {
+            const NAME: &'static str = "UpdateTicketTypeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "category" => {
+                        crate::codec::fill(&mut slots.category, "category", map)
+                    }
+                    "icon" => crate::codec::fill_opt_string(&mut slots.icon, "icon", map),
+                    "archived" => {
+                        crate::codec::fill(&mut slots.archived, "archived", map)
+                    }
+                    "is_internal" => {
+                        crate::codec::fill(&mut slots.is_internal, "is_internal", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "category",
+                                    "icon",
+                                    "archived",
+                                    "is_internal",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    description: slots.description.flatten(),
+                    category: slots.category.flatten(),
+                    icon: slots.icon.flatten(),
+                    archived: slots.archived.flatten(),
+                    is_internal: slots.is_internal.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed UpdateTicketTypeRequestCategory);
+};

@@ -23,100 +23,6 @@ pub struct AdminReplyTicketRequest {
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
     pub cross_post: Option<bool>,
 }
-impl serde::Serialize for AdminReplyTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", "admin")
-            .opt("body", &self.body)
-            .req("admin_id", &self.admin_id)
-            .opt("reply_options", &self.reply_options)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("cross_post", &self.cross_post)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<AdminReplyTicketRequestMessageType>,
-        type_: Option<()>,
-        body: Option<Option<String>>,
-        admin_id: Option<String>,
-        reply_options: Option<Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        cross_post: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for AdminReplyTicketRequest {
-        const NAME: &'static str = "AdminReplyTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "cross_post" => {
-                    crate::codec::fill(&mut slots.cross_post, "cross_post", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "admin_id",
-                                "reply_options",
-                                "attachment_urls",
-                                "cross_post",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                body: slots.body.flatten(),
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                reply_options: slots.reply_options.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                cross_post: slots.cross_post.flatten(),
-            })
-        }
-    }
-};
 impl AdminReplyTicketRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -165,7 +71,9 @@ impl AdminReplyTicketRequest {
         self
     }
 }
-/// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
+/// The `message_type` member of `AdminReplyTicketRequest`.
+///
+/// Defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
@@ -207,7 +115,6 @@ impl std::str::FromStr for AdminReplyTicketRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
 /// Quick Reply Option
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
@@ -216,49 +123,6 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
     pub uuid: String,
 }
-impl serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("text", &self.text)
-            .req("uuid", &self.uuid)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        text: Option<String>,
-        uuid: Option<String>,
-    }
-    impl crate::codec::StructDecode for AdminReplyTicketRequestReplyOptionsItem {
-        const NAME: &'static str = "AdminReplyTicketRequestReplyOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "text" => crate::codec::fill_string(&mut slots.text, "text", map),
-                "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
-                _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                text: crate::codec::missing(slots.text, "text")?,
-                uuid: crate::codec::missing(slots.uuid, "uuid")?,
-            })
-        }
-    }
-};
 impl AdminReplyTicketRequestReplyOptionsItem {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
@@ -282,83 +146,6 @@ pub struct ContactReplyTicketEmailRequest {
     /// The email you have defined for the user.
     pub email: String,
 }
-impl serde::Serialize for ContactReplyTicketEmailRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("attachment_urls", &self.attachment_urls)
-            .req("email", &self.email)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        email: Option<String>,
-    }
-    impl crate::codec::StructDecode for ContactReplyTicketEmailRequest {
-        const NAME: &'static str = "ContactReplyTicketEmailRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["message_type", "type", "body", "attachment_urls", "email"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                attachment_urls: slots.attachment_urls.flatten(),
-                email: crate::codec::missing(slots.email, "email")?,
-            })
-        }
-    }
-};
 impl ContactReplyTicketEmailRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -395,98 +182,6 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
 }
-impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("attachment_urls", &self.attachment_urls)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        intercom_user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ContactReplyTicketIntercomUserIdRequest {
-        const NAME: &'static str = "ContactReplyTicketIntercomUserIdRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "attachment_urls",
-                                "intercom_user_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                attachment_urls: slots.attachment_urls.flatten(),
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-            })
-        }
-    }
-};
 impl ContactReplyTicketIntercomUserIdRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -514,11 +209,11 @@ impl ContactReplyTicketIntercomUserIdRequest {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyTicketRequest {
-    /// `IntercomUserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
     IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
-    /// `UserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
     UserId(ContactReplyTicketUserIdRequest),
-    /// `Email` variant.
+    /// Payload of the request to reply on behalf of a contact using their `email`
     Email(ContactReplyTicketEmailRequest),
 }
 impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyTicketRequest {
@@ -536,7 +231,6 @@ impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(ContactReplyTicketRequest);
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
@@ -551,91 +245,6 @@ pub struct ContactReplyTicketUserIdRequest {
     /// The external_id you have defined for the contact.
     pub user_id: String,
 }
-impl serde::Serialize for ContactReplyTicketUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("attachment_urls", &self.attachment_urls)
-            .req("user_id", &self.user_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ContactReplyTicketUserIdRequest {
-        const NAME: &'static str = "ContactReplyTicketUserIdRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "attachment_urls",
-                                "user_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                attachment_urls: slots.attachment_urls.flatten(),
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-            })
-        }
-    }
-};
 impl ContactReplyTicketUserIdRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -672,90 +281,6 @@ pub struct CreateTicketRequest {
     /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
     pub ticket_attributes: Option<TicketRequestCustomAttributes>,
 }
-impl serde::Serialize for CreateTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .req("contacts", &self.contacts)
-            .opt("company_id", &self.company_id)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        ticket_type_id: Option<String>,
-        contacts: Option<Vec<CreateTicketRequestContactsItem>>,
-        company_id: Option<Option<String>>,
-        ticket_attributes: Option<Option<TicketRequestCustomAttributes>>,
-    }
-    impl crate::codec::StructDecode for CreateTicketRequest {
-        const NAME: &'static str = "CreateTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ticket_type_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.ticket_type_id,
-                        "ticket_type_id",
-                        map,
-                    )
-                }
-                "contacts" => crate::codec::fill(&mut slots.contacts, "contacts", map),
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                "ticket_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.ticket_attributes,
-                        "ticket_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "ticket_type_id",
-                                "contacts",
-                                "company_id",
-                                "ticket_attributes",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ticket_type_id: crate::codec::missing(
-                    slots.ticket_type_id,
-                    "ticket_type_id",
-                )?,
-                contacts: crate::codec::missing(slots.contacts, "contacts")?,
-                company_id: slots.company_id.flatten(),
-                ticket_attributes: slots.ticket_attributes.flatten(),
-            })
-        }
-    }
-};
 impl CreateTicketRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -787,7 +312,9 @@ impl CreateTicketRequest {
         self
     }
 }
-/// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
+/// An item of the `contacts` member of `CreateTicketRequest`.
+///
+/// Defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -815,50 +342,12 @@ impl From<CreateTicketRequestContactsItemEmail> for CreateTicketRequestContactsI
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateTicketRequestContactsItem);
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
     pub email: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateTicketRequestContactsItemEmail {
-        const NAME: &'static str = "CreateTicketRequestContactsItemEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-            })
-        }
-    }
-};
 impl CreateTicketRequestContactsItemEmail {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -871,47 +360,6 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemExternalId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("external_id", &self.external_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        external_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateTicketRequestContactsItemExternalId {
-        const NAME: &'static str = "CreateTicketRequestContactsItemExternalId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "external_id" => {
-                    crate::codec::fill_string(&mut slots.external_id, "external_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["external_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                external_id: crate::codec::missing(slots.external_id, "external_id")?,
-            })
-        }
-    }
-};
 impl CreateTicketRequestContactsItemExternalId {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(external_id: impl Into<String>) -> Self {
@@ -926,83 +374,22 @@ pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateTicketRequestContactsItemId {
-        const NAME: &'static str = "CreateTicketRequestContactsItemId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateTicketRequestContactsItemId {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
-/// `ReplyTicketRequest` (defined inline at `/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`).
+/// The request body of `reply_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{id}~1reply/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReplyTicketRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),
-    /// `type: admin`
+    /// Payload of the request to reply on behalf of an admin
     Admin(AdminReplyTicketRequest),
-}
-impl serde::Serialize for ReplyTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for ReplyTicketRequest {
-    const TAG: &'static str = "type";
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("user") => crate::codec::from_value(value).map(Self::Contact),
-            Some("admin") => crate::codec::from_value(value).map(Self::Admin),
-            other => Err(crate::codec::unknown_tag("type", other, &["user", "admin"])),
-        }
-    }
 }
 impl From<ContactReplyTicketRequest> for ReplyTicketRequest {
     fn from(value: ContactReplyTicketRequest) -> Self {
@@ -1014,7 +401,6 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
         Self::Admin(value)
     }
 }
-crate::codec::lenient_strict_union!(ReplyTicketRequest);
 /// Ticket List
 ///
 /// Tickets are how you track requests from your users.
@@ -1033,49 +419,6 @@ pub struct TicketList {
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TicketList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("tickets", &self.tickets)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketList {
-    const NAME: &'static str = "TicketList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "tickets" => crate::codec::set(&mut slots.tickets, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1104,59 +447,6 @@ pub struct TicketReply {
     pub redacted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TicketReply {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("part_type", &self.part_type)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("author", &self.author)
-            .opt("attachments", &self.attachments)
-            .opt("redacted", &self.redacted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketReply {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketReply {
-    const NAME: &'static str = "TicketReply";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "part_type" => crate::codec::set(&mut slots.part_type, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "author" => crate::codec::set(&mut slots.author, map),
-            "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "redacted" => crate::codec::set(&mut slots.redacted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Type of the part
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1196,7 +486,6 @@ impl std::str::FromStr for TicketReplyPartType {
         )
     }
 }
-crate::codec::string_enum!(TicketReplyPartType);
 /// Update Ticket Request Payload
 ///
 /// You can update a Ticket
@@ -1215,89 +504,6 @@ pub struct UpdateTicketRequest {
     #[allow(missing_docs)]
     pub assignment: Option<UpdateTicketRequestAssignment>,
 }
-impl serde::Serialize for UpdateTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .opt("state", &self.state)
-            .opt("open", &self.open)
-            .opt("is_shared", &self.is_shared)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("assignment", &self.assignment)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        ticket_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-        state: Option<Option<UpdateTicketRequestState>>,
-        open: Option<Option<bool>>,
-        is_shared: Option<Option<bool>>,
-        snoozed_until: Option<Option<i64>>,
-        assignment: Option<Option<UpdateTicketRequestAssignment>>,
-    }
-    impl crate::codec::StructDecode for UpdateTicketRequest {
-        const NAME: &'static str = "UpdateTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ticket_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.ticket_attributes,
-                        "ticket_attributes",
-                        map,
-                    )
-                }
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "open" => crate::codec::fill(&mut slots.open, "open", map),
-                "is_shared" => crate::codec::fill(&mut slots.is_shared, "is_shared", map),
-                "snoozed_until" => {
-                    crate::codec::fill(&mut slots.snoozed_until, "snoozed_until", map)
-                }
-                "assignment" => {
-                    crate::codec::fill(&mut slots.assignment, "assignment", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "ticket_attributes",
-                                "state",
-                                "open",
-                                "is_shared",
-                                "snoozed_until",
-                                "assignment",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ticket_attributes: slots.ticket_attributes.flatten(),
-                state: slots.state.flatten(),
-                open: slots.open.flatten(),
-                is_shared: slots.is_shared.flatten(),
-                snoozed_until: slots.snoozed_until.flatten(),
-                assignment: slots.assignment.flatten(),
-            })
-        }
-    }
-};
 impl UpdateTicketRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1351,7 +557,9 @@ impl UpdateTicketRequest {
         self
     }
 }
-/// `UpdateTicketRequestAssignment` (defined inline at `/components/schemas/update_ticket_request/properties/assignment`).
+/// The `assignment` member of `UpdateTicketRequest`.
+///
+/// Defined inline at `/components/schemas/update_ticket_request/properties/assignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestAssignment {
     /// The ID of the admin performing the action.
@@ -1359,57 +567,6 @@ pub struct UpdateTicketRequestAssignment {
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
     pub assignee_id: Option<String>,
 }
-impl serde::Serialize for UpdateTicketRequestAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("admin_id", &self.admin_id)
-            .opt("assignee_id", &self.assignee_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateTicketRequestAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<Option<String>>,
-        assignee_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateTicketRequestAssignment {
-        const NAME: &'static str = "UpdateTicketRequestAssignment";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "assignee_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.assignee_id,
-                        "assignee_id",
-                        map,
-                    )
-                }
-                _ => Err(crate::codec::unknown_member(key, &["admin_id", "assignee_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: slots.admin_id.flatten(),
-                assignee_id: slots.assignee_id.flatten(),
-            })
-        }
-    }
-};
 impl UpdateTicketRequestAssignment {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1472,4 +629,959 @@ impl std::str::FromStr for UpdateTicketRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateTicketRequestState);
+const _: () = {
+    impl serde::Serialize for AdminReplyTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("reply_options", &self.reply_options)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("cross_post", &self.cross_post)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<AdminReplyTicketRequestMessageType>,
+            type_: Option<()>,
+            body: Option<Option<String>>,
+            admin_id: Option<String>,
+            reply_options: Option<Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            cross_post: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for AdminReplyTicketRequest {
+            const NAME: &'static str = "AdminReplyTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "cross_post" => {
+                        crate::codec::fill(&mut slots.cross_post, "cross_post", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "admin_id",
+                                    "reply_options",
+                                    "attachment_urls",
+                                    "cross_post",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    message_type: crate::codec::missing(
+                        slots.message_type,
+                        "message_type",
+                    )?,
+                    body: slots.body.flatten(),
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    reply_options: slots.reply_options.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    cross_post: slots.cross_post.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
+    impl serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("text", &self.text)
+                .req("uuid", &self.uuid)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            text: Option<String>,
+            uuid: Option<String>,
+        }
+        impl crate::codec::StructDecode for AdminReplyTicketRequestReplyOptionsItem {
+            const NAME: &'static str = "AdminReplyTicketRequestReplyOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "text" => crate::codec::fill_string(&mut slots.text, "text", map),
+                    "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
+                    _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    text: crate::codec::missing(slots.text, "text")?,
+                    uuid: crate::codec::missing(slots.uuid, "uuid")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContactReplyTicketEmailRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("attachment_urls", &self.attachment_urls)
+                .req("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            email: Option<String>,
+        }
+        impl crate::codec::StructDecode for ContactReplyTicketEmailRequest {
+            const NAME: &'static str = "ContactReplyTicketEmailRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "attachment_urls",
+                                    "email",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    email: crate::codec::missing(slots.email, "email")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("attachment_urls", &self.attachment_urls)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            intercom_user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ContactReplyTicketIntercomUserIdRequest {
+            const NAME: &'static str = "ContactReplyTicketIntercomUserIdRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "attachment_urls",
+                                    "intercom_user_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(ContactReplyTicketRequest);
+    impl serde::Serialize for ContactReplyTicketUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("attachment_urls", &self.attachment_urls)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ContactReplyTicketUserIdRequest {
+            const NAME: &'static str = "ContactReplyTicketUserIdRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "attachment_urls",
+                                    "user_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .req("contacts", &self.contacts)
+                .opt("company_id", &self.company_id)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ticket_type_id: Option<String>,
+            contacts: Option<Vec<CreateTicketRequestContactsItem>>,
+            company_id: Option<Option<String>>,
+            ticket_attributes: Option<Option<TicketRequestCustomAttributes>>,
+        }
+        impl crate::codec::StructDecode for CreateTicketRequest {
+            const NAME: &'static str = "CreateTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ticket_type_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.ticket_type_id,
+                            "ticket_type_id",
+                            map,
+                        )
+                    }
+                    "contacts" => {
+                        crate::codec::fill(&mut slots.contacts, "contacts", map)
+                    }
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    "ticket_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.ticket_attributes,
+                            "ticket_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "ticket_type_id",
+                                    "contacts",
+                                    "company_id",
+                                    "ticket_attributes",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ticket_type_id: crate::codec::missing(
+                        slots.ticket_type_id,
+                        "ticket_type_id",
+                    )?,
+                    contacts: crate::codec::missing(slots.contacts, "contacts")?,
+                    company_id: slots.company_id.flatten(),
+                    ticket_attributes: slots.ticket_attributes.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(CreateTicketRequestContactsItem);
+    impl serde::Serialize for CreateTicketRequestContactsItemEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateTicketRequestContactsItemEmail {
+            const NAME: &'static str = "CreateTicketRequestContactsItemEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    _ => Err(crate::codec::unknown_member(key, &["email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateTicketRequestContactsItemExternalId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("external_id", &self.external_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            external_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateTicketRequestContactsItemExternalId {
+            const NAME: &'static str = "CreateTicketRequestContactsItemExternalId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "external_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["external_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    external_id: crate::codec::missing(slots.external_id, "external_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateTicketRequestContactsItemId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateTicketRequestContactsItemId {
+            const NAME: &'static str = "CreateTicketRequestContactsItemId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ReplyTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for ReplyTicketRequest {
+        const TAG: &'static str = "type";
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("user") => crate::codec::from_value(value).map(Self::Contact),
+                Some("admin") => crate::codec::from_value(value).map(Self::Admin),
+                other => {
+                    Err(crate::codec::unknown_tag("type", other, &["user", "admin"]))
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(ReplyTicketRequest);
+    impl serde::Serialize for TicketList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("tickets", &self.tickets)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketList {
+        const NAME: &'static str = "TicketList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "tickets" => crate::codec::set(&mut slots.tickets, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TicketReply {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("part_type", &self.part_type)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("author", &self.author)
+                .opt("attachments", &self.attachments)
+                .opt("redacted", &self.redacted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketReply {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketReply {
+        const NAME: &'static str = "TicketReply";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "part_type" => crate::codec::set(&mut slots.part_type, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "attachments" => crate::codec::set(&mut slots.attachments, map),
+                "redacted" => crate::codec::set(&mut slots.redacted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(TicketReplyPartType);
+    impl serde::Serialize for UpdateTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .opt("state", &self.state)
+                .opt("open", &self.open)
+                .opt("is_shared", &self.is_shared)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("assignment", &self.assignment)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ticket_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+            state: Option<Option<UpdateTicketRequestState>>,
+            open: Option<Option<bool>>,
+            is_shared: Option<Option<bool>>,
+            snoozed_until: Option<Option<i64>>,
+            assignment: Option<Option<UpdateTicketRequestAssignment>>,
+        }
+        impl crate::codec::StructDecode for UpdateTicketRequest {
+            const NAME: &'static str = "UpdateTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ticket_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.ticket_attributes,
+                            "ticket_attributes",
+                            map,
+                        )
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "open" => crate::codec::fill(&mut slots.open, "open", map),
+                    "is_shared" => {
+                        crate::codec::fill(&mut slots.is_shared, "is_shared", map)
+                    }
+                    "snoozed_until" => {
+                        crate::codec::fill(
+                            &mut slots.snoozed_until,
+                            "snoozed_until",
+                            map,
+                        )
+                    }
+                    "assignment" => {
+                        crate::codec::fill(&mut slots.assignment, "assignment", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "ticket_attributes",
+                                    "state",
+                                    "open",
+                                    "is_shared",
+                                    "snoozed_until",
+                                    "assignment",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ticket_attributes: slots.ticket_attributes.flatten(),
+                    state: slots.state.flatten(),
+                    open: slots.open.flatten(),
+                    is_shared: slots.is_shared.flatten(),
+                    snoozed_until: slots.snoozed_until.flatten(),
+                    assignment: slots.assignment.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateTicketRequestAssignment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("admin_id", &self.admin_id)
+                .opt("assignee_id", &self.assignee_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketRequestAssignment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<Option<String>>,
+            assignee_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateTicketRequestAssignment {
+            const NAME: &'static str = "UpdateTicketRequestAssignment";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    "assignee_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.assignee_id,
+                            "assignee_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["admin_id", "assignee_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: slots.admin_id.flatten(),
+                    assignee_id: slots.assignee_id.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed UpdateTicketRequestState);
+};

@@ -19,49 +19,6 @@ pub struct ContactReplyBaseRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactReplyBaseRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("message_type", &self.message_type)
-            .opt("type", &self.type_)
-            .opt("body", &self.body)
-            .opt("attachment_urls", &self.attachment_urls)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactReplyBaseRequest {
-    const NAME: &'static str = "ContactReplyBaseRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "message_type" => crate::codec::set(&mut slots.message_type, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact Subscription Types
 ///
 /// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
@@ -78,86 +35,16 @@ pub struct ContactSubscriptionTypes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactSubscriptionTypes {
-    const NAME: &'static str = "ContactSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Create Ticket Reply Request Payload
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),
-    /// `type: admin`
+    /// Payload of the request to reply on behalf of an admin
     Admin(AdminReplyTicketRequest),
     /// A variant this version of the crate does not know; kept verbatim.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for CreateTicketReplyWithCommentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for CreateTicketReplyWithCommentRequest {
-    const TAG: &'static str = "type";
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("user") => crate::codec::from_value(value).map(Self::Contact),
-            Some("admin") => crate::codec::from_value(value).map(Self::Admin),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
 }
 impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
     fn from(value: ContactReplyTicketRequest) -> Self {
@@ -169,4 +56,128 @@ impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
         Self::Admin(value)
     }
 }
-crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
+const _: () = {
+    impl serde::Serialize for ContactReplyBaseRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("message_type", &self.message_type)
+                .opt("type", &self.type_)
+                .opt("body", &self.body)
+                .opt("attachment_urls", &self.attachment_urls)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactReplyBaseRequest {
+        const NAME: &'static str = "ContactReplyBaseRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message_type" => crate::codec::set(&mut slots.message_type, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactSubscriptionTypes {
+        const NAME: &'static str = "ContactSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateTicketReplyWithCommentRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for CreateTicketReplyWithCommentRequest {
+        const TAG: &'static str = "type";
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("user") => crate::codec::from_value(value).map(Self::Contact),
+                Some("admin") => crate::codec::from_value(value).map(Self::Admin),
+                _ => Ok(Self::Unknown(value)),
+            }
+        }
+    }
+    crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
+};

@@ -21,104 +21,6 @@ pub struct AdminReplyConversationRequest {
     /// A list of files that will be added as attachments. You can include up to 10 files
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for AdminReplyConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", "admin")
-            .opt("body", &self.body)
-            .req("admin_id", &self.admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<AdminReplyConversationRequestMessageType>,
-        type_: Option<()>,
-        body: Option<Option<String>>,
-        admin_id: Option<String>,
-        created_at: Option<Option<i64>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-    }
-    impl crate::codec::StructDecode for AdminReplyConversationRequest {
-        const NAME: &'static str = "AdminReplyConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "admin_id",
-                                "created_at",
-                                "attachment_urls",
-                                "attachment_files",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                body: slots.body.flatten(),
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                created_at: slots.created_at.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                attachment_files: slots.attachment_files.flatten(),
-            })
-        }
-    }
-};
 impl AdminReplyConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -165,7 +67,9 @@ impl AdminReplyConversationRequest {
         self
     }
 }
-/// `AdminReplyConversationRequestMessageType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`).
+/// The `message_type` member of `AdminReplyConversationRequest`.
+///
+/// Defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
@@ -203,7 +107,6 @@ impl std::str::FromStr for AdminReplyConversationRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
 /// AI Agent
 ///
 /// Data related to AI Agent involvement in the conversation.
@@ -225,55 +128,6 @@ pub struct AiAgent {
     pub content_sources: Option<ContentSourcesList>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for AiAgent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("source_type", &self.source_type)
-            .opt("source_title", &self.source_title)
-            .opt("last_answer_type", &self.last_answer_type)
-            .opt("resolution_state", &self.resolution_state)
-            .opt("rating", &self.rating)
-            .opt("rating_remark", &self.rating_remark)
-            .opt("content_sources", &self.content_sources)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AiAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for AiAgent {
-    const NAME: &'static str = "AiAgent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "source_type" => crate::codec::set(&mut slots.source_type, map),
-            "source_title" => crate::codec::set(&mut slots.source_title, map),
-            "last_answer_type" => crate::codec::set(&mut slots.last_answer_type, map),
-            "resolution_state" => crate::codec::set(&mut slots.resolution_state, map),
-            "rating" => crate::codec::set(&mut slots.rating, map),
-            "rating_remark" => crate::codec::set(&mut slots.rating_remark, map),
-            "content_sources" => crate::codec::set(&mut slots.content_sources, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -309,7 +163,6 @@ impl std::str::FromStr for AiAgentLastAnswerType {
         )
     }
 }
-crate::codec::string_enum!(AiAgentLastAnswerType);
 /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -352,7 +205,6 @@ impl std::str::FromStr for AiAgentResolutionState {
         )
     }
 }
-crate::codec::string_enum!(AiAgentResolutionState);
 /// The type of the source that triggered AI Agent involvement in the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -399,7 +251,6 @@ impl std::str::FromStr for AiAgentSourceType {
         )
     }
 }
-crate::codec::string_enum!(AiAgentSourceType);
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -414,79 +265,6 @@ pub struct AssignConversationRequest {
     /// Optionally you can send a response in the conversation when it is assigned.
     pub body: Option<String>,
 }
-impl serde::Serialize for AssignConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "assignment")
-            .req("type", &self.type_)
-            .req("admin_id", &self.admin_id)
-            .req("assignee_id", &self.assignee_id)
-            .opt("body", &self.body)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<AssignConversationRequestType>,
-        admin_id: Option<String>,
-        assignee_id: Option<String>,
-        body: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for AssignConversationRequest {
-        const NAME: &'static str = "AssignConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "assignment",
-                        map,
-                    )
-                }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "assignee_id" => {
-                    crate::codec::fill_string(&mut slots.assignee_id, "assignee_id", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["message_type", "type", "admin_id", "assignee_id", "body"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                assignee_id: crate::codec::missing(slots.assignee_id, "assignee_id")?,
-                body: slots.body.flatten(),
-            })
-        }
-    }
-};
 impl AssignConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -511,7 +289,9 @@ impl AssignConversationRequest {
         self
     }
 }
-/// `AssignConversationRequestType` (defined inline at `/components/schemas/assign_conversation_request/properties/type`).
+/// The `type` member of `AssignConversationRequest`.
+///
+/// Defined inline at `/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssignConversationRequestType {
@@ -549,7 +329,6 @@ impl std::str::FromStr for AssignConversationRequestType {
         )
     }
 }
-crate::codec::string_enum!(closed AssignConversationRequestType);
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -560,51 +339,6 @@ pub struct AttachContactToConversationRequest {
     #[allow(missing_docs)]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
 }
-impl serde::Serialize for AttachContactToConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("admin_id", &self.admin_id)
-            .opt("customer", &self.customer)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<Option<String>>,
-        customer: Option<Option<AttachContactToConversationRequestCustomer>>,
-    }
-    impl crate::codec::StructDecode for AttachContactToConversationRequest {
-        const NAME: &'static str = "AttachContactToConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => Err(crate::codec::unknown_member(key, &["admin_id", "customer"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: slots.admin_id.flatten(),
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
 impl AttachContactToConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -631,7 +365,9 @@ impl AttachContactToConversationRequest {
         self
     }
 }
-/// `AttachContactToConversationRequestCustomer` (defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`).
+/// The `customer` member of `AttachContactToConversationRequest`.
+///
+/// Defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -661,7 +397,6 @@ for AttachContactToConversationRequestCustomer {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerEmail {
@@ -670,49 +405,6 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("email", &self.email)
-            .opt("customer", &self.customer)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-        customer: Option<Option<CustomerRequest>>,
-    }
-    impl crate::codec::StructDecode for AttachContactToConversationRequestCustomerEmail {
-        const NAME: &'static str = "AttachContactToConversationRequestCustomerEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => Err(crate::codec::unknown_member(key, &["email", "customer"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
 impl AttachContactToConversationRequestCustomerEmail {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -739,67 +431,6 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .opt("customer", &self.customer)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        intercom_user_id: Option<String>,
-        customer: Option<Option<CustomerRequest>>,
-    }
-    impl crate::codec::StructDecode
-    for AttachContactToConversationRequestCustomerIntercomUserId {
-        const NAME: &'static str = "AttachContactToConversationRequestCustomerIntercomUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
-                }
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["intercom_user_id", "customer"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
 impl AttachContactToConversationRequestCustomerIntercomUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -826,52 +457,6 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("user_id", &self.user_id)
-            .opt("customer", &self.customer)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-        customer: Option<Option<CustomerRequest>>,
-    }
-    impl crate::codec::StructDecode
-    for AttachContactToConversationRequestCustomerUserId {
-        const NAME: &'static str = "AttachContactToConversationRequestCustomerUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => Err(crate::codec::unknown_member(key, &["user_id", "customer"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
 impl AttachContactToConversationRequestCustomerUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -902,66 +487,6 @@ pub struct ConversationAttachmentFiles {
     /// The name of the file.
     pub name: String,
 }
-impl serde::Serialize for ConversationAttachmentFiles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("content_type", &self.content_type)
-            .req("data", &self.data)
-            .req("name", &self.name)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttachmentFiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        content_type: Option<String>,
-        data: Option<String>,
-        name: Option<String>,
-    }
-    impl crate::codec::StructDecode for ConversationAttachmentFiles {
-        const NAME: &'static str = "ConversationAttachmentFiles";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "content_type" => {
-                    crate::codec::fill_string(
-                        &mut slots.content_type,
-                        "content_type",
-                        map,
-                    )
-                }
-                "data" => crate::codec::fill_string(&mut slots.data, "data", map),
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["content_type", "data", "name"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                content_type: crate::codec::missing(slots.content_type, "content_type")?,
-                data: crate::codec::missing(slots.data, "data")?,
-                name: crate::codec::missing(slots.name, "name")?,
-            })
-        }
-    }
-};
 impl ConversationAttachmentFiles {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -976,3 +501,545 @@ impl ConversationAttachmentFiles {
         }
     }
 }
+const _: () = {
+    impl serde::Serialize for AdminReplyConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<AdminReplyConversationRequestMessageType>,
+            type_: Option<()>,
+            body: Option<Option<String>>,
+            admin_id: Option<String>,
+            created_at: Option<Option<i64>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+        }
+        impl crate::codec::StructDecode for AdminReplyConversationRequest {
+            const NAME: &'static str = "AdminReplyConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "admin_id",
+                                    "created_at",
+                                    "attachment_urls",
+                                    "attachment_files",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    message_type: crate::codec::missing(
+                        slots.message_type,
+                        "message_type",
+                    )?,
+                    body: slots.body.flatten(),
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    created_at: slots.created_at.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    attachment_files: slots.attachment_files.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
+    impl serde::Serialize for AiAgent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("source_type", &self.source_type)
+                .opt("source_title", &self.source_title)
+                .opt("last_answer_type", &self.last_answer_type)
+                .opt("resolution_state", &self.resolution_state)
+                .opt("rating", &self.rating)
+                .opt("rating_remark", &self.rating_remark)
+                .opt("content_sources", &self.content_sources)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AiAgent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for AiAgent {
+        const NAME: &'static str = "AiAgent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "source_type" => crate::codec::set(&mut slots.source_type, map),
+                "source_title" => crate::codec::set(&mut slots.source_title, map),
+                "last_answer_type" => crate::codec::set(&mut slots.last_answer_type, map),
+                "resolution_state" => crate::codec::set(&mut slots.resolution_state, map),
+                "rating" => crate::codec::set(&mut slots.rating, map),
+                "rating_remark" => crate::codec::set(&mut slots.rating_remark, map),
+                "content_sources" => crate::codec::set(&mut slots.content_sources, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(AiAgentLastAnswerType);
+    crate::codec::string_enum!(AiAgentResolutionState);
+    crate::codec::string_enum!(AiAgentSourceType);
+    impl serde::Serialize for AssignConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "assignment")
+                .req("type", &self.type_)
+                .req("admin_id", &self.admin_id)
+                .req("assignee_id", &self.assignee_id)
+                .opt("body", &self.body)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<AssignConversationRequestType>,
+            admin_id: Option<String>,
+            assignee_id: Option<String>,
+            body: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for AssignConversationRequest {
+            const NAME: &'static str = "AssignConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "assignment",
+                            map,
+                        )
+                    }
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "assignee_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.assignee_id,
+                            "assignee_id",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "type", "admin_id", "assignee_id", "body"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    assignee_id: crate::codec::missing(
+                        slots.assignee_id,
+                        "assignee_id",
+                    )?,
+                    body: slots.body.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed AssignConversationRequestType);
+    impl serde::Serialize for AttachContactToConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("admin_id", &self.admin_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<Option<String>>,
+            customer: Option<Option<AttachContactToConversationRequestCustomer>>,
+        }
+        impl crate::codec::StructDecode for AttachContactToConversationRequest {
+            const NAME: &'static str = "AttachContactToConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => {
+                        Err(crate::codec::unknown_member(key, &["admin_id", "customer"]))
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: slots.admin_id.flatten(),
+                    customer: slots.customer.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
+    impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("email", &self.email)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+            customer: Option<Option<CustomerRequest>>,
+        }
+        impl crate::codec::StructDecode
+        for AttachContactToConversationRequestCustomerEmail {
+            const NAME: &'static str = "AttachContactToConversationRequestCustomerEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["email", "customer"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                    customer: slots.customer.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            intercom_user_id: Option<String>,
+            customer: Option<Option<CustomerRequest>>,
+        }
+        impl crate::codec::StructDecode
+        for AttachContactToConversationRequestCustomerIntercomUserId {
+            const NAME: &'static str = "AttachContactToConversationRequestCustomerIntercomUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["intercom_user_id", "customer"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                    customer: slots.customer.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+            customer: Option<Option<CustomerRequest>>,
+        }
+        impl crate::codec::StructDecode
+        for AttachContactToConversationRequestCustomerUserId {
+            const NAME: &'static str = "AttachContactToConversationRequestCustomerUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id", "customer"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    customer: slots.customer.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConversationAttachmentFiles {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("content_type", &self.content_type)
+                .req("data", &self.data)
+                .req("name", &self.name)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttachmentFiles {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            content_type: Option<String>,
+            data: Option<String>,
+            name: Option<String>,
+        }
+        impl crate::codec::StructDecode for ConversationAttachmentFiles {
+            const NAME: &'static str = "ConversationAttachmentFiles";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "content_type" => {
+                        crate::codec::fill_string(
+                            &mut slots.content_type,
+                            "content_type",
+                            map,
+                        )
+                    }
+                    "data" => crate::codec::fill_string(&mut slots.data, "data", map),
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["content_type", "data", "name"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    content_type: crate::codec::missing(
+                        slots.content_type,
+                        "content_type",
+                    )?,
+                    data: crate::codec::missing(slots.data, "data")?,
+                    name: crate::codec::missing(slots.name, "name")?,
+                })
+            }
+        }
+    };
+};

@@ -68,101 +68,6 @@ pub struct ConversationListItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("waiting_since", &self.waiting_since)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("open", &self.open)
-            .opt("state", &self.state)
-            .opt("read", &self.read)
-            .opt("priority", &self.priority)
-            .opt("admin_assignee_id", &self.admin_assignee_id)
-            .opt("team_assignee_id", &self.team_assignee_id)
-            .opt("tags", &self.tags)
-            .opt("conversation_rating", &self.conversation_rating)
-            .opt("source", &self.source)
-            .opt("contacts", &self.contacts)
-            .opt("teammates", &self.teammates)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("first_contact_reply", &self.first_contact_reply)
-            .opt("sla_applied", &self.sla_applied)
-            .opt("statistics", &self.statistics)
-            .opt("linked_objects", &self.linked_objects)
-            .opt("ai_agent_participated", &self.ai_agent_participated)
-            .opt("ai_agent", &self.ai_agent)
-            .opt("ticket", &self.ticket)
-            .opt("topics", &self.topics)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationListItem {
-    const NAME: &'static str = "ConversationListItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
-            "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
-            "open" => crate::codec::set(&mut slots.open, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "read" => crate::codec::set(&mut slots.read, map),
-            "priority" => crate::codec::set(&mut slots.priority, map),
-            "admin_assignee_id" => crate::codec::set(&mut slots.admin_assignee_id, map),
-            "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "conversation_rating" => {
-                crate::codec::set(&mut slots.conversation_rating, map)
-            }
-            "source" => crate::codec::set(&mut slots.source, map),
-            "contacts" => crate::codec::set(&mut slots.contacts, map),
-            "teammates" => crate::codec::set(&mut slots.teammates, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "first_contact_reply" => {
-                crate::codec::set(&mut slots.first_contact_reply, map)
-            }
-            "sla_applied" => crate::codec::set(&mut slots.sla_applied, map),
-            "statistics" => crate::codec::set(&mut slots.statistics, map),
-            "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
-            "ai_agent_participated" => {
-                crate::codec::set(&mut slots.ai_agent_participated, map)
-            }
-            "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
-            "ticket" => crate::codec::set(&mut slots.ticket, map),
-            "topics" => crate::codec::set(&mut slots.topics, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// If marked as priority, it will return priority or else not_priority.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -197,7 +102,6 @@ impl std::str::FromStr for ConversationListItemPriority {
         )
     }
 }
-crate::codec::string_enum!(ConversationListItemPriority);
 /// Can be set to "open", "closed" or "snoozed".
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -236,4 +140,109 @@ impl std::str::FromStr for ConversationListItemState {
         )
     }
 }
-crate::codec::string_enum!(ConversationListItemState);
+const _: () = {
+    impl serde::Serialize for ConversationListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("waiting_since", &self.waiting_since)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("open", &self.open)
+                .opt("state", &self.state)
+                .opt("read", &self.read)
+                .opt("priority", &self.priority)
+                .opt("admin_assignee_id", &self.admin_assignee_id)
+                .opt("team_assignee_id", &self.team_assignee_id)
+                .opt("tags", &self.tags)
+                .opt("conversation_rating", &self.conversation_rating)
+                .opt("source", &self.source)
+                .opt("contacts", &self.contacts)
+                .opt("teammates", &self.teammates)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("first_contact_reply", &self.first_contact_reply)
+                .opt("sla_applied", &self.sla_applied)
+                .opt("statistics", &self.statistics)
+                .opt("linked_objects", &self.linked_objects)
+                .opt("ai_agent_participated", &self.ai_agent_participated)
+                .opt("ai_agent", &self.ai_agent)
+                .opt("ticket", &self.ticket)
+                .opt("topics", &self.topics)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationListItem {
+        const NAME: &'static str = "ConversationListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
+                "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
+                "open" => crate::codec::set(&mut slots.open, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "read" => crate::codec::set(&mut slots.read, map),
+                "priority" => crate::codec::set(&mut slots.priority, map),
+                "admin_assignee_id" => {
+                    crate::codec::set(&mut slots.admin_assignee_id, map)
+                }
+                "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "conversation_rating" => {
+                    crate::codec::set(&mut slots.conversation_rating, map)
+                }
+                "source" => crate::codec::set(&mut slots.source, map),
+                "contacts" => crate::codec::set(&mut slots.contacts, map),
+                "teammates" => crate::codec::set(&mut slots.teammates, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "first_contact_reply" => {
+                    crate::codec::set(&mut slots.first_contact_reply, map)
+                }
+                "sla_applied" => crate::codec::set(&mut slots.sla_applied, map),
+                "statistics" => crate::codec::set(&mut slots.statistics, map),
+                "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
+                "ai_agent_participated" => {
+                    crate::codec::set(&mut slots.ai_agent_participated, map)
+                }
+                "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
+                "ticket" => crate::codec::set(&mut slots.ticket, map),
+                "topics" => crate::codec::set(&mut slots.topics, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ConversationListItemPriority);
+    crate::codec::string_enum!(ConversationListItemState);
+};

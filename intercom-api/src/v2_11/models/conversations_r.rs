@@ -21,51 +21,6 @@ pub struct ConversationRating {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationRating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("rating", &self.rating)
-            .opt("remark", &self.remark)
-            .opt("created_at", &self.created_at)
-            .opt("contact", &self.contact)
-            .opt("teammate", &self.teammate)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationRating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationRating {
-    const NAME: &'static str = "ConversationRating";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "rating" => crate::codec::set(&mut slots.rating, map),
-            "remark" => crate::codec::set(&mut slots.remark, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "contact" => crate::codec::set(&mut slots.contact, map),
-            "teammate" => crate::codec::set(&mut slots.teammate, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// The `redact_conversation_request` object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -79,54 +34,6 @@ pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation source
     Source(RedactConversationRequestSource),
 }
-impl serde::Serialize for RedactConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Part(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Source(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for RedactConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for RedactConversationRequest {
-    const TAG: &'static str = "type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "conversation_part" => {
-                    crate::codec::rest(Self::TAG, tag, map).map(Self::Part)
-                }
-                "source" => crate::codec::rest(Self::TAG, tag, map).map(Self::Source),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("conversation_part") => crate::codec::from_value(value).map(Self::Part),
-            Some("source") => crate::codec::from_value(value).map(Self::Source),
-            other => {
-                Err(
-                    crate::codec::unknown_tag(
-                        "type",
-                        other,
-                        &["conversation_part", "source"],
-                    ),
-                )
-            }
-        }
-    }
-}
 impl From<RedactConversationRequestPart> for RedactConversationRequest {
     fn from(value: RedactConversationRequestPart) -> Self {
         Self::Part(value)
@@ -137,7 +44,6 @@ impl From<RedactConversationRequestSource> for RedactConversationRequest {
         Self::Source(value)
     }
 }
-crate::codec::lenient_strict_union!(RedactConversationRequest);
 /// Redact Conversation Part Request
 ///
 /// Payload of the request to redact a conversation part
@@ -148,85 +54,6 @@ pub struct RedactConversationRequestPart {
     /// The id of the conversation_part.
     pub conversation_part_id: String,
 }
-impl serde::Serialize for RedactConversationRequestPart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "conversation_part")
-            .req("conversation_id", &self.conversation_id)
-            .req("conversation_part_id", &self.conversation_part_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RedactConversationRequestPart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<()>,
-        conversation_id: Option<String>,
-        conversation_part_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for RedactConversationRequestPart {
-        const NAME: &'static str = "RedactConversationRequestPart";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.type_,
-                        "type",
-                        "conversation_part",
-                        map,
-                    )
-                }
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "conversation_part_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_part_id,
-                        "conversation_part_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["type", "conversation_id", "conversation_part_id"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                conversation_part_id: crate::codec::missing(
-                    slots.conversation_part_id,
-                    "conversation_part_id",
-                )?,
-            })
-        }
-    }
-};
 impl RedactConversationRequestPart {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -249,73 +76,6 @@ pub struct RedactConversationRequestSource {
     /// The id of the source.
     pub source_id: String,
 }
-impl serde::Serialize for RedactConversationRequestSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "source")
-            .req("conversation_id", &self.conversation_id)
-            .req("source_id", &self.source_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RedactConversationRequestSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<()>,
-        conversation_id: Option<String>,
-        source_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for RedactConversationRequestSource {
-        const NAME: &'static str = "RedactConversationRequestSource";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "source", map)
-                }
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "source_id" => {
-                    crate::codec::fill_string(&mut slots.source_id, "source_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["type", "conversation_id", "source_id"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                source_id: crate::codec::missing(slots.source_id, "source_id")?,
-            })
-        }
-    }
-};
 impl RedactConversationRequestSource {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -334,34 +94,8 @@ impl RedactConversationRequestSource {
 pub enum ReplyConversationRequest {
     /// `type: user`
     Contact(ContactReplyConversationRequest),
-    /// `type: admin`
+    /// Payload of the request to reply on behalf of an admin
     Admin(AdminReplyConversationRequest),
-}
-impl serde::Serialize for ReplyConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for ReplyConversationRequest {
-    const TAG: &'static str = "type";
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("user") => crate::codec::from_value(value).map(Self::Contact),
-            Some("admin") => crate::codec::from_value(value).map(Self::Admin),
-            other => Err(crate::codec::unknown_tag("type", other, &["user", "admin"])),
-        }
-    }
 }
 impl From<ContactReplyConversationRequest> for ReplyConversationRequest {
     fn from(value: ContactReplyConversationRequest) -> Self {
@@ -373,4 +107,296 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
         Self::Admin(value)
     }
 }
-crate::codec::lenient_strict_union!(ReplyConversationRequest);
+const _: () = {
+    impl serde::Serialize for ConversationRating {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("rating", &self.rating)
+                .opt("remark", &self.remark)
+                .opt("created_at", &self.created_at)
+                .opt("contact", &self.contact)
+                .opt("teammate", &self.teammate)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationRating {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationRating {
+        const NAME: &'static str = "ConversationRating";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "rating" => crate::codec::set(&mut slots.rating, map),
+                "remark" => crate::codec::set(&mut slots.remark, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "contact" => crate::codec::set(&mut slots.contact, map),
+                "teammate" => crate::codec::set(&mut slots.teammate, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for RedactConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Part(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Source(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RedactConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for RedactConversationRequest {
+        const TAG: &'static str = "type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "conversation_part" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Part)
+                    }
+                    "source" => crate::codec::rest(Self::TAG, tag, map).map(Self::Source),
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("conversation_part") => {
+                    crate::codec::from_value(value).map(Self::Part)
+                }
+                Some("source") => crate::codec::from_value(value).map(Self::Source),
+                other => {
+                    Err(
+                        crate::codec::unknown_tag(
+                            "type",
+                            other,
+                            &["conversation_part", "source"],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(RedactConversationRequest);
+    impl serde::Serialize for RedactConversationRequestPart {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "conversation_part")
+                .req("conversation_id", &self.conversation_id)
+                .req("conversation_part_id", &self.conversation_part_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RedactConversationRequestPart {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<()>,
+            conversation_id: Option<String>,
+            conversation_part_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for RedactConversationRequestPart {
+            const NAME: &'static str = "RedactConversationRequestPart";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "conversation_part",
+                            map,
+                        )
+                    }
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "conversation_part_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_part_id,
+                            "conversation_part_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "conversation_id", "conversation_part_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    conversation_part_id: crate::codec::missing(
+                        slots.conversation_part_id,
+                        "conversation_part_id",
+                    )?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for RedactConversationRequestSource {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "source")
+                .req("conversation_id", &self.conversation_id)
+                .req("source_id", &self.source_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for RedactConversationRequestSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<()>,
+            conversation_id: Option<String>,
+            source_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for RedactConversationRequestSource {
+            const NAME: &'static str = "RedactConversationRequestSource";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "source",
+                            map,
+                        )
+                    }
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "source_id" => {
+                        crate::codec::fill_string(&mut slots.source_id, "source_id", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "conversation_id", "source_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    source_id: crate::codec::missing(slots.source_id, "source_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ReplyConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for ReplyConversationRequest {
+        const TAG: &'static str = "type";
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("user") => crate::codec::from_value(value).map(Self::Contact),
+                Some("admin") => crate::codec::from_value(value).map(Self::Admin),
+                other => {
+                    Err(crate::codec::unknown_tag("type", other, &["user", "admin"]))
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(ReplyConversationRequest);
+};

@@ -19,91 +19,6 @@ pub struct CreateDataAttributeRequest {
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: Option<bool>,
 }
-impl serde::Serialize for CreateDataAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("model", &self.model)
-            .req("data_type", &self.data_type)
-            .opt("description", &self.description)
-            .opt("options", &self.options)
-            .opt("messenger_writable", &self.messenger_writable)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        model: Option<CreateDataAttributeRequestModel>,
-        data_type: Option<CreateDataAttributeRequestDataType>,
-        description: Option<Option<String>>,
-        options: Option<Option<Vec<String>>>,
-        messenger_writable: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateDataAttributeRequest {
-        const NAME: &'static str = "CreateDataAttributeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "model" => crate::codec::fill(&mut slots.model, "model", map),
-                "data_type" => crate::codec::fill(&mut slots.data_type, "data_type", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "model",
-                                "data_type",
-                                "description",
-                                "options",
-                                "messenger_writable",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                model: crate::codec::missing(slots.model, "model")?,
-                data_type: crate::codec::missing(slots.data_type, "data_type")?,
-                description: slots.description.flatten(),
-                options: slots.options.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataAttributeRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -197,7 +112,6 @@ impl std::str::FromStr for CreateDataAttributeRequestDataType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataAttributeRequestDataType);
 /// The model that the data attribute belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -236,7 +150,6 @@ impl std::str::FromStr for CreateDataAttributeRequestModel {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
 /// Data Attribute
 ///
 /// Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
@@ -280,75 +193,6 @@ pub struct DataAttribute {
     pub admin_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("model", &self.model)
-            .opt("name", &self.name)
-            .opt("full_name", &self.full_name)
-            .opt("label", &self.label)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("options", &self.options)
-            .opt("api_writable", &self.api_writable)
-            .opt("messenger_writable", &self.messenger_writable)
-            .opt("ui_writable", &self.ui_writable)
-            .opt("custom", &self.custom)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataAttribute {
-    const NAME: &'static str = "DataAttribute";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "model" => crate::codec::set(&mut slots.model, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "full_name" => crate::codec::set(&mut slots.full_name, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "options" => crate::codec::set(&mut slots.options, map),
-            "api_writable" => crate::codec::set(&mut slots.api_writable, map),
-            "messenger_writable" => crate::codec::set(&mut slots.messenger_writable, map),
-            "ui_writable" => crate::codec::set(&mut slots.ui_writable, map),
-            "custom" => crate::codec::set(&mut slots.custom, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The data type of the attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -396,7 +240,6 @@ impl std::str::FromStr for DataAttributeDataType {
         )
     }
 }
-crate::codec::string_enum!(DataAttributeDataType);
 /// Data Attribute List
 ///
 /// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
@@ -410,46 +253,6 @@ pub struct DataAttributeList {
     pub data: Option<Vec<DataAttribute>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataAttributeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataAttributeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataAttributeList {
-    const NAME: &'static str = "DataAttributeList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -485,8 +288,9 @@ impl std::str::FromStr for DataAttributeModel {
         )
     }
 }
-crate::codec::string_enum!(DataAttributeModel);
-/// `ListDataAttributesModel` (defined inline at `/paths/~1data_attributes/get/parameters/1/schema`).
+/// The `model` parameter of `list_data_attributes`.
+///
+/// Defined inline at `/paths/~1data_attributes/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListDataAttributesModel {
@@ -525,7 +329,6 @@ impl std::str::FromStr for ListDataAttributesModel {
         )
     }
 }
-crate::codec::string_enum!(closed ListDataAttributesModel);
 /// Update Data Attribute Request
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequest {
@@ -538,76 +341,6 @@ pub struct UpdateDataAttributeRequest {
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: Option<bool>,
 }
-impl serde::Serialize for UpdateDataAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("archived", &self.archived)
-            .opt("description", &self.description)
-            .opt("options", &self.options)
-            .opt("messenger_writable", &self.messenger_writable)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        archived: Option<Option<bool>>,
-        description: Option<Option<String>>,
-        options: Option<Option<Vec<UpdateDataAttributeRequestOptionsItem>>>,
-        messenger_writable: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateDataAttributeRequest {
-        const NAME: &'static str = "UpdateDataAttributeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "archived" => crate::codec::fill(&mut slots.archived, "archived", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["archived", "description", "options", "messenger_writable"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                archived: slots.archived.flatten(),
-                description: slots.description.flatten(),
-                options: slots.options.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-            })
-        }
-    }
-};
 impl UpdateDataAttributeRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -646,52 +379,351 @@ impl UpdateDataAttributeRequest {
         self
     }
 }
-/// `UpdateDataAttributeRequestOptionsItem` (defined inline at `/components/schemas/update_data_attribute_request/properties/options/items`).
+/// An item of the `options` member of `UpdateDataAttributeRequest`.
+///
+/// Defined inline at `/components/schemas/update_data_attribute_request/properties/options/items`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDataAttributeRequestOptionsItem {
     #[allow(missing_docs)]
     pub value: String,
 }
-impl serde::Serialize for UpdateDataAttributeRequestOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("value", &self.value).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequestOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        value: Option<String>,
-    }
-    impl crate::codec::StructDecode for UpdateDataAttributeRequestOptionsItem {
-        const NAME: &'static str = "UpdateDataAttributeRequestOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "value" => crate::codec::fill_string(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["value"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                value: crate::codec::missing(slots.value, "value")?,
-            })
-        }
-    }
-};
 impl UpdateDataAttributeRequestOptionsItem {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(value: impl Into<String>) -> Self {
         Self { value: value.into() }
     }
 }
+const _: () = {
+    impl serde::Serialize for CreateDataAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("model", &self.model)
+                .req("data_type", &self.data_type)
+                .opt("description", &self.description)
+                .opt("options", &self.options)
+                .opt("messenger_writable", &self.messenger_writable)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            model: Option<CreateDataAttributeRequestModel>,
+            data_type: Option<CreateDataAttributeRequestDataType>,
+            description: Option<Option<String>>,
+            options: Option<Option<Vec<String>>>,
+            messenger_writable: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateDataAttributeRequest {
+            const NAME: &'static str = "CreateDataAttributeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "model" => crate::codec::fill(&mut slots.model, "model", map),
+                    "data_type" => {
+                        crate::codec::fill(&mut slots.data_type, "data_type", map)
+                    }
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "model",
+                                    "data_type",
+                                    "description",
+                                    "options",
+                                    "messenger_writable",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    model: crate::codec::missing(slots.model, "model")?,
+                    data_type: crate::codec::missing(slots.data_type, "data_type")?,
+                    description: slots.description.flatten(),
+                    options: slots.options.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateDataAttributeRequestDataType);
+    crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
+    impl serde::Serialize for DataAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("model", &self.model)
+                .opt("name", &self.name)
+                .opt("full_name", &self.full_name)
+                .opt("label", &self.label)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("options", &self.options)
+                .opt("api_writable", &self.api_writable)
+                .opt("messenger_writable", &self.messenger_writable)
+                .opt("ui_writable", &self.ui_writable)
+                .opt("custom", &self.custom)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataAttribute {
+        const NAME: &'static str = "DataAttribute";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "model" => crate::codec::set(&mut slots.model, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "full_name" => crate::codec::set(&mut slots.full_name, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "options" => crate::codec::set(&mut slots.options, map),
+                "api_writable" => crate::codec::set(&mut slots.api_writable, map),
+                "messenger_writable" => {
+                    crate::codec::set(&mut slots.messenger_writable, map)
+                }
+                "ui_writable" => crate::codec::set(&mut slots.ui_writable, map),
+                "custom" => crate::codec::set(&mut slots.custom, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataAttributeDataType);
+    impl serde::Serialize for DataAttributeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataAttributeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataAttributeList {
+        const NAME: &'static str = "DataAttributeList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataAttributeModel);
+    crate::codec::string_enum!(closed ListDataAttributesModel);
+    impl serde::Serialize for UpdateDataAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("archived", &self.archived)
+                .opt("description", &self.description)
+                .opt("options", &self.options)
+                .opt("messenger_writable", &self.messenger_writable)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            archived: Option<Option<bool>>,
+            description: Option<Option<String>>,
+            options: Option<Option<Vec<UpdateDataAttributeRequestOptionsItem>>>,
+            messenger_writable: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateDataAttributeRequest {
+            const NAME: &'static str = "UpdateDataAttributeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "archived" => {
+                        crate::codec::fill(&mut slots.archived, "archived", map)
+                    }
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "archived",
+                                    "description",
+                                    "options",
+                                    "messenger_writable",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    archived: slots.archived.flatten(),
+                    description: slots.description.flatten(),
+                    options: slots.options.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateDataAttributeRequestOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("value", &self.value).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequestOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            value: Option<String>,
+        }
+        impl crate::codec::StructDecode for UpdateDataAttributeRequestOptionsItem {
+            const NAME: &'static str = "UpdateDataAttributeRequestOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "value" => crate::codec::fill_string(&mut slots.value, "value", map),
+                    _ => Err(crate::codec::unknown_member(key, &["value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    value: crate::codec::missing(slots.value, "value")?,
+                })
+            }
+        }
+    };
+};

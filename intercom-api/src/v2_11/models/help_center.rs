@@ -37,67 +37,6 @@ pub struct Collection {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Collection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("url", &self.url)
-            .opt("icon", &self.icon)
-            .opt("order", &self.order)
-            .opt("default_locale", &self.default_locale)
-            .opt("translated_content", &self.translated_content)
-            .opt("parent_id", &self.parent_id)
-            .opt("help_center_id", &self.help_center_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Collection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Collection {
-    const NAME: &'static str = "Collection";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "icon" => crate::codec::set(&mut slots.icon, map),
-            "order" => crate::codec::set(&mut slots.order, map),
-            "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-            "translated_content" => crate::codec::set(&mut slots.translated_content, map),
-            "parent_id" => crate::codec::set(&mut slots.parent_id, map),
-            "help_center_id" => crate::codec::set(&mut slots.help_center_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Collections
 ///
 /// This will return a list of Collections for the App.
@@ -117,49 +56,6 @@ pub struct CollectionList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CollectionList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CollectionList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CollectionList {
-    const NAME: &'static str = "CollectionList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Create Collection Request Payload
 ///
 /// You can create a collection
@@ -176,90 +72,6 @@ pub struct CreateCollectionRequest {
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
     pub help_center_id: Option<i64>,
 }
-impl serde::Serialize for CreateCollectionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .opt("translated_content", &self.translated_content)
-            .opt("parent_id", &self.parent_id)
-            .opt("help_center_id", &self.help_center_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCollectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        translated_content: Option<Option<GroupTranslatedContent>>,
-        parent_id: Option<Option<String>>,
-        help_center_id: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for CreateCollectionRequest {
-        const NAME: &'static str = "CreateCollectionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                "parent_id" => {
-                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
-                }
-                "help_center_id" => {
-                    crate::codec::fill(&mut slots.help_center_id, "help_center_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "translated_content",
-                                "parent_id",
-                                "help_center_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                translated_content: slots.translated_content.flatten(),
-                parent_id: slots.parent_id.flatten(),
-                help_center_id: slots.help_center_id.flatten(),
-            })
-        }
-    }
-};
 impl CreateCollectionRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -315,47 +127,6 @@ pub struct DeletedCollectionObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedCollectionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedCollectionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedCollectionObject {
-    const NAME: &'static str = "DeletedCollectionObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Group Content
 ///
 /// The Content of a Group.
@@ -371,47 +142,6 @@ pub struct GroupContent {
     pub description: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for GroupContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", self.type_.as_deref().unwrap_or("group_content"))
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for GroupContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for GroupContent {
-    const NAME: &'static str = "GroupContent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Group Translated Content
 ///
@@ -499,117 +229,6 @@ pub struct GroupTranslatedContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for GroupTranslatedContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", self.type_.as_deref().unwrap_or("group_translated_content"))
-            .opt("ar", &self.ar)
-            .opt("bg", &self.bg)
-            .opt("bs", &self.bs)
-            .opt("ca", &self.ca)
-            .opt("cs", &self.cs)
-            .opt("da", &self.da)
-            .opt("de", &self.de)
-            .opt("el", &self.el)
-            .opt("en", &self.en)
-            .opt("es", &self.es)
-            .opt("et", &self.et)
-            .opt("fi", &self.fi)
-            .opt("fr", &self.fr)
-            .opt("he", &self.he)
-            .opt("hr", &self.hr)
-            .opt("hu", &self.hu)
-            .opt("id", &self.id)
-            .opt("it", &self.it)
-            .opt("ja", &self.ja)
-            .opt("ko", &self.ko)
-            .opt("lt", &self.lt)
-            .opt("lv", &self.lv)
-            .opt("mn", &self.mn)
-            .opt("nb", &self.nb)
-            .opt("nl", &self.nl)
-            .opt("pl", &self.pl)
-            .opt("pt", &self.pt)
-            .opt("ro", &self.ro)
-            .opt("ru", &self.ru)
-            .opt("sl", &self.sl)
-            .opt("sr", &self.sr)
-            .opt("sv", &self.sv)
-            .opt("tr", &self.tr)
-            .opt("vi", &self.vi)
-            .opt("pt-BR", &self.pt_br)
-            .opt("zh-CN", &self.zh_cn)
-            .opt("zh-TW", &self.zh_tw)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for GroupTranslatedContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for GroupTranslatedContent {
-    const NAME: &'static str = "GroupTranslatedContent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "ar" => crate::codec::set(&mut slots.ar, map),
-            "bg" => crate::codec::set(&mut slots.bg, map),
-            "bs" => crate::codec::set(&mut slots.bs, map),
-            "ca" => crate::codec::set(&mut slots.ca, map),
-            "cs" => crate::codec::set(&mut slots.cs, map),
-            "da" => crate::codec::set(&mut slots.da, map),
-            "de" => crate::codec::set(&mut slots.de, map),
-            "el" => crate::codec::set(&mut slots.el, map),
-            "en" => crate::codec::set(&mut slots.en, map),
-            "es" => crate::codec::set(&mut slots.es, map),
-            "et" => crate::codec::set(&mut slots.et, map),
-            "fi" => crate::codec::set(&mut slots.fi, map),
-            "fr" => crate::codec::set(&mut slots.fr, map),
-            "he" => crate::codec::set(&mut slots.he, map),
-            "hr" => crate::codec::set(&mut slots.hr, map),
-            "hu" => crate::codec::set(&mut slots.hu, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "it" => crate::codec::set(&mut slots.it, map),
-            "ja" => crate::codec::set(&mut slots.ja, map),
-            "ko" => crate::codec::set(&mut slots.ko, map),
-            "lt" => crate::codec::set(&mut slots.lt, map),
-            "lv" => crate::codec::set(&mut slots.lv, map),
-            "mn" => crate::codec::set(&mut slots.mn, map),
-            "nb" => crate::codec::set(&mut slots.nb, map),
-            "nl" => crate::codec::set(&mut slots.nl, map),
-            "pl" => crate::codec::set(&mut slots.pl, map),
-            "pt" => crate::codec::set(&mut slots.pt, map),
-            "ro" => crate::codec::set(&mut slots.ro, map),
-            "ru" => crate::codec::set(&mut slots.ru, map),
-            "sl" => crate::codec::set(&mut slots.sl, map),
-            "sr" => crate::codec::set(&mut slots.sr, map),
-            "sv" => crate::codec::set(&mut slots.sv, map),
-            "tr" => crate::codec::set(&mut slots.tr, map),
-            "vi" => crate::codec::set(&mut slots.vi, map),
-            "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
-            "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
-            "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Help Center
 ///
 /// Help Centers contain collections
@@ -636,59 +255,6 @@ pub struct HelpCenter {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for HelpCenter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("identifier", &self.identifier)
-            .opt("website_turned_on", &self.website_turned_on)
-            .opt("display_name", &self.display_name)
-            .opt("url", &self.url)
-            .opt("custom_domain", &self.custom_domain)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for HelpCenter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for HelpCenter {
-    const NAME: &'static str = "HelpCenter";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "identifier" => crate::codec::set(&mut slots.identifier, map),
-            "website_turned_on" => crate::codec::set(&mut slots.website_turned_on, map),
-            "display_name" => crate::codec::set(&mut slots.display_name, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "custom_domain" => crate::codec::set(&mut slots.custom_domain, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Help Centers
 ///
 /// A list of Help Centers belonging to the App
@@ -702,46 +268,6 @@ pub struct HelpCenterList {
     pub data: Option<Vec<HelpCenter>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for HelpCenterList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for HelpCenterList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for HelpCenterList {
-    const NAME: &'static str = "HelpCenterList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Update Collection Request Payload
 ///
@@ -757,78 +283,6 @@ pub struct UpdateCollectionRequest {
     /// The id of the parent collection. If `null` then it will be updated as the first level collection.
     pub parent_id: Option<String>,
 }
-impl serde::Serialize for UpdateCollectionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("translated_content", &self.translated_content)
-            .opt("parent_id", &self.parent_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateCollectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        description: Option<Option<String>>,
-        translated_content: Option<Option<GroupTranslatedContent>>,
-        parent_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateCollectionRequest {
-        const NAME: &'static str = "UpdateCollectionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                "parent_id" => {
-                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["name", "description", "translated_content", "parent_id"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                description: slots.description.flatten(),
-                translated_content: slots.translated_content.flatten(),
-                parent_id: slots.parent_id.flatten(),
-            })
-        }
-    }
-};
 impl UpdateCollectionRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -867,3 +321,594 @@ impl UpdateCollectionRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for Collection {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .opt("icon", &self.icon)
+                .opt("order", &self.order)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("parent_id", &self.parent_id)
+                .opt("help_center_id", &self.help_center_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Collection {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Collection {
+        const NAME: &'static str = "Collection";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "icon" => crate::codec::set(&mut slots.icon, map),
+                "order" => crate::codec::set(&mut slots.order, map),
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
+                "help_center_id" => crate::codec::set(&mut slots.help_center_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CollectionList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CollectionList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CollectionList {
+        const NAME: &'static str = "CollectionList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateCollectionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .opt("translated_content", &self.translated_content)
+                .opt("parent_id", &self.parent_id)
+                .opt("help_center_id", &self.help_center_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateCollectionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            translated_content: Option<Option<GroupTranslatedContent>>,
+            parent_id: Option<Option<String>>,
+            help_center_id: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode for CreateCollectionRequest {
+            const NAME: &'static str = "CreateCollectionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    "parent_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_id,
+                            "parent_id",
+                            map,
+                        )
+                    }
+                    "help_center_id" => {
+                        crate::codec::fill(
+                            &mut slots.help_center_id,
+                            "help_center_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "translated_content",
+                                    "parent_id",
+                                    "help_center_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                    help_center_id: slots.help_center_id.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for DeletedCollectionObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletedCollectionObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeletedCollectionObject {
+        const NAME: &'static str = "DeletedCollectionObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for GroupContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", self.type_.as_deref().unwrap_or("group_content"))
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GroupContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for GroupContent {
+        const NAME: &'static str = "GroupContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for GroupTranslatedContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", self.type_.as_deref().unwrap_or("group_translated_content"))
+                .opt("ar", &self.ar)
+                .opt("bg", &self.bg)
+                .opt("bs", &self.bs)
+                .opt("ca", &self.ca)
+                .opt("cs", &self.cs)
+                .opt("da", &self.da)
+                .opt("de", &self.de)
+                .opt("el", &self.el)
+                .opt("en", &self.en)
+                .opt("es", &self.es)
+                .opt("et", &self.et)
+                .opt("fi", &self.fi)
+                .opt("fr", &self.fr)
+                .opt("he", &self.he)
+                .opt("hr", &self.hr)
+                .opt("hu", &self.hu)
+                .opt("id", &self.id)
+                .opt("it", &self.it)
+                .opt("ja", &self.ja)
+                .opt("ko", &self.ko)
+                .opt("lt", &self.lt)
+                .opt("lv", &self.lv)
+                .opt("mn", &self.mn)
+                .opt("nb", &self.nb)
+                .opt("nl", &self.nl)
+                .opt("pl", &self.pl)
+                .opt("pt", &self.pt)
+                .opt("ro", &self.ro)
+                .opt("ru", &self.ru)
+                .opt("sl", &self.sl)
+                .opt("sr", &self.sr)
+                .opt("sv", &self.sv)
+                .opt("tr", &self.tr)
+                .opt("vi", &self.vi)
+                .opt("pt-BR", &self.pt_br)
+                .opt("zh-CN", &self.zh_cn)
+                .opt("zh-TW", &self.zh_tw)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GroupTranslatedContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for GroupTranslatedContent {
+        const NAME: &'static str = "GroupTranslatedContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ar" => crate::codec::set(&mut slots.ar, map),
+                "bg" => crate::codec::set(&mut slots.bg, map),
+                "bs" => crate::codec::set(&mut slots.bs, map),
+                "ca" => crate::codec::set(&mut slots.ca, map),
+                "cs" => crate::codec::set(&mut slots.cs, map),
+                "da" => crate::codec::set(&mut slots.da, map),
+                "de" => crate::codec::set(&mut slots.de, map),
+                "el" => crate::codec::set(&mut slots.el, map),
+                "en" => crate::codec::set(&mut slots.en, map),
+                "es" => crate::codec::set(&mut slots.es, map),
+                "et" => crate::codec::set(&mut slots.et, map),
+                "fi" => crate::codec::set(&mut slots.fi, map),
+                "fr" => crate::codec::set(&mut slots.fr, map),
+                "he" => crate::codec::set(&mut slots.he, map),
+                "hr" => crate::codec::set(&mut slots.hr, map),
+                "hu" => crate::codec::set(&mut slots.hu, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "it" => crate::codec::set(&mut slots.it, map),
+                "ja" => crate::codec::set(&mut slots.ja, map),
+                "ko" => crate::codec::set(&mut slots.ko, map),
+                "lt" => crate::codec::set(&mut slots.lt, map),
+                "lv" => crate::codec::set(&mut slots.lv, map),
+                "mn" => crate::codec::set(&mut slots.mn, map),
+                "nb" => crate::codec::set(&mut slots.nb, map),
+                "nl" => crate::codec::set(&mut slots.nl, map),
+                "pl" => crate::codec::set(&mut slots.pl, map),
+                "pt" => crate::codec::set(&mut slots.pt, map),
+                "ro" => crate::codec::set(&mut slots.ro, map),
+                "ru" => crate::codec::set(&mut slots.ru, map),
+                "sl" => crate::codec::set(&mut slots.sl, map),
+                "sr" => crate::codec::set(&mut slots.sr, map),
+                "sv" => crate::codec::set(&mut slots.sv, map),
+                "tr" => crate::codec::set(&mut slots.tr, map),
+                "vi" => crate::codec::set(&mut slots.vi, map),
+                "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
+                "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
+                "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for HelpCenter {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("identifier", &self.identifier)
+                .opt("website_turned_on", &self.website_turned_on)
+                .opt("display_name", &self.display_name)
+                .opt("url", &self.url)
+                .opt("custom_domain", &self.custom_domain)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for HelpCenter {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for HelpCenter {
+        const NAME: &'static str = "HelpCenter";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "identifier" => crate::codec::set(&mut slots.identifier, map),
+                "website_turned_on" => {
+                    crate::codec::set(&mut slots.website_turned_on, map)
+                }
+                "display_name" => crate::codec::set(&mut slots.display_name, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "custom_domain" => crate::codec::set(&mut slots.custom_domain, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for HelpCenterList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for HelpCenterList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for HelpCenterList {
+        const NAME: &'static str = "HelpCenterList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for UpdateCollectionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("translated_content", &self.translated_content)
+                .opt("parent_id", &self.parent_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateCollectionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            description: Option<Option<String>>,
+            translated_content: Option<Option<GroupTranslatedContent>>,
+            parent_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateCollectionRequest {
+            const NAME: &'static str = "UpdateCollectionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    "parent_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_id,
+                            "parent_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["name", "description", "translated_content", "parent_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    description: slots.description.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                })
+            }
+        }
+    };
+};

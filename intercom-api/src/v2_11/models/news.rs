@@ -19,47 +19,6 @@ pub struct DeletedObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedObject {
-    const NAME: &'static str = "DeletedObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// News Item
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
@@ -98,71 +57,6 @@ pub struct NewsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for NewsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("title", &self.title)
-            .opt("body", &self.body)
-            .opt("sender_id", &self.sender_id)
-            .opt("state", &self.state)
-            .opt("newsfeed_assignments", &self.newsfeed_assignments)
-            .opt("labels", &self.labels)
-            .opt("cover_image_url", &self.cover_image_url)
-            .opt("reactions", &self.reactions)
-            .opt("deliver_silently", &self.deliver_silently)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for NewsItem {
-    const NAME: &'static str = "NewsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "sender_id" => crate::codec::set(&mut slots.sender_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "newsfeed_assignments" => {
-                crate::codec::set(&mut slots.newsfeed_assignments, map)
-            }
-            "labels" => crate::codec::set(&mut slots.labels, map),
-            "cover_image_url" => crate::codec::set(&mut slots.cover_image_url, map),
-            "reactions" => crate::codec::set(&mut slots.reactions, map),
-            "deliver_silently" => crate::codec::set(&mut slots.deliver_silently, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Create News Item Request
 ///
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
@@ -185,101 +79,6 @@ pub struct NewsItemRequest {
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
     pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
 }
-impl serde::Serialize for NewsItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("body", &self.body)
-            .req("sender_id", &self.sender_id)
-            .opt("state", &self.state)
-            .opt("deliver_silently", &self.deliver_silently)
-            .opt("labels", &self.labels)
-            .opt("reactions", &self.reactions)
-            .opt("newsfeed_assignments", &self.newsfeed_assignments)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewsItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        body: Option<Option<String>>,
-        sender_id: Option<i64>,
-        state: Option<Option<NewsItemRequestState>>,
-        deliver_silently: Option<Option<bool>>,
-        labels: Option<Option<Vec<String>>>,
-        reactions: Option<Option<Vec<Option<String>>>>,
-        newsfeed_assignments: Option<Option<Vec<NewsfeedAssignment>>>,
-    }
-    impl crate::codec::StructDecode for NewsItemRequest {
-        const NAME: &'static str = "NewsItemRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "sender_id" => crate::codec::fill(&mut slots.sender_id, "sender_id", map),
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "deliver_silently" => {
-                    crate::codec::fill(
-                        &mut slots.deliver_silently,
-                        "deliver_silently",
-                        map,
-                    )
-                }
-                "labels" => crate::codec::fill(&mut slots.labels, "labels", map),
-                "reactions" => crate::codec::fill(&mut slots.reactions, "reactions", map),
-                "newsfeed_assignments" => {
-                    crate::codec::fill(
-                        &mut slots.newsfeed_assignments,
-                        "newsfeed_assignments",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "body",
-                                "sender_id",
-                                "state",
-                                "deliver_silently",
-                                "labels",
-                                "reactions",
-                                "newsfeed_assignments",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                body: slots.body.flatten(),
-                sender_id: crate::codec::missing(slots.sender_id, "sender_id")?,
-                state: slots.state.flatten(),
-                deliver_silently: slots.deliver_silently.flatten(),
-                labels: slots.labels.flatten(),
-                reactions: slots.reactions.flatten(),
-                newsfeed_assignments: slots.newsfeed_assignments.flatten(),
-            })
-        }
-    }
-};
 impl NewsItemRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -373,7 +172,6 @@ impl std::str::FromStr for NewsItemRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed NewsItemRequestState);
 /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -408,7 +206,6 @@ impl std::str::FromStr for NewsItemState {
         )
     }
 }
-crate::codec::string_enum!(NewsItemState);
 /// Newsfeed
 ///
 /// A newsfeed is a collection of news items, targeted to a specific audience.
@@ -431,51 +228,6 @@ pub struct Newsfeed {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Newsfeed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("type", &self.type_)
-            .opt("name", &self.name)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Newsfeed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Newsfeed {
-    const NAME: &'static str = "Newsfeed";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Newsfeed Assignment
 ///
 /// Assigns a news item to a newsfeed.
@@ -487,45 +239,6 @@ pub struct NewsfeedAssignment {
     pub published_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for NewsfeedAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("newsfeed_id", &self.newsfeed_id)
-            .opt("published_at", &self.published_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewsfeedAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for NewsfeedAssignment {
-    const NAME: &'static str = "NewsfeedAssignment";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "newsfeed_id" => crate::codec::set(&mut slots.newsfeed_id, map),
-            "published_at" => crate::codec::set(&mut slots.published_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Paginated News Item Response
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -544,49 +257,6 @@ pub struct PaginatedNewsItemResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for PaginatedNewsItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaginatedNewsItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for PaginatedNewsItemResponse {
-    const NAME: &'static str = "PaginatedNewsItemResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Paginated Newsfeed Response
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedNewsfeedResponse {
@@ -604,46 +274,403 @@ pub struct PaginatedNewsfeedResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for PaginatedNewsfeedResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaginatedNewsfeedResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for PaginatedNewsfeedResponse {
-    const NAME: &'static str = "PaginatedNewsfeedResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DeletedObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DeletedObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DeletedObject {
+        const NAME: &'static str = "DeletedObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl serde::Serialize for NewsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("body", &self.body)
+                .opt("sender_id", &self.sender_id)
+                .opt("state", &self.state)
+                .opt("newsfeed_assignments", &self.newsfeed_assignments)
+                .opt("labels", &self.labels)
+                .opt("cover_image_url", &self.cover_image_url)
+                .opt("reactions", &self.reactions)
+                .opt("deliver_silently", &self.deliver_silently)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for NewsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for NewsItem {
+        const NAME: &'static str = "NewsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "sender_id" => crate::codec::set(&mut slots.sender_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "newsfeed_assignments" => {
+                    crate::codec::set(&mut slots.newsfeed_assignments, map)
+                }
+                "labels" => crate::codec::set(&mut slots.labels, map),
+                "cover_image_url" => crate::codec::set(&mut slots.cover_image_url, map),
+                "reactions" => crate::codec::set(&mut slots.reactions, map),
+                "deliver_silently" => crate::codec::set(&mut slots.deliver_silently, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for NewsItemRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("body", &self.body)
+                .req("sender_id", &self.sender_id)
+                .opt("state", &self.state)
+                .opt("deliver_silently", &self.deliver_silently)
+                .opt("labels", &self.labels)
+                .opt("reactions", &self.reactions)
+                .opt("newsfeed_assignments", &self.newsfeed_assignments)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for NewsItemRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            body: Option<Option<String>>,
+            sender_id: Option<i64>,
+            state: Option<Option<NewsItemRequestState>>,
+            deliver_silently: Option<Option<bool>>,
+            labels: Option<Option<Vec<String>>>,
+            reactions: Option<Option<Vec<Option<String>>>>,
+            newsfeed_assignments: Option<Option<Vec<NewsfeedAssignment>>>,
+        }
+        impl crate::codec::StructDecode for NewsItemRequest {
+            const NAME: &'static str = "NewsItemRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "sender_id" => {
+                        crate::codec::fill(&mut slots.sender_id, "sender_id", map)
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "deliver_silently" => {
+                        crate::codec::fill(
+                            &mut slots.deliver_silently,
+                            "deliver_silently",
+                            map,
+                        )
+                    }
+                    "labels" => crate::codec::fill(&mut slots.labels, "labels", map),
+                    "reactions" => {
+                        crate::codec::fill(&mut slots.reactions, "reactions", map)
+                    }
+                    "newsfeed_assignments" => {
+                        crate::codec::fill(
+                            &mut slots.newsfeed_assignments,
+                            "newsfeed_assignments",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "body",
+                                    "sender_id",
+                                    "state",
+                                    "deliver_silently",
+                                    "labels",
+                                    "reactions",
+                                    "newsfeed_assignments",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    body: slots.body.flatten(),
+                    sender_id: crate::codec::missing(slots.sender_id, "sender_id")?,
+                    state: slots.state.flatten(),
+                    deliver_silently: slots.deliver_silently.flatten(),
+                    labels: slots.labels.flatten(),
+                    reactions: slots.reactions.flatten(),
+                    newsfeed_assignments: slots.newsfeed_assignments.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed NewsItemRequestState);
+    crate::codec::string_enum!(NewsItemState);
+    impl serde::Serialize for Newsfeed {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("type", &self.type_)
+                .opt("name", &self.name)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Newsfeed {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Newsfeed {
+        const NAME: &'static str = "Newsfeed";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for NewsfeedAssignment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("newsfeed_id", &self.newsfeed_id)
+                .opt("published_at", &self.published_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for NewsfeedAssignment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for NewsfeedAssignment {
+        const NAME: &'static str = "NewsfeedAssignment";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "newsfeed_id" => crate::codec::set(&mut slots.newsfeed_id, map),
+                "published_at" => crate::codec::set(&mut slots.published_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for PaginatedNewsItemResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PaginatedNewsItemResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for PaginatedNewsItemResponse {
+        const NAME: &'static str = "PaginatedNewsItemResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for PaginatedNewsfeedResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PaginatedNewsfeedResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for PaginatedNewsfeedResponse {
+        const NAME: &'static str = "PaginatedNewsfeedResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

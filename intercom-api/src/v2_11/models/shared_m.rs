@@ -27,57 +27,6 @@ pub struct Message {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Message {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("created_at", &self.created_at)
-            .opt("subject", &self.subject)
-            .opt("body", &self.body)
-            .opt("message_type", &self.message_type)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("owner", &self.owner)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Message {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Message {
-    const NAME: &'static str = "Message";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "subject" => crate::codec::set(&mut slots.subject, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "message_type" => crate::codec::set(&mut slots.message_type, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "owner" => crate::codec::set(&mut slots.owner, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// The type of message that was sent. Can be email, inapp, facebook or twitter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -120,7 +69,6 @@ impl std::str::FromStr for MessageMessageType {
         )
     }
 }
-crate::codec::string_enum!(MessageMessageType);
 /// Inferred from the spec's success examples (`/paths/~1messages/post/responses/200/content/application~1json/examples/admin message created/value/owner`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageOwner {
@@ -139,53 +87,6 @@ pub struct MessageOwner {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for MessageOwner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("email", &self.email)
-            .opt("away_mode_enabled", &self.away_mode_enabled)
-            .opt("away_mode_reassign", &self.away_mode_reassign)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MessageOwner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for MessageOwner {
-    const NAME: &'static str = "MessageOwner";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "away_mode_enabled" => crate::codec::set(&mut slots.away_mode_enabled, map),
-            "away_mode_reassign" => crate::codec::set(&mut slots.away_mode_reassign, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Multiple Filter Search Request
 ///
 /// Search using Intercoms Search APIs with more than one filter.
@@ -196,49 +97,6 @@ pub struct MultipleFilterSearchRequest {
     #[allow(missing_docs)]
     pub value: Option<Vec<MultipleOrSingleFilterSearchRequest>>,
 }
-impl serde::Serialize for MultipleFilterSearchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("operator", &self.operator)
-            .opt("value", &self.value)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MultipleFilterSearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        operator: Option<Option<MultipleFilterSearchRequestOperator>>,
-        value: Option<Option<Vec<MultipleOrSingleFilterSearchRequest>>>,
-    }
-    impl crate::codec::StructDecode for MultipleFilterSearchRequest {
-        const NAME: &'static str = "MultipleFilterSearchRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "operator" => crate::codec::fill(&mut slots.operator, "operator", map),
-                "value" => crate::codec::fill(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["operator", "value"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                operator: slots.operator.flatten(),
-                value: slots.value.flatten(),
-            })
-        }
-    }
-};
 impl MultipleFilterSearchRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -306,15 +164,14 @@ impl std::str::FromStr for MultipleFilterSearchRequestOperator {
         )
     }
 }
-crate::codec::string_enum!(closed MultipleFilterSearchRequestOperator);
 /// Multiple or Single Filter Search Request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum MultipleOrSingleFilterSearchRequest {
-    /// `Multiple` variant.
+    /// Search using Intercoms Search APIs with more than one filter.
     Multiple(MultipleFilterSearchRequest),
-    /// `Single` variant.
+    /// Search using Intercoms Search APIs with a single filter.
     Single(SingleFilterSearchRequest),
 }
 impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
@@ -327,4 +184,164 @@ impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
         Self::Single(value)
     }
 }
-crate::codec::lenient_strict_union!(MultipleOrSingleFilterSearchRequest);
+const _: () = {
+    impl serde::Serialize for Message {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("created_at", &self.created_at)
+                .opt("subject", &self.subject)
+                .opt("body", &self.body)
+                .opt("message_type", &self.message_type)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("owner", &self.owner)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Message {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Message {
+        const NAME: &'static str = "Message";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "subject" => crate::codec::set(&mut slots.subject, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "message_type" => crate::codec::set(&mut slots.message_type, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "owner" => crate::codec::set(&mut slots.owner, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(MessageMessageType);
+    impl serde::Serialize for MessageOwner {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("email", &self.email)
+                .opt("away_mode_enabled", &self.away_mode_enabled)
+                .opt("away_mode_reassign", &self.away_mode_reassign)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MessageOwner {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for MessageOwner {
+        const NAME: &'static str = "MessageOwner";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "away_mode_enabled" => {
+                    crate::codec::set(&mut slots.away_mode_enabled, map)
+                }
+                "away_mode_reassign" => {
+                    crate::codec::set(&mut slots.away_mode_reassign, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for MultipleFilterSearchRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("operator", &self.operator)
+                .opt("value", &self.value)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MultipleFilterSearchRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            operator: Option<Option<MultipleFilterSearchRequestOperator>>,
+            value: Option<Option<Vec<MultipleOrSingleFilterSearchRequest>>>,
+        }
+        impl crate::codec::StructDecode for MultipleFilterSearchRequest {
+            const NAME: &'static str = "MultipleFilterSearchRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "operator" => {
+                        crate::codec::fill(&mut slots.operator, "operator", map)
+                    }
+                    "value" => crate::codec::fill(&mut slots.value, "value", map),
+                    _ => Err(crate::codec::unknown_member(key, &["operator", "value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    operator: slots.operator.flatten(),
+                    value: slots.value.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed MultipleFilterSearchRequestOperator);
+    crate::codec::lenient_strict_union!(MultipleOrSingleFilterSearchRequest);
+};

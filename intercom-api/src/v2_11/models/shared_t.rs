@@ -21,51 +21,6 @@ pub struct Tag {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Tag {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("applied_at", &self.applied_at)
-            .opt("applied_by", &self.applied_by)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Tag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Tag {
-    const NAME: &'static str = "Tag";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "applied_at" => crate::codec::set(&mut slots.applied_at, map),
-            "applied_by" => crate::codec::set(&mut slots.applied_by, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Tag
 ///
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
@@ -79,47 +34,6 @@ pub struct TagBasic {
     pub name: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TagBasic {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagBasic {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TagBasic {
-    const NAME: &'static str = "TagBasic";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Tags
 ///
@@ -135,46 +49,6 @@ pub struct TagList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TagList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TagList {
-    const NAME: &'static str = "TagList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Team Priority Level
 ///
 /// Admin priority levels for teams
@@ -186,45 +60,6 @@ pub struct TeamPriorityLevel {
     pub secondary_team_ids: Option<Vec<i64>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TeamPriorityLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("primary_team_ids", &self.primary_team_ids)
-            .opt("secondary_team_ids", &self.secondary_team_ids)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TeamPriorityLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TeamPriorityLevel {
-    const NAME: &'static str = "TeamPriorityLevel";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "primary_team_ids" => crate::codec::set(&mut slots.primary_team_ids, map),
-            "secondary_team_ids" => crate::codec::set(&mut slots.secondary_team_ids, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Ticket
 ///
@@ -274,83 +109,6 @@ pub struct Ticket {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Ticket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("ticket_id", &self.ticket_id)
-            .opt("category", &self.category)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .opt("ticket_state", &self.ticket_state)
-            .opt("ticket_type", &self.ticket_type)
-            .opt("contacts", &self.contacts)
-            .opt("admin_assignee_id", &self.admin_assignee_id)
-            .opt("team_assignee_id", &self.team_assignee_id)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("open", &self.open)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("linked_objects", &self.linked_objects)
-            .opt("ticket_parts", &self.ticket_parts)
-            .opt("is_shared", &self.is_shared)
-            .opt("ticket_state_internal_label", &self.ticket_state_internal_label)
-            .opt("ticket_state_external_label", &self.ticket_state_external_label)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Ticket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Ticket {
-    const NAME: &'static str = "Ticket";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "ticket_id" => crate::codec::set(&mut slots.ticket_id, map),
-            "category" => crate::codec::set(&mut slots.category, map),
-            "ticket_attributes" => crate::codec::set(&mut slots.ticket_attributes, map),
-            "ticket_state" => crate::codec::set(&mut slots.ticket_state, map),
-            "ticket_type" => crate::codec::set(&mut slots.ticket_type, map),
-            "contacts" => crate::codec::set(&mut slots.contacts, map),
-            "admin_assignee_id" => crate::codec::set(&mut slots.admin_assignee_id, map),
-            "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "open" => crate::codec::set(&mut slots.open, map),
-            "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
-            "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
-            "ticket_parts" => crate::codec::set(&mut slots.ticket_parts, map),
-            "is_shared" => crate::codec::set(&mut slots.is_shared, map),
-            "ticket_state_internal_label" => {
-                crate::codec::set(&mut slots.ticket_state_internal_label, map)
-            }
-            "ticket_state_external_label" => {
-                crate::codec::set(&mut slots.ticket_state_external_label, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Category of the Ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -389,7 +147,6 @@ impl std::str::FromStr for TicketCategory {
         )
     }
 }
-crate::codec::string_enum!(TicketCategory);
 /// Contacts
 ///
 /// The list of contacts affected by a ticket.
@@ -404,46 +161,6 @@ pub struct TicketContacts {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketContacts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("contacts", &self.contacts)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketContacts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketContacts {
-    const NAME: &'static str = "TicketContacts";
-    const LIST_MEMBER: Option<&'static str> = Some("contacts");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "contacts" => crate::codec::set(&mut slots.contacts, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Ticket Attributes
 ///
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
@@ -451,62 +168,27 @@ pub type TicketCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketCustomAttributesValue>,
 >;
-/// `TicketCustomAttributesValue` (defined inline at `/components/schemas/ticket_custom_attributes/additionalProperties`).
+/// A value of `TicketCustomAttributes`.
+///
+/// Defined inline at `/components/schemas/ticket_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketCustomAttributesValue {
-    /// `String` variant.
+    /// A string.
     String(String),
-    /// `Number` variant.
+    /// A number.
     Number(f64),
-    /// `Boolean` variant.
+    /// A boolean.
     Boolean(bool),
-    /// `Array` variant.
+    /// An array of JSON values.
     Array(Vec<serde_json::Value>),
-    /// `FileAttribute` variant.
+    /// The value describing a file upload set for a custom attribute
     FileAttribute(FileAttribute),
     /// JSON `null`.
     Null,
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for TicketCustomAttributesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for TicketCustomAttributesValue {
-    const EXPECTING: &'static str = "a string, a number, a boolean, an array, an object or null";
-    fn string(value: &str) -> Option<Self> {
-        Some(Self::String(value.to_owned()))
-    }
-    fn int(value: i64) -> Option<Self> {
-        Some(Self::Number(value as f64))
-    }
-    fn uint(value: u64) -> Option<Self> {
-        Some(Self::Number(value as f64))
-    }
-    fn float(value: f64) -> Option<Self> {
-        Some(Self::Number(value))
-    }
-    fn boolean(value: bool) -> Option<Self> {
-        Some(Self::Boolean(value))
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::Array)
-    }
-    fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::codec::map_or_other(map, Self::FileAttribute, Self::Other)
-    }
-    fn null() -> Option<Self> {
-        Some(Self::Null)
-    }
-    fn other(value: serde_json::Value) -> Option<Self> {
-        Some(Self::Other(value))
-    }
 }
 impl From<FileAttribute> for TicketCustomAttributesValue {
     fn from(value: FileAttribute) -> Self {
@@ -543,7 +225,6 @@ impl From<Vec<serde_json::Value>> for TicketCustomAttributesValue {
         Self::Array(value)
     }
 }
-crate::codec::lenient_union!(TicketCustomAttributesValue);
 /// Ticket Part
 ///
 /// A Ticket Part represents a message in the ticket.
@@ -582,69 +263,6 @@ pub struct TicketPart {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketPart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("part_type", &self.part_type)
-            .opt("body", &self.body)
-            .opt("previous_ticket_state", &self.previous_ticket_state)
-            .opt("ticket_state", &self.ticket_state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("assigned_to", &self.assigned_to)
-            .opt("author", &self.author)
-            .opt("attachments", &self.attachments)
-            .opt("external_id", &self.external_id)
-            .opt("redacted", &self.redacted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketPart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketPart {
-    const NAME: &'static str = "TicketPart";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "part_type" => crate::codec::set(&mut slots.part_type, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "previous_ticket_state" => {
-                crate::codec::set(&mut slots.previous_ticket_state, map)
-            }
-            "ticket_state" => crate::codec::set(&mut slots.ticket_state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "assigned_to" => crate::codec::set(&mut slots.assigned_to, map),
-            "author" => crate::codec::set(&mut slots.author, map),
-            "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "redacted" => crate::codec::set(&mut slots.redacted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Ticket part author
 ///
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
@@ -660,49 +278,6 @@ pub struct TicketPartAuthor {
     pub email: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TicketPartAuthor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("email", &self.email)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketPartAuthor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketPartAuthor {
-    const NAME: &'static str = "TicketPartAuthor";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The type of the author
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -746,7 +321,6 @@ impl std::str::FromStr for TicketPartAuthorType {
         )
     }
 }
-crate::codec::string_enum!(TicketPartAuthorType);
 /// The previous state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -789,7 +363,6 @@ impl std::str::FromStr for TicketPartPreviousTicketState {
         )
     }
 }
-crate::codec::string_enum!(TicketPartPreviousTicketState);
 /// The state of the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -832,7 +405,6 @@ impl std::str::FromStr for TicketPartTicketState {
         )
     }
 }
-crate::codec::string_enum!(TicketPartTicketState);
 /// Ticket Parts
 ///
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
@@ -849,48 +421,6 @@ pub struct TicketParts {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketParts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("ticket_parts", &self.ticket_parts)
-            .opt("total_count", &self.total_count)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketParts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketParts {
-    const NAME: &'static str = "TicketParts";
-    const LIST_MEMBER: Option<&'static str> = Some("ticket_parts");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "ticket_parts" => crate::codec::set(&mut slots.ticket_parts, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Ticket Attributes
 ///
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
@@ -898,52 +428,23 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketRequestCustomAttributesValue>,
 >;
-/// `TicketRequestCustomAttributesValue` (defined inline at `/components/schemas/ticket_request_custom_attributes/additionalProperties`).
+/// A value of `TicketRequestCustomAttributes`.
+///
+/// Defined inline at `/components/schemas/ticket_request_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
-    /// `String` variant.
+    /// A string.
     String(String),
-    /// `Number` variant.
+    /// A number.
     Number(f64),
-    /// `Boolean` variant.
+    /// A boolean.
     Boolean(bool),
-    /// `Array` variant.
+    /// An array of JSON values.
     Array(Vec<serde_json::Value>),
     /// JSON `null`.
     Null,
-}
-impl<'de> serde::Deserialize<'de> for TicketRequestCustomAttributesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for TicketRequestCustomAttributesValue {
-    const EXPECTING: &'static str = "a string, a number, a boolean, an array or null";
-    fn string(value: &str) -> Option<Self> {
-        Some(Self::String(value.to_owned()))
-    }
-    fn int(value: i64) -> Option<Self> {
-        Some(Self::Number(value as f64))
-    }
-    fn uint(value: u64) -> Option<Self> {
-        Some(Self::Number(value as f64))
-    }
-    fn float(value: f64) -> Option<Self> {
-        Some(Self::Number(value))
-    }
-    fn boolean(value: bool) -> Option<Self> {
-        Some(Self::Boolean(value))
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::Array)
-    }
-    fn null() -> Option<Self> {
-        Some(Self::Null)
-    }
 }
 impl From<&str> for TicketRequestCustomAttributesValue {
     /// The `String` variant.
@@ -975,7 +476,6 @@ impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
         Self::Array(value)
     }
 }
-crate::codec::lenient_strict_union!(TicketRequestCustomAttributesValue);
 /// The state the ticket is currently in
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1018,7 +518,6 @@ impl std::str::FromStr for TicketTicketState {
         )
     }
 }
-crate::codec::string_enum!(TicketTicketState);
 /// Ticket Type
 ///
 /// A ticket type, used to define the data fields to be captured in a ticket.
@@ -1052,67 +551,6 @@ pub struct TicketType {
     pub is_internal: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TicketType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("category", &self.category)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("icon", &self.icon)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("ticket_type_attributes", &self.ticket_type_attributes)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("is_internal", &self.is_internal)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketType {
-    const NAME: &'static str = "TicketType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "category" => crate::codec::set(&mut slots.category, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "icon" => crate::codec::set(&mut slots.icon, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "ticket_type_attributes" => {
-                crate::codec::set(&mut slots.ticket_type_attributes, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "is_internal" => crate::codec::set(&mut slots.is_internal, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Ticket Type Attribute
 ///
@@ -1158,82 +596,6 @@ pub struct TicketTypeAttribute {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketTypeAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("input_options", &self.input_options)
-            .opt("order", &self.order)
-            .opt("required_to_create", &self.required_to_create)
-            .opt(
-                "required_to_create_for_contacts",
-                &self.required_to_create_for_contacts,
-            )
-            .opt("visible_on_create", &self.visible_on_create)
-            .opt("visible_to_contacts", &self.visible_to_contacts)
-            .opt("default", &self.default)
-            .opt("ticket_type_id", &self.ticket_type_id)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketTypeAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketTypeAttribute {
-    const NAME: &'static str = "TicketTypeAttribute";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "input_options" => crate::codec::set(&mut slots.input_options, map),
-            "order" => crate::codec::set(&mut slots.order, map),
-            "required_to_create" => crate::codec::set(&mut slots.required_to_create, map),
-            "required_to_create_for_contacts" => {
-                crate::codec::set(&mut slots.required_to_create_for_contacts, map)
-            }
-            "visible_on_create" => crate::codec::set(&mut slots.visible_on_create, map),
-            "visible_to_contacts" => {
-                crate::codec::set(&mut slots.visible_to_contacts, map)
-            }
-            "default" => crate::codec::set(&mut slots.default, map),
-            "ticket_type_id" => crate::codec::set(&mut slots.ticket_type_id, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Ticket Type Attributes
 ///
 /// A list of attributes associated with a given ticket type.
@@ -1249,49 +611,6 @@ pub struct TicketTypeAttributeList {
     pub data: Option<Vec<TicketTypeAttribute>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TicketTypeAttributeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("ticket_type_attributes", &self.ticket_type_attributes)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketTypeAttributeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketTypeAttributeList {
-    const NAME: &'static str = "TicketTypeAttributeList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "ticket_type_attributes" => {
-                crate::codec::set(&mut slots.ticket_type_attributes, map)
-            }
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Category of the Ticket Type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1331,7 +650,6 @@ impl std::str::FromStr for TicketTypeCategory {
         )
     }
 }
-crate::codec::string_enum!(TicketTypeCategory);
 /// Translation
 ///
 /// A translation object contains the localised details of a subscription type.
@@ -1346,44 +664,781 @@ pub struct Translation {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Translation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("locale", &self.locale)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Translation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Translation {
-    const NAME: &'static str = "Translation";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for Tag {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("applied_at", &self.applied_at)
+                .opt("applied_by", &self.applied_by)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for Tag {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for Tag {
+        const NAME: &'static str = "Tag";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "applied_at" => crate::codec::set(&mut slots.applied_at, map),
+                "applied_by" => crate::codec::set(&mut slots.applied_by, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl serde::Serialize for TagBasic {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagBasic {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TagBasic {
+        const NAME: &'static str = "TagBasic";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TagList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TagList {
+        const NAME: &'static str = "TagList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TeamPriorityLevel {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("primary_team_ids", &self.primary_team_ids)
+                .opt("secondary_team_ids", &self.secondary_team_ids)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TeamPriorityLevel {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TeamPriorityLevel {
+        const NAME: &'static str = "TeamPriorityLevel";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "primary_team_ids" => crate::codec::set(&mut slots.primary_team_ids, map),
+                "secondary_team_ids" => {
+                    crate::codec::set(&mut slots.secondary_team_ids, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for Ticket {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("ticket_id", &self.ticket_id)
+                .opt("category", &self.category)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .opt("ticket_state", &self.ticket_state)
+                .opt("ticket_type", &self.ticket_type)
+                .opt("contacts", &self.contacts)
+                .opt("admin_assignee_id", &self.admin_assignee_id)
+                .opt("team_assignee_id", &self.team_assignee_id)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("open", &self.open)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("linked_objects", &self.linked_objects)
+                .opt("ticket_parts", &self.ticket_parts)
+                .opt("is_shared", &self.is_shared)
+                .opt("ticket_state_internal_label", &self.ticket_state_internal_label)
+                .opt("ticket_state_external_label", &self.ticket_state_external_label)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Ticket {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Ticket {
+        const NAME: &'static str = "Ticket";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "ticket_id" => crate::codec::set(&mut slots.ticket_id, map),
+                "category" => crate::codec::set(&mut slots.category, map),
+                "ticket_attributes" => {
+                    crate::codec::set(&mut slots.ticket_attributes, map)
+                }
+                "ticket_state" => crate::codec::set(&mut slots.ticket_state, map),
+                "ticket_type" => crate::codec::set(&mut slots.ticket_type, map),
+                "contacts" => crate::codec::set(&mut slots.contacts, map),
+                "admin_assignee_id" => {
+                    crate::codec::set(&mut slots.admin_assignee_id, map)
+                }
+                "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "open" => crate::codec::set(&mut slots.open, map),
+                "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
+                "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
+                "ticket_parts" => crate::codec::set(&mut slots.ticket_parts, map),
+                "is_shared" => crate::codec::set(&mut slots.is_shared, map),
+                "ticket_state_internal_label" => {
+                    crate::codec::set(&mut slots.ticket_state_internal_label, map)
+                }
+                "ticket_state_external_label" => {
+                    crate::codec::set(&mut slots.ticket_state_external_label, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(TicketCategory);
+    impl serde::Serialize for TicketContacts {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("contacts", &self.contacts)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketContacts {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketContacts {
+        const NAME: &'static str = "TicketContacts";
+        const LIST_MEMBER: Option<&'static str> = Some("contacts");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "contacts" => crate::codec::set(&mut slots.contacts, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketCustomAttributesValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for TicketCustomAttributesValue {
+        const EXPECTING: &'static str = "a string, a number, a boolean, an array, an object or null";
+        fn string(value: &str) -> Option<Self> {
+            Some(Self::String(value.to_owned()))
+        }
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Number(value as f64))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            Some(Self::Number(value as f64))
+        }
+        fn float(value: f64) -> Option<Self> {
+            Some(Self::Number(value))
+        }
+        fn boolean(value: bool) -> Option<Self> {
+            Some(Self::Boolean(value))
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::Array)
+        }
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map_or_other(map, Self::FileAttribute, Self::Other)
+        }
+        fn null() -> Option<Self> {
+            Some(Self::Null)
+        }
+        fn other(value: serde_json::Value) -> Option<Self> {
+            Some(Self::Other(value))
+        }
+    }
+    crate::codec::lenient_union!(TicketCustomAttributesValue);
+    impl serde::Serialize for TicketPart {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("part_type", &self.part_type)
+                .opt("body", &self.body)
+                .opt("previous_ticket_state", &self.previous_ticket_state)
+                .opt("ticket_state", &self.ticket_state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("assigned_to", &self.assigned_to)
+                .opt("author", &self.author)
+                .opt("attachments", &self.attachments)
+                .opt("external_id", &self.external_id)
+                .opt("redacted", &self.redacted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketPart {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketPart {
+        const NAME: &'static str = "TicketPart";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "part_type" => crate::codec::set(&mut slots.part_type, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "previous_ticket_state" => {
+                    crate::codec::set(&mut slots.previous_ticket_state, map)
+                }
+                "ticket_state" => crate::codec::set(&mut slots.ticket_state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "assigned_to" => crate::codec::set(&mut slots.assigned_to, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "attachments" => crate::codec::set(&mut slots.attachments, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "redacted" => crate::codec::set(&mut slots.redacted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TicketPartAuthor {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("email", &self.email)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketPartAuthor {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketPartAuthor {
+        const NAME: &'static str = "TicketPartAuthor";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(TicketPartAuthorType);
+    crate::codec::string_enum!(TicketPartPreviousTicketState);
+    crate::codec::string_enum!(TicketPartTicketState);
+    impl serde::Serialize for TicketParts {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("ticket_parts", &self.ticket_parts)
+                .opt("total_count", &self.total_count)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketParts {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketParts {
+        const NAME: &'static str = "TicketParts";
+        const LIST_MEMBER: Option<&'static str> = Some("ticket_parts");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ticket_parts" => crate::codec::set(&mut slots.ticket_parts, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketRequestCustomAttributesValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for TicketRequestCustomAttributesValue {
+        const EXPECTING: &'static str = "a string, a number, a boolean, an array or null";
+        fn string(value: &str) -> Option<Self> {
+            Some(Self::String(value.to_owned()))
+        }
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Number(value as f64))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            Some(Self::Number(value as f64))
+        }
+        fn float(value: f64) -> Option<Self> {
+            Some(Self::Number(value))
+        }
+        fn boolean(value: bool) -> Option<Self> {
+            Some(Self::Boolean(value))
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::Array)
+        }
+        fn null() -> Option<Self> {
+            Some(Self::Null)
+        }
+    }
+    crate::codec::lenient_strict_union!(TicketRequestCustomAttributesValue);
+    crate::codec::string_enum!(TicketTicketState);
+    impl serde::Serialize for TicketType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("category", &self.category)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("icon", &self.icon)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("ticket_type_attributes", &self.ticket_type_attributes)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("is_internal", &self.is_internal)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketType {
+        const NAME: &'static str = "TicketType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "category" => crate::codec::set(&mut slots.category, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "icon" => crate::codec::set(&mut slots.icon, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "ticket_type_attributes" => {
+                    crate::codec::set(&mut slots.ticket_type_attributes, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "is_internal" => crate::codec::set(&mut slots.is_internal, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TicketTypeAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("input_options", &self.input_options)
+                .opt("order", &self.order)
+                .opt("required_to_create", &self.required_to_create)
+                .opt(
+                    "required_to_create_for_contacts",
+                    &self.required_to_create_for_contacts,
+                )
+                .opt("visible_on_create", &self.visible_on_create)
+                .opt("visible_to_contacts", &self.visible_to_contacts)
+                .opt("default", &self.default)
+                .opt("ticket_type_id", &self.ticket_type_id)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketTypeAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketTypeAttribute {
+        const NAME: &'static str = "TicketTypeAttribute";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "input_options" => crate::codec::set(&mut slots.input_options, map),
+                "order" => crate::codec::set(&mut slots.order, map),
+                "required_to_create" => {
+                    crate::codec::set(&mut slots.required_to_create, map)
+                }
+                "required_to_create_for_contacts" => {
+                    crate::codec::set(&mut slots.required_to_create_for_contacts, map)
+                }
+                "visible_on_create" => {
+                    crate::codec::set(&mut slots.visible_on_create, map)
+                }
+                "visible_to_contacts" => {
+                    crate::codec::set(&mut slots.visible_to_contacts, map)
+                }
+                "default" => crate::codec::set(&mut slots.default, map),
+                "ticket_type_id" => crate::codec::set(&mut slots.ticket_type_id, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TicketTypeAttributeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("ticket_type_attributes", &self.ticket_type_attributes)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketTypeAttributeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketTypeAttributeList {
+        const NAME: &'static str = "TicketTypeAttributeList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ticket_type_attributes" => {
+                    crate::codec::set(&mut slots.ticket_type_attributes, map)
+                }
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(TicketTypeCategory);
+    impl serde::Serialize for Translation {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Translation {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Translation {
+        const NAME: &'static str = "Translation";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

@@ -29,142 +29,6 @@ pub struct CreateTicketTypeAttributeRequest {
     /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
     pub allow_multiple_values: Option<bool>,
 }
-impl serde::Serialize for CreateTicketTypeAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("description", &self.description)
-            .req("data_type", &self.data_type)
-            .opt("required_to_create", &self.required_to_create)
-            .opt(
-                "required_to_create_for_contacts",
-                &self.required_to_create_for_contacts,
-            )
-            .opt("visible_on_create", &self.visible_on_create)
-            .opt("visible_to_contacts", &self.visible_to_contacts)
-            .opt("multiline", &self.multiline)
-            .opt("list_items", &self.list_items)
-            .opt("allow_multiple_values", &self.allow_multiple_values)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketTypeAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<String>,
-        data_type: Option<CreateTicketTypeAttributeRequestDataType>,
-        required_to_create: Option<Option<bool>>,
-        required_to_create_for_contacts: Option<Option<bool>>,
-        visible_on_create: Option<Option<bool>>,
-        visible_to_contacts: Option<Option<bool>>,
-        multiline: Option<Option<bool>>,
-        list_items: Option<Option<String>>,
-        allow_multiple_values: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateTicketTypeAttributeRequest {
-        const NAME: &'static str = "CreateTicketTypeAttributeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_string(&mut slots.description, "description", map)
-                }
-                "data_type" => crate::codec::fill(&mut slots.data_type, "data_type", map),
-                "required_to_create" => {
-                    crate::codec::fill(
-                        &mut slots.required_to_create,
-                        "required_to_create",
-                        map,
-                    )
-                }
-                "required_to_create_for_contacts" => {
-                    crate::codec::fill(
-                        &mut slots.required_to_create_for_contacts,
-                        "required_to_create_for_contacts",
-                        map,
-                    )
-                }
-                "visible_on_create" => {
-                    crate::codec::fill(
-                        &mut slots.visible_on_create,
-                        "visible_on_create",
-                        map,
-                    )
-                }
-                "visible_to_contacts" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_contacts,
-                        "visible_to_contacts",
-                        map,
-                    )
-                }
-                "multiline" => crate::codec::fill(&mut slots.multiline, "multiline", map),
-                "list_items" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.list_items,
-                        "list_items",
-                        map,
-                    )
-                }
-                "allow_multiple_values" => {
-                    crate::codec::fill(
-                        &mut slots.allow_multiple_values,
-                        "allow_multiple_values",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required_to_create",
-                                "required_to_create_for_contacts",
-                                "visible_on_create",
-                                "visible_to_contacts",
-                                "multiline",
-                                "list_items",
-                                "allow_multiple_values",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: crate::codec::missing(slots.description, "description")?,
-                data_type: crate::codec::missing(slots.data_type, "data_type")?,
-                required_to_create: slots.required_to_create.flatten(),
-                required_to_create_for_contacts: slots
-                    .required_to_create_for_contacts
-                    .flatten(),
-                visible_on_create: slots.visible_on_create.flatten(),
-                visible_to_contacts: slots.visible_to_contacts.flatten(),
-                multiline: slots.multiline.flatten(),
-                list_items: slots.list_items.flatten(),
-                allow_multiple_values: slots.allow_multiple_values.flatten(),
-            })
-        }
-    }
-};
 impl CreateTicketTypeAttributeRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -286,7 +150,6 @@ impl std::str::FromStr for CreateTicketTypeAttributeRequestDataType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateTicketTypeAttributeRequestDataType);
 /// Update Ticket Type Attribute Request Payload
 ///
 /// You can update a Ticket Type Attribute
@@ -313,146 +176,6 @@ pub struct UpdateTicketTypeAttributeRequest {
     /// Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)
     pub archived: Option<bool>,
 }
-impl serde::Serialize for UpdateTicketTypeAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("required_to_create", &self.required_to_create)
-            .opt(
-                "required_to_create_for_contacts",
-                &self.required_to_create_for_contacts,
-            )
-            .opt("visible_on_create", &self.visible_on_create)
-            .opt("visible_to_contacts", &self.visible_to_contacts)
-            .opt("multiline", &self.multiline)
-            .opt("list_items", &self.list_items)
-            .opt("allow_multiple_values", &self.allow_multiple_values)
-            .opt("archived", &self.archived)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateTicketTypeAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        description: Option<Option<String>>,
-        required_to_create: Option<Option<bool>>,
-        required_to_create_for_contacts: Option<Option<bool>>,
-        visible_on_create: Option<Option<bool>>,
-        visible_to_contacts: Option<Option<bool>>,
-        multiline: Option<Option<bool>>,
-        list_items: Option<Option<String>>,
-        allow_multiple_values: Option<Option<bool>>,
-        archived: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateTicketTypeAttributeRequest {
-        const NAME: &'static str = "UpdateTicketTypeAttributeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "required_to_create" => {
-                    crate::codec::fill(
-                        &mut slots.required_to_create,
-                        "required_to_create",
-                        map,
-                    )
-                }
-                "required_to_create_for_contacts" => {
-                    crate::codec::fill(
-                        &mut slots.required_to_create_for_contacts,
-                        "required_to_create_for_contacts",
-                        map,
-                    )
-                }
-                "visible_on_create" => {
-                    crate::codec::fill(
-                        &mut slots.visible_on_create,
-                        "visible_on_create",
-                        map,
-                    )
-                }
-                "visible_to_contacts" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_contacts,
-                        "visible_to_contacts",
-                        map,
-                    )
-                }
-                "multiline" => crate::codec::fill(&mut slots.multiline, "multiline", map),
-                "list_items" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.list_items,
-                        "list_items",
-                        map,
-                    )
-                }
-                "allow_multiple_values" => {
-                    crate::codec::fill(
-                        &mut slots.allow_multiple_values,
-                        "allow_multiple_values",
-                        map,
-                    )
-                }
-                "archived" => crate::codec::fill(&mut slots.archived, "archived", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "required_to_create",
-                                "required_to_create_for_contacts",
-                                "visible_on_create",
-                                "visible_to_contacts",
-                                "multiline",
-                                "list_items",
-                                "allow_multiple_values",
-                                "archived",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                description: slots.description.flatten(),
-                required_to_create: slots.required_to_create.flatten(),
-                required_to_create_for_contacts: slots
-                    .required_to_create_for_contacts
-                    .flatten(),
-                visible_on_create: slots.visible_on_create.flatten(),
-                visible_to_contacts: slots.visible_to_contacts.flatten(),
-                multiline: slots.multiline.flatten(),
-                list_items: slots.list_items.flatten(),
-                allow_multiple_values: slots.allow_multiple_values.flatten(),
-                archived: slots.archived.flatten(),
-            })
-        }
-    }
-};
 impl UpdateTicketTypeAttributeRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -527,3 +250,303 @@ impl UpdateTicketTypeAttributeRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for CreateTicketTypeAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("description", &self.description)
+                .req("data_type", &self.data_type)
+                .opt("required_to_create", &self.required_to_create)
+                .opt(
+                    "required_to_create_for_contacts",
+                    &self.required_to_create_for_contacts,
+                )
+                .opt("visible_on_create", &self.visible_on_create)
+                .opt("visible_to_contacts", &self.visible_to_contacts)
+                .opt("multiline", &self.multiline)
+                .opt("list_items", &self.list_items)
+                .opt("allow_multiple_values", &self.allow_multiple_values)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketTypeAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<String>,
+            data_type: Option<CreateTicketTypeAttributeRequestDataType>,
+            required_to_create: Option<Option<bool>>,
+            required_to_create_for_contacts: Option<Option<bool>>,
+            visible_on_create: Option<Option<bool>>,
+            visible_to_contacts: Option<Option<bool>>,
+            multiline: Option<Option<bool>>,
+            list_items: Option<Option<String>>,
+            allow_multiple_values: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateTicketTypeAttributeRequest {
+            const NAME: &'static str = "CreateTicketTypeAttributeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill(&mut slots.data_type, "data_type", map)
+                    }
+                    "required_to_create" => {
+                        crate::codec::fill(
+                            &mut slots.required_to_create,
+                            "required_to_create",
+                            map,
+                        )
+                    }
+                    "required_to_create_for_contacts" => {
+                        crate::codec::fill(
+                            &mut slots.required_to_create_for_contacts,
+                            "required_to_create_for_contacts",
+                            map,
+                        )
+                    }
+                    "visible_on_create" => {
+                        crate::codec::fill(
+                            &mut slots.visible_on_create,
+                            "visible_on_create",
+                            map,
+                        )
+                    }
+                    "visible_to_contacts" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_contacts,
+                            "visible_to_contacts",
+                            map,
+                        )
+                    }
+                    "multiline" => {
+                        crate::codec::fill(&mut slots.multiline, "multiline", map)
+                    }
+                    "list_items" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.list_items,
+                            "list_items",
+                            map,
+                        )
+                    }
+                    "allow_multiple_values" => {
+                        crate::codec::fill(
+                            &mut slots.allow_multiple_values,
+                            "allow_multiple_values",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required_to_create",
+                                    "required_to_create_for_contacts",
+                                    "visible_on_create",
+                                    "visible_to_contacts",
+                                    "multiline",
+                                    "list_items",
+                                    "allow_multiple_values",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: crate::codec::missing(
+                        slots.description,
+                        "description",
+                    )?,
+                    data_type: crate::codec::missing(slots.data_type, "data_type")?,
+                    required_to_create: slots.required_to_create.flatten(),
+                    required_to_create_for_contacts: slots
+                        .required_to_create_for_contacts
+                        .flatten(),
+                    visible_on_create: slots.visible_on_create.flatten(),
+                    visible_to_contacts: slots.visible_to_contacts.flatten(),
+                    multiline: slots.multiline.flatten(),
+                    list_items: slots.list_items.flatten(),
+                    allow_multiple_values: slots.allow_multiple_values.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateTicketTypeAttributeRequestDataType);
+    impl serde::Serialize for UpdateTicketTypeAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("required_to_create", &self.required_to_create)
+                .opt(
+                    "required_to_create_for_contacts",
+                    &self.required_to_create_for_contacts,
+                )
+                .opt("visible_on_create", &self.visible_on_create)
+                .opt("visible_to_contacts", &self.visible_to_contacts)
+                .opt("multiline", &self.multiline)
+                .opt("list_items", &self.list_items)
+                .opt("allow_multiple_values", &self.allow_multiple_values)
+                .opt("archived", &self.archived)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketTypeAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            description: Option<Option<String>>,
+            required_to_create: Option<Option<bool>>,
+            required_to_create_for_contacts: Option<Option<bool>>,
+            visible_on_create: Option<Option<bool>>,
+            visible_to_contacts: Option<Option<bool>>,
+            multiline: Option<Option<bool>>,
+            list_items: Option<Option<String>>,
+            allow_multiple_values: Option<Option<bool>>,
+            archived: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateTicketTypeAttributeRequest {
+            const NAME: &'static str = "UpdateTicketTypeAttributeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "required_to_create" => {
+                        crate::codec::fill(
+                            &mut slots.required_to_create,
+                            "required_to_create",
+                            map,
+                        )
+                    }
+                    "required_to_create_for_contacts" => {
+                        crate::codec::fill(
+                            &mut slots.required_to_create_for_contacts,
+                            "required_to_create_for_contacts",
+                            map,
+                        )
+                    }
+                    "visible_on_create" => {
+                        crate::codec::fill(
+                            &mut slots.visible_on_create,
+                            "visible_on_create",
+                            map,
+                        )
+                    }
+                    "visible_to_contacts" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_contacts,
+                            "visible_to_contacts",
+                            map,
+                        )
+                    }
+                    "multiline" => {
+                        crate::codec::fill(&mut slots.multiline, "multiline", map)
+                    }
+                    "list_items" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.list_items,
+                            "list_items",
+                            map,
+                        )
+                    }
+                    "allow_multiple_values" => {
+                        crate::codec::fill(
+                            &mut slots.allow_multiple_values,
+                            "allow_multiple_values",
+                            map,
+                        )
+                    }
+                    "archived" => {
+                        crate::codec::fill(&mut slots.archived, "archived", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "required_to_create",
+                                    "required_to_create_for_contacts",
+                                    "visible_on_create",
+                                    "visible_to_contacts",
+                                    "multiline",
+                                    "list_items",
+                                    "allow_multiple_values",
+                                    "archived",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    description: slots.description.flatten(),
+                    required_to_create: slots.required_to_create.flatten(),
+                    required_to_create_for_contacts: slots
+                        .required_to_create_for_contacts
+                        .flatten(),
+                    visible_on_create: slots.visible_on_create.flatten(),
+                    visible_to_contacts: slots.visible_to_contacts.flatten(),
+                    multiline: slots.multiline.flatten(),
+                    list_items: slots.list_items.flatten(),
+                    allow_multiple_values: slots.allow_multiple_values.flatten(),
+                    archived: slots.archived.flatten(),
+                })
+            }
+        }
+    };
+};

@@ -7,56 +7,14 @@ use super::*;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ActionComponent {
-    /// `type: sheet`
+    /// A sheet action opens the link you give within the Messenger as an embedded iframe.
     Sheet(SheetActionComponent),
-    /// `type: url`
+    /// A URL action opens a given link in a new browser tab.
     Url(UrlActionComponent),
-    /// `type: submit`
+    /// A submit action triggers a [Submit Request](https://developers.intercom.com/docs/canvas-kit#submit-request) to be sent. This request will include all values which have been entered into all the interactive components on the current canvas.
     Submit(SubmitActionComponent),
     /// A variant this version of the crate does not know; kept verbatim.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for ActionComponent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Sheet(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Url(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Submit(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for ActionComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for ActionComponent {
-    const TAG: &'static str = "type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "sheet" => crate::codec::rest(Self::TAG, tag, map).map(Self::Sheet),
-                "url" => crate::codec::rest(Self::TAG, tag, map).map(Self::Url),
-                "submit" => crate::codec::rest(Self::TAG, tag, map).map(Self::Submit),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("sheet") => crate::codec::from_value(value).map(Self::Sheet),
-            Some("url") => crate::codec::from_value(value).map(Self::Url),
-            Some("submit") => crate::codec::from_value(value).map(Self::Submit),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
 }
 impl From<SheetActionComponent> for ActionComponent {
     fn from(value: SheetActionComponent) -> Self {
@@ -73,4 +31,51 @@ impl From<SubmitActionComponent> for ActionComponent {
         Self::Submit(value)
     }
 }
-crate::codec::lenient_union!(ActionComponent);
+const _: () = {
+    impl serde::Serialize for ActionComponent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Sheet(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Url(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Submit(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActionComponent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for ActionComponent {
+        const TAG: &'static str = "type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "sheet" => crate::codec::rest(Self::TAG, tag, map).map(Self::Sheet),
+                    "url" => crate::codec::rest(Self::TAG, tag, map).map(Self::Url),
+                    "submit" => crate::codec::rest(Self::TAG, tag, map).map(Self::Submit),
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("sheet") => crate::codec::from_value(value).map(Self::Sheet),
+                Some("url") => crate::codec::from_value(value).map(Self::Url),
+                Some("submit") => crate::codec::from_value(value).map(Self::Submit),
+                _ => Ok(Self::Unknown(value)),
+            }
+        }
+    }
+    crate::codec::lenient_union!(ActionComponent);
+};

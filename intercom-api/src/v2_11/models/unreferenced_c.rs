@@ -22,47 +22,6 @@ pub struct CanvasObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CanvasObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("content", &self.content)
-            .opt("content_url", &self.content_url)
-            .opt("stored_data", &self.stored_data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CanvasObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CanvasObject {
-    const NAME: &'static str = "CanvasObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "content" => crate::codec::set(&mut slots.content, map),
-            "content_url" => crate::codec::set(&mut slots.content_url, map),
-            "stored_data" => crate::codec::set(&mut slots.stored_data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Checkbox Component
 ///
 /// A checkbox component is used to capture multiple choices from as many options as you want to provide. You can submit the options by:
@@ -90,55 +49,6 @@ pub struct CheckboxComponent {
     pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CheckboxComponent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("option", &self.option)
-            .opt("label", &self.label)
-            .opt("value", &self.value)
-            .opt("save_state", &self.save_state)
-            .opt("disabled", &self.disabled)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckboxComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CheckboxComponent {
-    const NAME: &'static str = "CheckboxComponent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "option" => crate::codec::set(&mut slots.option, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "value" => crate::codec::set(&mut slots.value, map),
-            "save_state" => crate::codec::set(&mut slots.save_state, map),
-            "disabled" => crate::codec::set(&mut slots.disabled, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -178,7 +88,6 @@ impl std::str::FromStr for CheckboxComponentSaveState {
         )
     }
 }
-crate::codec::string_enum!(CheckboxComponentSaveState);
 /// Checkbox Option
 ///
 /// A checkbox option component that can be selected.
@@ -197,154 +106,39 @@ pub struct CheckboxOption {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CheckboxOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("text", &self.text)
-            .opt("disabled", &self.disabled)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CheckboxOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CheckboxOption {
-    const NAME: &'static str = "CheckboxOption";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "text" => crate::codec::set(&mut slots.text, map),
-            "disabled" => crate::codec::set(&mut slots.disabled, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// The `component` object.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Component {
-    /// `type: button`
+    /// A button component is used to take an action by clicking a button. This can either:
+    /// - [Trigger a submit request to be sent](https://developers.intercom.com/docs/references/canvas-kit/actioncomponents/submit-action) Inbox Messenger
+    /// - [Open a link in a new page](https://developers.intercom.com/docs/references/canvas-kit/actioncomponents/url-action) Inbox Messenger
+    /// - [Open a sheet](https://developers.intercom.com/docs/references/canvas-kit/actioncomponents/sheets-action) Messenger
     Button(ButtonComponent),
-    /// `type: checkbox`
+    /// A checkbox component is used to capture multiple choices from as many options as you want to provide. You can submit the options by:
     Checkbox(CheckboxComponent),
-    /// `type: dropdown`
+    /// A dropdown component is used to capture a choice from the options that you provide.
     Dropdown(DropdownComponent),
-    /// `type: input`
+    /// An input component is used to capture text input from the end user. You can submit the value of the input by:
     Input(InputComponent),
-    /// `type: list`
+    /// A list component renders a list of items which you provide in an array. You can make each list item take an action by adding the relevant action object to the item:
     List(ListComponent),
-    /// `type: single-select`
+    /// A single-select component is used to capture a choice from up to 10 options that you provide. You can submit the value of the select option by:
     SingleSelect(SingleSelectComponent),
-    /// `type: textarea`
+    /// A text area component is used to capture a large amount of text as input with a multi-line text box. You can submit the value of the text area by:
     TextArea(TextAreaComponent),
-    /// `type: data-table`
+    /// A data-table component is used for rendering a table of key-value pairs. For Messenger, text will wrap around on multiple lines. For Inbox and Frame (ie. Configure) views, we will truncate and use tooltips on hover if the text overflows.
     DataTable(DataTableComponent),
-    /// `type: divider`
+    /// A divider component is used to separate components with a line.
     Divider(DividerComponent),
-    /// `type: image`
+    /// An image component is used to display an image.
     Image(ImageComponent),
-    /// `type: spacer`
+    /// A spacer component is used to create empty space between components.
     Spacer(SpacerComponent),
-    /// `type: text`
+    /// A text component is used for rendering blocks of text. Links and bold font can be rendered through Markdown. There are different styles provided which edit the color, weight, and font size. These cannot be edited through Markdown.
     Text(TextComponent),
     /// A variant this version of the crate does not know; kept verbatim.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for Component {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Button(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Checkbox(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Dropdown(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Input(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::List(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::SingleSelect(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::TextArea(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::DataTable(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Divider(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Image(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Spacer(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Text(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for Component {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for Component {
-    const TAG: &'static str = "type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "button" => crate::codec::rest(Self::TAG, tag, map).map(Self::Button),
-                "checkbox" => crate::codec::rest(Self::TAG, tag, map).map(Self::Checkbox),
-                "dropdown" => crate::codec::rest(Self::TAG, tag, map).map(Self::Dropdown),
-                "input" => crate::codec::rest(Self::TAG, tag, map).map(Self::Input),
-                "list" => crate::codec::rest(Self::TAG, tag, map).map(Self::List),
-                "single-select" => {
-                    crate::codec::rest(Self::TAG, tag, map).map(Self::SingleSelect)
-                }
-                "textarea" => crate::codec::rest(Self::TAG, tag, map).map(Self::TextArea),
-                "data-table" => {
-                    crate::codec::rest(Self::TAG, tag, map).map(Self::DataTable)
-                }
-                "divider" => crate::codec::rest(Self::TAG, tag, map).map(Self::Divider),
-                "image" => crate::codec::rest(Self::TAG, tag, map).map(Self::Image),
-                "spacer" => crate::codec::rest(Self::TAG, tag, map).map(Self::Spacer),
-                "text" => crate::codec::rest(Self::TAG, tag, map).map(Self::Text),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("button") => crate::codec::from_value(value).map(Self::Button),
-            Some("checkbox") => crate::codec::from_value(value).map(Self::Checkbox),
-            Some("dropdown") => crate::codec::from_value(value).map(Self::Dropdown),
-            Some("input") => crate::codec::from_value(value).map(Self::Input),
-            Some("list") => crate::codec::from_value(value).map(Self::List),
-            Some("single-select") => {
-                crate::codec::from_value(value).map(Self::SingleSelect)
-            }
-            Some("textarea") => crate::codec::from_value(value).map(Self::TextArea),
-            Some("data-table") => crate::codec::from_value(value).map(Self::DataTable),
-            Some("divider") => crate::codec::from_value(value).map(Self::Divider),
-            Some("image") => crate::codec::from_value(value).map(Self::Image),
-            Some("spacer") => crate::codec::from_value(value).map(Self::Spacer),
-            Some("text") => crate::codec::from_value(value).map(Self::Text),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
 }
 impl From<ButtonComponent> for Component {
     fn from(value: ButtonComponent) -> Self {
@@ -406,7 +200,6 @@ impl From<TextComponent> for Component {
         Self::Text(value)
     }
 }
-crate::codec::lenient_union!(Component);
 /// Configure Request
 ///
 /// The first request we send will allow you to know the workspace where this is happening, the admin who will be configuring the app, and additional context such as where this will be added once complete.
@@ -416,93 +209,12 @@ crate::codec::lenient_union!(Component);
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ConfigureRequest {
-    /// `WorkspaceId` variant.
+    /// An object with the required members `workspace_id`, `admin`, `context` (`ConfigureRequestWorkspaceId`).
     WorkspaceId(ConfigureRequestWorkspaceId),
-    /// `WorkspaceRegion` variant.
+    /// An object with `workspace_region`, `component_id`, `current_canvas`, `input_values` (`ConfigureRequestWorkspaceRegion`).
     WorkspaceRegion(ConfigureRequestWorkspaceRegion),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ConfigureRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &[
-                    "workspace_id",
-                    "admin",
-                    "admin.type",
-                    "admin.id",
-                    "admin.name",
-                    "admin.email",
-                    "admin.job_title",
-                    "admin.away_mode_enabled",
-                    "admin.away_mode_reassign",
-                    "admin.has_inbox_seat",
-                    "admin.team_ids",
-                    "admin.avatar",
-                    "admin.team_priority_level",
-                    "context",
-                    "context.conversation_id",
-                    "context.location",
-                    "context.locale",
-                    "context.messenger_action_colour",
-                    "context.messenger_background_colour",
-                    "context.referrer",
-                ],
-                &[
-                    "workspace_id",
-                    "workspace_region",
-                    "component_id",
-                    "admin",
-                    "admin.type",
-                    "admin.id",
-                    "admin.name",
-                    "admin.email",
-                    "admin.job_title",
-                    "admin.away_mode_enabled",
-                    "admin.away_mode_reassign",
-                    "admin.has_inbox_seat",
-                    "admin.team_ids",
-                    "admin.avatar",
-                    "admin.team_priority_level",
-                    "context",
-                    "context.conversation_id",
-                    "context.location",
-                    "context.locale",
-                    "context.messenger_action_colour",
-                    "context.messenger_background_colour",
-                    "context.referrer",
-                    "current_canvas",
-                    "current_canvas.content",
-                    "current_canvas.content_url",
-                    "current_canvas.stored_data",
-                    "input_values",
-                ],
-            ],
-        ) {
-            Some(0usize) => {
-                match <ConfigureRequestWorkspaceId as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::WorkspaceId)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ConfigureRequestWorkspaceRegion as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::WorkspaceRegion)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ConfigureRequestWorkspaceId> for ConfigureRequest {
     fn from(value: ConfigureRequestWorkspaceId) -> Self {
@@ -514,8 +226,9 @@ impl From<ConfigureRequestWorkspaceRegion> for ConfigureRequest {
         Self::WorkspaceRegion(value)
     }
 }
-crate::codec::lenient_untagged!(ConfigureRequest);
-/// `ConfigureRequestWorkspaceId` (defined inline at `/components/schemas/configure_request/oneOf/0`).
+/// The `WorkspaceId` variant of `ConfigureRequest`.
+///
+/// Defined inline at `/components/schemas/configure_request/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureRequestWorkspaceId {
     /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
@@ -527,48 +240,9 @@ pub struct ConfigureRequestWorkspaceId {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConfigureRequestWorkspaceId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("admin", &self.admin)
-            .opt("context", &self.context)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConfigureRequestWorkspaceId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConfigureRequestWorkspaceId {
-    const NAME: &'static str = "ConfigureRequestWorkspaceId";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "admin" => crate::codec::set(&mut slots.admin, map),
-            "context" => crate::codec::set(&mut slots.context, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ConfigureRequestWorkspaceRegion` (defined inline at `/components/schemas/configure_request/oneOf/1`).
+/// The `WorkspaceRegion` variant of `ConfigureRequest`.
+///
+/// Defined inline at `/components/schemas/configure_request/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureRequestWorkspaceRegion {
     /// The workspace ID of the teammate. Attribute is app_id for V1.2 and below.
@@ -588,55 +262,6 @@ pub struct ConfigureRequestWorkspaceRegion {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConfigureRequestWorkspaceRegion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("workspace_region", &self.workspace_region)
-            .opt("component_id", &self.component_id)
-            .opt("admin", &self.admin)
-            .opt("context", &self.context)
-            .opt("current_canvas", &self.current_canvas)
-            .opt("input_values", &self.input_values)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConfigureRequestWorkspaceRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConfigureRequestWorkspaceRegion {
-    const NAME: &'static str = "ConfigureRequestWorkspaceRegion";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
-            "component_id" => crate::codec::set(&mut slots.component_id, map),
-            "admin" => crate::codec::set(&mut slots.admin, map),
-            "context" => crate::codec::set(&mut slots.context, map),
-            "current_canvas" => crate::codec::set(&mut slots.current_canvas, map),
-            "input_values" => crate::codec::set(&mut slots.input_values, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Configure Response
 ///
 /// The response object returned when configuring an app. This will either:
@@ -646,42 +271,12 @@ impl crate::codec::StructDecode for ConfigureRequestWorkspaceRegion {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ConfigureResponse {
-    /// `ResultsResponse` variant.
+    /// The results object should be sent when you want to end configuration of the app and trigger the [Initialize request](https://developers.intercom.com/docs/canvas-kit/#initialize) to be sent. You provide the key-value pairs of data you want access to and we will send these in the Initialize request within a [card_creation_options object](https://developers.intercom.com/docs/references/canvas-kit/requestobjects/card-creation-options/#card-creation-options).
     ResultsResponse(ResultsResponse),
-    /// `Canvas` variant.
+    /// An object with `canvas` (`ConfigureResponseCanvas`).
     Canvas(ConfigureResponseCanvas),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ConfigureResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &["results"],
-                &["canvas", "canvas.content", "canvas.content_url", "canvas.stored_data"],
-            ],
-        ) {
-            Some(0usize) => {
-                match <ResultsResponse as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::ResultsResponse)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ConfigureResponseCanvas as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Canvas)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ResultsResponse> for ConfigureResponse {
     fn from(value: ResultsResponse) -> Self {
@@ -693,51 +288,15 @@ impl From<ConfigureResponseCanvas> for ConfigureResponse {
         Self::Canvas(value)
     }
 }
-crate::codec::lenient_untagged!(ConfigureResponse);
-/// `ConfigureResponseCanvas` (defined inline at `/components/schemas/configure_response/oneOf/1`).
+/// The `Canvas` variant of `ConfigureResponse`.
+///
+/// Defined inline at `/components/schemas/configure_response/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigureResponseCanvas {
     /// The canvas object that defines the new UI to be shown. This will replace the previous canvas that was visible until the teammate interacted with your app.
     pub canvas: Option<CanvasObject>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConfigureResponseCanvas {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("canvas", &self.canvas)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConfigureResponseCanvas {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConfigureResponseCanvas {
-    const NAME: &'static str = "ConfigureResponseCanvas";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "canvas" => crate::codec::set(&mut slots.canvas, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Contact Reply Base Object
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -757,51 +316,6 @@ pub struct ContactReplyBaseRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactReplyBaseRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("message_type", &self.message_type)
-            .opt("type", &self.type_)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactReplyBaseRequest {
-    const NAME: &'static str = "ContactReplyBaseRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "message_type" => crate::codec::set(&mut slots.message_type, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact Subscription Types
 ///
 /// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
@@ -818,49 +332,6 @@ pub struct ContactSubscriptionTypes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactSubscriptionTypes {
-    const NAME: &'static str = "ContactSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Content Object
 ///
 /// The content object is where you specify the UI of your app. You provide us with a set of `components` in a components array that we then render.
@@ -872,44 +343,6 @@ pub struct ContentObject {
     pub components: Option<Vec<Component>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContentObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("components", &self.components)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentObject {
-    const NAME: &'static str = "ContentObject";
-    const LIST_MEMBER: Option<&'static str> = Some("components");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "components" => crate::codec::set(&mut slots.components, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Context
 ///
@@ -932,57 +365,6 @@ pub struct Context {
     pub referrer: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for Context {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("location", &self.location)
-            .opt("locale", &self.locale)
-            .opt("messenger_action_colour", &self.messenger_action_colour)
-            .opt("messenger_background_colour", &self.messenger_background_colour)
-            .opt("referrer", &self.referrer)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Context {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Context {
-    const NAME: &'static str = "Context";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "location" => crate::codec::set(&mut slots.location, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            "messenger_action_colour" => {
-                crate::codec::set(&mut slots.messenger_action_colour, map)
-            }
-            "messenger_background_colour" => {
-                crate::codec::set(&mut slots.messenger_background_colour, map)
-            }
-            "referrer" => crate::codec::set(&mut slots.referrer, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Where the app is added or the action took place. Can be either 'conversation', 'home', 'message', or 'operator'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1026,44 +408,16 @@ impl std::str::FromStr for ContextLocation {
         )
     }
 }
-crate::codec::string_enum!(ContextLocation);
 /// Create Ticket Reply Request Payload
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),
-    /// `type: admin`
+    /// Payload of the request to reply on behalf of an admin
     Admin(AdminReplyTicketRequest),
     /// A variant this version of the crate does not know; kept verbatim.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for CreateTicketReplyWithCommentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for CreateTicketReplyWithCommentRequest {
-    const TAG: &'static str = "type";
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("user") => crate::codec::from_value(value).map(Self::Contact),
-            Some("admin") => crate::codec::from_value(value).map(Self::Admin),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
 }
 impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
     fn from(value: ContactReplyTicketRequest) -> Self {
@@ -1075,7 +429,6 @@ impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
         Self::Admin(value)
     }
 }
-crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
 /// Current Canvas
 ///
 /// The current canvas that was most recently showing before the request was sent. This object mirrors the same format as the Canvas Object.
@@ -1086,40 +439,758 @@ pub struct CurrentCanvas {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CurrentCanvas {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("current_canvas", &self.current_canvas)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CurrentCanvas {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CurrentCanvas {
-    const NAME: &'static str = "CurrentCanvas";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "current_canvas" => crate::codec::set(&mut slots.current_canvas, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CanvasObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("content", &self.content)
+                .opt("content_url", &self.content_url)
+                .opt("stored_data", &self.stored_data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CanvasObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for CanvasObject {
+        const NAME: &'static str = "CanvasObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "content" => crate::codec::set(&mut slots.content, map),
+                "content_url" => crate::codec::set(&mut slots.content_url, map),
+                "stored_data" => crate::codec::set(&mut slots.stored_data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl serde::Serialize for CheckboxComponent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("option", &self.option)
+                .opt("label", &self.label)
+                .opt("value", &self.value)
+                .opt("save_state", &self.save_state)
+                .opt("disabled", &self.disabled)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CheckboxComponent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CheckboxComponent {
+        const NAME: &'static str = "CheckboxComponent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "option" => crate::codec::set(&mut slots.option, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "value" => crate::codec::set(&mut slots.value, map),
+                "save_state" => crate::codec::set(&mut slots.save_state, map),
+                "disabled" => crate::codec::set(&mut slots.disabled, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(CheckboxComponentSaveState);
+    impl serde::Serialize for CheckboxOption {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("text", &self.text)
+                .opt("disabled", &self.disabled)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CheckboxOption {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CheckboxOption {
+        const NAME: &'static str = "CheckboxOption";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                "disabled" => crate::codec::set(&mut slots.disabled, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for Component {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Button(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Checkbox(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Dropdown(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Input(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::List(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::SingleSelect(inner) => {
+                    serde::Serialize::serialize(inner, serializer)
+                }
+                Self::TextArea(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::DataTable(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Divider(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Image(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Spacer(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Text(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Component {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for Component {
+        const TAG: &'static str = "type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "button" => crate::codec::rest(Self::TAG, tag, map).map(Self::Button),
+                    "checkbox" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Checkbox)
+                    }
+                    "dropdown" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Dropdown)
+                    }
+                    "input" => crate::codec::rest(Self::TAG, tag, map).map(Self::Input),
+                    "list" => crate::codec::rest(Self::TAG, tag, map).map(Self::List),
+                    "single-select" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::SingleSelect)
+                    }
+                    "textarea" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::TextArea)
+                    }
+                    "data-table" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::DataTable)
+                    }
+                    "divider" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Divider)
+                    }
+                    "image" => crate::codec::rest(Self::TAG, tag, map).map(Self::Image),
+                    "spacer" => crate::codec::rest(Self::TAG, tag, map).map(Self::Spacer),
+                    "text" => crate::codec::rest(Self::TAG, tag, map).map(Self::Text),
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("button") => crate::codec::from_value(value).map(Self::Button),
+                Some("checkbox") => crate::codec::from_value(value).map(Self::Checkbox),
+                Some("dropdown") => crate::codec::from_value(value).map(Self::Dropdown),
+                Some("input") => crate::codec::from_value(value).map(Self::Input),
+                Some("list") => crate::codec::from_value(value).map(Self::List),
+                Some("single-select") => {
+                    crate::codec::from_value(value).map(Self::SingleSelect)
+                }
+                Some("textarea") => crate::codec::from_value(value).map(Self::TextArea),
+                Some("data-table") => {
+                    crate::codec::from_value(value).map(Self::DataTable)
+                }
+                Some("divider") => crate::codec::from_value(value).map(Self::Divider),
+                Some("image") => crate::codec::from_value(value).map(Self::Image),
+                Some("spacer") => crate::codec::from_value(value).map(Self::Spacer),
+                Some("text") => crate::codec::from_value(value).map(Self::Text),
+                _ => Ok(Self::Unknown(value)),
+            }
+        }
+    }
+    crate::codec::lenient_union!(Component);
+    impl<'de> serde::Deserialize<'de> for ConfigureRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &[
+                        "workspace_id",
+                        "admin",
+                        "admin.type",
+                        "admin.id",
+                        "admin.name",
+                        "admin.email",
+                        "admin.job_title",
+                        "admin.away_mode_enabled",
+                        "admin.away_mode_reassign",
+                        "admin.has_inbox_seat",
+                        "admin.team_ids",
+                        "admin.avatar",
+                        "admin.team_priority_level",
+                        "context",
+                        "context.conversation_id",
+                        "context.location",
+                        "context.locale",
+                        "context.messenger_action_colour",
+                        "context.messenger_background_colour",
+                        "context.referrer",
+                    ],
+                    &[
+                        "workspace_id",
+                        "workspace_region",
+                        "component_id",
+                        "admin",
+                        "admin.type",
+                        "admin.id",
+                        "admin.name",
+                        "admin.email",
+                        "admin.job_title",
+                        "admin.away_mode_enabled",
+                        "admin.away_mode_reassign",
+                        "admin.has_inbox_seat",
+                        "admin.team_ids",
+                        "admin.avatar",
+                        "admin.team_priority_level",
+                        "context",
+                        "context.conversation_id",
+                        "context.location",
+                        "context.locale",
+                        "context.messenger_action_colour",
+                        "context.messenger_background_colour",
+                        "context.referrer",
+                        "current_canvas",
+                        "current_canvas.content",
+                        "current_canvas.content_url",
+                        "current_canvas.stored_data",
+                        "input_values",
+                    ],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ConfigureRequestWorkspaceId as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::WorkspaceId)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ConfigureRequestWorkspaceRegion as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::WorkspaceRegion)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(ConfigureRequest);
+    impl serde::Serialize for ConfigureRequestWorkspaceId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("admin", &self.admin)
+                .opt("context", &self.context)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConfigureRequestWorkspaceId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConfigureRequestWorkspaceId {
+        const NAME: &'static str = "ConfigureRequestWorkspaceId";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "admin" => crate::codec::set(&mut slots.admin, map),
+                "context" => crate::codec::set(&mut slots.context, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConfigureRequestWorkspaceRegion {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("workspace_region", &self.workspace_region)
+                .opt("component_id", &self.component_id)
+                .opt("admin", &self.admin)
+                .opt("context", &self.context)
+                .opt("current_canvas", &self.current_canvas)
+                .opt("input_values", &self.input_values)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConfigureRequestWorkspaceRegion {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConfigureRequestWorkspaceRegion {
+        const NAME: &'static str = "ConfigureRequestWorkspaceRegion";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
+                "component_id" => crate::codec::set(&mut slots.component_id, map),
+                "admin" => crate::codec::set(&mut slots.admin, map),
+                "context" => crate::codec::set(&mut slots.context, map),
+                "current_canvas" => crate::codec::set(&mut slots.current_canvas, map),
+                "input_values" => crate::codec::set(&mut slots.input_values, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConfigureResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &["results"],
+                    &[
+                        "canvas",
+                        "canvas.content",
+                        "canvas.content_url",
+                        "canvas.stored_data",
+                    ],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ResultsResponse as serde::Deserialize>::deserialize(&raw) {
+                        Ok(value) => Ok((Self::ResultsResponse)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ConfigureResponseCanvas as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Canvas)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(ConfigureResponse);
+    impl serde::Serialize for ConfigureResponseCanvas {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("canvas", &self.canvas)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConfigureResponseCanvas {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConfigureResponseCanvas {
+        const NAME: &'static str = "ConfigureResponseCanvas";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "canvas" => crate::codec::set(&mut slots.canvas, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactReplyBaseRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("message_type", &self.message_type)
+                .opt("type", &self.type_)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactReplyBaseRequest {
+        const NAME: &'static str = "ContactReplyBaseRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message_type" => crate::codec::set(&mut slots.message_type, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactSubscriptionTypes {
+        const NAME: &'static str = "ContactSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("components", &self.components)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentObject {
+        const NAME: &'static str = "ContentObject";
+        const LIST_MEMBER: Option<&'static str> = Some("components");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "components" => crate::codec::set(&mut slots.components, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for Context {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("location", &self.location)
+                .opt("locale", &self.locale)
+                .opt("messenger_action_colour", &self.messenger_action_colour)
+                .opt("messenger_background_colour", &self.messenger_background_colour)
+                .opt("referrer", &self.referrer)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Context {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Context {
+        const NAME: &'static str = "Context";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "location" => crate::codec::set(&mut slots.location, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                "messenger_action_colour" => {
+                    crate::codec::set(&mut slots.messenger_action_colour, map)
+                }
+                "messenger_background_colour" => {
+                    crate::codec::set(&mut slots.messenger_background_colour, map)
+                }
+                "referrer" => crate::codec::set(&mut slots.referrer, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ContextLocation);
+    impl serde::Serialize for CreateTicketReplyWithCommentRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for CreateTicketReplyWithCommentRequest {
+        const TAG: &'static str = "type";
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("user") => crate::codec::from_value(value).map(Self::Contact),
+                Some("admin") => crate::codec::from_value(value).map(Self::Admin),
+                _ => Ok(Self::Unknown(value)),
+            }
+        }
+    }
+    crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
+    impl serde::Serialize for CurrentCanvas {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("current_canvas", &self.current_canvas)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CurrentCanvas {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CurrentCanvas {
+        const NAME: &'static str = "CurrentCanvas";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "current_canvas" => crate::codec::set(&mut slots.current_canvas, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

@@ -36,59 +36,6 @@ pub struct ImageComponent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ImageComponent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("url", &self.url)
-            .opt("align", &self.align)
-            .opt("width", &self.width)
-            .opt("height", &self.height)
-            .opt("rounded", &self.rounded)
-            .opt("bottom_margin", &self.bottom_margin)
-            .opt("action", &self.action)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ImageComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ImageComponent {
-    const NAME: &'static str = "ImageComponent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "align" => crate::codec::set(&mut slots.align, map),
-            "width" => crate::codec::set(&mut slots.width, map),
-            "height" => crate::codec::set(&mut slots.height, map),
-            "rounded" => crate::codec::set(&mut slots.rounded, map),
-            "bottom_margin" => crate::codec::set(&mut slots.bottom_margin, map),
-            "action" => crate::codec::set(&mut slots.action, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Aligns the image inside the component. Default is `left`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -131,7 +78,6 @@ impl std::str::FromStr for ImageComponentAlign {
         )
     }
 }
-crate::codec::string_enum!(ImageComponentAlign);
 /// Initialize Request
 ///
 /// The request payload will have all the data needed for you to understand who is using your app, where they are using it, and how you should respond. There are different request payloads for Messenger capabilities and Inbox capabilities.
@@ -154,57 +100,6 @@ pub struct InitializeRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InitializeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("workspace_region", &self.workspace_region)
-            .opt("admin", &self.admin)
-            .opt("card_creation_options", &self.card_creation_options)
-            .opt("context", &self.context)
-            .opt("conversation", &self.conversation)
-            .opt("contact", &self.contact)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InitializeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InitializeRequest {
-    const NAME: &'static str = "InitializeRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
-            "admin" => crate::codec::set(&mut slots.admin, map),
-            "card_creation_options" => {
-                crate::codec::set(&mut slots.card_creation_options, map)
-            }
-            "context" => crate::codec::set(&mut slots.context, map),
-            "conversation" => crate::codec::set(&mut slots.conversation, map),
-            "contact" => crate::codec::set(&mut slots.contact, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Initialize Response
 ///
 /// The response object returned when initializing an app, specifying the UI for the first screen using components.
@@ -214,43 +109,6 @@ pub struct InitializeResponse {
     pub canvas: Option<CanvasObject>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for InitializeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("canvas", &self.canvas)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InitializeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InitializeResponse {
-    const NAME: &'static str = "InitializeResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "canvas" => crate::codec::set(&mut slots.canvas, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Input Component
 ///
@@ -280,57 +138,6 @@ pub struct InputComponent {
     pub disabled: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for InputComponent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("label", &self.label)
-            .opt("placeholder", &self.placeholder)
-            .opt("value", &self.value)
-            .opt("action", &self.action)
-            .opt("save_state", &self.save_state)
-            .opt("disabled", &self.disabled)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InputComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InputComponent {
-    const NAME: &'static str = "InputComponent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "placeholder" => crate::codec::set(&mut slots.placeholder, map),
-            "value" => crate::codec::set(&mut slots.value, map),
-            "action" => crate::codec::set(&mut slots.action, map),
-            "save_state" => crate::codec::set(&mut slots.save_state, map),
-            "disabled" => crate::codec::set(&mut slots.disabled, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Styles the input. Default is `unsaved`. Prevent action with `saved`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -370,7 +177,6 @@ impl std::str::FromStr for InputComponentSaveState {
         )
     }
 }
-crate::codec::string_enum!(InputComponentSaveState);
 /// Intercom API version.
 /// By default, it's equal to the version set in the app package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -470,4 +276,212 @@ impl std::str::FromStr for IntercomVersion {
         )
     }
 }
-crate::codec::string_enum!(IntercomVersion);
+const _: () = {
+    impl serde::Serialize for ImageComponent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("url", &self.url)
+                .opt("align", &self.align)
+                .opt("width", &self.width)
+                .opt("height", &self.height)
+                .opt("rounded", &self.rounded)
+                .opt("bottom_margin", &self.bottom_margin)
+                .opt("action", &self.action)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ImageComponent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ImageComponent {
+        const NAME: &'static str = "ImageComponent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "align" => crate::codec::set(&mut slots.align, map),
+                "width" => crate::codec::set(&mut slots.width, map),
+                "height" => crate::codec::set(&mut slots.height, map),
+                "rounded" => crate::codec::set(&mut slots.rounded, map),
+                "bottom_margin" => crate::codec::set(&mut slots.bottom_margin, map),
+                "action" => crate::codec::set(&mut slots.action, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ImageComponentAlign);
+    impl serde::Serialize for InitializeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("workspace_region", &self.workspace_region)
+                .opt("admin", &self.admin)
+                .opt("card_creation_options", &self.card_creation_options)
+                .opt("context", &self.context)
+                .opt("conversation", &self.conversation)
+                .opt("contact", &self.contact)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InitializeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for InitializeRequest {
+        const NAME: &'static str = "InitializeRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
+                "admin" => crate::codec::set(&mut slots.admin, map),
+                "card_creation_options" => {
+                    crate::codec::set(&mut slots.card_creation_options, map)
+                }
+                "context" => crate::codec::set(&mut slots.context, map),
+                "conversation" => crate::codec::set(&mut slots.conversation, map),
+                "contact" => crate::codec::set(&mut slots.contact, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for InitializeResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("canvas", &self.canvas)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InitializeResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for InitializeResponse {
+        const NAME: &'static str = "InitializeResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "canvas" => crate::codec::set(&mut slots.canvas, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for InputComponent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("label", &self.label)
+                .opt("placeholder", &self.placeholder)
+                .opt("value", &self.value)
+                .opt("action", &self.action)
+                .opt("save_state", &self.save_state)
+                .opt("disabled", &self.disabled)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InputComponent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for InputComponent {
+        const NAME: &'static str = "InputComponent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "placeholder" => crate::codec::set(&mut slots.placeholder, map),
+                "value" => crate::codec::set(&mut slots.value, map),
+                "action" => crate::codec::set(&mut slots.action, map),
+                "save_state" => crate::codec::set(&mut slots.save_state, map),
+                "disabled" => crate::codec::set(&mut slots.disabled, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(InputComponentSaveState);
+    crate::codec::string_enum!(IntercomVersion);
+};

@@ -23,111 +23,19 @@ pub struct ListComponent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ListComponent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("items", &self.items)
-            .opt("disabled", &self.disabled)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ListComponent {
-    const NAME: &'static str = "ListComponent";
-    const LIST_MEMBER: Option<&'static str> = Some("items");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "items" => crate::codec::set(&mut slots.items, map),
-            "disabled" => crate::codec::set(&mut slots.disabled, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ListComponentItemsItem` (defined inline at `/components/schemas/list_component/properties/items/items`).
+/// An item of the `items` member of `ListComponent`.
+///
+/// Defined inline at `/components/schemas/list_component/properties/items/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ListComponentItemsItem {
-    /// `With` variant.
+    /// An object with the required members `type`, `id`, `title`, `image`, `image_width`, `image_height` (`ListItemWithImage`).
     With(ListItemWithImage),
-    /// `Without` variant.
+    /// An object with the required members `type`, `id`, `title` (`ListItemWithoutImage`).
     Without(ListItemWithoutImage),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ListComponentItemsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &[
-                    "type",
-                    "id",
-                    "title",
-                    "subtitle",
-                    "tertiary_text",
-                    "rounded_image",
-                    "disabled",
-                    "action",
-                    "image",
-                    "image_width",
-                    "image_height",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "title",
-                    "subtitle",
-                    "tertiary_text",
-                    "rounded_image",
-                    "disabled",
-                    "action",
-                    "image",
-                    "image_width",
-                    "image_height",
-                ],
-            ],
-        ) {
-            Some(0usize) => {
-                match <ListItemWithImage as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::With)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ListItemWithoutImage as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::Without)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ListItemWithImage> for ListComponentItemsItem {
     fn from(value: ListItemWithImage) -> Self {
@@ -139,7 +47,6 @@ impl From<ListItemWithoutImage> for ListComponentItemsItem {
         Self::Without(value)
     }
 }
-crate::codec::lenient_untagged!(ListComponentItemsItem);
 /// List Item
 ///
 /// A list item component that can be rendered in a list.
@@ -165,57 +72,6 @@ pub struct ListItem {
     pub action: Option<ActionComponent>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("subtitle", &self.subtitle)
-            .opt("tertiary_text", &self.tertiary_text)
-            .opt("rounded_image", &self.rounded_image)
-            .opt("disabled", &self.disabled)
-            .opt("action", &self.action)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ListItem {
-    const NAME: &'static str = "ListItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "subtitle" => crate::codec::set(&mut slots.subtitle, map),
-            "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
-            "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
-            "disabled" => crate::codec::set(&mut slots.disabled, map),
-            "action" => crate::codec::set(&mut slots.action, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// List Item With Image
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -247,63 +103,6 @@ pub struct ListItemWithImage {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ListItemWithImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("subtitle", &self.subtitle)
-            .opt("tertiary_text", &self.tertiary_text)
-            .opt("rounded_image", &self.rounded_image)
-            .opt("disabled", &self.disabled)
-            .opt("action", &self.action)
-            .opt("image", &self.image)
-            .opt("image_width", &self.image_width)
-            .opt("image_height", &self.image_height)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListItemWithImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ListItemWithImage {
-    const NAME: &'static str = "ListItemWithImage";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "subtitle" => crate::codec::set(&mut slots.subtitle, map),
-            "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
-            "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
-            "disabled" => crate::codec::set(&mut slots.disabled, map),
-            "action" => crate::codec::set(&mut slots.action, map),
-            "image" => crate::codec::set(&mut slots.image, map),
-            "image_width" => crate::codec::set(&mut slots.image_width, map),
-            "image_height" => crate::codec::set(&mut slots.image_height, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// List Item Without Image
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemWithoutImage {
@@ -334,63 +133,6 @@ pub struct ListItemWithoutImage {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ListItemWithoutImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("subtitle", &self.subtitle)
-            .opt("tertiary_text", &self.tertiary_text)
-            .opt("rounded_image", &self.rounded_image)
-            .opt("disabled", &self.disabled)
-            .opt("action", &self.action)
-            .opt("image", &self.image)
-            .opt("image_width", &self.image_width)
-            .opt("image_height", &self.image_height)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListItemWithoutImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ListItemWithoutImage {
-    const NAME: &'static str = "ListItemWithoutImage";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "subtitle" => crate::codec::set(&mut slots.subtitle, map),
-            "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
-            "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
-            "disabled" => crate::codec::set(&mut slots.disabled, map),
-            "action" => crate::codec::set(&mut slots.action, map),
-            "image" => crate::codec::set(&mut slots.image, map),
-            "image_width" => crate::codec::set(&mut slots.image_width, map),
-            "image_height" => crate::codec::set(&mut slots.image_height, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Live Canvas Request
 ///
 /// Canvases are static by default and require a new request to come through in order to update them. Live canvases however will make requests every time the card is viewed without any interaction needed, meaning the canvas can be kept up-to-date with no action from the user.
@@ -411,51 +153,6 @@ pub struct LiveCanvasRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for LiveCanvasRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("workspace_region", &self.workspace_region)
-            .opt("canvas", &self.canvas)
-            .opt("context", &self.context)
-            .opt("contact", &self.contact)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveCanvasRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for LiveCanvasRequest {
-    const NAME: &'static str = "LiveCanvasRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
-            "canvas" => crate::codec::set(&mut slots.canvas, map),
-            "context" => crate::codec::set(&mut slots.context, map),
-            "contact" => crate::codec::set(&mut slots.contact, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Live Canvas Response
 ///
 /// The response object returned when responding to a Live Canvas request. This contains the components you want to show.
@@ -466,40 +163,369 @@ pub struct LiveCanvasResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for LiveCanvasResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("content", &self.content)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for LiveCanvasResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for LiveCanvasResponse {
-    const NAME: &'static str = "LiveCanvasResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "content" => crate::codec::set(&mut slots.content, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ListComponent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("items", &self.items)
+                .opt("disabled", &self.disabled)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ListComponent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ListComponent {
+        const NAME: &'static str = "ListComponent";
+        const LIST_MEMBER: Option<&'static str> = Some("items");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "items" => crate::codec::set(&mut slots.items, map),
+                "disabled" => crate::codec::set(&mut slots.disabled, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl<'de> serde::Deserialize<'de> for ListComponentItemsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &[
+                        "type",
+                        "id",
+                        "title",
+                        "subtitle",
+                        "tertiary_text",
+                        "rounded_image",
+                        "disabled",
+                        "action",
+                        "image",
+                        "image_width",
+                        "image_height",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "title",
+                        "subtitle",
+                        "tertiary_text",
+                        "rounded_image",
+                        "disabled",
+                        "action",
+                        "image",
+                        "image_width",
+                        "image_height",
+                    ],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ListItemWithImage as serde::Deserialize>::deserialize(&raw) {
+                        Ok(value) => Ok((Self::With)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ListItemWithoutImage as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Without)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(ListComponentItemsItem);
+    impl serde::Serialize for ListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("subtitle", &self.subtitle)
+                .opt("tertiary_text", &self.tertiary_text)
+                .opt("rounded_image", &self.rounded_image)
+                .opt("disabled", &self.disabled)
+                .opt("action", &self.action)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ListItem {
+        const NAME: &'static str = "ListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "subtitle" => crate::codec::set(&mut slots.subtitle, map),
+                "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
+                "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
+                "disabled" => crate::codec::set(&mut slots.disabled, map),
+                "action" => crate::codec::set(&mut slots.action, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ListItemWithImage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("subtitle", &self.subtitle)
+                .opt("tertiary_text", &self.tertiary_text)
+                .opt("rounded_image", &self.rounded_image)
+                .opt("disabled", &self.disabled)
+                .opt("action", &self.action)
+                .opt("image", &self.image)
+                .opt("image_width", &self.image_width)
+                .opt("image_height", &self.image_height)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListItemWithImage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ListItemWithImage {
+        const NAME: &'static str = "ListItemWithImage";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "subtitle" => crate::codec::set(&mut slots.subtitle, map),
+                "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
+                "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
+                "disabled" => crate::codec::set(&mut slots.disabled, map),
+                "action" => crate::codec::set(&mut slots.action, map),
+                "image" => crate::codec::set(&mut slots.image, map),
+                "image_width" => crate::codec::set(&mut slots.image_width, map),
+                "image_height" => crate::codec::set(&mut slots.image_height, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ListItemWithoutImage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("subtitle", &self.subtitle)
+                .opt("tertiary_text", &self.tertiary_text)
+                .opt("rounded_image", &self.rounded_image)
+                .opt("disabled", &self.disabled)
+                .opt("action", &self.action)
+                .opt("image", &self.image)
+                .opt("image_width", &self.image_width)
+                .opt("image_height", &self.image_height)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListItemWithoutImage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ListItemWithoutImage {
+        const NAME: &'static str = "ListItemWithoutImage";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "subtitle" => crate::codec::set(&mut slots.subtitle, map),
+                "tertiary_text" => crate::codec::set(&mut slots.tertiary_text, map),
+                "rounded_image" => crate::codec::set(&mut slots.rounded_image, map),
+                "disabled" => crate::codec::set(&mut slots.disabled, map),
+                "action" => crate::codec::set(&mut slots.action, map),
+                "image" => crate::codec::set(&mut slots.image, map),
+                "image_width" => crate::codec::set(&mut slots.image_width, map),
+                "image_height" => crate::codec::set(&mut slots.image_height, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for LiveCanvasRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("workspace_region", &self.workspace_region)
+                .opt("canvas", &self.canvas)
+                .opt("context", &self.context)
+                .opt("contact", &self.contact)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for LiveCanvasRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for LiveCanvasRequest {
+        const NAME: &'static str = "LiveCanvasRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "workspace_region" => crate::codec::set(&mut slots.workspace_region, map),
+                "canvas" => crate::codec::set(&mut slots.canvas, map),
+                "context" => crate::codec::set(&mut slots.context, map),
+                "contact" => crate::codec::set(&mut slots.contact, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for LiveCanvasResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("content", &self.content)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for LiveCanvasResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for LiveCanvasResponse {
+        const NAME: &'static str = "LiveCanvasResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "content" => crate::codec::set(&mut slots.content, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

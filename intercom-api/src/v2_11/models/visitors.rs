@@ -15,53 +15,6 @@ pub struct ConvertVisitorRequest {
     /// The unique identifiers to convert a single Visitor.
     pub visitor: ConvertVisitorRequestVisitor,
 }
-impl serde::Serialize for ConvertVisitorRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("user", &self.user)
-            .req("visitor", &self.visitor)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertVisitorRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<String>,
-        user: Option<ConvertVisitorRequestUser>,
-        visitor: Option<ConvertVisitorRequestVisitor>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequest {
-        const NAME: &'static str = "ConvertVisitorRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
-                "user" => crate::codec::fill(&mut slots.user, "user", map),
-                "visitor" => crate::codec::fill(&mut slots.visitor, "visitor", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "user", "visitor"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                user: crate::codec::missing(slots.user, "user")?,
-                visitor: crate::codec::missing(slots.visitor, "visitor")?,
-            })
-        }
-    }
-};
 impl ConvertVisitorRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -86,55 +39,6 @@ pub struct ConvertVisitorRequestUser {
     /// The contact's email, retained by default if one is present.
     pub email: Option<String>,
 }
-impl serde::Serialize for ConvertVisitorRequestUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("user_id", &self.user_id)
-            .opt("email", &self.email)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-        user_id: Option<Option<String>>,
-        email: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestUser {
-        const NAME: &'static str = "ConvertVisitorRequestUser";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["id", "user_id", "email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: slots.id.flatten(),
-                user_id: slots.user_id.flatten(),
-                email: slots.email.flatten(),
-            })
-        }
-    }
-};
 impl ConvertVisitorRequestUser {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -174,55 +78,6 @@ pub struct ConvertVisitorRequestVisitor {
     /// The visitor's email.
     pub email: Option<String>,
 }
-impl serde::Serialize for ConvertVisitorRequestVisitor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("user_id", &self.user_id)
-            .opt("email", &self.email)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-        user_id: Option<Option<String>>,
-        email: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestVisitor {
-        const NAME: &'static str = "ConvertVisitorRequestVisitor";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["id", "user_id", "email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: slots.id.flatten(),
-                user_id: slots.user_id.flatten(),
-                email: slots.email.flatten(),
-            })
-        }
-    }
-};
 impl ConvertVisitorRequestVisitor {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -266,72 +121,6 @@ pub struct UpdateVisitorRequest {
     /// The custom attributes which are set for the visitor.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
-impl serde::Serialize for UpdateVisitorRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("user_id", &self.user_id)
-            .opt("name", &self.name)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateVisitorRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-        user_id: Option<Option<String>>,
-        name: Option<Option<String>>,
-        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
-    }
-    impl crate::codec::StructDecode for UpdateVisitorRequest {
-        const NAME: &'static str = "UpdateVisitorRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["id", "user_id", "name", "custom_attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: slots.id.flatten(),
-                user_id: slots.user_id.flatten(),
-                name: slots.name.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 impl UpdateVisitorRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -446,114 +235,9 @@ pub struct Visitor {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Visitor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("user_id", &self.user_id)
-            .opt("anonymous", &self.anonymous)
-            .opt("email", &self.email)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("pseudonym", &self.pseudonym)
-            .opt("avatar", &self.avatar)
-            .opt("app_id", &self.app_id)
-            .opt("companies", &self.companies)
-            .opt("location_data", &self.location_data)
-            .opt("las_request_at", &self.las_request_at)
-            .opt("created_at", &self.created_at)
-            .opt("remote_created_at", &self.remote_created_at)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("session_count", &self.session_count)
-            .opt("social_profiles", &self.social_profiles)
-            .opt("owner_id", &self.owner_id)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("marked_email_as_spam", &self.marked_email_as_spam)
-            .opt("has_hard_bounced", &self.has_hard_bounced)
-            .opt("tags", &self.tags)
-            .opt("segments", &self.segments)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("referrer", &self.referrer)
-            .opt("utm_campaign", &self.utm_campaign)
-            .opt("utm_content", &self.utm_content)
-            .opt("utm_medium", &self.utm_medium)
-            .opt("utm_source", &self.utm_source)
-            .opt("utm_term", &self.utm_term)
-            .opt("do_not_track", &self.do_not_track)
-            .opt("last_request_at", &self.last_request_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Visitor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Visitor {
-    const NAME: &'static str = "Visitor";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "anonymous" => crate::codec::set(&mut slots.anonymous, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "pseudonym" => crate::codec::set(&mut slots.pseudonym, map),
-            "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "app_id" => crate::codec::set(&mut slots.app_id, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "location_data" => crate::codec::set(&mut slots.location_data, map),
-            "las_request_at" => crate::codec::set(&mut slots.las_request_at, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "remote_created_at" => crate::codec::set(&mut slots.remote_created_at, map),
-            "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "session_count" => crate::codec::set(&mut slots.session_count, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "unsubscribed_from_emails" => {
-                crate::codec::set(&mut slots.unsubscribed_from_emails, map)
-            }
-            "marked_email_as_spam" => {
-                crate::codec::set(&mut slots.marked_email_as_spam, map)
-            }
-            "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "segments" => crate::codec::set(&mut slots.segments, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "referrer" => crate::codec::set(&mut slots.referrer, map),
-            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
-            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
-            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
-            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
-            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
-            "do_not_track" => crate::codec::set(&mut slots.do_not_track, map),
-            "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorAvatar` (defined inline at `/components/schemas/visitor/properties/avatar`).
+/// The `avatar` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/avatar`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorAvatar {
     #[allow(missing_docs)]
@@ -563,46 +247,9 @@ pub struct VisitorAvatar {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorAvatar {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("image_url", &self.image_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorAvatar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorAvatar {
-    const NAME: &'static str = "VisitorAvatar";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "image_url" => crate::codec::set(&mut slots.image_url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorCompanies` (defined inline at `/components/schemas/visitor/properties/companies`).
+/// The `companies` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/companies`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorCompanies {
     /// The type of the object
@@ -614,47 +261,9 @@ pub struct VisitorCompanies {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorCompanies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("companies", &self.companies)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorCompanies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorCompanies {
-    const NAME: &'static str = "VisitorCompanies";
-    const LIST_MEMBER: Option<&'static str> = Some("companies");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorLocationData` (defined inline at `/components/schemas/visitor/properties/location_data`).
+/// The `location_data` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/location_data`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
     #[allow(missing_docs)]
@@ -676,58 +285,9 @@ pub struct VisitorLocationData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorLocationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("city_name", &self.city_name)
-            .opt("continent_code", &self.continent_code)
-            .opt("country_code", &self.country_code)
-            .opt("country_name", &self.country_name)
-            .opt("postal_code", &self.postal_code)
-            .opt("region_name", &self.region_name)
-            .opt("timezone", &self.timezone)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorLocationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorLocationData {
-    const NAME: &'static str = "VisitorLocationData";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "city_name" => crate::codec::set(&mut slots.city_name, map),
-            "continent_code" => crate::codec::set(&mut slots.continent_code, map),
-            "country_code" => crate::codec::set(&mut slots.country_code, map),
-            "country_name" => crate::codec::set(&mut slots.country_name, map),
-            "postal_code" => crate::codec::set(&mut slots.postal_code, map),
-            "region_name" => crate::codec::set(&mut slots.region_name, map),
-            "timezone" => crate::codec::set(&mut slots.timezone, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorSegments` (defined inline at `/components/schemas/visitor/properties/segments`).
+/// The `segments` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/segments`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSegments {
     /// The type of the object
@@ -739,47 +299,9 @@ pub struct VisitorSegments {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorSegments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("segments", &self.segments)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorSegments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorSegments {
-    const NAME: &'static str = "VisitorSegments";
-    const LIST_MEMBER: Option<&'static str> = Some("segments");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "segments" => crate::codec::set(&mut slots.segments, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorSocialProfiles` (defined inline at `/components/schemas/visitor/properties/social_profiles`).
+/// The `social_profiles` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/social_profiles`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
     /// The type of the object
@@ -791,47 +313,9 @@ pub struct VisitorSocialProfiles {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorSocialProfiles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("social_profiles", &self.social_profiles)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorSocialProfiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorSocialProfiles {
-    const NAME: &'static str = "VisitorSocialProfiles";
-    const LIST_MEMBER: Option<&'static str> = Some("social_profiles");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorTags` (defined inline at `/components/schemas/visitor/properties/tags`).
+/// The `tags` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
     /// The type of the object
@@ -843,47 +327,9 @@ pub struct VisitorTags {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorTags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("tags", &self.tags)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorTags {
-    const NAME: &'static str = "VisitorTags";
-    const LIST_MEMBER: Option<&'static str> = Some("tags");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorTagsTagsItem` (defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`).
+/// An item of the `tags` member of `VisitorTags`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTagsTagsItem {
     /// The type of the object
@@ -897,44 +343,681 @@ pub struct VisitorTagsTagsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorTagsTagsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorTagsTagsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorTagsTagsItem {
-    const NAME: &'static str = "VisitorTagsTagsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConvertVisitorRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("user", &self.user)
+                .req("visitor", &self.visitor)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<String>,
+            user: Option<ConvertVisitorRequestUser>,
+            visitor: Option<ConvertVisitorRequestVisitor>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequest {
+            const NAME: &'static str = "ConvertVisitorRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
+                    "user" => crate::codec::fill(&mut slots.user, "user", map),
+                    "visitor" => crate::codec::fill(&mut slots.visitor, "visitor", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "user", "visitor"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    user: crate::codec::missing(slots.user, "user")?,
+                    visitor: crate::codec::missing(slots.visitor, "visitor")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestUser {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("user_id", &self.user_id)
+                .opt("email", &self.email)
+                .end()
+        }
     }
-}
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUser {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+            user_id: Option<Option<String>>,
+            email: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestUser {
+            const NAME: &'static str = "ConvertVisitorRequestUser";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "user_id", "email"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: slots.id.flatten(),
+                    user_id: slots.user_id.flatten(),
+                    email: slots.email.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestVisitor {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("user_id", &self.user_id)
+                .opt("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitor {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+            user_id: Option<Option<String>>,
+            email: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestVisitor {
+            const NAME: &'static str = "ConvertVisitorRequestVisitor";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "user_id", "email"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: slots.id.flatten(),
+                    user_id: slots.user_id.flatten(),
+                    email: slots.email.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateVisitorRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("user_id", &self.user_id)
+                .opt("name", &self.name)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateVisitorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+            user_id: Option<Option<String>>,
+            name: Option<Option<String>>,
+            custom_attributes: Option<
+                Option<std::collections::BTreeMap<String, String>>,
+            >,
+        }
+        impl crate::codec::StructDecode for UpdateVisitorRequest {
+            const NAME: &'static str = "UpdateVisitorRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "user_id", "name", "custom_attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: slots.id.flatten(),
+                    user_id: slots.user_id.flatten(),
+                    name: slots.name.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for Visitor {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("user_id", &self.user_id)
+                .opt("anonymous", &self.anonymous)
+                .opt("email", &self.email)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("pseudonym", &self.pseudonym)
+                .opt("avatar", &self.avatar)
+                .opt("app_id", &self.app_id)
+                .opt("companies", &self.companies)
+                .opt("location_data", &self.location_data)
+                .opt("las_request_at", &self.las_request_at)
+                .opt("created_at", &self.created_at)
+                .opt("remote_created_at", &self.remote_created_at)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("session_count", &self.session_count)
+                .opt("social_profiles", &self.social_profiles)
+                .opt("owner_id", &self.owner_id)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("marked_email_as_spam", &self.marked_email_as_spam)
+                .opt("has_hard_bounced", &self.has_hard_bounced)
+                .opt("tags", &self.tags)
+                .opt("segments", &self.segments)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("referrer", &self.referrer)
+                .opt("utm_campaign", &self.utm_campaign)
+                .opt("utm_content", &self.utm_content)
+                .opt("utm_medium", &self.utm_medium)
+                .opt("utm_source", &self.utm_source)
+                .opt("utm_term", &self.utm_term)
+                .opt("do_not_track", &self.do_not_track)
+                .opt("last_request_at", &self.last_request_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Visitor {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Visitor {
+        const NAME: &'static str = "Visitor";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "anonymous" => crate::codec::set(&mut slots.anonymous, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "pseudonym" => crate::codec::set(&mut slots.pseudonym, map),
+                "avatar" => crate::codec::set(&mut slots.avatar, map),
+                "app_id" => crate::codec::set(&mut slots.app_id, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "location_data" => crate::codec::set(&mut slots.location_data, map),
+                "las_request_at" => crate::codec::set(&mut slots.las_request_at, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "remote_created_at" => {
+                    crate::codec::set(&mut slots.remote_created_at, map)
+                }
+                "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "session_count" => crate::codec::set(&mut slots.session_count, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "unsubscribed_from_emails" => {
+                    crate::codec::set(&mut slots.unsubscribed_from_emails, map)
+                }
+                "marked_email_as_spam" => {
+                    crate::codec::set(&mut slots.marked_email_as_spam, map)
+                }
+                "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "referrer" => crate::codec::set(&mut slots.referrer, map),
+                "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+                "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+                "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+                "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+                "utm_term" => crate::codec::set(&mut slots.utm_term, map),
+                "do_not_track" => crate::codec::set(&mut slots.do_not_track, map),
+                "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorAvatar {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("image_url", &self.image_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorAvatar {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorAvatar {
+        const NAME: &'static str = "VisitorAvatar";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "image_url" => crate::codec::set(&mut slots.image_url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorCompanies {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("companies", &self.companies)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorCompanies {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorCompanies {
+        const NAME: &'static str = "VisitorCompanies";
+        const LIST_MEMBER: Option<&'static str> = Some("companies");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorLocationData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("city_name", &self.city_name)
+                .opt("continent_code", &self.continent_code)
+                .opt("country_code", &self.country_code)
+                .opt("country_name", &self.country_name)
+                .opt("postal_code", &self.postal_code)
+                .opt("region_name", &self.region_name)
+                .opt("timezone", &self.timezone)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorLocationData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorLocationData {
+        const NAME: &'static str = "VisitorLocationData";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "city_name" => crate::codec::set(&mut slots.city_name, map),
+                "continent_code" => crate::codec::set(&mut slots.continent_code, map),
+                "country_code" => crate::codec::set(&mut slots.country_code, map),
+                "country_name" => crate::codec::set(&mut slots.country_name, map),
+                "postal_code" => crate::codec::set(&mut slots.postal_code, map),
+                "region_name" => crate::codec::set(&mut slots.region_name, map),
+                "timezone" => crate::codec::set(&mut slots.timezone, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorSegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("segments", &self.segments)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorSegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorSegments {
+        const NAME: &'static str = "VisitorSegments";
+        const LIST_MEMBER: Option<&'static str> = Some("segments");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorSocialProfiles {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("social_profiles", &self.social_profiles)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorSocialProfiles {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorSocialProfiles {
+        const NAME: &'static str = "VisitorSocialProfiles";
+        const LIST_MEMBER: Option<&'static str> = Some("social_profiles");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorTags {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("tags", &self.tags)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorTags {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorTags {
+        const NAME: &'static str = "VisitorTags";
+        const LIST_MEMBER: Option<&'static str> = Some("tags");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorTagsTagsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorTagsTagsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorTagsTagsItem {
+        const NAME: &'static str = "VisitorTagsTagsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

@@ -23,56 +23,9 @@ pub struct ActivityLog {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ActivityLog {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("performed_by", &self.performed_by)
-            .opt("metadata", &self.metadata)
-            .opt("created_at", &self.created_at)
-            .opt("activity_type", &self.activity_type)
-            .opt("activity_description", &self.activity_description)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ActivityLog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ActivityLog {
-    const NAME: &'static str = "ActivityLog";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "performed_by" => crate::codec::set(&mut slots.performed_by, map),
-            "metadata" => crate::codec::set(&mut slots.metadata, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "activity_type" => crate::codec::set(&mut slots.activity_type, map),
-            "activity_description" => {
-                crate::codec::set(&mut slots.activity_description, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ActivityLogActivityType` (defined inline at `/components/schemas/activity_log/properties/activity_type`).
+/// The `activity_type` member of `ActivityLog`.
+///
+/// Defined inline at `/components/schemas/activity_log/properties/activity_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityLogActivityType {
@@ -578,7 +531,6 @@ impl std::str::FromStr for ActivityLogActivityType {
         )
     }
 }
-crate::codec::string_enum!(ActivityLogActivityType);
 /// Paginated Response
 ///
 /// A paginated list of activity logs.
@@ -593,47 +545,6 @@ pub struct ActivityLogList {
     pub activity_logs: Option<Vec<Option<ActivityLog>>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ActivityLogList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("activity_logs", &self.activity_logs)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ActivityLogList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ActivityLogList {
-    const NAME: &'static str = "ActivityLogList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "activity_logs" => crate::codec::set(&mut slots.activity_logs, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Activity Log Metadata
 ///
@@ -697,102 +608,9 @@ pub struct ActivityLogMetadata {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ActivityLogMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("sign_in_method", &self.sign_in_method)
-            .opt("external_id", &self.external_id)
-            .opt("away_mode", &self.away_mode)
-            .opt("away_status_reason", &self.away_status_reason)
-            .opt("reassign_conversations", &self.reassign_conversations)
-            .opt("source", &self.source)
-            .opt("auto_changed", &self.auto_changed)
-            .opt("update_by", &self.update_by)
-            .opt("update_by_name", &self.update_by_name)
-            .opt("previous_state", &self.previous_state)
-            .opt("new_state", &self.new_state)
-            .opt("threshold_minutes", &self.threshold_minutes)
-            .opt("last_activity_at", &self.last_activity_at)
-            .opt("auto", &self.auto)
-            .opt("setting_type", &self.setting_type)
-            .opt("changes", &self.changes)
-            .opt("conversation_assignment_limit", &self.conversation_assignment_limit)
-            .opt("ticket_assignment_limit", &self.ticket_assignment_limit)
-            .opt("team", &self.team)
-            .opt("team_assignment_limit", &self.team_assignment_limit)
-            .opt("enabled", &self.enabled)
-            .opt("consent_id", &self.consent_id)
-            .opt("expired_at", &self.expired_at)
-            .opt("before", &self.before)
-            .opt("after", &self.after)
-            .opt("message", &self.message)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ActivityLogMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ActivityLogMetadata {
-    const NAME: &'static str = "ActivityLogMetadata";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "sign_in_method" => crate::codec::set(&mut slots.sign_in_method, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "away_mode" => crate::codec::set(&mut slots.away_mode, map),
-            "away_status_reason" => crate::codec::set(&mut slots.away_status_reason, map),
-            "reassign_conversations" => {
-                crate::codec::set(&mut slots.reassign_conversations, map)
-            }
-            "source" => crate::codec::set(&mut slots.source, map),
-            "auto_changed" => crate::codec::set(&mut slots.auto_changed, map),
-            "update_by" => crate::codec::set(&mut slots.update_by, map),
-            "update_by_name" => crate::codec::set(&mut slots.update_by_name, map),
-            "previous_state" => crate::codec::set(&mut slots.previous_state, map),
-            "new_state" => crate::codec::set(&mut slots.new_state, map),
-            "threshold_minutes" => crate::codec::set(&mut slots.threshold_minutes, map),
-            "last_activity_at" => crate::codec::set(&mut slots.last_activity_at, map),
-            "auto" => crate::codec::set(&mut slots.auto, map),
-            "setting_type" => crate::codec::set(&mut slots.setting_type, map),
-            "changes" => crate::codec::set(&mut slots.changes, map),
-            "conversation_assignment_limit" => {
-                crate::codec::set(&mut slots.conversation_assignment_limit, map)
-            }
-            "ticket_assignment_limit" => {
-                crate::codec::set(&mut slots.ticket_assignment_limit, map)
-            }
-            "team" => crate::codec::set(&mut slots.team, map),
-            "team_assignment_limit" => {
-                crate::codec::set(&mut slots.team_assignment_limit, map)
-            }
-            "enabled" => crate::codec::set(&mut slots.enabled, map),
-            "consent_id" => crate::codec::set(&mut slots.consent_id, map),
-            "expired_at" => crate::codec::set(&mut slots.expired_at, map),
-            "before" => crate::codec::set(&mut slots.before, map),
-            "after" => crate::codec::set(&mut slots.after, map),
-            "message" => crate::codec::set(&mut slots.message, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ActivityLogMetadataChangesValue` (defined inline at `/components/schemas/activity_log_metadata/properties/changes/additionalProperties`).
+/// A value of the `changes` member of `ActivityLogMetadata`.
+///
+/// Defined inline at `/components/schemas/activity_log_metadata/properties/changes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataChangesValue {
     /// The value before the change.
@@ -801,45 +619,6 @@ pub struct ActivityLogMetadataChangesValue {
     pub after: Option<serde_json::Value>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ActivityLogMetadataChangesValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("before", &self.before)
-            .opt("after", &self.after)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ActivityLogMetadataChangesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ActivityLogMetadataChangesValue {
-    const NAME: &'static str = "ActivityLogMetadataChangesValue";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "before" => crate::codec::set(&mut slots.before, map),
-            "after" => crate::codec::set(&mut slots.after, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Inferred from the spec's success examples (`/paths/~1admins~1activity_logs/get/responses/200/content/application~1json/examples/Successful response/value/activity_logs/1/metadata/message`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -851,45 +630,6 @@ pub struct ActivityLogMetadataMessage {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ActivityLogMetadataMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ActivityLogMetadataMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ActivityLogMetadataMessage {
-    const NAME: &'static str = "ActivityLogMetadataMessage";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Details about the team whose assignment limit was changed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataTeam {
@@ -899,45 +639,6 @@ pub struct ActivityLogMetadataTeam {
     pub name: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ActivityLogMetadataTeam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ActivityLogMetadataTeam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ActivityLogMetadataTeam {
-    const NAME: &'static str = "ActivityLogMetadataTeam";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Details about the Admin involved in the activity.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -953,49 +654,6 @@ pub struct ActivityLogPerformedBy {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ActivityLogPerformedBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("email", &self.email)
-            .opt("ip", &self.ip)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ActivityLogPerformedBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ActivityLogPerformedBy {
-    const NAME: &'static str = "ActivityLogPerformedBy";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "ip" => crate::codec::set(&mut slots.ip, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Admins
 ///
 /// A list of admins associated with a given workspace.
@@ -1007,45 +665,6 @@ pub struct AdminList {
     pub admins: Option<Vec<Option<Admin>>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for AdminList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("admins", &self.admins)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for AdminList {
-    const NAME: &'static str = "AdminList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "admins" => crate::codec::set(&mut slots.admins, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Admin
 ///
@@ -1079,65 +698,6 @@ pub struct AdminWithApp {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for AdminWithApp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("email", &self.email)
-            .opt("job_title", &self.job_title)
-            .opt("away_mode_enabled", &self.away_mode_enabled)
-            .opt("away_mode_reassign", &self.away_mode_reassign)
-            .opt("has_inbox_seat", &self.has_inbox_seat)
-            .opt("team_ids", &self.team_ids)
-            .opt("avatar", &self.avatar)
-            .opt("email_verified", &self.email_verified)
-            .opt("app", &self.app)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminWithApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for AdminWithApp {
-    const NAME: &'static str = "AdminWithApp";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "job_title" => crate::codec::set(&mut slots.job_title, map),
-            "away_mode_enabled" => crate::codec::set(&mut slots.away_mode_enabled, map),
-            "away_mode_reassign" => crate::codec::set(&mut slots.away_mode_reassign, map),
-            "has_inbox_seat" => crate::codec::set(&mut slots.has_inbox_seat, map),
-            "team_ids" => crate::codec::set(&mut slots.team_ids, map),
-            "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "email_verified" => crate::codec::set(&mut slots.email_verified, map),
-            "app" => crate::codec::set(&mut slots.app, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// This object represents the avatar associated with the admin.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminWithAppAvatar {
@@ -1147,45 +707,6 @@ pub struct AdminWithAppAvatar {
     pub image_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for AdminWithAppAvatar {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("image_url", &self.image_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminWithAppAvatar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for AdminWithAppAvatar {
-    const NAME: &'static str = "AdminWithAppAvatar";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "image_url" => crate::codec::set(&mut slots.image_url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// App
 ///
@@ -1211,60 +732,9 @@ pub struct App {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for App {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id_code", &self.id_code)
-            .opt("name", &self.name)
-            .opt("region", &self.region)
-            .opt("timezone", &self.timezone)
-            .opt("created_at", &self.created_at)
-            .opt("identity_verification", &self.identity_verification)
-            .opt("secure", &self.secure)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for App {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for App {
-    const NAME: &'static str = "App";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id_code" => crate::codec::set(&mut slots.id_code, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "region" => crate::codec::set(&mut slots.region, map),
-            "timezone" => crate::codec::set(&mut slots.timezone, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "identity_verification" => {
-                crate::codec::set(&mut slots.identity_verification, map)
-            }
-            "secure" => crate::codec::set(&mut slots.secure, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `SetAwayAdminRequest` (defined inline at `/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`).
+/// The request body of `set_away_admin`.
+///
+/// Defined inline at `/paths/~1admins~1{admin_id}~1away/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAwayAdminRequest {
     /// Set to "true" to change the status of the admin to away.
@@ -1274,88 +744,6 @@ pub struct SetAwayAdminRequest {
     /// The unique identifier of the away status reason
     pub away_status_reason_id: Option<i64>,
 }
-impl serde::Serialize for SetAwayAdminRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("away_mode_enabled", &self.away_mode_enabled)
-            .req("away_mode_reassign", &self.away_mode_reassign)
-            .opt("away_status_reason_id", &self.away_status_reason_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SetAwayAdminRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        away_mode_enabled: Option<bool>,
-        away_mode_reassign: Option<bool>,
-        away_status_reason_id: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for SetAwayAdminRequest {
-        const NAME: &'static str = "SetAwayAdminRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "away_mode_enabled" => {
-                    crate::codec::fill(
-                        &mut slots.away_mode_enabled,
-                        "away_mode_enabled",
-                        map,
-                    )
-                }
-                "away_mode_reassign" => {
-                    crate::codec::fill(
-                        &mut slots.away_mode_reassign,
-                        "away_mode_reassign",
-                        map,
-                    )
-                }
-                "away_status_reason_id" => {
-                    crate::codec::fill(
-                        &mut slots.away_status_reason_id,
-                        "away_status_reason_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "away_mode_enabled",
-                                "away_mode_reassign",
-                                "away_status_reason_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                away_mode_enabled: crate::codec::missing(
-                    slots.away_mode_enabled,
-                    "away_mode_enabled",
-                )?,
-                away_mode_reassign: crate::codec::missing(
-                    slots.away_mode_reassign,
-                    "away_mode_reassign",
-                )?,
-                away_status_reason_id: slots.away_status_reason_id.flatten(),
-            })
-        }
-    }
-};
 impl SetAwayAdminRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1375,3 +763,670 @@ impl SetAwayAdminRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for ActivityLog {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("performed_by", &self.performed_by)
+                .opt("metadata", &self.metadata)
+                .opt("created_at", &self.created_at)
+                .opt("activity_type", &self.activity_type)
+                .opt("activity_description", &self.activity_description)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLog {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLog {
+        const NAME: &'static str = "ActivityLog";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "performed_by" => crate::codec::set(&mut slots.performed_by, map),
+                "metadata" => crate::codec::set(&mut slots.metadata, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "activity_type" => crate::codec::set(&mut slots.activity_type, map),
+                "activity_description" => {
+                    crate::codec::set(&mut slots.activity_description, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ActivityLogActivityType);
+    impl serde::Serialize for ActivityLogList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("activity_logs", &self.activity_logs)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLogList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLogList {
+        const NAME: &'static str = "ActivityLogList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "activity_logs" => crate::codec::set(&mut slots.activity_logs, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ActivityLogMetadata {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("sign_in_method", &self.sign_in_method)
+                .opt("external_id", &self.external_id)
+                .opt("away_mode", &self.away_mode)
+                .opt("away_status_reason", &self.away_status_reason)
+                .opt("reassign_conversations", &self.reassign_conversations)
+                .opt("source", &self.source)
+                .opt("auto_changed", &self.auto_changed)
+                .opt("update_by", &self.update_by)
+                .opt("update_by_name", &self.update_by_name)
+                .opt("previous_state", &self.previous_state)
+                .opt("new_state", &self.new_state)
+                .opt("threshold_minutes", &self.threshold_minutes)
+                .opt("last_activity_at", &self.last_activity_at)
+                .opt("auto", &self.auto)
+                .opt("setting_type", &self.setting_type)
+                .opt("changes", &self.changes)
+                .opt(
+                    "conversation_assignment_limit",
+                    &self.conversation_assignment_limit,
+                )
+                .opt("ticket_assignment_limit", &self.ticket_assignment_limit)
+                .opt("team", &self.team)
+                .opt("team_assignment_limit", &self.team_assignment_limit)
+                .opt("enabled", &self.enabled)
+                .opt("consent_id", &self.consent_id)
+                .opt("expired_at", &self.expired_at)
+                .opt("before", &self.before)
+                .opt("after", &self.after)
+                .opt("message", &self.message)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLogMetadata {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLogMetadata {
+        const NAME: &'static str = "ActivityLogMetadata";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "sign_in_method" => crate::codec::set(&mut slots.sign_in_method, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "away_mode" => crate::codec::set(&mut slots.away_mode, map),
+                "away_status_reason" => {
+                    crate::codec::set(&mut slots.away_status_reason, map)
+                }
+                "reassign_conversations" => {
+                    crate::codec::set(&mut slots.reassign_conversations, map)
+                }
+                "source" => crate::codec::set(&mut slots.source, map),
+                "auto_changed" => crate::codec::set(&mut slots.auto_changed, map),
+                "update_by" => crate::codec::set(&mut slots.update_by, map),
+                "update_by_name" => crate::codec::set(&mut slots.update_by_name, map),
+                "previous_state" => crate::codec::set(&mut slots.previous_state, map),
+                "new_state" => crate::codec::set(&mut slots.new_state, map),
+                "threshold_minutes" => {
+                    crate::codec::set(&mut slots.threshold_minutes, map)
+                }
+                "last_activity_at" => crate::codec::set(&mut slots.last_activity_at, map),
+                "auto" => crate::codec::set(&mut slots.auto, map),
+                "setting_type" => crate::codec::set(&mut slots.setting_type, map),
+                "changes" => crate::codec::set(&mut slots.changes, map),
+                "conversation_assignment_limit" => {
+                    crate::codec::set(&mut slots.conversation_assignment_limit, map)
+                }
+                "ticket_assignment_limit" => {
+                    crate::codec::set(&mut slots.ticket_assignment_limit, map)
+                }
+                "team" => crate::codec::set(&mut slots.team, map),
+                "team_assignment_limit" => {
+                    crate::codec::set(&mut slots.team_assignment_limit, map)
+                }
+                "enabled" => crate::codec::set(&mut slots.enabled, map),
+                "consent_id" => crate::codec::set(&mut slots.consent_id, map),
+                "expired_at" => crate::codec::set(&mut slots.expired_at, map),
+                "before" => crate::codec::set(&mut slots.before, map),
+                "after" => crate::codec::set(&mut slots.after, map),
+                "message" => crate::codec::set(&mut slots.message, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ActivityLogMetadataChangesValue {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("before", &self.before)
+                .opt("after", &self.after)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLogMetadataChangesValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLogMetadataChangesValue {
+        const NAME: &'static str = "ActivityLogMetadataChangesValue";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "before" => crate::codec::set(&mut slots.before, map),
+                "after" => crate::codec::set(&mut slots.after, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ActivityLogMetadataMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLogMetadataMessage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLogMetadataMessage {
+        const NAME: &'static str = "ActivityLogMetadataMessage";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ActivityLogMetadataTeam {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLogMetadataTeam {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLogMetadataTeam {
+        const NAME: &'static str = "ActivityLogMetadataTeam";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ActivityLogPerformedBy {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("email", &self.email)
+                .opt("ip", &self.ip)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ActivityLogPerformedBy {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ActivityLogPerformedBy {
+        const NAME: &'static str = "ActivityLogPerformedBy";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "ip" => crate::codec::set(&mut slots.ip, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for AdminList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("admins", &self.admins)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for AdminList {
+        const NAME: &'static str = "AdminList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "admins" => crate::codec::set(&mut slots.admins, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for AdminWithApp {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("email", &self.email)
+                .opt("job_title", &self.job_title)
+                .opt("away_mode_enabled", &self.away_mode_enabled)
+                .opt("away_mode_reassign", &self.away_mode_reassign)
+                .opt("has_inbox_seat", &self.has_inbox_seat)
+                .opt("team_ids", &self.team_ids)
+                .opt("avatar", &self.avatar)
+                .opt("email_verified", &self.email_verified)
+                .opt("app", &self.app)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminWithApp {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for AdminWithApp {
+        const NAME: &'static str = "AdminWithApp";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "job_title" => crate::codec::set(&mut slots.job_title, map),
+                "away_mode_enabled" => {
+                    crate::codec::set(&mut slots.away_mode_enabled, map)
+                }
+                "away_mode_reassign" => {
+                    crate::codec::set(&mut slots.away_mode_reassign, map)
+                }
+                "has_inbox_seat" => crate::codec::set(&mut slots.has_inbox_seat, map),
+                "team_ids" => crate::codec::set(&mut slots.team_ids, map),
+                "avatar" => crate::codec::set(&mut slots.avatar, map),
+                "email_verified" => crate::codec::set(&mut slots.email_verified, map),
+                "app" => crate::codec::set(&mut slots.app, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for AdminWithAppAvatar {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("image_url", &self.image_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminWithAppAvatar {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for AdminWithAppAvatar {
+        const NAME: &'static str = "AdminWithAppAvatar";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "image_url" => crate::codec::set(&mut slots.image_url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for App {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id_code", &self.id_code)
+                .opt("name", &self.name)
+                .opt("region", &self.region)
+                .opt("timezone", &self.timezone)
+                .opt("created_at", &self.created_at)
+                .opt("identity_verification", &self.identity_verification)
+                .opt("secure", &self.secure)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for App {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for App {
+        const NAME: &'static str = "App";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id_code" => crate::codec::set(&mut slots.id_code, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "region" => crate::codec::set(&mut slots.region, map),
+                "timezone" => crate::codec::set(&mut slots.timezone, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "identity_verification" => {
+                    crate::codec::set(&mut slots.identity_verification, map)
+                }
+                "secure" => crate::codec::set(&mut slots.secure, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for SetAwayAdminRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("away_mode_enabled", &self.away_mode_enabled)
+                .req("away_mode_reassign", &self.away_mode_reassign)
+                .opt("away_status_reason_id", &self.away_status_reason_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SetAwayAdminRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            away_mode_enabled: Option<bool>,
+            away_mode_reassign: Option<bool>,
+            away_status_reason_id: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode for SetAwayAdminRequest {
+            const NAME: &'static str = "SetAwayAdminRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "away_mode_enabled" => {
+                        crate::codec::fill(
+                            &mut slots.away_mode_enabled,
+                            "away_mode_enabled",
+                            map,
+                        )
+                    }
+                    "away_mode_reassign" => {
+                        crate::codec::fill(
+                            &mut slots.away_mode_reassign,
+                            "away_mode_reassign",
+                            map,
+                        )
+                    }
+                    "away_status_reason_id" => {
+                        crate::codec::fill(
+                            &mut slots.away_status_reason_id,
+                            "away_status_reason_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "away_mode_enabled",
+                                    "away_mode_reassign",
+                                    "away_status_reason_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    away_mode_enabled: crate::codec::missing(
+                        slots.away_mode_enabled,
+                        "away_mode_enabled",
+                    )?,
+                    away_mode_reassign: crate::codec::missing(
+                        slots.away_mode_reassign,
+                        "away_mode_reassign",
+                    )?,
+                    away_status_reason_id: slots.away_status_reason_id.flatten(),
+                })
+            }
+        }
+    };
+};

@@ -49,77 +49,6 @@ pub struct Article {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Article {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("url", &self.url)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_ids", &self.parent_ids)
-            .opt("parent_type", &self.parent_type)
-            .opt("default_locale", &self.default_locale)
-            .opt("translated_content", &self.translated_content)
-            .opt("tags", &self.tags)
-            .opt("statistics", &self.statistics)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Article {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Article {
-    const NAME: &'static str = "Article";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "parent_id" => crate::codec::set(&mut slots.parent_id, map),
-            "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-            "parent_type" => crate::codec::set(&mut slots.parent_type, map),
-            "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-            "translated_content" => crate::codec::set(&mut slots.translated_content, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "statistics" => crate::codec::set(&mut slots.statistics, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Article Content
 ///
 /// The Content of an Article.
@@ -147,59 +76,6 @@ pub struct ArticleContent {
     pub url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ArticleContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("url", &self.url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleContent {
-    const NAME: &'static str = "ArticleContent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Whether the article is `published` or is a `draft` .
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -235,7 +111,6 @@ impl std::str::FromStr for ArticleContentState {
         )
     }
 }
-crate::codec::string_enum!(ArticleContentState);
 /// Articles
 ///
 /// This will return a list of articles for the App.
@@ -253,49 +128,6 @@ pub struct ArticleList {
     pub data: Option<Vec<ArticleListItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ArticleList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleList {
-    const NAME: &'static str = "ArticleList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Articles
 ///
@@ -341,75 +173,6 @@ pub struct ArticleListItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("url", &self.url)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_ids", &self.parent_ids)
-            .opt("parent_type", &self.parent_type)
-            .opt("default_locale", &self.default_locale)
-            .opt("translated_content", &self.translated_content)
-            .opt("tags", &self.tags)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleListItem {
-    const NAME: &'static str = "ArticleListItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "parent_id" => crate::codec::set(&mut slots.parent_id, map),
-            "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
-            "parent_type" => crate::codec::set(&mut slots.parent_type, map),
-            "default_locale" => crate::codec::set(&mut slots.default_locale, map),
-            "translated_content" => crate::codec::set(&mut slots.translated_content, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Article Search Highlights
 ///
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
@@ -426,49 +189,6 @@ pub struct ArticleSearchHighlights {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchHighlights {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("article_id", &self.article_id)
-            .opt("highlighted_title", &self.highlighted_title)
-            .opt("highlighted_summary", &self.highlighted_summary)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchHighlights {
-    const NAME: &'static str = "ArticleSearchHighlights";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "article_id" => crate::codec::set(&mut slots.article_id, map),
-            "highlighted_title" => crate::codec::set(&mut slots.highlighted_title, map),
-            "highlighted_summary" => {
-                crate::codec::set(&mut slots.highlighted_summary, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// An instance of highlighted summary text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
@@ -478,45 +198,6 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     pub text: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("text", &self.text)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedSummaryItemItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedSummaryItemItem {
-    const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "text" => crate::codec::set(&mut slots.text, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -552,7 +233,6 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedSummaryItemItemType
         )
     }
 }
-crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
 /// A highlighted article title.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
@@ -562,45 +242,6 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     pub text: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("text", &self.text)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
-    const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "text" => crate::codec::set(&mut slots.text, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The type of text - `highlight` or `plain`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -636,7 +277,6 @@ impl std::str::FromStr for ArticleSearchHighlightsHighlightedTitleItemType {
         )
     }
 }
-crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
 /// Article Search Response
 ///
 /// The results of an Article search
@@ -656,49 +296,6 @@ pub struct ArticleSearchResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleSearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchResponse {
-    const NAME: &'static str = "ArticleSearchResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// An object containing the results of the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchResponseData {
@@ -708,45 +305,6 @@ pub struct ArticleSearchResponseData {
     pub highlights: Option<Vec<ArticleSearchHighlights>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ArticleSearchResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("articles", &self.articles)
-            .opt("highlights", &self.highlights)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleSearchResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleSearchResponseData {
-    const NAME: &'static str = "ArticleSearchResponseData";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "articles" => crate::codec::set(&mut slots.articles, map),
-            "highlights" => crate::codec::set(&mut slots.highlights, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -782,7 +340,6 @@ impl std::str::FromStr for ArticleState {
         )
     }
 }
-crate::codec::string_enum!(ArticleState);
 /// Article Statistics
 ///
 /// The statistics of an article.
@@ -808,63 +365,6 @@ pub struct ArticleStatistics {
     pub conversations: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ArticleStatistics {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("views", &self.views)
-            .opt("conversions", &self.conversions)
-            .opt("reactions", &self.reactions)
-            .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
-            .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
-            .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
-            .opt("conversations", &self.conversations)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleStatistics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleStatistics {
-    const NAME: &'static str = "ArticleStatistics";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "views" => crate::codec::set(&mut slots.views, map),
-            "conversions" => crate::codec::set(&mut slots.conversions, map),
-            "reactions" => crate::codec::set(&mut slots.reactions, map),
-            "happy_reaction_percentage" => {
-                crate::codec::set(&mut slots.happy_reaction_percentage, map)
-            }
-            "neutral_reaction_percentage" => {
-                crate::codec::set(&mut slots.neutral_reaction_percentage, map)
-            }
-            "sad_reaction_percentage" => {
-                crate::codec::set(&mut slots.sad_reaction_percentage, map)
-            }
-            "conversations" => crate::codec::set(&mut slots.conversations, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Article Translated Content
 ///
@@ -952,117 +452,6 @@ pub struct ArticleTranslatedContent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ArticleTranslatedContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("ar", &self.ar)
-            .opt("bg", &self.bg)
-            .opt("bs", &self.bs)
-            .opt("ca", &self.ca)
-            .opt("cs", &self.cs)
-            .opt("da", &self.da)
-            .opt("de", &self.de)
-            .opt("el", &self.el)
-            .opt("en", &self.en)
-            .opt("es", &self.es)
-            .opt("et", &self.et)
-            .opt("fi", &self.fi)
-            .opt("fr", &self.fr)
-            .opt("he", &self.he)
-            .opt("hr", &self.hr)
-            .opt("hu", &self.hu)
-            .opt("id", &self.id)
-            .opt("it", &self.it)
-            .opt("ja", &self.ja)
-            .opt("ko", &self.ko)
-            .opt("lt", &self.lt)
-            .opt("lv", &self.lv)
-            .opt("mn", &self.mn)
-            .opt("nb", &self.nb)
-            .opt("nl", &self.nl)
-            .opt("pl", &self.pl)
-            .opt("pt", &self.pt)
-            .opt("ro", &self.ro)
-            .opt("ru", &self.ru)
-            .opt("sl", &self.sl)
-            .opt("sr", &self.sr)
-            .opt("sv", &self.sv)
-            .opt("tr", &self.tr)
-            .opt("vi", &self.vi)
-            .opt("pt-BR", &self.pt_br)
-            .opt("zh-CN", &self.zh_cn)
-            .opt("zh-TW", &self.zh_tw)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ArticleTranslatedContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ArticleTranslatedContent {
-    const NAME: &'static str = "ArticleTranslatedContent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "ar" => crate::codec::set(&mut slots.ar, map),
-            "bg" => crate::codec::set(&mut slots.bg, map),
-            "bs" => crate::codec::set(&mut slots.bs, map),
-            "ca" => crate::codec::set(&mut slots.ca, map),
-            "cs" => crate::codec::set(&mut slots.cs, map),
-            "da" => crate::codec::set(&mut slots.da, map),
-            "de" => crate::codec::set(&mut slots.de, map),
-            "el" => crate::codec::set(&mut slots.el, map),
-            "en" => crate::codec::set(&mut slots.en, map),
-            "es" => crate::codec::set(&mut slots.es, map),
-            "et" => crate::codec::set(&mut slots.et, map),
-            "fi" => crate::codec::set(&mut slots.fi, map),
-            "fr" => crate::codec::set(&mut slots.fr, map),
-            "he" => crate::codec::set(&mut slots.he, map),
-            "hr" => crate::codec::set(&mut slots.hr, map),
-            "hu" => crate::codec::set(&mut slots.hu, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "it" => crate::codec::set(&mut slots.it, map),
-            "ja" => crate::codec::set(&mut slots.ja, map),
-            "ko" => crate::codec::set(&mut slots.ko, map),
-            "lt" => crate::codec::set(&mut slots.lt, map),
-            "lv" => crate::codec::set(&mut slots.lv, map),
-            "mn" => crate::codec::set(&mut slots.mn, map),
-            "nb" => crate::codec::set(&mut slots.nb, map),
-            "nl" => crate::codec::set(&mut slots.nl, map),
-            "pl" => crate::codec::set(&mut slots.pl, map),
-            "pt" => crate::codec::set(&mut slots.pt, map),
-            "ro" => crate::codec::set(&mut slots.ro, map),
-            "ru" => crate::codec::set(&mut slots.ru, map),
-            "sl" => crate::codec::set(&mut slots.sl, map),
-            "sr" => crate::codec::set(&mut slots.sr, map),
-            "sv" => crate::codec::set(&mut slots.sv, map),
-            "tr" => crate::codec::set(&mut slots.tr, map),
-            "vi" => crate::codec::set(&mut slots.vi, map),
-            "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
-            "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
-            "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Create Article Request Payload
 ///
 /// You can create an Article
@@ -1085,103 +474,6 @@ pub struct CreateArticleRequest {
     /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
     pub translated_content: Option<ArticleTranslatedContent>,
 }
-impl serde::Serialize for CreateArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .req("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_type", &self.parent_type)
-            .opt("translated_content", &self.translated_content)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        description: Option<Option<String>>,
-        body: Option<Option<String>>,
-        author_id: Option<i64>,
-        state: Option<Option<CreateArticleRequestState>>,
-        parent_id: Option<Option<i64>>,
-        parent_type: Option<Option<CreateArticleRequestParentType>>,
-        translated_content: Option<Option<ArticleTranslatedContent>>,
-    }
-    impl crate::codec::StructDecode for CreateArticleRequest {
-        const NAME: &'static str = "CreateArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "parent_id" => crate::codec::fill(&mut slots.parent_id, "parent_id", map),
-                "parent_type" => {
-                    crate::codec::fill(&mut slots.parent_type, "parent_type", map)
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "description",
-                                "body",
-                                "author_id",
-                                "state",
-                                "parent_id",
-                                "parent_type",
-                                "translated_content",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                description: slots.description.flatten(),
-                body: slots.body.flatten(),
-                author_id: crate::codec::missing(slots.author_id, "author_id")?,
-                state: slots.state.flatten(),
-                parent_id: slots.parent_id.flatten(),
-                parent_type: slots.parent_type.flatten(),
-                translated_content: slots.translated_content.flatten(),
-            })
-        }
-    }
-};
 impl CreateArticleRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1275,7 +567,6 @@ impl std::str::FromStr for CreateArticleRequestParentType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateArticleRequestParentType);
 /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1311,7 +602,6 @@ impl std::str::FromStr for CreateArticleRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed CreateArticleRequestState);
 /// Deleted Article Object
 ///
 /// Response returned when an object is deleted
@@ -1327,47 +617,6 @@ pub struct DeletedArticleObject {
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DeletedArticleObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedArticleObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedArticleObject {
-    const NAME: &'static str = "DeletedArticleObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Update Article Request Payload
 ///
@@ -1391,109 +640,6 @@ pub struct UpdateArticleRequest {
     /// The Translated Content of an Article. The keys are the locale codes and the values are the translated content of the article.
     pub translated_content: Option<ArticleTranslatedContent>,
 }
-impl serde::Serialize for UpdateArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("body", &self.body)
-            .opt("author_id", &self.author_id)
-            .opt("state", &self.state)
-            .opt("parent_id", &self.parent_id)
-            .opt("parent_type", &self.parent_type)
-            .opt("translated_content", &self.translated_content)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<Option<String>>,
-        description: Option<Option<String>>,
-        body: Option<Option<String>>,
-        author_id: Option<Option<i64>>,
-        state: Option<Option<UpdateArticleRequestState>>,
-        parent_id: Option<Option<String>>,
-        parent_type: Option<Option<String>>,
-        translated_content: Option<Option<ArticleTranslatedContent>>,
-    }
-    impl crate::codec::StructDecode for UpdateArticleRequest {
-        const NAME: &'static str = "UpdateArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_opt_string(&mut slots.title, "title", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "parent_id" => {
-                    crate::codec::fill_opt_string(&mut slots.parent_id, "parent_id", map)
-                }
-                "parent_type" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.parent_type,
-                        "parent_type",
-                        map,
-                    )
-                }
-                "translated_content" => {
-                    crate::codec::fill(
-                        &mut slots.translated_content,
-                        "translated_content",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "description",
-                                "body",
-                                "author_id",
-                                "state",
-                                "parent_id",
-                                "parent_type",
-                                "translated_content",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: slots.title.flatten(),
-                description: slots.description.flatten(),
-                body: slots.body.flatten(),
-                author_id: slots.author_id.flatten(),
-                state: slots.state.flatten(),
-                parent_id: slots.parent_id.flatten(),
-                parent_type: slots.parent_type.flatten(),
-                translated_content: slots.translated_content.flatten(),
-            })
-        }
-    }
-};
 impl UpdateArticleRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1591,4 +737,922 @@ impl std::str::FromStr for UpdateArticleRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateArticleRequestState);
+const _: () = {
+    impl serde::Serialize for Article {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("parent_type", &self.parent_type)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("tags", &self.tags)
+                .opt("statistics", &self.statistics)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Article {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Article {
+        const NAME: &'static str = "Article";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "parent_type" => crate::codec::set(&mut slots.parent_type, map),
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "statistics" => crate::codec::set(&mut slots.statistics, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleContent {
+        const NAME: &'static str = "ArticleContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleContentState);
+    impl serde::Serialize for ArticleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleList {
+        const NAME: &'static str = "ArticleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_ids", &self.parent_ids)
+                .opt("parent_type", &self.parent_type)
+                .opt("default_locale", &self.default_locale)
+                .opt("translated_content", &self.translated_content)
+                .opt("tags", &self.tags)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleListItem {
+        const NAME: &'static str = "ArticleListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "parent_id" => crate::codec::set(&mut slots.parent_id, map),
+                "parent_ids" => crate::codec::set(&mut slots.parent_ids, map),
+                "parent_type" => crate::codec::set(&mut slots.parent_type, map),
+                "default_locale" => crate::codec::set(&mut slots.default_locale, map),
+                "translated_content" => {
+                    crate::codec::set(&mut slots.translated_content, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleSearchHighlights {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("article_id", &self.article_id)
+                .opt("highlighted_title", &self.highlighted_title)
+                .opt("highlighted_summary", &self.highlighted_summary)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlights {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchHighlights {
+        const NAME: &'static str = "ArticleSearchHighlights";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "article_id" => crate::codec::set(&mut slots.article_id, map),
+                "highlighted_title" => {
+                    crate::codec::set(&mut slots.highlighted_title, map)
+                }
+                "highlighted_summary" => {
+                    crate::codec::set(&mut slots.highlighted_summary, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode
+    for ArticleSearchHighlightsHighlightedSummaryItemItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedSummaryItemItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedSummaryItemItemType);
+    impl serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("text", &self.text)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchHighlightsHighlightedTitleItem {
+        const NAME: &'static str = "ArticleSearchHighlightsHighlightedTitleItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "text" => crate::codec::set(&mut slots.text, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleSearchHighlightsHighlightedTitleItemType);
+    impl serde::Serialize for ArticleSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchResponse {
+        const NAME: &'static str = "ArticleSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleSearchResponseData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("articles", &self.articles)
+                .opt("highlights", &self.highlights)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleSearchResponseData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleSearchResponseData {
+        const NAME: &'static str = "ArticleSearchResponseData";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "articles" => crate::codec::set(&mut slots.articles, map),
+                "highlights" => crate::codec::set(&mut slots.highlights, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ArticleState);
+    impl serde::Serialize for ArticleStatistics {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("views", &self.views)
+                .opt("conversions", &self.conversions)
+                .opt("reactions", &self.reactions)
+                .opt("happy_reaction_percentage", &self.happy_reaction_percentage)
+                .opt("neutral_reaction_percentage", &self.neutral_reaction_percentage)
+                .opt("sad_reaction_percentage", &self.sad_reaction_percentage)
+                .opt("conversations", &self.conversations)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleStatistics {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleStatistics {
+        const NAME: &'static str = "ArticleStatistics";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "views" => crate::codec::set(&mut slots.views, map),
+                "conversions" => crate::codec::set(&mut slots.conversions, map),
+                "reactions" => crate::codec::set(&mut slots.reactions, map),
+                "happy_reaction_percentage" => {
+                    crate::codec::set(&mut slots.happy_reaction_percentage, map)
+                }
+                "neutral_reaction_percentage" => {
+                    crate::codec::set(&mut slots.neutral_reaction_percentage, map)
+                }
+                "sad_reaction_percentage" => {
+                    crate::codec::set(&mut slots.sad_reaction_percentage, map)
+                }
+                "conversations" => crate::codec::set(&mut slots.conversations, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ArticleTranslatedContent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("ar", &self.ar)
+                .opt("bg", &self.bg)
+                .opt("bs", &self.bs)
+                .opt("ca", &self.ca)
+                .opt("cs", &self.cs)
+                .opt("da", &self.da)
+                .opt("de", &self.de)
+                .opt("el", &self.el)
+                .opt("en", &self.en)
+                .opt("es", &self.es)
+                .opt("et", &self.et)
+                .opt("fi", &self.fi)
+                .opt("fr", &self.fr)
+                .opt("he", &self.he)
+                .opt("hr", &self.hr)
+                .opt("hu", &self.hu)
+                .opt("id", &self.id)
+                .opt("it", &self.it)
+                .opt("ja", &self.ja)
+                .opt("ko", &self.ko)
+                .opt("lt", &self.lt)
+                .opt("lv", &self.lv)
+                .opt("mn", &self.mn)
+                .opt("nb", &self.nb)
+                .opt("nl", &self.nl)
+                .opt("pl", &self.pl)
+                .opt("pt", &self.pt)
+                .opt("ro", &self.ro)
+                .opt("ru", &self.ru)
+                .opt("sl", &self.sl)
+                .opt("sr", &self.sr)
+                .opt("sv", &self.sv)
+                .opt("tr", &self.tr)
+                .opt("vi", &self.vi)
+                .opt("pt-BR", &self.pt_br)
+                .opt("zh-CN", &self.zh_cn)
+                .opt("zh-TW", &self.zh_tw)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ArticleTranslatedContent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ArticleTranslatedContent {
+        const NAME: &'static str = "ArticleTranslatedContent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ar" => crate::codec::set(&mut slots.ar, map),
+                "bg" => crate::codec::set(&mut slots.bg, map),
+                "bs" => crate::codec::set(&mut slots.bs, map),
+                "ca" => crate::codec::set(&mut slots.ca, map),
+                "cs" => crate::codec::set(&mut slots.cs, map),
+                "da" => crate::codec::set(&mut slots.da, map),
+                "de" => crate::codec::set(&mut slots.de, map),
+                "el" => crate::codec::set(&mut slots.el, map),
+                "en" => crate::codec::set(&mut slots.en, map),
+                "es" => crate::codec::set(&mut slots.es, map),
+                "et" => crate::codec::set(&mut slots.et, map),
+                "fi" => crate::codec::set(&mut slots.fi, map),
+                "fr" => crate::codec::set(&mut slots.fr, map),
+                "he" => crate::codec::set(&mut slots.he, map),
+                "hr" => crate::codec::set(&mut slots.hr, map),
+                "hu" => crate::codec::set(&mut slots.hu, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "it" => crate::codec::set(&mut slots.it, map),
+                "ja" => crate::codec::set(&mut slots.ja, map),
+                "ko" => crate::codec::set(&mut slots.ko, map),
+                "lt" => crate::codec::set(&mut slots.lt, map),
+                "lv" => crate::codec::set(&mut slots.lv, map),
+                "mn" => crate::codec::set(&mut slots.mn, map),
+                "nb" => crate::codec::set(&mut slots.nb, map),
+                "nl" => crate::codec::set(&mut slots.nl, map),
+                "pl" => crate::codec::set(&mut slots.pl, map),
+                "pt" => crate::codec::set(&mut slots.pt, map),
+                "ro" => crate::codec::set(&mut slots.ro, map),
+                "ru" => crate::codec::set(&mut slots.ru, map),
+                "sl" => crate::codec::set(&mut slots.sl, map),
+                "sr" => crate::codec::set(&mut slots.sr, map),
+                "sv" => crate::codec::set(&mut slots.sv, map),
+                "tr" => crate::codec::set(&mut slots.tr, map),
+                "vi" => crate::codec::set(&mut slots.vi, map),
+                "pt-BR" => crate::codec::set(&mut slots.pt_br, map),
+                "zh-CN" => crate::codec::set(&mut slots.zh_cn, map),
+                "zh-TW" => crate::codec::set(&mut slots.zh_tw, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .req("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_type", &self.parent_type)
+                .opt("translated_content", &self.translated_content)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            description: Option<Option<String>>,
+            body: Option<Option<String>>,
+            author_id: Option<i64>,
+            state: Option<Option<CreateArticleRequestState>>,
+            parent_id: Option<Option<i64>>,
+            parent_type: Option<Option<CreateArticleRequestParentType>>,
+            translated_content: Option<Option<ArticleTranslatedContent>>,
+        }
+        impl crate::codec::StructDecode for CreateArticleRequest {
+            const NAME: &'static str = "CreateArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "parent_id" => {
+                        crate::codec::fill(&mut slots.parent_id, "parent_id", map)
+                    }
+                    "parent_type" => {
+                        crate::codec::fill(&mut slots.parent_type, "parent_type", map)
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "description",
+                                    "body",
+                                    "author_id",
+                                    "state",
+                                    "parent_id",
+                                    "parent_type",
+                                    "translated_content",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    description: slots.description.flatten(),
+                    body: slots.body.flatten(),
+                    author_id: crate::codec::missing(slots.author_id, "author_id")?,
+                    state: slots.state.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                    parent_type: slots.parent_type.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateArticleRequestParentType);
+    crate::codec::string_enum!(closed CreateArticleRequestState);
+    impl serde::Serialize for DeletedArticleObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletedArticleObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeletedArticleObject {
+        const NAME: &'static str = "DeletedArticleObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for UpdateArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("body", &self.body)
+                .opt("author_id", &self.author_id)
+                .opt("state", &self.state)
+                .opt("parent_id", &self.parent_id)
+                .opt("parent_type", &self.parent_type)
+                .opt("translated_content", &self.translated_content)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<Option<String>>,
+            description: Option<Option<String>>,
+            body: Option<Option<String>>,
+            author_id: Option<Option<i64>>,
+            state: Option<Option<UpdateArticleRequestState>>,
+            parent_id: Option<Option<String>>,
+            parent_type: Option<Option<String>>,
+            translated_content: Option<Option<ArticleTranslatedContent>>,
+        }
+        impl crate::codec::StructDecode for UpdateArticleRequest {
+            const NAME: &'static str = "UpdateArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => {
+                        crate::codec::fill_opt_string(&mut slots.title, "title", map)
+                    }
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "parent_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_id,
+                            "parent_id",
+                            map,
+                        )
+                    }
+                    "parent_type" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.parent_type,
+                            "parent_type",
+                            map,
+                        )
+                    }
+                    "translated_content" => {
+                        crate::codec::fill(
+                            &mut slots.translated_content,
+                            "translated_content",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "description",
+                                    "body",
+                                    "author_id",
+                                    "state",
+                                    "parent_id",
+                                    "parent_type",
+                                    "translated_content",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: slots.title.flatten(),
+                    description: slots.description.flatten(),
+                    body: slots.body.flatten(),
+                    author_id: slots.author_id.flatten(),
+                    state: slots.state.flatten(),
+                    parent_id: slots.parent_id.flatten(),
+                    parent_type: slots.parent_type.flatten(),
+                    translated_content: slots.translated_content.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed UpdateArticleRequestState);
+};

@@ -49,81 +49,6 @@ pub struct Call {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Call {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("admin_id", &self.admin_id)
-            .opt("contact_id", &self.contact_id)
-            .opt("state", &self.state)
-            .opt("initiated_at", &self.initiated_at)
-            .opt("answered_at", &self.answered_at)
-            .opt("ended_at", &self.ended_at)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("recording_url", &self.recording_url)
-            .opt("transcription_url", &self.transcription_url)
-            .opt("call_type", &self.call_type)
-            .opt("direction", &self.direction)
-            .opt("ended_reason", &self.ended_reason)
-            .opt("phone", &self.phone)
-            .opt("fin_recording_url", &self.fin_recording_url)
-            .opt("fin_transcription_url", &self.fin_transcription_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Call {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Call {
-    const NAME: &'static str = "Call";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "contact_id" => crate::codec::set(&mut slots.contact_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "initiated_at" => crate::codec::set(&mut slots.initiated_at, map),
-            "answered_at" => crate::codec::set(&mut slots.answered_at, map),
-            "ended_at" => crate::codec::set(&mut slots.ended_at, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "recording_url" => crate::codec::set(&mut slots.recording_url, map),
-            "transcription_url" => crate::codec::set(&mut slots.transcription_url, map),
-            "call_type" => crate::codec::set(&mut slots.call_type, map),
-            "direction" => crate::codec::set(&mut slots.direction, map),
-            "ended_reason" => crate::codec::set(&mut slots.ended_reason, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "fin_recording_url" => crate::codec::set(&mut slots.fin_recording_url, map),
-            "fin_transcription_url" => {
-                crate::codec::set(&mut slots.fin_transcription_url, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Calls
 ///
 /// A paginated list of calls.
@@ -141,110 +66,23 @@ pub struct CallList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CallList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CallList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CallList {
-    const NAME: &'static str = "CallList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ListCallsWithTranscriptsRequest` (defined inline at `/paths/~1calls~1search/post/requestBody/content/application~1json/schema`).
+/// The request body of `list_calls_with_transcripts`.
+///
+/// Defined inline at `/paths/~1calls~1search/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListCallsWithTranscriptsRequest {
     /// A list of conversation ids to fetch calls for. Maximum 20.
     pub conversation_ids: Vec<String>,
 }
-impl serde::Serialize for ListCallsWithTranscriptsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("conversation_ids", &self.conversation_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListCallsWithTranscriptsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_ids: Option<Vec<String>>,
-    }
-    impl crate::codec::StructDecode for ListCallsWithTranscriptsRequest {
-        const NAME: &'static str = "ListCallsWithTranscriptsRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_ids" => {
-                    crate::codec::fill(
-                        &mut slots.conversation_ids,
-                        "conversation_ids",
-                        map,
-                    )
-                }
-                _ => Err(crate::codec::unknown_member(key, &["conversation_ids"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_ids: crate::codec::missing(
-                    slots.conversation_ids,
-                    "conversation_ids",
-                )?,
-            })
-        }
-    }
-};
 impl ListCallsWithTranscriptsRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(conversation_ids: Vec<String>) -> Self {
         Self { conversation_ids }
     }
 }
-/// `ListCallsWithTranscriptsResponse` (defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema`).
+/// The `200` response of `list_calls_with_transcripts`.
+///
+/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponse {
     #[allow(missing_docs)]
@@ -254,46 +92,9 @@ pub struct ListCallsWithTranscriptsResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ListCallsWithTranscriptsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListCallsWithTranscriptsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ListCallsWithTranscriptsResponse {
-    const NAME: &'static str = "ListCallsWithTranscriptsResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ListCallsWithTranscriptsResponseDataItem` (defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`).
+/// An item of the `data` member of `ListCallsWithTranscriptsResponse`.
+///
+/// Defined inline at `/paths/~1calls~1search/post/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
     /// String representing the object's type. Always has the value `call`.
@@ -341,82 +142,314 @@ pub struct ListCallsWithTranscriptsResponseDataItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ListCallsWithTranscriptsResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("admin_id", &self.admin_id)
-            .opt("contact_id", &self.contact_id)
-            .opt("state", &self.state)
-            .opt("initiated_at", &self.initiated_at)
-            .opt("answered_at", &self.answered_at)
-            .opt("ended_at", &self.ended_at)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("recording_url", &self.recording_url)
-            .opt("transcription_url", &self.transcription_url)
-            .opt("call_type", &self.call_type)
-            .opt("direction", &self.direction)
-            .opt("ended_reason", &self.ended_reason)
-            .opt("phone", &self.phone)
-            .opt("fin_recording_url", &self.fin_recording_url)
-            .opt("fin_transcription_url", &self.fin_transcription_url)
-            .opt("transcript", &self.transcript)
-            .opt("transcript_status", &self.transcript_status)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListCallsWithTranscriptsResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ListCallsWithTranscriptsResponseDataItem {
-    const NAME: &'static str = "ListCallsWithTranscriptsResponseDataItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "contact_id" => crate::codec::set(&mut slots.contact_id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "initiated_at" => crate::codec::set(&mut slots.initiated_at, map),
-            "answered_at" => crate::codec::set(&mut slots.answered_at, map),
-            "ended_at" => crate::codec::set(&mut slots.ended_at, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "recording_url" => crate::codec::set(&mut slots.recording_url, map),
-            "transcription_url" => crate::codec::set(&mut slots.transcription_url, map),
-            "call_type" => crate::codec::set(&mut slots.call_type, map),
-            "direction" => crate::codec::set(&mut slots.direction, map),
-            "ended_reason" => crate::codec::set(&mut slots.ended_reason, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "fin_recording_url" => crate::codec::set(&mut slots.fin_recording_url, map),
-            "fin_transcription_url" => {
-                crate::codec::set(&mut slots.fin_transcription_url, map)
-            }
-            "transcript" => crate::codec::set(&mut slots.transcript, map),
-            "transcript_status" => crate::codec::set(&mut slots.transcript_status, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for Call {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("admin_id", &self.admin_id)
+                .opt("contact_id", &self.contact_id)
+                .opt("state", &self.state)
+                .opt("initiated_at", &self.initiated_at)
+                .opt("answered_at", &self.answered_at)
+                .opt("ended_at", &self.ended_at)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("recording_url", &self.recording_url)
+                .opt("transcription_url", &self.transcription_url)
+                .opt("call_type", &self.call_type)
+                .opt("direction", &self.direction)
+                .opt("ended_reason", &self.ended_reason)
+                .opt("phone", &self.phone)
+                .opt("fin_recording_url", &self.fin_recording_url)
+                .opt("fin_transcription_url", &self.fin_transcription_url)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for Call {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for Call {
+        const NAME: &'static str = "Call";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "contact_id" => crate::codec::set(&mut slots.contact_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "initiated_at" => crate::codec::set(&mut slots.initiated_at, map),
+                "answered_at" => crate::codec::set(&mut slots.answered_at, map),
+                "ended_at" => crate::codec::set(&mut slots.ended_at, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "recording_url" => crate::codec::set(&mut slots.recording_url, map),
+                "transcription_url" => {
+                    crate::codec::set(&mut slots.transcription_url, map)
+                }
+                "call_type" => crate::codec::set(&mut slots.call_type, map),
+                "direction" => crate::codec::set(&mut slots.direction, map),
+                "ended_reason" => crate::codec::set(&mut slots.ended_reason, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "fin_recording_url" => {
+                    crate::codec::set(&mut slots.fin_recording_url, map)
+                }
+                "fin_transcription_url" => {
+                    crate::codec::set(&mut slots.fin_transcription_url, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl serde::Serialize for CallList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CallList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CallList {
+        const NAME: &'static str = "CallList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ListCallsWithTranscriptsRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("conversation_ids", &self.conversation_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListCallsWithTranscriptsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_ids: Option<Vec<String>>,
+        }
+        impl crate::codec::StructDecode for ListCallsWithTranscriptsRequest {
+            const NAME: &'static str = "ListCallsWithTranscriptsRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_ids" => {
+                        crate::codec::fill(
+                            &mut slots.conversation_ids,
+                            "conversation_ids",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["conversation_ids"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_ids: crate::codec::missing(
+                        slots.conversation_ids,
+                        "conversation_ids",
+                    )?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ListCallsWithTranscriptsResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListCallsWithTranscriptsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ListCallsWithTranscriptsResponse {
+        const NAME: &'static str = "ListCallsWithTranscriptsResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ListCallsWithTranscriptsResponseDataItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("admin_id", &self.admin_id)
+                .opt("contact_id", &self.contact_id)
+                .opt("state", &self.state)
+                .opt("initiated_at", &self.initiated_at)
+                .opt("answered_at", &self.answered_at)
+                .opt("ended_at", &self.ended_at)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("recording_url", &self.recording_url)
+                .opt("transcription_url", &self.transcription_url)
+                .opt("call_type", &self.call_type)
+                .opt("direction", &self.direction)
+                .opt("ended_reason", &self.ended_reason)
+                .opt("phone", &self.phone)
+                .opt("fin_recording_url", &self.fin_recording_url)
+                .opt("fin_transcription_url", &self.fin_transcription_url)
+                .opt("transcript", &self.transcript)
+                .opt("transcript_status", &self.transcript_status)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ListCallsWithTranscriptsResponseDataItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ListCallsWithTranscriptsResponseDataItem {
+        const NAME: &'static str = "ListCallsWithTranscriptsResponseDataItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "contact_id" => crate::codec::set(&mut slots.contact_id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "initiated_at" => crate::codec::set(&mut slots.initiated_at, map),
+                "answered_at" => crate::codec::set(&mut slots.answered_at, map),
+                "ended_at" => crate::codec::set(&mut slots.ended_at, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "recording_url" => crate::codec::set(&mut slots.recording_url, map),
+                "transcription_url" => {
+                    crate::codec::set(&mut slots.transcription_url, map)
+                }
+                "call_type" => crate::codec::set(&mut slots.call_type, map),
+                "direction" => crate::codec::set(&mut slots.direction, map),
+                "ended_reason" => crate::codec::set(&mut slots.ended_reason, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "fin_recording_url" => {
+                    crate::codec::set(&mut slots.fin_recording_url, map)
+                }
+                "fin_transcription_url" => {
+                    crate::codec::set(&mut slots.fin_transcription_url, map)
+                }
+                "transcript" => crate::codec::set(&mut slots.transcript, map),
+                "transcript_status" => {
+                    crate::codec::set(&mut slots.transcript_status, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

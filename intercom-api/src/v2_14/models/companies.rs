@@ -3,49 +3,14 @@
 //! Models of the `companies` group (Intercom API 2.14).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachContactToACompanyRequest` (defined inline at `/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_contact_to_a_company`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}~1companies/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToACompanyRequest {
     /// The unique identifier for the company which is given by Intercom
     pub id: String,
 }
-impl serde::Serialize for AttachContactToACompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachContactToACompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for AttachContactToACompanyRequest {
-        const NAME: &'static str = "AttachContactToACompanyRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl AttachContactToACompanyRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
@@ -71,49 +36,6 @@ pub struct CompanyAttachedContacts {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CompanyAttachedContacts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyAttachedContacts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyAttachedContacts {
-    const NAME: &'static str = "CompanyAttachedContacts";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Company Attached Segments
 ///
 /// A list of Segment Objects
@@ -127,46 +49,6 @@ pub struct CompanyAttachedSegments {
     pub data: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CompanyAttachedSegments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyAttachedSegments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyAttachedSegments {
-    const NAME: &'static str = "CompanyAttachedSegments";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Companies
 ///
@@ -185,49 +67,6 @@ pub struct CompanyList {
     pub data: Option<Vec<Company>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CompanyList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyList {
-    const NAME: &'static str = "CompanyList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Company Scroll
 ///
@@ -249,51 +88,6 @@ pub struct CompanyScroll {
     pub scroll_param: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CompanyScroll {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("scroll_param", &self.scroll_param)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyScroll {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyScroll {
-    const NAME: &'static str = "CompanyScroll";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "scroll_param" => crate::codec::set(&mut slots.scroll_param, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Create Or Update Company Request Payload
 ///
@@ -319,118 +113,6 @@ pub struct CreateOrUpdateCompanyRequest {
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
     pub monthly_spend: Option<i64>,
 }
-impl serde::Serialize for CreateOrUpdateCompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("company_id", &self.company_id)
-            .opt("plan", &self.plan)
-            .opt("size", &self.size)
-            .opt("website", &self.website)
-            .opt("industry", &self.industry)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("remote_created_at", &self.remote_created_at)
-            .opt("monthly_spend", &self.monthly_spend)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateOrUpdateCompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        company_id: Option<Option<String>>,
-        plan: Option<Option<String>>,
-        size: Option<Option<i64>>,
-        website: Option<Option<String>>,
-        industry: Option<Option<String>>,
-        custom_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-        remote_created_at: Option<Option<i64>>,
-        monthly_spend: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for CreateOrUpdateCompanyRequest {
-        const NAME: &'static str = "CreateOrUpdateCompanyRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                "plan" => crate::codec::fill_opt_string(&mut slots.plan, "plan", map),
-                "size" => crate::codec::fill(&mut slots.size, "size", map),
-                "website" => {
-                    crate::codec::fill_opt_string(&mut slots.website, "website", map)
-                }
-                "industry" => {
-                    crate::codec::fill_opt_string(&mut slots.industry, "industry", map)
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                "remote_created_at" => {
-                    crate::codec::fill(
-                        &mut slots.remote_created_at,
-                        "remote_created_at",
-                        map,
-                    )
-                }
-                "monthly_spend" => {
-                    crate::codec::fill(&mut slots.monthly_spend, "monthly_spend", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "company_id",
-                                "plan",
-                                "size",
-                                "website",
-                                "industry",
-                                "custom_attributes",
-                                "remote_created_at",
-                                "monthly_spend",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                company_id: slots.company_id.flatten(),
-                plan: slots.plan.flatten(),
-                size: slots.size.flatten(),
-                website: slots.website.flatten(),
-                industry: slots.industry.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-                remote_created_at: slots.remote_created_at.flatten(),
-                monthly_spend: slots.monthly_spend.flatten(),
-            })
-        }
-    }
-};
 impl CreateOrUpdateCompanyRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -515,123 +197,19 @@ pub struct DeletedCompanyObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedCompanyObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedCompanyObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedCompanyObject {
-    const NAME: &'static str = "DeletedCompanyObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `FindCompaniesResponse` (defined inline at `/paths/~1companies/get/responses/200/content/application~1json/schema`).
+/// The `200` response of `find_companies`.
+///
+/// Defined inline at `/paths/~1companies/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum FindCompaniesResponse {
-    /// `Company` variant.
+    /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
     Company(Company),
-    /// `CompanyList` variant.
+    /// This will return a list of companies for the App.
     CompanyList(CompanyList),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for FindCompaniesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "app_id",
-                    "plan",
-                    "plan.type",
-                    "plan.id",
-                    "plan.name",
-                    "company_id",
-                    "remote_created_at",
-                    "created_at",
-                    "updated_at",
-                    "last_request_at",
-                    "size",
-                    "website",
-                    "industry",
-                    "monthly_spend",
-                    "session_count",
-                    "user_count",
-                    "custom_attributes",
-                    "tags",
-                    "tags.type",
-                    "tags.tags",
-                    "segments",
-                    "segments.type",
-                    "segments.segments",
-                ],
-                &[
-                    "type",
-                    "pages",
-                    "pages.type",
-                    "pages.page",
-                    "pages.next",
-                    "pages.per_page",
-                    "pages.total_pages",
-                    "total_count",
-                    "data",
-                ],
-            ],
-        ) {
-            Some(0usize) => {
-                match <Company as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::Company)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <CompanyList as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::CompanyList)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<Company> for FindCompaniesResponse {
     fn from(value: Company) -> Self {
@@ -643,7 +221,6 @@ impl From<CompanyList> for FindCompaniesResponse {
         Self::CompanyList(value)
     }
 }
-crate::codec::lenient_untagged!(FindCompaniesResponse);
 /// Update Company Request Payload
 ///
 /// You can update a Company
@@ -664,96 +241,6 @@ pub struct UpdateCompanyRequest {
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
     pub monthly_spend: Option<i64>,
 }
-impl serde::Serialize for UpdateCompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("plan", &self.plan)
-            .opt("size", &self.size)
-            .opt("website", &self.website)
-            .opt("industry", &self.industry)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("monthly_spend", &self.monthly_spend)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateCompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        plan: Option<Option<String>>,
-        size: Option<Option<i64>>,
-        website: Option<Option<String>>,
-        industry: Option<Option<String>>,
-        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
-        monthly_spend: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for UpdateCompanyRequest {
-        const NAME: &'static str = "UpdateCompanyRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "plan" => crate::codec::fill_opt_string(&mut slots.plan, "plan", map),
-                "size" => crate::codec::fill(&mut slots.size, "size", map),
-                "website" => {
-                    crate::codec::fill_opt_string(&mut slots.website, "website", map)
-                }
-                "industry" => {
-                    crate::codec::fill_opt_string(&mut slots.industry, "industry", map)
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                "monthly_spend" => {
-                    crate::codec::fill(&mut slots.monthly_spend, "monthly_spend", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "plan",
-                                "size",
-                                "website",
-                                "industry",
-                                "custom_attributes",
-                                "monthly_spend",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                plan: slots.plan.flatten(),
-                size: slots.size.flatten(),
-                website: slots.website.flatten(),
-                industry: slots.industry.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-                monthly_spend: slots.monthly_spend.flatten(),
-            })
-        }
-    }
-};
 impl UpdateCompanyRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -810,3 +297,568 @@ impl UpdateCompanyRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for AttachContactToACompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachContactToACompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for AttachContactToACompanyRequest {
+            const NAME: &'static str = "AttachContactToACompanyRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CompanyAttachedContacts {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyAttachedContacts {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyAttachedContacts {
+        const NAME: &'static str = "CompanyAttachedContacts";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyAttachedSegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyAttachedSegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyAttachedSegments {
+        const NAME: &'static str = "CompanyAttachedSegments";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyList {
+        const NAME: &'static str = "CompanyList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyScroll {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("scroll_param", &self.scroll_param)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyScroll {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyScroll {
+        const NAME: &'static str = "CompanyScroll";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "scroll_param" => crate::codec::set(&mut slots.scroll_param, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateOrUpdateCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("company_id", &self.company_id)
+                .opt("plan", &self.plan)
+                .opt("size", &self.size)
+                .opt("website", &self.website)
+                .opt("industry", &self.industry)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("remote_created_at", &self.remote_created_at)
+                .opt("monthly_spend", &self.monthly_spend)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOrUpdateCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            company_id: Option<Option<String>>,
+            plan: Option<Option<String>>,
+            size: Option<Option<i64>>,
+            website: Option<Option<String>>,
+            industry: Option<Option<String>>,
+            custom_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+            remote_created_at: Option<Option<i64>>,
+            monthly_spend: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode for CreateOrUpdateCompanyRequest {
+            const NAME: &'static str = "CreateOrUpdateCompanyRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    "plan" => crate::codec::fill_opt_string(&mut slots.plan, "plan", map),
+                    "size" => crate::codec::fill(&mut slots.size, "size", map),
+                    "website" => {
+                        crate::codec::fill_opt_string(&mut slots.website, "website", map)
+                    }
+                    "industry" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.industry,
+                            "industry",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    "remote_created_at" => {
+                        crate::codec::fill(
+                            &mut slots.remote_created_at,
+                            "remote_created_at",
+                            map,
+                        )
+                    }
+                    "monthly_spend" => {
+                        crate::codec::fill(
+                            &mut slots.monthly_spend,
+                            "monthly_spend",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "company_id",
+                                    "plan",
+                                    "size",
+                                    "website",
+                                    "industry",
+                                    "custom_attributes",
+                                    "remote_created_at",
+                                    "monthly_spend",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    company_id: slots.company_id.flatten(),
+                    plan: slots.plan.flatten(),
+                    size: slots.size.flatten(),
+                    website: slots.website.flatten(),
+                    industry: slots.industry.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                    remote_created_at: slots.remote_created_at.flatten(),
+                    monthly_spend: slots.monthly_spend.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for DeletedCompanyObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletedCompanyObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeletedCompanyObject {
+        const NAME: &'static str = "DeletedCompanyObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FindCompaniesResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "app_id",
+                        "plan",
+                        "plan.type",
+                        "plan.id",
+                        "plan.name",
+                        "company_id",
+                        "remote_created_at",
+                        "created_at",
+                        "updated_at",
+                        "last_request_at",
+                        "size",
+                        "website",
+                        "industry",
+                        "monthly_spend",
+                        "session_count",
+                        "user_count",
+                        "custom_attributes",
+                        "tags",
+                        "tags.type",
+                        "tags.tags",
+                        "segments",
+                        "segments.type",
+                        "segments.segments",
+                    ],
+                    &[
+                        "type",
+                        "pages",
+                        "pages.type",
+                        "pages.page",
+                        "pages.next",
+                        "pages.per_page",
+                        "pages.total_pages",
+                        "total_count",
+                        "data",
+                    ],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <Company as serde::Deserialize>::deserialize(&raw) {
+                        Ok(value) => Ok((Self::Company)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <CompanyList as serde::Deserialize>::deserialize(&raw) {
+                        Ok(value) => Ok((Self::CompanyList)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(FindCompaniesResponse);
+    impl serde::Serialize for UpdateCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("plan", &self.plan)
+                .opt("size", &self.size)
+                .opt("website", &self.website)
+                .opt("industry", &self.industry)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("monthly_spend", &self.monthly_spend)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            plan: Option<Option<String>>,
+            size: Option<Option<i64>>,
+            website: Option<Option<String>>,
+            industry: Option<Option<String>>,
+            custom_attributes: Option<
+                Option<std::collections::BTreeMap<String, String>>,
+            >,
+            monthly_spend: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode for UpdateCompanyRequest {
+            const NAME: &'static str = "UpdateCompanyRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "plan" => crate::codec::fill_opt_string(&mut slots.plan, "plan", map),
+                    "size" => crate::codec::fill(&mut slots.size, "size", map),
+                    "website" => {
+                        crate::codec::fill_opt_string(&mut slots.website, "website", map)
+                    }
+                    "industry" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.industry,
+                            "industry",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    "monthly_spend" => {
+                        crate::codec::fill(
+                            &mut slots.monthly_spend,
+                            "monthly_spend",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "plan",
+                                    "size",
+                                    "website",
+                                    "industry",
+                                    "custom_attributes",
+                                    "monthly_spend",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    plan: slots.plan.flatten(),
+                    size: slots.size.flatten(),
+                    website: slots.website.flatten(),
+                    industry: slots.industry.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                    monthly_spend: slots.monthly_spend.flatten(),
+                })
+            }
+        }
+    };
+};

@@ -21,49 +21,6 @@ pub struct ContactArchived {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactArchived {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("archived", &self.archived)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactArchived {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactArchived {
-    const NAME: &'static str = "ContactArchived";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact Attached Companies
 ///
 /// A list of Company Objects
@@ -84,51 +41,6 @@ pub struct ContactAttachedCompanies {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactAttachedCompanies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("companies", &self.companies)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactAttachedCompanies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactAttachedCompanies {
-    const NAME: &'static str = "ContactAttachedCompanies";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact Blocked
 ///
 /// blocked contact object
@@ -147,49 +59,6 @@ pub struct ContactBlocked {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactBlocked {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("blocked", &self.blocked)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactBlocked {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactBlocked {
-    const NAME: &'static str = "ContactBlocked";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "blocked" => crate::codec::set(&mut slots.blocked, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact Deleted
 ///
 /// deleted contact object
@@ -207,49 +76,6 @@ pub struct ContactDeleted {
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContactDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactDeleted {
-    const NAME: &'static str = "ContactDeleted";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Contact List
 ///
@@ -270,49 +96,6 @@ pub struct ContactList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactList {
-    const NAME: &'static str = "ContactList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Segments
 ///
 /// A list of segments objects attached to a specific contact.
@@ -326,46 +109,6 @@ pub struct ContactSegments {
     pub data: Option<Vec<Segment>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContactSegments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactSegments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactSegments {
-    const NAME: &'static str = "ContactSegments";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Contact Unarchived
 ///
@@ -384,49 +127,6 @@ pub struct ContactUnarchived {
     pub archived: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContactUnarchived {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("archived", &self.archived)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactUnarchived {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactUnarchived {
-    const NAME: &'static str = "ContactUnarchived";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Create Contact Request Payload
 ///
@@ -457,7 +157,6 @@ impl From<CreateContactRequestRole> for CreateContactRequest {
         Self::Role(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateContactRequest);
 /// Create contact with email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateContactRequestEmail {
@@ -480,112 +179,6 @@ pub struct CreateContactRequestEmail {
     /// The custom attributes which are set for the contact
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateContactRequestEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("email", &self.email)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("avatar", &self.avatar)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("owner_id", &self.owner_id)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateContactRequestEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-        phone: Option<Option<String>>,
-        name: Option<Option<String>>,
-        avatar: Option<Option<String>>,
-        signed_up_at: Option<Option<i64>>,
-        last_seen_at: Option<Option<i64>>,
-        owner_id: Option<Option<i64>>,
-        unsubscribed_from_emails: Option<Option<bool>>,
-        custom_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateContactRequestEmail {
-        const NAME: &'static str = "CreateContactRequestEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                "phone" => crate::codec::fill_opt_string(&mut slots.phone, "phone", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "avatar" => {
-                    crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
-                }
-                "signed_up_at" => {
-                    crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
-                }
-                "last_seen_at" => {
-                    crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
-                }
-                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
-                "unsubscribed_from_emails" => {
-                    crate::codec::fill(
-                        &mut slots.unsubscribed_from_emails,
-                        "unsubscribed_from_emails",
-                        map,
-                    )
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "email",
-                                "phone",
-                                "name",
-                                "avatar",
-                                "signed_up_at",
-                                "last_seen_at",
-                                "owner_id",
-                                "unsubscribed_from_emails",
-                                "custom_attributes",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-                phone: slots.phone.flatten(),
-                name: slots.name.flatten(),
-                avatar: slots.avatar.flatten(),
-                signed_up_at: slots.signed_up_at.flatten(),
-                last_seen_at: slots.last_seen_at.flatten(),
-                owner_id: slots.owner_id.flatten(),
-                unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 impl CreateContactRequestEmail {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -671,114 +264,6 @@ pub struct CreateContactRequestExternalId {
     /// The custom attributes which are set for the contact
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateContactRequestExternalId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("external_id", &self.external_id)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("avatar", &self.avatar)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("owner_id", &self.owner_id)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateContactRequestExternalId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        external_id: Option<String>,
-        phone: Option<Option<String>>,
-        name: Option<Option<String>>,
-        avatar: Option<Option<String>>,
-        signed_up_at: Option<Option<i64>>,
-        last_seen_at: Option<Option<i64>>,
-        owner_id: Option<Option<i64>>,
-        unsubscribed_from_emails: Option<Option<bool>>,
-        custom_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateContactRequestExternalId {
-        const NAME: &'static str = "CreateContactRequestExternalId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "external_id" => {
-                    crate::codec::fill_string(&mut slots.external_id, "external_id", map)
-                }
-                "phone" => crate::codec::fill_opt_string(&mut slots.phone, "phone", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "avatar" => {
-                    crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
-                }
-                "signed_up_at" => {
-                    crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
-                }
-                "last_seen_at" => {
-                    crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
-                }
-                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
-                "unsubscribed_from_emails" => {
-                    crate::codec::fill(
-                        &mut slots.unsubscribed_from_emails,
-                        "unsubscribed_from_emails",
-                        map,
-                    )
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "external_id",
-                                "phone",
-                                "name",
-                                "avatar",
-                                "signed_up_at",
-                                "last_seen_at",
-                                "owner_id",
-                                "unsubscribed_from_emails",
-                                "custom_attributes",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                external_id: crate::codec::missing(slots.external_id, "external_id")?,
-                phone: slots.phone.flatten(),
-                name: slots.name.flatten(),
-                avatar: slots.avatar.flatten(),
-                signed_up_at: slots.signed_up_at.flatten(),
-                last_seen_at: slots.last_seen_at.flatten(),
-                owner_id: slots.owner_id.flatten(),
-                unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 impl CreateContactRequestExternalId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -864,112 +349,6 @@ pub struct CreateContactRequestRole {
     /// The custom attributes which are set for the contact
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateContactRequestRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("role", &self.role)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("avatar", &self.avatar)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("owner_id", &self.owner_id)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateContactRequestRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        role: Option<String>,
-        phone: Option<Option<String>>,
-        name: Option<Option<String>>,
-        avatar: Option<Option<String>>,
-        signed_up_at: Option<Option<i64>>,
-        last_seen_at: Option<Option<i64>>,
-        owner_id: Option<Option<i64>>,
-        unsubscribed_from_emails: Option<Option<bool>>,
-        custom_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateContactRequestRole {
-        const NAME: &'static str = "CreateContactRequestRole";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "role" => crate::codec::fill_string(&mut slots.role, "role", map),
-                "phone" => crate::codec::fill_opt_string(&mut slots.phone, "phone", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "avatar" => {
-                    crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
-                }
-                "signed_up_at" => {
-                    crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
-                }
-                "last_seen_at" => {
-                    crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
-                }
-                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
-                "unsubscribed_from_emails" => {
-                    crate::codec::fill(
-                        &mut slots.unsubscribed_from_emails,
-                        "unsubscribed_from_emails",
-                        map,
-                    )
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "role",
-                                "phone",
-                                "name",
-                                "avatar",
-                                "signed_up_at",
-                                "last_seen_at",
-                                "owner_id",
-                                "unsubscribed_from_emails",
-                                "custom_attributes",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                role: crate::codec::missing(slots.role, "role")?,
-                phone: slots.phone.flatten(),
-                name: slots.name.flatten(),
-                avatar: slots.avatar.flatten(),
-                signed_up_at: slots.signed_up_at.flatten(),
-                last_seen_at: slots.last_seen_at.flatten(),
-                owner_id: slots.owner_id.flatten(),
-                unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 impl CreateContactRequestRole {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1033,7 +412,9 @@ impl CreateContactRequestRole {
         self
     }
 }
-/// `CreateContactResponse` (defined inline at `/paths/~1contacts/post/responses/200/content/application~1json/schema`).
+/// The `200` response of `create_contact`.
+///
+/// Defined inline at `/paths/~1contacts/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateContactResponse {
     /// The type of object.
@@ -1153,169 +534,6 @@ pub struct CreateContactResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CreateContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("role", &self.role)
-            .opt("email", &self.email)
-            .opt("email_domain", &self.email_domain)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("owner_id", &self.owner_id)
-            .opt("has_hard_bounced", &self.has_hard_bounced)
-            .opt("marked_email_as_spam", &self.marked_email_as_spam)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("last_replied_at", &self.last_replied_at)
-            .opt("last_contacted_at", &self.last_contacted_at)
-            .opt("last_email_opened_at", &self.last_email_opened_at)
-            .opt("last_email_clicked_at", &self.last_email_clicked_at)
-            .opt("language_override", &self.language_override)
-            .opt("browser", &self.browser)
-            .opt("browser_version", &self.browser_version)
-            .opt("browser_language", &self.browser_language)
-            .opt("os", &self.os)
-            .opt("android_app_name", &self.android_app_name)
-            .opt("android_app_version", &self.android_app_version)
-            .opt("android_device", &self.android_device)
-            .opt("android_os_version", &self.android_os_version)
-            .opt("android_sdk_version", &self.android_sdk_version)
-            .opt("android_last_seen_at", &self.android_last_seen_at)
-            .opt("ios_app_name", &self.ios_app_name)
-            .opt("ios_app_version", &self.ios_app_version)
-            .opt("ios_device", &self.ios_device)
-            .opt("ios_os_version", &self.ios_os_version)
-            .opt("ios_sdk_version", &self.ios_sdk_version)
-            .opt("ios_last_seen_at", &self.ios_last_seen_at)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("avatar", &self.avatar)
-            .opt("tags", &self.tags)
-            .opt("notes", &self.notes)
-            .opt("companies", &self.companies)
-            .opt("location", &self.location)
-            .opt("social_profiles", &self.social_profiles)
-            .opt("enabled_push_messaging", &self.enabled_push_messaging)
-            .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
-            .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
-            .opt("referrer", &self.referrer)
-            .opt("utm_campaign", &self.utm_campaign)
-            .opt("utm_content", &self.utm_content)
-            .opt("utm_medium", &self.utm_medium)
-            .opt("utm_source", &self.utm_source)
-            .opt("utm_term", &self.utm_term)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CreateContactResponse {
-    const NAME: &'static str = "CreateContactResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "role" => crate::codec::set(&mut slots.role, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "email_domain" => crate::codec::set(&mut slots.email_domain, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
-            "marked_email_as_spam" => {
-                crate::codec::set(&mut slots.marked_email_as_spam, map)
-            }
-            "unsubscribed_from_emails" => {
-                crate::codec::set(&mut slots.unsubscribed_from_emails, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
-            "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
-            "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
-            "last_contacted_at" => crate::codec::set(&mut slots.last_contacted_at, map),
-            "last_email_opened_at" => {
-                crate::codec::set(&mut slots.last_email_opened_at, map)
-            }
-            "last_email_clicked_at" => {
-                crate::codec::set(&mut slots.last_email_clicked_at, map)
-            }
-            "language_override" => crate::codec::set(&mut slots.language_override, map),
-            "browser" => crate::codec::set(&mut slots.browser, map),
-            "browser_version" => crate::codec::set(&mut slots.browser_version, map),
-            "browser_language" => crate::codec::set(&mut slots.browser_language, map),
-            "os" => crate::codec::set(&mut slots.os, map),
-            "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
-            "android_app_version" => {
-                crate::codec::set(&mut slots.android_app_version, map)
-            }
-            "android_device" => crate::codec::set(&mut slots.android_device, map),
-            "android_os_version" => crate::codec::set(&mut slots.android_os_version, map),
-            "android_sdk_version" => {
-                crate::codec::set(&mut slots.android_sdk_version, map)
-            }
-            "android_last_seen_at" => {
-                crate::codec::set(&mut slots.android_last_seen_at, map)
-            }
-            "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
-            "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
-            "ios_device" => crate::codec::set(&mut slots.ios_device, map),
-            "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
-            "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
-            "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "notes" => crate::codec::set(&mut slots.notes, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "location" => crate::codec::set(&mut slots.location, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            "enabled_push_messaging" => {
-                crate::codec::set(&mut slots.enabled_push_messaging, map)
-            }
-            "opted_in_subscription_types" => {
-                crate::codec::set(&mut slots.opted_in_subscription_types, map)
-            }
-            "opted_out_subscription_types" => {
-                crate::codec::set(&mut slots.opted_out_subscription_types, map)
-            }
-            "referrer" => crate::codec::set(&mut slots.referrer, map),
-            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
-            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
-            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
-            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
-            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1contacts/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateContactResponseOptedInSubscriptionTypes {
@@ -1331,51 +549,6 @@ pub struct CreateContactResponseOptedInSubscriptionTypes {
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CreateContactResponseOptedInSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateContactResponseOptedInSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CreateContactResponseOptedInSubscriptionTypes {
-    const NAME: &'static str = "CreateContactResponseOptedInSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Inferred from the spec's success examples (`/paths/~1contacts/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1393,52 +566,9 @@ pub struct CreateContactResponseOptedOutSubscriptionTypes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CreateContactResponseOptedOutSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateContactResponseOptedOutSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CreateContactResponseOptedOutSubscriptionTypes {
-    const NAME: &'static str = "CreateContactResponseOptedOutSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `MergeContactResponse` (defined inline at `/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`).
+/// The `200` response of `merge_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1merge/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergeContactResponse {
     /// The type of object.
@@ -1558,169 +688,6 @@ pub struct MergeContactResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for MergeContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("role", &self.role)
-            .opt("email", &self.email)
-            .opt("email_domain", &self.email_domain)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("owner_id", &self.owner_id)
-            .opt("has_hard_bounced", &self.has_hard_bounced)
-            .opt("marked_email_as_spam", &self.marked_email_as_spam)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("last_replied_at", &self.last_replied_at)
-            .opt("last_contacted_at", &self.last_contacted_at)
-            .opt("last_email_opened_at", &self.last_email_opened_at)
-            .opt("last_email_clicked_at", &self.last_email_clicked_at)
-            .opt("language_override", &self.language_override)
-            .opt("browser", &self.browser)
-            .opt("browser_version", &self.browser_version)
-            .opt("browser_language", &self.browser_language)
-            .opt("os", &self.os)
-            .opt("android_app_name", &self.android_app_name)
-            .opt("android_app_version", &self.android_app_version)
-            .opt("android_device", &self.android_device)
-            .opt("android_os_version", &self.android_os_version)
-            .opt("android_sdk_version", &self.android_sdk_version)
-            .opt("android_last_seen_at", &self.android_last_seen_at)
-            .opt("ios_app_name", &self.ios_app_name)
-            .opt("ios_app_version", &self.ios_app_version)
-            .opt("ios_device", &self.ios_device)
-            .opt("ios_os_version", &self.ios_os_version)
-            .opt("ios_sdk_version", &self.ios_sdk_version)
-            .opt("ios_last_seen_at", &self.ios_last_seen_at)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("avatar", &self.avatar)
-            .opt("tags", &self.tags)
-            .opt("notes", &self.notes)
-            .opt("companies", &self.companies)
-            .opt("location", &self.location)
-            .opt("social_profiles", &self.social_profiles)
-            .opt("enabled_push_messaging", &self.enabled_push_messaging)
-            .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
-            .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
-            .opt("referrer", &self.referrer)
-            .opt("utm_campaign", &self.utm_campaign)
-            .opt("utm_content", &self.utm_content)
-            .opt("utm_medium", &self.utm_medium)
-            .opt("utm_source", &self.utm_source)
-            .opt("utm_term", &self.utm_term)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MergeContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for MergeContactResponse {
-    const NAME: &'static str = "MergeContactResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "role" => crate::codec::set(&mut slots.role, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "email_domain" => crate::codec::set(&mut slots.email_domain, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
-            "marked_email_as_spam" => {
-                crate::codec::set(&mut slots.marked_email_as_spam, map)
-            }
-            "unsubscribed_from_emails" => {
-                crate::codec::set(&mut slots.unsubscribed_from_emails, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
-            "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
-            "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
-            "last_contacted_at" => crate::codec::set(&mut slots.last_contacted_at, map),
-            "last_email_opened_at" => {
-                crate::codec::set(&mut slots.last_email_opened_at, map)
-            }
-            "last_email_clicked_at" => {
-                crate::codec::set(&mut slots.last_email_clicked_at, map)
-            }
-            "language_override" => crate::codec::set(&mut slots.language_override, map),
-            "browser" => crate::codec::set(&mut slots.browser, map),
-            "browser_version" => crate::codec::set(&mut slots.browser_version, map),
-            "browser_language" => crate::codec::set(&mut slots.browser_language, map),
-            "os" => crate::codec::set(&mut slots.os, map),
-            "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
-            "android_app_version" => {
-                crate::codec::set(&mut slots.android_app_version, map)
-            }
-            "android_device" => crate::codec::set(&mut slots.android_device, map),
-            "android_os_version" => crate::codec::set(&mut slots.android_os_version, map),
-            "android_sdk_version" => {
-                crate::codec::set(&mut slots.android_sdk_version, map)
-            }
-            "android_last_seen_at" => {
-                crate::codec::set(&mut slots.android_last_seen_at, map)
-            }
-            "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
-            "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
-            "ios_device" => crate::codec::set(&mut slots.ios_device, map),
-            "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
-            "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
-            "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "notes" => crate::codec::set(&mut slots.notes, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "location" => crate::codec::set(&mut slots.location, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            "enabled_push_messaging" => {
-                crate::codec::set(&mut slots.enabled_push_messaging, map)
-            }
-            "opted_in_subscription_types" => {
-                crate::codec::set(&mut slots.opted_in_subscription_types, map)
-            }
-            "opted_out_subscription_types" => {
-                crate::codec::set(&mut slots.opted_out_subscription_types, map)
-            }
-            "referrer" => crate::codec::set(&mut slots.referrer, map),
-            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
-            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
-            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
-            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
-            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergeContactResponseOptedInSubscriptionTypes {
@@ -1736,51 +703,6 @@ pub struct MergeContactResponseOptedInSubscriptionTypes {
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for MergeContactResponseOptedInSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MergeContactResponseOptedInSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for MergeContactResponseOptedInSubscriptionTypes {
-    const NAME: &'static str = "MergeContactResponseOptedInSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Inferred from the spec's success examples (`/paths/~1contacts~1merge/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1798,51 +720,6 @@ pub struct MergeContactResponseOptedOutSubscriptionTypes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for MergeContactResponseOptedOutSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MergeContactResponseOptedOutSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for MergeContactResponseOptedOutSubscriptionTypes {
-    const NAME: &'static str = "MergeContactResponseOptedOutSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Merge contact data
 ///
 /// Merge contact data.
@@ -1853,49 +730,6 @@ pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge into. Must be a user.
     pub into: String,
 }
-impl serde::Serialize for MergeContactsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("from", &self.from)
-            .req("into", &self.into)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MergeContactsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        from: Option<String>,
-        into: Option<String>,
-    }
-    impl crate::codec::StructDecode for MergeContactsRequest {
-        const NAME: &'static str = "MergeContactsRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "from" => crate::codec::fill_string(&mut slots.from, "from", map),
-                "into" => crate::codec::fill_string(&mut slots.into, "into", map),
-                _ => Err(crate::codec::unknown_member(key, &["from", "into"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                from: crate::codec::missing(slots.from, "from")?,
-                into: crate::codec::missing(slots.into, "into")?,
-            })
-        }
-    }
-};
 impl MergeContactsRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
@@ -1905,7 +739,9 @@ impl MergeContactsRequest {
         }
     }
 }
-/// `ShowContactByExternalIdResponse` (defined inline at `/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/schema`).
+/// The `200` response of `show_contact_by_external_id`.
+///
+/// Defined inline at `/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowContactByExternalIdResponse {
     /// The type of object.
@@ -2025,169 +861,6 @@ pub struct ShowContactByExternalIdResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ShowContactByExternalIdResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("role", &self.role)
-            .opt("email", &self.email)
-            .opt("email_domain", &self.email_domain)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("owner_id", &self.owner_id)
-            .opt("has_hard_bounced", &self.has_hard_bounced)
-            .opt("marked_email_as_spam", &self.marked_email_as_spam)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("last_replied_at", &self.last_replied_at)
-            .opt("last_contacted_at", &self.last_contacted_at)
-            .opt("last_email_opened_at", &self.last_email_opened_at)
-            .opt("last_email_clicked_at", &self.last_email_clicked_at)
-            .opt("language_override", &self.language_override)
-            .opt("browser", &self.browser)
-            .opt("browser_version", &self.browser_version)
-            .opt("browser_language", &self.browser_language)
-            .opt("os", &self.os)
-            .opt("android_app_name", &self.android_app_name)
-            .opt("android_app_version", &self.android_app_version)
-            .opt("android_device", &self.android_device)
-            .opt("android_os_version", &self.android_os_version)
-            .opt("android_sdk_version", &self.android_sdk_version)
-            .opt("android_last_seen_at", &self.android_last_seen_at)
-            .opt("ios_app_name", &self.ios_app_name)
-            .opt("ios_app_version", &self.ios_app_version)
-            .opt("ios_device", &self.ios_device)
-            .opt("ios_os_version", &self.ios_os_version)
-            .opt("ios_sdk_version", &self.ios_sdk_version)
-            .opt("ios_last_seen_at", &self.ios_last_seen_at)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("avatar", &self.avatar)
-            .opt("tags", &self.tags)
-            .opt("notes", &self.notes)
-            .opt("companies", &self.companies)
-            .opt("location", &self.location)
-            .opt("social_profiles", &self.social_profiles)
-            .opt("enabled_push_messaging", &self.enabled_push_messaging)
-            .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
-            .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
-            .opt("referrer", &self.referrer)
-            .opt("utm_campaign", &self.utm_campaign)
-            .opt("utm_content", &self.utm_content)
-            .opt("utm_medium", &self.utm_medium)
-            .opt("utm_source", &self.utm_source)
-            .opt("utm_term", &self.utm_term)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ShowContactByExternalIdResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ShowContactByExternalIdResponse {
-    const NAME: &'static str = "ShowContactByExternalIdResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "role" => crate::codec::set(&mut slots.role, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "email_domain" => crate::codec::set(&mut slots.email_domain, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
-            "marked_email_as_spam" => {
-                crate::codec::set(&mut slots.marked_email_as_spam, map)
-            }
-            "unsubscribed_from_emails" => {
-                crate::codec::set(&mut slots.unsubscribed_from_emails, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
-            "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
-            "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
-            "last_contacted_at" => crate::codec::set(&mut slots.last_contacted_at, map),
-            "last_email_opened_at" => {
-                crate::codec::set(&mut slots.last_email_opened_at, map)
-            }
-            "last_email_clicked_at" => {
-                crate::codec::set(&mut slots.last_email_clicked_at, map)
-            }
-            "language_override" => crate::codec::set(&mut slots.language_override, map),
-            "browser" => crate::codec::set(&mut slots.browser, map),
-            "browser_version" => crate::codec::set(&mut slots.browser_version, map),
-            "browser_language" => crate::codec::set(&mut slots.browser_language, map),
-            "os" => crate::codec::set(&mut slots.os, map),
-            "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
-            "android_app_version" => {
-                crate::codec::set(&mut slots.android_app_version, map)
-            }
-            "android_device" => crate::codec::set(&mut slots.android_device, map),
-            "android_os_version" => crate::codec::set(&mut slots.android_os_version, map),
-            "android_sdk_version" => {
-                crate::codec::set(&mut slots.android_sdk_version, map)
-            }
-            "android_last_seen_at" => {
-                crate::codec::set(&mut slots.android_last_seen_at, map)
-            }
-            "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
-            "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
-            "ios_device" => crate::codec::set(&mut slots.ios_device, map),
-            "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
-            "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
-            "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "notes" => crate::codec::set(&mut slots.notes, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "location" => crate::codec::set(&mut slots.location, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            "enabled_push_messaging" => {
-                crate::codec::set(&mut slots.enabled_push_messaging, map)
-            }
-            "opted_in_subscription_types" => {
-                crate::codec::set(&mut slots.opted_in_subscription_types, map)
-            }
-            "opted_out_subscription_types" => {
-                crate::codec::set(&mut slots.opted_out_subscription_types, map)
-            }
-            "referrer" => crate::codec::set(&mut slots.referrer, map),
-            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
-            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
-            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
-            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
-            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowContactByExternalIdResponseOptedInSubscriptionTypes {
@@ -2203,53 +876,6 @@ pub struct ShowContactByExternalIdResponseOptedInSubscriptionTypes {
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ShowContactByExternalIdResponseOptedInSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for ShowContactByExternalIdResponseOptedInSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode
-for ShowContactByExternalIdResponseOptedInSubscriptionTypes {
-    const NAME: &'static str = "ShowContactByExternalIdResponseOptedInSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Inferred from the spec's success examples (`/paths/~1contacts~1find_by_external_id~1{external_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2267,54 +893,9 @@ pub struct ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode
-for ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
-    const NAME: &'static str = "ShowContactByExternalIdResponseOptedOutSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ShowContactResponse` (defined inline at `/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`).
+/// The `200` response of `show_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowContactResponse {
     /// The type of object.
@@ -2432,169 +1013,6 @@ pub struct ShowContactResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ShowContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("role", &self.role)
-            .opt("email", &self.email)
-            .opt("email_domain", &self.email_domain)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("owner_id", &self.owner_id)
-            .opt("has_hard_bounced", &self.has_hard_bounced)
-            .opt("marked_email_as_spam", &self.marked_email_as_spam)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("last_replied_at", &self.last_replied_at)
-            .opt("last_contacted_at", &self.last_contacted_at)
-            .opt("last_email_opened_at", &self.last_email_opened_at)
-            .opt("last_email_clicked_at", &self.last_email_clicked_at)
-            .opt("language_override", &self.language_override)
-            .opt("browser", &self.browser)
-            .opt("browser_version", &self.browser_version)
-            .opt("browser_language", &self.browser_language)
-            .opt("os", &self.os)
-            .opt("android_app_name", &self.android_app_name)
-            .opt("android_app_version", &self.android_app_version)
-            .opt("android_device", &self.android_device)
-            .opt("android_os_version", &self.android_os_version)
-            .opt("android_sdk_version", &self.android_sdk_version)
-            .opt("android_last_seen_at", &self.android_last_seen_at)
-            .opt("ios_app_name", &self.ios_app_name)
-            .opt("ios_app_version", &self.ios_app_version)
-            .opt("ios_device", &self.ios_device)
-            .opt("ios_os_version", &self.ios_os_version)
-            .opt("ios_sdk_version", &self.ios_sdk_version)
-            .opt("ios_last_seen_at", &self.ios_last_seen_at)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("avatar", &self.avatar)
-            .opt("tags", &self.tags)
-            .opt("notes", &self.notes)
-            .opt("companies", &self.companies)
-            .opt("location", &self.location)
-            .opt("social_profiles", &self.social_profiles)
-            .opt("enabled_push_messaging", &self.enabled_push_messaging)
-            .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
-            .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
-            .opt("referrer", &self.referrer)
-            .opt("utm_campaign", &self.utm_campaign)
-            .opt("utm_content", &self.utm_content)
-            .opt("utm_medium", &self.utm_medium)
-            .opt("utm_source", &self.utm_source)
-            .opt("utm_term", &self.utm_term)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ShowContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ShowContactResponse {
-    const NAME: &'static str = "ShowContactResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "role" => crate::codec::set(&mut slots.role, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "email_domain" => crate::codec::set(&mut slots.email_domain, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
-            "marked_email_as_spam" => {
-                crate::codec::set(&mut slots.marked_email_as_spam, map)
-            }
-            "unsubscribed_from_emails" => {
-                crate::codec::set(&mut slots.unsubscribed_from_emails, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
-            "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
-            "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
-            "last_contacted_at" => crate::codec::set(&mut slots.last_contacted_at, map),
-            "last_email_opened_at" => {
-                crate::codec::set(&mut slots.last_email_opened_at, map)
-            }
-            "last_email_clicked_at" => {
-                crate::codec::set(&mut slots.last_email_clicked_at, map)
-            }
-            "language_override" => crate::codec::set(&mut slots.language_override, map),
-            "browser" => crate::codec::set(&mut slots.browser, map),
-            "browser_version" => crate::codec::set(&mut slots.browser_version, map),
-            "browser_language" => crate::codec::set(&mut slots.browser_language, map),
-            "os" => crate::codec::set(&mut slots.os, map),
-            "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
-            "android_app_version" => {
-                crate::codec::set(&mut slots.android_app_version, map)
-            }
-            "android_device" => crate::codec::set(&mut slots.android_device, map),
-            "android_os_version" => crate::codec::set(&mut slots.android_os_version, map),
-            "android_sdk_version" => {
-                crate::codec::set(&mut slots.android_sdk_version, map)
-            }
-            "android_last_seen_at" => {
-                crate::codec::set(&mut slots.android_last_seen_at, map)
-            }
-            "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
-            "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
-            "ios_device" => crate::codec::set(&mut slots.ios_device, map),
-            "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
-            "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
-            "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "notes" => crate::codec::set(&mut slots.notes, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "location" => crate::codec::set(&mut slots.location, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            "enabled_push_messaging" => {
-                crate::codec::set(&mut slots.enabled_push_messaging, map)
-            }
-            "opted_in_subscription_types" => {
-                crate::codec::set(&mut slots.opted_in_subscription_types, map)
-            }
-            "opted_out_subscription_types" => {
-                crate::codec::set(&mut slots.opted_out_subscription_types, map)
-            }
-            "referrer" => crate::codec::set(&mut slots.referrer, map),
-            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
-            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
-            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
-            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
-            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowContactResponseOptedInSubscriptionTypes {
@@ -2611,51 +1029,6 @@ pub struct ShowContactResponseOptedInSubscriptionTypes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ShowContactResponseOptedInSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ShowContactResponseOptedInSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ShowContactResponseOptedInSubscriptionTypes {
-    const NAME: &'static str = "ShowContactResponseOptedInSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/get/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowContactResponseOptedOutSubscriptionTypes {
@@ -2671,51 +1044,6 @@ pub struct ShowContactResponseOptedOutSubscriptionTypes {
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ShowContactResponseOptedOutSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ShowContactResponseOptedOutSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ShowContactResponseOptedOutSubscriptionTypes {
-    const NAME: &'static str = "ShowContactResponseOptedOutSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Update Contact Request Payload
 ///
@@ -2745,128 +1073,6 @@ pub struct UpdateContactRequest {
     /// The custom attributes which are set for the contact
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for UpdateContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("role", &self.role)
-            .opt("external_id", &self.external_id)
-            .opt("email", &self.email)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("avatar", &self.avatar)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("owner_id", &self.owner_id)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        role: Option<Option<String>>,
-        external_id: Option<Option<String>>,
-        email: Option<Option<String>>,
-        phone: Option<Option<String>>,
-        name: Option<Option<String>>,
-        avatar: Option<Option<String>>,
-        signed_up_at: Option<Option<i64>>,
-        last_seen_at: Option<Option<i64>>,
-        owner_id: Option<Option<i64>>,
-        unsubscribed_from_emails: Option<Option<bool>>,
-        custom_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for UpdateContactRequest {
-        const NAME: &'static str = "UpdateContactRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "role" => crate::codec::fill_opt_string(&mut slots.role, "role", map),
-                "external_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.external_id,
-                        "external_id",
-                        map,
-                    )
-                }
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                "phone" => crate::codec::fill_opt_string(&mut slots.phone, "phone", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "avatar" => {
-                    crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
-                }
-                "signed_up_at" => {
-                    crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
-                }
-                "last_seen_at" => {
-                    crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
-                }
-                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
-                "unsubscribed_from_emails" => {
-                    crate::codec::fill(
-                        &mut slots.unsubscribed_from_emails,
-                        "unsubscribed_from_emails",
-                        map,
-                    )
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "role",
-                                "external_id",
-                                "email",
-                                "phone",
-                                "name",
-                                "avatar",
-                                "signed_up_at",
-                                "last_seen_at",
-                                "owner_id",
-                                "unsubscribed_from_emails",
-                                "custom_attributes",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                role: slots.role.flatten(),
-                external_id: slots.external_id.flatten(),
-                email: slots.email.flatten(),
-                phone: slots.phone.flatten(),
-                name: slots.name.flatten(),
-                avatar: slots.avatar.flatten(),
-                signed_up_at: slots.signed_up_at.flatten(),
-                last_seen_at: slots.last_seen_at.flatten(),
-                owner_id: slots.owner_id.flatten(),
-                unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 impl UpdateContactRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -2947,7 +1153,9 @@ impl UpdateContactRequest {
         self
     }
 }
-/// `UpdateContactResponse` (defined inline at `/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/schema`).
+/// The `200` response of `update_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContactResponse {
     /// The type of object.
@@ -3067,169 +1275,6 @@ pub struct UpdateContactResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for UpdateContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("role", &self.role)
-            .opt("email", &self.email)
-            .opt("email_domain", &self.email_domain)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("owner_id", &self.owner_id)
-            .opt("has_hard_bounced", &self.has_hard_bounced)
-            .opt("marked_email_as_spam", &self.marked_email_as_spam)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("last_replied_at", &self.last_replied_at)
-            .opt("last_contacted_at", &self.last_contacted_at)
-            .opt("last_email_opened_at", &self.last_email_opened_at)
-            .opt("last_email_clicked_at", &self.last_email_clicked_at)
-            .opt("language_override", &self.language_override)
-            .opt("browser", &self.browser)
-            .opt("browser_version", &self.browser_version)
-            .opt("browser_language", &self.browser_language)
-            .opt("os", &self.os)
-            .opt("android_app_name", &self.android_app_name)
-            .opt("android_app_version", &self.android_app_version)
-            .opt("android_device", &self.android_device)
-            .opt("android_os_version", &self.android_os_version)
-            .opt("android_sdk_version", &self.android_sdk_version)
-            .opt("android_last_seen_at", &self.android_last_seen_at)
-            .opt("ios_app_name", &self.ios_app_name)
-            .opt("ios_app_version", &self.ios_app_version)
-            .opt("ios_device", &self.ios_device)
-            .opt("ios_os_version", &self.ios_os_version)
-            .opt("ios_sdk_version", &self.ios_sdk_version)
-            .opt("ios_last_seen_at", &self.ios_last_seen_at)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("avatar", &self.avatar)
-            .opt("tags", &self.tags)
-            .opt("notes", &self.notes)
-            .opt("companies", &self.companies)
-            .opt("location", &self.location)
-            .opt("social_profiles", &self.social_profiles)
-            .opt("enabled_push_messaging", &self.enabled_push_messaging)
-            .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
-            .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
-            .opt("referrer", &self.referrer)
-            .opt("utm_campaign", &self.utm_campaign)
-            .opt("utm_content", &self.utm_content)
-            .opt("utm_medium", &self.utm_medium)
-            .opt("utm_source", &self.utm_source)
-            .opt("utm_term", &self.utm_term)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for UpdateContactResponse {
-    const NAME: &'static str = "UpdateContactResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "role" => crate::codec::set(&mut slots.role, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "email_domain" => crate::codec::set(&mut slots.email_domain, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
-            "marked_email_as_spam" => {
-                crate::codec::set(&mut slots.marked_email_as_spam, map)
-            }
-            "unsubscribed_from_emails" => {
-                crate::codec::set(&mut slots.unsubscribed_from_emails, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
-            "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
-            "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
-            "last_contacted_at" => crate::codec::set(&mut slots.last_contacted_at, map),
-            "last_email_opened_at" => {
-                crate::codec::set(&mut slots.last_email_opened_at, map)
-            }
-            "last_email_clicked_at" => {
-                crate::codec::set(&mut slots.last_email_clicked_at, map)
-            }
-            "language_override" => crate::codec::set(&mut slots.language_override, map),
-            "browser" => crate::codec::set(&mut slots.browser, map),
-            "browser_version" => crate::codec::set(&mut slots.browser_version, map),
-            "browser_language" => crate::codec::set(&mut slots.browser_language, map),
-            "os" => crate::codec::set(&mut slots.os, map),
-            "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
-            "android_app_version" => {
-                crate::codec::set(&mut slots.android_app_version, map)
-            }
-            "android_device" => crate::codec::set(&mut slots.android_device, map),
-            "android_os_version" => crate::codec::set(&mut slots.android_os_version, map),
-            "android_sdk_version" => {
-                crate::codec::set(&mut slots.android_sdk_version, map)
-            }
-            "android_last_seen_at" => {
-                crate::codec::set(&mut slots.android_last_seen_at, map)
-            }
-            "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
-            "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
-            "ios_device" => crate::codec::set(&mut slots.ios_device, map),
-            "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
-            "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
-            "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "notes" => crate::codec::set(&mut slots.notes, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "location" => crate::codec::set(&mut slots.location, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            "enabled_push_messaging" => {
-                crate::codec::set(&mut slots.enabled_push_messaging, map)
-            }
-            "opted_in_subscription_types" => {
-                crate::codec::set(&mut slots.opted_in_subscription_types, map)
-            }
-            "opted_out_subscription_types" => {
-                crate::codec::set(&mut slots.opted_out_subscription_types, map)
-            }
-            "referrer" => crate::codec::set(&mut slots.referrer, map),
-            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
-            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
-            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
-            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
-            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContactResponseOptedInSubscriptionTypes {
@@ -3245,51 +1290,6 @@ pub struct UpdateContactResponseOptedInSubscriptionTypes {
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for UpdateContactResponseOptedInSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateContactResponseOptedInSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for UpdateContactResponseOptedInSubscriptionTypes {
-    const NAME: &'static str = "UpdateContactResponseOptedInSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Inferred from the spec's success examples (`/paths/~1contacts~1{contact_id}/put/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3307,48 +1307,2216 @@ pub struct UpdateContactResponseOptedOutSubscriptionTypes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for UpdateContactResponseOptedOutSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateContactResponseOptedOutSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for UpdateContactResponseOptedOutSubscriptionTypes {
-    const NAME: &'static str = "UpdateContactResponseOptedOutSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContactArchived {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContactArchived {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContactArchived {
+        const NAME: &'static str = "ContactArchived";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl serde::Serialize for ContactAttachedCompanies {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("companies", &self.companies)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactAttachedCompanies {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactAttachedCompanies {
+        const NAME: &'static str = "ContactAttachedCompanies";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactBlocked {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("blocked", &self.blocked)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactBlocked {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactBlocked {
+        const NAME: &'static str = "ContactBlocked";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "blocked" => crate::codec::set(&mut slots.blocked, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactDeleted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactDeleted {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactDeleted {
+        const NAME: &'static str = "ContactDeleted";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactList {
+        const NAME: &'static str = "ContactList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactSegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactSegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactSegments {
+        const NAME: &'static str = "ContactSegments";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactUnarchived {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactUnarchived {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactUnarchived {
+        const NAME: &'static str = "ContactUnarchived";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateContactRequest);
+    impl serde::Serialize for CreateContactRequestEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("email", &self.email)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("avatar", &self.avatar)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("owner_id", &self.owner_id)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContactRequestEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+            phone: Option<Option<String>>,
+            name: Option<Option<String>>,
+            avatar: Option<Option<String>>,
+            signed_up_at: Option<Option<i64>>,
+            last_seen_at: Option<Option<i64>>,
+            owner_id: Option<Option<i64>>,
+            unsubscribed_from_emails: Option<Option<bool>>,
+            custom_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+        }
+        impl crate::codec::StructDecode for CreateContactRequestEmail {
+            const NAME: &'static str = "CreateContactRequestEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    "phone" => {
+                        crate::codec::fill_opt_string(&mut slots.phone, "phone", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "avatar" => {
+                        crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
+                    }
+                    "signed_up_at" => {
+                        crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
+                    }
+                    "last_seen_at" => {
+                        crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill(&mut slots.owner_id, "owner_id", map)
+                    }
+                    "unsubscribed_from_emails" => {
+                        crate::codec::fill(
+                            &mut slots.unsubscribed_from_emails,
+                            "unsubscribed_from_emails",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "email",
+                                    "phone",
+                                    "name",
+                                    "avatar",
+                                    "signed_up_at",
+                                    "last_seen_at",
+                                    "owner_id",
+                                    "unsubscribed_from_emails",
+                                    "custom_attributes",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                    phone: slots.phone.flatten(),
+                    name: slots.name.flatten(),
+                    avatar: slots.avatar.flatten(),
+                    signed_up_at: slots.signed_up_at.flatten(),
+                    last_seen_at: slots.last_seen_at.flatten(),
+                    owner_id: slots.owner_id.flatten(),
+                    unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateContactRequestExternalId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("external_id", &self.external_id)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("avatar", &self.avatar)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("owner_id", &self.owner_id)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContactRequestExternalId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            external_id: Option<String>,
+            phone: Option<Option<String>>,
+            name: Option<Option<String>>,
+            avatar: Option<Option<String>>,
+            signed_up_at: Option<Option<i64>>,
+            last_seen_at: Option<Option<i64>>,
+            owner_id: Option<Option<i64>>,
+            unsubscribed_from_emails: Option<Option<bool>>,
+            custom_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+        }
+        impl crate::codec::StructDecode for CreateContactRequestExternalId {
+            const NAME: &'static str = "CreateContactRequestExternalId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "external_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    "phone" => {
+                        crate::codec::fill_opt_string(&mut slots.phone, "phone", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "avatar" => {
+                        crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
+                    }
+                    "signed_up_at" => {
+                        crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
+                    }
+                    "last_seen_at" => {
+                        crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill(&mut slots.owner_id, "owner_id", map)
+                    }
+                    "unsubscribed_from_emails" => {
+                        crate::codec::fill(
+                            &mut slots.unsubscribed_from_emails,
+                            "unsubscribed_from_emails",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "external_id",
+                                    "phone",
+                                    "name",
+                                    "avatar",
+                                    "signed_up_at",
+                                    "last_seen_at",
+                                    "owner_id",
+                                    "unsubscribed_from_emails",
+                                    "custom_attributes",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    external_id: crate::codec::missing(
+                        slots.external_id,
+                        "external_id",
+                    )?,
+                    phone: slots.phone.flatten(),
+                    name: slots.name.flatten(),
+                    avatar: slots.avatar.flatten(),
+                    signed_up_at: slots.signed_up_at.flatten(),
+                    last_seen_at: slots.last_seen_at.flatten(),
+                    owner_id: slots.owner_id.flatten(),
+                    unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateContactRequestRole {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("role", &self.role)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("avatar", &self.avatar)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("owner_id", &self.owner_id)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContactRequestRole {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            role: Option<String>,
+            phone: Option<Option<String>>,
+            name: Option<Option<String>>,
+            avatar: Option<Option<String>>,
+            signed_up_at: Option<Option<i64>>,
+            last_seen_at: Option<Option<i64>>,
+            owner_id: Option<Option<i64>>,
+            unsubscribed_from_emails: Option<Option<bool>>,
+            custom_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+        }
+        impl crate::codec::StructDecode for CreateContactRequestRole {
+            const NAME: &'static str = "CreateContactRequestRole";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "role" => crate::codec::fill_string(&mut slots.role, "role", map),
+                    "phone" => {
+                        crate::codec::fill_opt_string(&mut slots.phone, "phone", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "avatar" => {
+                        crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
+                    }
+                    "signed_up_at" => {
+                        crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
+                    }
+                    "last_seen_at" => {
+                        crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill(&mut slots.owner_id, "owner_id", map)
+                    }
+                    "unsubscribed_from_emails" => {
+                        crate::codec::fill(
+                            &mut slots.unsubscribed_from_emails,
+                            "unsubscribed_from_emails",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "role",
+                                    "phone",
+                                    "name",
+                                    "avatar",
+                                    "signed_up_at",
+                                    "last_seen_at",
+                                    "owner_id",
+                                    "unsubscribed_from_emails",
+                                    "custom_attributes",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    role: crate::codec::missing(slots.role, "role")?,
+                    phone: slots.phone.flatten(),
+                    name: slots.name.flatten(),
+                    avatar: slots.avatar.flatten(),
+                    signed_up_at: slots.signed_up_at.flatten(),
+                    last_seen_at: slots.last_seen_at.flatten(),
+                    owner_id: slots.owner_id.flatten(),
+                    unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateContactResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("role", &self.role)
+                .opt("email", &self.email)
+                .opt("email_domain", &self.email_domain)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("owner_id", &self.owner_id)
+                .opt("has_hard_bounced", &self.has_hard_bounced)
+                .opt("marked_email_as_spam", &self.marked_email_as_spam)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("last_replied_at", &self.last_replied_at)
+                .opt("last_contacted_at", &self.last_contacted_at)
+                .opt("last_email_opened_at", &self.last_email_opened_at)
+                .opt("last_email_clicked_at", &self.last_email_clicked_at)
+                .opt("language_override", &self.language_override)
+                .opt("browser", &self.browser)
+                .opt("browser_version", &self.browser_version)
+                .opt("browser_language", &self.browser_language)
+                .opt("os", &self.os)
+                .opt("android_app_name", &self.android_app_name)
+                .opt("android_app_version", &self.android_app_version)
+                .opt("android_device", &self.android_device)
+                .opt("android_os_version", &self.android_os_version)
+                .opt("android_sdk_version", &self.android_sdk_version)
+                .opt("android_last_seen_at", &self.android_last_seen_at)
+                .opt("ios_app_name", &self.ios_app_name)
+                .opt("ios_app_version", &self.ios_app_version)
+                .opt("ios_device", &self.ios_device)
+                .opt("ios_os_version", &self.ios_os_version)
+                .opt("ios_sdk_version", &self.ios_sdk_version)
+                .opt("ios_last_seen_at", &self.ios_last_seen_at)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("avatar", &self.avatar)
+                .opt("tags", &self.tags)
+                .opt("notes", &self.notes)
+                .opt("companies", &self.companies)
+                .opt("location", &self.location)
+                .opt("social_profiles", &self.social_profiles)
+                .opt("enabled_push_messaging", &self.enabled_push_messaging)
+                .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
+                .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
+                .opt("referrer", &self.referrer)
+                .opt("utm_campaign", &self.utm_campaign)
+                .opt("utm_content", &self.utm_content)
+                .opt("utm_medium", &self.utm_medium)
+                .opt("utm_source", &self.utm_source)
+                .opt("utm_term", &self.utm_term)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContactResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CreateContactResponse {
+        const NAME: &'static str = "CreateContactResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "role" => crate::codec::set(&mut slots.role, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "email_domain" => crate::codec::set(&mut slots.email_domain, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
+                "marked_email_as_spam" => {
+                    crate::codec::set(&mut slots.marked_email_as_spam, map)
+                }
+                "unsubscribed_from_emails" => {
+                    crate::codec::set(&mut slots.unsubscribed_from_emails, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
+                "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
+                "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
+                "last_contacted_at" => {
+                    crate::codec::set(&mut slots.last_contacted_at, map)
+                }
+                "last_email_opened_at" => {
+                    crate::codec::set(&mut slots.last_email_opened_at, map)
+                }
+                "last_email_clicked_at" => {
+                    crate::codec::set(&mut slots.last_email_clicked_at, map)
+                }
+                "language_override" => {
+                    crate::codec::set(&mut slots.language_override, map)
+                }
+                "browser" => crate::codec::set(&mut slots.browser, map),
+                "browser_version" => crate::codec::set(&mut slots.browser_version, map),
+                "browser_language" => crate::codec::set(&mut slots.browser_language, map),
+                "os" => crate::codec::set(&mut slots.os, map),
+                "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
+                "android_app_version" => {
+                    crate::codec::set(&mut slots.android_app_version, map)
+                }
+                "android_device" => crate::codec::set(&mut slots.android_device, map),
+                "android_os_version" => {
+                    crate::codec::set(&mut slots.android_os_version, map)
+                }
+                "android_sdk_version" => {
+                    crate::codec::set(&mut slots.android_sdk_version, map)
+                }
+                "android_last_seen_at" => {
+                    crate::codec::set(&mut slots.android_last_seen_at, map)
+                }
+                "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
+                "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
+                "ios_device" => crate::codec::set(&mut slots.ios_device, map),
+                "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
+                "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
+                "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "avatar" => crate::codec::set(&mut slots.avatar, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "notes" => crate::codec::set(&mut slots.notes, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "location" => crate::codec::set(&mut slots.location, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                "enabled_push_messaging" => {
+                    crate::codec::set(&mut slots.enabled_push_messaging, map)
+                }
+                "opted_in_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_in_subscription_types, map)
+                }
+                "opted_out_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_out_subscription_types, map)
+                }
+                "referrer" => crate::codec::set(&mut slots.referrer, map),
+                "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+                "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+                "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+                "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+                "utm_term" => crate::codec::set(&mut slots.utm_term, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateContactResponseOptedInSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContactResponseOptedInSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CreateContactResponseOptedInSubscriptionTypes {
+        const NAME: &'static str = "CreateContactResponseOptedInSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateContactResponseOptedOutSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for CreateContactResponseOptedOutSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CreateContactResponseOptedOutSubscriptionTypes {
+        const NAME: &'static str = "CreateContactResponseOptedOutSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for MergeContactResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("role", &self.role)
+                .opt("email", &self.email)
+                .opt("email_domain", &self.email_domain)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("owner_id", &self.owner_id)
+                .opt("has_hard_bounced", &self.has_hard_bounced)
+                .opt("marked_email_as_spam", &self.marked_email_as_spam)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("last_replied_at", &self.last_replied_at)
+                .opt("last_contacted_at", &self.last_contacted_at)
+                .opt("last_email_opened_at", &self.last_email_opened_at)
+                .opt("last_email_clicked_at", &self.last_email_clicked_at)
+                .opt("language_override", &self.language_override)
+                .opt("browser", &self.browser)
+                .opt("browser_version", &self.browser_version)
+                .opt("browser_language", &self.browser_language)
+                .opt("os", &self.os)
+                .opt("android_app_name", &self.android_app_name)
+                .opt("android_app_version", &self.android_app_version)
+                .opt("android_device", &self.android_device)
+                .opt("android_os_version", &self.android_os_version)
+                .opt("android_sdk_version", &self.android_sdk_version)
+                .opt("android_last_seen_at", &self.android_last_seen_at)
+                .opt("ios_app_name", &self.ios_app_name)
+                .opt("ios_app_version", &self.ios_app_version)
+                .opt("ios_device", &self.ios_device)
+                .opt("ios_os_version", &self.ios_os_version)
+                .opt("ios_sdk_version", &self.ios_sdk_version)
+                .opt("ios_last_seen_at", &self.ios_last_seen_at)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("avatar", &self.avatar)
+                .opt("tags", &self.tags)
+                .opt("notes", &self.notes)
+                .opt("companies", &self.companies)
+                .opt("location", &self.location)
+                .opt("social_profiles", &self.social_profiles)
+                .opt("enabled_push_messaging", &self.enabled_push_messaging)
+                .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
+                .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
+                .opt("referrer", &self.referrer)
+                .opt("utm_campaign", &self.utm_campaign)
+                .opt("utm_content", &self.utm_content)
+                .opt("utm_medium", &self.utm_medium)
+                .opt("utm_source", &self.utm_source)
+                .opt("utm_term", &self.utm_term)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MergeContactResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for MergeContactResponse {
+        const NAME: &'static str = "MergeContactResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "role" => crate::codec::set(&mut slots.role, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "email_domain" => crate::codec::set(&mut slots.email_domain, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
+                "marked_email_as_spam" => {
+                    crate::codec::set(&mut slots.marked_email_as_spam, map)
+                }
+                "unsubscribed_from_emails" => {
+                    crate::codec::set(&mut slots.unsubscribed_from_emails, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
+                "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
+                "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
+                "last_contacted_at" => {
+                    crate::codec::set(&mut slots.last_contacted_at, map)
+                }
+                "last_email_opened_at" => {
+                    crate::codec::set(&mut slots.last_email_opened_at, map)
+                }
+                "last_email_clicked_at" => {
+                    crate::codec::set(&mut slots.last_email_clicked_at, map)
+                }
+                "language_override" => {
+                    crate::codec::set(&mut slots.language_override, map)
+                }
+                "browser" => crate::codec::set(&mut slots.browser, map),
+                "browser_version" => crate::codec::set(&mut slots.browser_version, map),
+                "browser_language" => crate::codec::set(&mut slots.browser_language, map),
+                "os" => crate::codec::set(&mut slots.os, map),
+                "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
+                "android_app_version" => {
+                    crate::codec::set(&mut slots.android_app_version, map)
+                }
+                "android_device" => crate::codec::set(&mut slots.android_device, map),
+                "android_os_version" => {
+                    crate::codec::set(&mut slots.android_os_version, map)
+                }
+                "android_sdk_version" => {
+                    crate::codec::set(&mut slots.android_sdk_version, map)
+                }
+                "android_last_seen_at" => {
+                    crate::codec::set(&mut slots.android_last_seen_at, map)
+                }
+                "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
+                "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
+                "ios_device" => crate::codec::set(&mut slots.ios_device, map),
+                "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
+                "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
+                "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "avatar" => crate::codec::set(&mut slots.avatar, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "notes" => crate::codec::set(&mut slots.notes, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "location" => crate::codec::set(&mut slots.location, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                "enabled_push_messaging" => {
+                    crate::codec::set(&mut slots.enabled_push_messaging, map)
+                }
+                "opted_in_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_in_subscription_types, map)
+                }
+                "opted_out_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_out_subscription_types, map)
+                }
+                "referrer" => crate::codec::set(&mut slots.referrer, map),
+                "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+                "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+                "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+                "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+                "utm_term" => crate::codec::set(&mut slots.utm_term, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for MergeContactResponseOptedInSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MergeContactResponseOptedInSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for MergeContactResponseOptedInSubscriptionTypes {
+        const NAME: &'static str = "MergeContactResponseOptedInSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for MergeContactResponseOptedOutSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MergeContactResponseOptedOutSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for MergeContactResponseOptedOutSubscriptionTypes {
+        const NAME: &'static str = "MergeContactResponseOptedOutSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for MergeContactsRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("from", &self.from)
+                .req("into", &self.into)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MergeContactsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            from: Option<String>,
+            into: Option<String>,
+        }
+        impl crate::codec::StructDecode for MergeContactsRequest {
+            const NAME: &'static str = "MergeContactsRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "from" => crate::codec::fill_string(&mut slots.from, "from", map),
+                    "into" => crate::codec::fill_string(&mut slots.into, "into", map),
+                    _ => Err(crate::codec::unknown_member(key, &["from", "into"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    from: crate::codec::missing(slots.from, "from")?,
+                    into: crate::codec::missing(slots.into, "into")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ShowContactByExternalIdResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("role", &self.role)
+                .opt("email", &self.email)
+                .opt("email_domain", &self.email_domain)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("owner_id", &self.owner_id)
+                .opt("has_hard_bounced", &self.has_hard_bounced)
+                .opt("marked_email_as_spam", &self.marked_email_as_spam)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("last_replied_at", &self.last_replied_at)
+                .opt("last_contacted_at", &self.last_contacted_at)
+                .opt("last_email_opened_at", &self.last_email_opened_at)
+                .opt("last_email_clicked_at", &self.last_email_clicked_at)
+                .opt("language_override", &self.language_override)
+                .opt("browser", &self.browser)
+                .opt("browser_version", &self.browser_version)
+                .opt("browser_language", &self.browser_language)
+                .opt("os", &self.os)
+                .opt("android_app_name", &self.android_app_name)
+                .opt("android_app_version", &self.android_app_version)
+                .opt("android_device", &self.android_device)
+                .opt("android_os_version", &self.android_os_version)
+                .opt("android_sdk_version", &self.android_sdk_version)
+                .opt("android_last_seen_at", &self.android_last_seen_at)
+                .opt("ios_app_name", &self.ios_app_name)
+                .opt("ios_app_version", &self.ios_app_version)
+                .opt("ios_device", &self.ios_device)
+                .opt("ios_os_version", &self.ios_os_version)
+                .opt("ios_sdk_version", &self.ios_sdk_version)
+                .opt("ios_last_seen_at", &self.ios_last_seen_at)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("avatar", &self.avatar)
+                .opt("tags", &self.tags)
+                .opt("notes", &self.notes)
+                .opt("companies", &self.companies)
+                .opt("location", &self.location)
+                .opt("social_profiles", &self.social_profiles)
+                .opt("enabled_push_messaging", &self.enabled_push_messaging)
+                .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
+                .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
+                .opt("referrer", &self.referrer)
+                .opt("utm_campaign", &self.utm_campaign)
+                .opt("utm_content", &self.utm_content)
+                .opt("utm_medium", &self.utm_medium)
+                .opt("utm_source", &self.utm_source)
+                .opt("utm_term", &self.utm_term)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowContactByExternalIdResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ShowContactByExternalIdResponse {
+        const NAME: &'static str = "ShowContactByExternalIdResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "role" => crate::codec::set(&mut slots.role, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "email_domain" => crate::codec::set(&mut slots.email_domain, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
+                "marked_email_as_spam" => {
+                    crate::codec::set(&mut slots.marked_email_as_spam, map)
+                }
+                "unsubscribed_from_emails" => {
+                    crate::codec::set(&mut slots.unsubscribed_from_emails, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
+                "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
+                "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
+                "last_contacted_at" => {
+                    crate::codec::set(&mut slots.last_contacted_at, map)
+                }
+                "last_email_opened_at" => {
+                    crate::codec::set(&mut slots.last_email_opened_at, map)
+                }
+                "last_email_clicked_at" => {
+                    crate::codec::set(&mut slots.last_email_clicked_at, map)
+                }
+                "language_override" => {
+                    crate::codec::set(&mut slots.language_override, map)
+                }
+                "browser" => crate::codec::set(&mut slots.browser, map),
+                "browser_version" => crate::codec::set(&mut slots.browser_version, map),
+                "browser_language" => crate::codec::set(&mut slots.browser_language, map),
+                "os" => crate::codec::set(&mut slots.os, map),
+                "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
+                "android_app_version" => {
+                    crate::codec::set(&mut slots.android_app_version, map)
+                }
+                "android_device" => crate::codec::set(&mut slots.android_device, map),
+                "android_os_version" => {
+                    crate::codec::set(&mut slots.android_os_version, map)
+                }
+                "android_sdk_version" => {
+                    crate::codec::set(&mut slots.android_sdk_version, map)
+                }
+                "android_last_seen_at" => {
+                    crate::codec::set(&mut slots.android_last_seen_at, map)
+                }
+                "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
+                "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
+                "ios_device" => crate::codec::set(&mut slots.ios_device, map),
+                "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
+                "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
+                "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "avatar" => crate::codec::set(&mut slots.avatar, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "notes" => crate::codec::set(&mut slots.notes, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "location" => crate::codec::set(&mut slots.location, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                "enabled_push_messaging" => {
+                    crate::codec::set(&mut slots.enabled_push_messaging, map)
+                }
+                "opted_in_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_in_subscription_types, map)
+                }
+                "opted_out_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_out_subscription_types, map)
+                }
+                "referrer" => crate::codec::set(&mut slots.referrer, map),
+                "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+                "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+                "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+                "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+                "utm_term" => crate::codec::set(&mut slots.utm_term, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ShowContactByExternalIdResponseOptedInSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for ShowContactByExternalIdResponseOptedInSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode
+    for ShowContactByExternalIdResponseOptedInSubscriptionTypes {
+        const NAME: &'static str = "ShowContactByExternalIdResponseOptedInSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode
+    for ShowContactByExternalIdResponseOptedOutSubscriptionTypes {
+        const NAME: &'static str = "ShowContactByExternalIdResponseOptedOutSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ShowContactResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("role", &self.role)
+                .opt("email", &self.email)
+                .opt("email_domain", &self.email_domain)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("owner_id", &self.owner_id)
+                .opt("has_hard_bounced", &self.has_hard_bounced)
+                .opt("marked_email_as_spam", &self.marked_email_as_spam)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("last_replied_at", &self.last_replied_at)
+                .opt("last_contacted_at", &self.last_contacted_at)
+                .opt("last_email_opened_at", &self.last_email_opened_at)
+                .opt("last_email_clicked_at", &self.last_email_clicked_at)
+                .opt("language_override", &self.language_override)
+                .opt("browser", &self.browser)
+                .opt("browser_version", &self.browser_version)
+                .opt("browser_language", &self.browser_language)
+                .opt("os", &self.os)
+                .opt("android_app_name", &self.android_app_name)
+                .opt("android_app_version", &self.android_app_version)
+                .opt("android_device", &self.android_device)
+                .opt("android_os_version", &self.android_os_version)
+                .opt("android_sdk_version", &self.android_sdk_version)
+                .opt("android_last_seen_at", &self.android_last_seen_at)
+                .opt("ios_app_name", &self.ios_app_name)
+                .opt("ios_app_version", &self.ios_app_version)
+                .opt("ios_device", &self.ios_device)
+                .opt("ios_os_version", &self.ios_os_version)
+                .opt("ios_sdk_version", &self.ios_sdk_version)
+                .opt("ios_last_seen_at", &self.ios_last_seen_at)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("avatar", &self.avatar)
+                .opt("tags", &self.tags)
+                .opt("notes", &self.notes)
+                .opt("companies", &self.companies)
+                .opt("location", &self.location)
+                .opt("social_profiles", &self.social_profiles)
+                .opt("enabled_push_messaging", &self.enabled_push_messaging)
+                .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
+                .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
+                .opt("referrer", &self.referrer)
+                .opt("utm_campaign", &self.utm_campaign)
+                .opt("utm_content", &self.utm_content)
+                .opt("utm_medium", &self.utm_medium)
+                .opt("utm_source", &self.utm_source)
+                .opt("utm_term", &self.utm_term)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowContactResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ShowContactResponse {
+        const NAME: &'static str = "ShowContactResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "role" => crate::codec::set(&mut slots.role, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "email_domain" => crate::codec::set(&mut slots.email_domain, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
+                "marked_email_as_spam" => {
+                    crate::codec::set(&mut slots.marked_email_as_spam, map)
+                }
+                "unsubscribed_from_emails" => {
+                    crate::codec::set(&mut slots.unsubscribed_from_emails, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
+                "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
+                "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
+                "last_contacted_at" => {
+                    crate::codec::set(&mut slots.last_contacted_at, map)
+                }
+                "last_email_opened_at" => {
+                    crate::codec::set(&mut slots.last_email_opened_at, map)
+                }
+                "last_email_clicked_at" => {
+                    crate::codec::set(&mut slots.last_email_clicked_at, map)
+                }
+                "language_override" => {
+                    crate::codec::set(&mut slots.language_override, map)
+                }
+                "browser" => crate::codec::set(&mut slots.browser, map),
+                "browser_version" => crate::codec::set(&mut slots.browser_version, map),
+                "browser_language" => crate::codec::set(&mut slots.browser_language, map),
+                "os" => crate::codec::set(&mut slots.os, map),
+                "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
+                "android_app_version" => {
+                    crate::codec::set(&mut slots.android_app_version, map)
+                }
+                "android_device" => crate::codec::set(&mut slots.android_device, map),
+                "android_os_version" => {
+                    crate::codec::set(&mut slots.android_os_version, map)
+                }
+                "android_sdk_version" => {
+                    crate::codec::set(&mut slots.android_sdk_version, map)
+                }
+                "android_last_seen_at" => {
+                    crate::codec::set(&mut slots.android_last_seen_at, map)
+                }
+                "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
+                "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
+                "ios_device" => crate::codec::set(&mut slots.ios_device, map),
+                "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
+                "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
+                "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "avatar" => crate::codec::set(&mut slots.avatar, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "notes" => crate::codec::set(&mut slots.notes, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "location" => crate::codec::set(&mut slots.location, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                "enabled_push_messaging" => {
+                    crate::codec::set(&mut slots.enabled_push_messaging, map)
+                }
+                "opted_in_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_in_subscription_types, map)
+                }
+                "opted_out_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_out_subscription_types, map)
+                }
+                "referrer" => crate::codec::set(&mut slots.referrer, map),
+                "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+                "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+                "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+                "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+                "utm_term" => crate::codec::set(&mut slots.utm_term, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ShowContactResponseOptedInSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowContactResponseOptedInSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ShowContactResponseOptedInSubscriptionTypes {
+        const NAME: &'static str = "ShowContactResponseOptedInSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ShowContactResponseOptedOutSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ShowContactResponseOptedOutSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ShowContactResponseOptedOutSubscriptionTypes {
+        const NAME: &'static str = "ShowContactResponseOptedOutSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for UpdateContactRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("role", &self.role)
+                .opt("external_id", &self.external_id)
+                .opt("email", &self.email)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("avatar", &self.avatar)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("owner_id", &self.owner_id)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateContactRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            role: Option<Option<String>>,
+            external_id: Option<Option<String>>,
+            email: Option<Option<String>>,
+            phone: Option<Option<String>>,
+            name: Option<Option<String>>,
+            avatar: Option<Option<String>>,
+            signed_up_at: Option<Option<i64>>,
+            last_seen_at: Option<Option<i64>>,
+            owner_id: Option<Option<i64>>,
+            unsubscribed_from_emails: Option<Option<bool>>,
+            custom_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+        }
+        impl crate::codec::StructDecode for UpdateContactRequest {
+            const NAME: &'static str = "UpdateContactRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "role" => crate::codec::fill_opt_string(&mut slots.role, "role", map),
+                    "external_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    "phone" => {
+                        crate::codec::fill_opt_string(&mut slots.phone, "phone", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "avatar" => {
+                        crate::codec::fill_opt_string(&mut slots.avatar, "avatar", map)
+                    }
+                    "signed_up_at" => {
+                        crate::codec::fill(&mut slots.signed_up_at, "signed_up_at", map)
+                    }
+                    "last_seen_at" => {
+                        crate::codec::fill(&mut slots.last_seen_at, "last_seen_at", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill(&mut slots.owner_id, "owner_id", map)
+                    }
+                    "unsubscribed_from_emails" => {
+                        crate::codec::fill(
+                            &mut slots.unsubscribed_from_emails,
+                            "unsubscribed_from_emails",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "role",
+                                    "external_id",
+                                    "email",
+                                    "phone",
+                                    "name",
+                                    "avatar",
+                                    "signed_up_at",
+                                    "last_seen_at",
+                                    "owner_id",
+                                    "unsubscribed_from_emails",
+                                    "custom_attributes",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    role: slots.role.flatten(),
+                    external_id: slots.external_id.flatten(),
+                    email: slots.email.flatten(),
+                    phone: slots.phone.flatten(),
+                    name: slots.name.flatten(),
+                    avatar: slots.avatar.flatten(),
+                    signed_up_at: slots.signed_up_at.flatten(),
+                    last_seen_at: slots.last_seen_at.flatten(),
+                    owner_id: slots.owner_id.flatten(),
+                    unsubscribed_from_emails: slots.unsubscribed_from_emails.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateContactResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("role", &self.role)
+                .opt("email", &self.email)
+                .opt("email_domain", &self.email_domain)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("owner_id", &self.owner_id)
+                .opt("has_hard_bounced", &self.has_hard_bounced)
+                .opt("marked_email_as_spam", &self.marked_email_as_spam)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("last_replied_at", &self.last_replied_at)
+                .opt("last_contacted_at", &self.last_contacted_at)
+                .opt("last_email_opened_at", &self.last_email_opened_at)
+                .opt("last_email_clicked_at", &self.last_email_clicked_at)
+                .opt("language_override", &self.language_override)
+                .opt("browser", &self.browser)
+                .opt("browser_version", &self.browser_version)
+                .opt("browser_language", &self.browser_language)
+                .opt("os", &self.os)
+                .opt("android_app_name", &self.android_app_name)
+                .opt("android_app_version", &self.android_app_version)
+                .opt("android_device", &self.android_device)
+                .opt("android_os_version", &self.android_os_version)
+                .opt("android_sdk_version", &self.android_sdk_version)
+                .opt("android_last_seen_at", &self.android_last_seen_at)
+                .opt("ios_app_name", &self.ios_app_name)
+                .opt("ios_app_version", &self.ios_app_version)
+                .opt("ios_device", &self.ios_device)
+                .opt("ios_os_version", &self.ios_os_version)
+                .opt("ios_sdk_version", &self.ios_sdk_version)
+                .opt("ios_last_seen_at", &self.ios_last_seen_at)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("avatar", &self.avatar)
+                .opt("tags", &self.tags)
+                .opt("notes", &self.notes)
+                .opt("companies", &self.companies)
+                .opt("location", &self.location)
+                .opt("social_profiles", &self.social_profiles)
+                .opt("enabled_push_messaging", &self.enabled_push_messaging)
+                .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
+                .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
+                .opt("referrer", &self.referrer)
+                .opt("utm_campaign", &self.utm_campaign)
+                .opt("utm_content", &self.utm_content)
+                .opt("utm_medium", &self.utm_medium)
+                .opt("utm_source", &self.utm_source)
+                .opt("utm_term", &self.utm_term)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateContactResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for UpdateContactResponse {
+        const NAME: &'static str = "UpdateContactResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "role" => crate::codec::set(&mut slots.role, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "email_domain" => crate::codec::set(&mut slots.email_domain, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
+                "marked_email_as_spam" => {
+                    crate::codec::set(&mut slots.marked_email_as_spam, map)
+                }
+                "unsubscribed_from_emails" => {
+                    crate::codec::set(&mut slots.unsubscribed_from_emails, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
+                "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
+                "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
+                "last_contacted_at" => {
+                    crate::codec::set(&mut slots.last_contacted_at, map)
+                }
+                "last_email_opened_at" => {
+                    crate::codec::set(&mut slots.last_email_opened_at, map)
+                }
+                "last_email_clicked_at" => {
+                    crate::codec::set(&mut slots.last_email_clicked_at, map)
+                }
+                "language_override" => {
+                    crate::codec::set(&mut slots.language_override, map)
+                }
+                "browser" => crate::codec::set(&mut slots.browser, map),
+                "browser_version" => crate::codec::set(&mut slots.browser_version, map),
+                "browser_language" => crate::codec::set(&mut slots.browser_language, map),
+                "os" => crate::codec::set(&mut slots.os, map),
+                "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
+                "android_app_version" => {
+                    crate::codec::set(&mut slots.android_app_version, map)
+                }
+                "android_device" => crate::codec::set(&mut slots.android_device, map),
+                "android_os_version" => {
+                    crate::codec::set(&mut slots.android_os_version, map)
+                }
+                "android_sdk_version" => {
+                    crate::codec::set(&mut slots.android_sdk_version, map)
+                }
+                "android_last_seen_at" => {
+                    crate::codec::set(&mut slots.android_last_seen_at, map)
+                }
+                "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
+                "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
+                "ios_device" => crate::codec::set(&mut slots.ios_device, map),
+                "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
+                "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
+                "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "avatar" => crate::codec::set(&mut slots.avatar, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "notes" => crate::codec::set(&mut slots.notes, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "location" => crate::codec::set(&mut slots.location, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                "enabled_push_messaging" => {
+                    crate::codec::set(&mut slots.enabled_push_messaging, map)
+                }
+                "opted_in_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_in_subscription_types, map)
+                }
+                "opted_out_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_out_subscription_types, map)
+                }
+                "referrer" => crate::codec::set(&mut slots.referrer, map),
+                "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+                "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+                "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+                "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+                "utm_term" => crate::codec::set(&mut slots.utm_term, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for UpdateContactResponseOptedInSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateContactResponseOptedInSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for UpdateContactResponseOptedInSubscriptionTypes {
+        const NAME: &'static str = "UpdateContactResponseOptedInSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for UpdateContactResponseOptedOutSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for UpdateContactResponseOptedOutSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for UpdateContactResponseOptedOutSubscriptionTypes {
+        const NAME: &'static str = "UpdateContactResponseOptedOutSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

@@ -25,111 +25,6 @@ pub struct AdminReplyConversationRequest {
     /// A list of files that will be added as attachments. You can include up to 10 files
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for AdminReplyConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .req("type", "admin")
-            .opt("body", &self.body)
-            .req("admin_id", &self.admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("reply_options", &self.reply_options)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<AdminReplyConversationRequestMessageType>,
-        type_: Option<()>,
-        body: Option<Option<String>>,
-        admin_id: Option<String>,
-        created_at: Option<Option<i64>>,
-        reply_options: Option<Option<Vec<QuickReplyOption>>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-    }
-    impl crate::codec::StructDecode for AdminReplyConversationRequest {
-        const NAME: &'static str = "AdminReplyConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "admin_id",
-                                "created_at",
-                                "reply_options",
-                                "attachment_urls",
-                                "attachment_files",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                body: slots.body.flatten(),
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                created_at: slots.created_at.flatten(),
-                reply_options: slots.reply_options.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                attachment_files: slots.attachment_files.flatten(),
-            })
-        }
-    }
-};
 impl AdminReplyConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -185,7 +80,9 @@ impl AdminReplyConversationRequest {
         self
     }
 }
-/// `AdminReplyConversationRequestMessageType` (defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`).
+/// The `message_type` member of `AdminReplyConversationRequest`.
+///
+/// Defined inline at `/components/schemas/admin_reply_conversation_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
@@ -227,7 +124,6 @@ impl std::str::FromStr for AdminReplyConversationRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
 /// AI Agent
 ///
 /// Data related to AI Agent involvement in the conversation.
@@ -253,59 +149,6 @@ pub struct AiAgent {
     pub content_sources: Option<ContentSourcesList>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for AiAgent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("source_type", &self.source_type)
-            .opt("source_title", &self.source_title)
-            .opt("last_answer_type", &self.last_answer_type)
-            .opt("resolution_state", &self.resolution_state)
-            .opt("rating", &self.rating)
-            .opt("rating_remark", &self.rating_remark)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("content_sources", &self.content_sources)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AiAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for AiAgent {
-    const NAME: &'static str = "AiAgent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "source_type" => crate::codec::set(&mut slots.source_type, map),
-            "source_title" => crate::codec::set(&mut slots.source_title, map),
-            "last_answer_type" => crate::codec::set(&mut slots.last_answer_type, map),
-            "resolution_state" => crate::codec::set(&mut slots.resolution_state, map),
-            "rating" => crate::codec::set(&mut slots.rating, map),
-            "rating_remark" => crate::codec::set(&mut slots.rating_remark, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "content_sources" => crate::codec::set(&mut slots.content_sources, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -341,7 +184,6 @@ impl std::str::FromStr for AiAgentLastAnswerType {
         )
     }
 }
-crate::codec::string_enum!(AiAgentLastAnswerType);
 /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -384,7 +226,6 @@ impl std::str::FromStr for AiAgentResolutionState {
         )
     }
 }
-crate::codec::string_enum!(AiAgentResolutionState);
 /// The type of the source that triggered AI Agent involvement in the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -431,7 +272,6 @@ impl std::str::FromStr for AiAgentSourceType {
         )
     }
 }
-crate::codec::string_enum!(AiAgentSourceType);
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -446,79 +286,6 @@ pub struct AssignConversationRequest {
     /// Optionally you can send a response in the conversation when it is assigned.
     pub body: Option<String>,
 }
-impl serde::Serialize for AssignConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "assignment")
-            .req("type", &self.type_)
-            .req("admin_id", &self.admin_id)
-            .req("assignee_id", &self.assignee_id)
-            .opt("body", &self.body)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<AssignConversationRequestType>,
-        admin_id: Option<String>,
-        assignee_id: Option<String>,
-        body: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for AssignConversationRequest {
-        const NAME: &'static str = "AssignConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "assignment",
-                        map,
-                    )
-                }
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "assignee_id" => {
-                    crate::codec::fill_string(&mut slots.assignee_id, "assignee_id", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["message_type", "type", "admin_id", "assignee_id", "body"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                assignee_id: crate::codec::missing(slots.assignee_id, "assignee_id")?,
-                body: slots.body.flatten(),
-            })
-        }
-    }
-};
 impl AssignConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -543,7 +310,9 @@ impl AssignConversationRequest {
         self
     }
 }
-/// `AssignConversationRequestType` (defined inline at `/components/schemas/assign_conversation_request/properties/type`).
+/// The `type` member of `AssignConversationRequest`.
+///
+/// Defined inline at `/components/schemas/assign_conversation_request/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssignConversationRequestType {
@@ -581,7 +350,6 @@ impl std::str::FromStr for AssignConversationRequestType {
         )
     }
 }
-crate::codec::string_enum!(closed AssignConversationRequestType);
 /// Assign Conversation Request
 ///
 /// Payload of the request to assign a conversation
@@ -592,51 +360,6 @@ pub struct AttachContactToConversationRequest {
     #[allow(missing_docs)]
     pub customer: Option<AttachContactToConversationRequestCustomer>,
 }
-impl serde::Serialize for AttachContactToConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("admin_id", &self.admin_id)
-            .opt("customer", &self.customer)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<Option<String>>,
-        customer: Option<Option<AttachContactToConversationRequestCustomer>>,
-    }
-    impl crate::codec::StructDecode for AttachContactToConversationRequest {
-        const NAME: &'static str = "AttachContactToConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => Err(crate::codec::unknown_member(key, &["admin_id", "customer"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: slots.admin_id.flatten(),
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
 impl AttachContactToConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -663,7 +386,9 @@ impl AttachContactToConversationRequest {
         self
     }
 }
-/// `AttachContactToConversationRequestCustomer` (defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`).
+/// The `customer` member of `AttachContactToConversationRequest`.
+///
+/// Defined inline at `/components/schemas/attach_contact_to_conversation_request/properties/customer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -693,7 +418,6 @@ for AttachContactToConversationRequestCustomer {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerEmail {
@@ -702,49 +426,6 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("email", &self.email)
-            .opt("customer", &self.customer)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-        customer: Option<Option<CustomerRequest>>,
-    }
-    impl crate::codec::StructDecode for AttachContactToConversationRequestCustomerEmail {
-        const NAME: &'static str = "AttachContactToConversationRequestCustomerEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => Err(crate::codec::unknown_member(key, &["email", "customer"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
 impl AttachContactToConversationRequestCustomerEmail {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -771,67 +452,6 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .opt("customer", &self.customer)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for AttachContactToConversationRequestCustomerIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        intercom_user_id: Option<String>,
-        customer: Option<Option<CustomerRequest>>,
-    }
-    impl crate::codec::StructDecode
-    for AttachContactToConversationRequestCustomerIntercomUserId {
-        const NAME: &'static str = "AttachContactToConversationRequestCustomerIntercomUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
-                }
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["intercom_user_id", "customer"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
 impl AttachContactToConversationRequestCustomerIntercomUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -858,52 +478,6 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     #[allow(missing_docs)]
     pub customer: Option<CustomerRequest>,
 }
-impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("user_id", &self.user_id)
-            .opt("customer", &self.customer)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequestCustomerUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-        customer: Option<Option<CustomerRequest>>,
-    }
-    impl crate::codec::StructDecode
-    for AttachContactToConversationRequestCustomerUserId {
-        const NAME: &'static str = "AttachContactToConversationRequestCustomerUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "customer" => crate::codec::fill(&mut slots.customer, "customer", map),
-                _ => Err(crate::codec::unknown_member(key, &["user_id", "customer"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                customer: slots.customer.flatten(),
-            })
-        }
-    }
-};
 impl AttachContactToConversationRequestCustomerUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -934,66 +508,6 @@ pub struct ConversationAttachmentFiles {
     /// The name of the file.
     pub name: Option<String>,
 }
-impl serde::Serialize for ConversationAttachmentFiles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("content_type", &self.content_type)
-            .opt("data", &self.data)
-            .opt("name", &self.name)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttachmentFiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        content_type: Option<Option<String>>,
-        data: Option<Option<String>>,
-        name: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConversationAttachmentFiles {
-        const NAME: &'static str = "ConversationAttachmentFiles";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "content_type" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.content_type,
-                        "content_type",
-                        map,
-                    )
-                }
-                "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["content_type", "data", "name"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                content_type: slots.content_type.flatten(),
-                data: slots.data.flatten(),
-                name: slots.name.flatten(),
-            })
-        }
-    }
-};
 impl ConversationAttachmentFiles {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1035,46 +549,9 @@ pub struct ConversationAttributeUpdatedByAdmin {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeUpdatedByAdmin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("attribute", &self.attribute)
-            .opt("value", &self.value)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByAdmin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeUpdatedByAdmin {
-    const NAME: &'static str = "ConversationAttributeUpdatedByAdmin";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "attribute" => crate::codec::set(&mut slots.attribute, map),
-            "value" => crate::codec::set(&mut slots.value, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ConversationAttributeUpdatedByAdminAttribute` (defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`).
+/// The `attribute` member of `ConversationAttributeUpdatedByAdmin`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/attribute`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminAttribute {
     /// Name of the CDA updated
@@ -1082,87 +559,15 @@ pub struct ConversationAttributeUpdatedByAdminAttribute {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeUpdatedByAdminAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeUpdatedByAdminAttribute {
-    const NAME: &'static str = "ConversationAttributeUpdatedByAdminAttribute";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ConversationAttributeUpdatedByAdminValue` (defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/value`).
+/// The `value` member of `ConversationAttributeUpdatedByAdmin`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_admin/properties/value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminValue {
     /// Value of the CDA updated
     pub name: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationAttributeUpdatedByAdminValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeUpdatedByAdminValue {
-    const NAME: &'static str = "ConversationAttributeUpdatedByAdminValue";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Part type - conversation_attribute_updated_by_workflow
 ///
@@ -1178,48 +583,9 @@ pub struct ConversationAttributeUpdatedByWorkflow {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeUpdatedByWorkflow {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("workflow", &self.workflow)
-            .opt("attribute", &self.attribute)
-            .opt("value", &self.value)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeUpdatedByWorkflow {
-    const NAME: &'static str = "ConversationAttributeUpdatedByWorkflow";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "workflow" => crate::codec::set(&mut slots.workflow, map),
-            "attribute" => crate::codec::set(&mut slots.attribute, map),
-            "value" => crate::codec::set(&mut slots.value, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ConversationAttributeUpdatedByWorkflowAttribute` (defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`).
+/// The `attribute` member of `ConversationAttributeUpdatedByWorkflow`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/attribute`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     /// Name of the CDA updated
@@ -1227,44 +593,9 @@ pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeUpdatedByWorkflowAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeUpdatedByWorkflowAttribute {
-    const NAME: &'static str = "ConversationAttributeUpdatedByWorkflowAttribute";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ConversationAttributeUpdatedByWorkflowValue` (defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/value`).
+/// The `value` member of `ConversationAttributeUpdatedByWorkflow`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Value of the CDA updated
@@ -1272,44 +603,9 @@ pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeUpdatedByWorkflowValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeUpdatedByWorkflowValue {
-    const NAME: &'static str = "ConversationAttributeUpdatedByWorkflowValue";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ConversationAttributeUpdatedByWorkflowWorkflow` (defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/workflow`).
+/// The `workflow` member of `ConversationAttributeUpdatedByWorkflow`.
+///
+/// Defined inline at `/components/schemas/conversation_attribute_updated_by_workflow/properties/workflow`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Name of the workflow
@@ -1317,40 +613,845 @@ pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeUpdatedByWorkflowWorkflow {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowWorkflow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeUpdatedByWorkflowWorkflow {
-    const NAME: &'static str = "ConversationAttributeUpdatedByWorkflowWorkflow";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for AdminReplyConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("reply_options", &self.reply_options)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for AdminReplyConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<AdminReplyConversationRequestMessageType>,
+            type_: Option<()>,
+            body: Option<Option<String>>,
+            admin_id: Option<String>,
+            created_at: Option<Option<i64>>,
+            reply_options: Option<Option<Vec<QuickReplyOption>>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+        }
+        impl crate::codec::StructDecode for AdminReplyConversationRequest {
+            const NAME: &'static str = "AdminReplyConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "admin_id",
+                                    "created_at",
+                                    "reply_options",
+                                    "attachment_urls",
+                                    "attachment_files",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    message_type: crate::codec::missing(
+                        slots.message_type,
+                        "message_type",
+                    )?,
+                    body: slots.body.flatten(),
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    created_at: slots.created_at.flatten(),
+                    reply_options: slots.reply_options.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    attachment_files: slots.attachment_files.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed AdminReplyConversationRequestMessageType);
+    impl serde::Serialize for AiAgent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("source_type", &self.source_type)
+                .opt("source_title", &self.source_title)
+                .opt("last_answer_type", &self.last_answer_type)
+                .opt("resolution_state", &self.resolution_state)
+                .opt("rating", &self.rating)
+                .opt("rating_remark", &self.rating_remark)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("content_sources", &self.content_sources)
+                .extra(&self.additional_properties)
+                .end()
+        }
     }
-}
+    impl<'de> serde::Deserialize<'de> for AiAgent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for AiAgent {
+        const NAME: &'static str = "AiAgent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "source_type" => crate::codec::set(&mut slots.source_type, map),
+                "source_title" => crate::codec::set(&mut slots.source_title, map),
+                "last_answer_type" => crate::codec::set(&mut slots.last_answer_type, map),
+                "resolution_state" => crate::codec::set(&mut slots.resolution_state, map),
+                "rating" => crate::codec::set(&mut slots.rating, map),
+                "rating_remark" => crate::codec::set(&mut slots.rating_remark, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "content_sources" => crate::codec::set(&mut slots.content_sources, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(AiAgentLastAnswerType);
+    crate::codec::string_enum!(AiAgentResolutionState);
+    crate::codec::string_enum!(AiAgentSourceType);
+    impl serde::Serialize for AssignConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "assignment")
+                .req("type", &self.type_)
+                .req("admin_id", &self.admin_id)
+                .req("assignee_id", &self.assignee_id)
+                .opt("body", &self.body)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AssignConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<AssignConversationRequestType>,
+            admin_id: Option<String>,
+            assignee_id: Option<String>,
+            body: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for AssignConversationRequest {
+            const NAME: &'static str = "AssignConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "assignment",
+                            map,
+                        )
+                    }
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "assignee_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.assignee_id,
+                            "assignee_id",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "type", "admin_id", "assignee_id", "body"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    assignee_id: crate::codec::missing(
+                        slots.assignee_id,
+                        "assignee_id",
+                    )?,
+                    body: slots.body.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed AssignConversationRequestType);
+    impl serde::Serialize for AttachContactToConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("admin_id", &self.admin_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachContactToConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<Option<String>>,
+            customer: Option<Option<AttachContactToConversationRequestCustomer>>,
+        }
+        impl crate::codec::StructDecode for AttachContactToConversationRequest {
+            const NAME: &'static str = "AttachContactToConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => {
+                        Err(crate::codec::unknown_member(key, &["admin_id", "customer"]))
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: slots.admin_id.flatten(),
+                    customer: slots.customer.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(AttachContactToConversationRequestCustomer);
+    impl serde::Serialize for AttachContactToConversationRequestCustomerEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("email", &self.email)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+            customer: Option<Option<CustomerRequest>>,
+        }
+        impl crate::codec::StructDecode
+        for AttachContactToConversationRequestCustomerEmail {
+            const NAME: &'static str = "AttachContactToConversationRequestCustomerEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["email", "customer"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                    customer: slots.customer.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            intercom_user_id: Option<String>,
+            customer: Option<Option<CustomerRequest>>,
+        }
+        impl crate::codec::StructDecode
+        for AttachContactToConversationRequestCustomerIntercomUserId {
+            const NAME: &'static str = "AttachContactToConversationRequestCustomerIntercomUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["intercom_user_id", "customer"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                    customer: slots.customer.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for AttachContactToConversationRequestCustomerUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .opt("customer", &self.customer)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for AttachContactToConversationRequestCustomerUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+            customer: Option<Option<CustomerRequest>>,
+        }
+        impl crate::codec::StructDecode
+        for AttachContactToConversationRequestCustomerUserId {
+            const NAME: &'static str = "AttachContactToConversationRequestCustomerUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "customer" => {
+                        crate::codec::fill(&mut slots.customer, "customer", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id", "customer"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    customer: slots.customer.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConversationAttachmentFiles {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("content_type", &self.content_type)
+                .opt("data", &self.data)
+                .opt("name", &self.name)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttachmentFiles {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            content_type: Option<Option<String>>,
+            data: Option<Option<String>>,
+            name: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConversationAttachmentFiles {
+            const NAME: &'static str = "ConversationAttachmentFiles";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "content_type" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.content_type,
+                            "content_type",
+                            map,
+                        )
+                    }
+                    "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["content_type", "data", "name"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    content_type: slots.content_type.flatten(),
+                    data: slots.data.flatten(),
+                    name: slots.name.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConversationAttributeUpdatedByAdmin {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("attribute", &self.attribute)
+                .opt("value", &self.value)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByAdmin {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeUpdatedByAdmin {
+        const NAME: &'static str = "ConversationAttributeUpdatedByAdmin";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "attribute" => crate::codec::set(&mut slots.attribute, map),
+                "value" => crate::codec::set(&mut slots.value, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeUpdatedByAdminAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeUpdatedByAdminAttribute {
+        const NAME: &'static str = "ConversationAttributeUpdatedByAdminAttribute";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeUpdatedByAdminValue {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeUpdatedByAdminValue {
+        const NAME: &'static str = "ConversationAttributeUpdatedByAdminValue";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeUpdatedByWorkflow {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("workflow", &self.workflow)
+                .opt("attribute", &self.attribute)
+                .opt("value", &self.value)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflow {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeUpdatedByWorkflow {
+        const NAME: &'static str = "ConversationAttributeUpdatedByWorkflow";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "workflow" => crate::codec::set(&mut slots.workflow, map),
+                "attribute" => crate::codec::set(&mut slots.attribute, map),
+                "value" => crate::codec::set(&mut slots.value, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeUpdatedByWorkflowAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for ConversationAttributeUpdatedByWorkflowAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeUpdatedByWorkflowAttribute {
+        const NAME: &'static str = "ConversationAttributeUpdatedByWorkflowAttribute";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeUpdatedByWorkflowValue {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeUpdatedByWorkflowValue {
+        const NAME: &'static str = "ConversationAttributeUpdatedByWorkflowValue";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeUpdatedByWorkflowWorkflow {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for ConversationAttributeUpdatedByWorkflowWorkflow {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeUpdatedByWorkflowWorkflow {
+        const NAME: &'static str = "ConversationAttributeUpdatedByWorkflowWorkflow";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

@@ -13,75 +13,6 @@ pub struct CloseConversationRequest {
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
     pub body: Option<String>,
 }
-impl serde::Serialize for CloseConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "close")
-            .req("type", "admin")
-            .req("admin_id", &self.admin_id)
-            .opt("body", &self.body)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        admin_id: Option<String>,
-        body: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CloseConversationRequest {
-        const NAME: &'static str = "CloseConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "close",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["message_type", "type", "admin_id", "body"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                body: slots.body.flatten(),
-            })
-        }
-    }
-};
 impl CloseConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -105,11 +36,11 @@ impl CloseConversationRequest {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyConversationRequest {
-    /// `IntercomUserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
     IntercomUserId(ContactReplyIntercomUserIdRequest),
-    /// `Email` variant.
+    /// Payload of the request to reply on behalf of a contact using their `email`
     Email(ContactReplyEmailRequest),
-    /// `UserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
     UserId(ContactReplyUserIdRequest),
 }
 impl From<ContactReplyIntercomUserIdRequest> for ContactReplyConversationRequest {
@@ -127,7 +58,6 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
         Self::UserId(value)
     }
 }
-crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
@@ -150,114 +80,6 @@ pub struct ContactReplyEmailRequest {
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for ContactReplyEmailRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("email", &self.email)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        created_at: Option<Option<i64>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
-        email: Option<String>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-    }
-    impl crate::codec::StructDecode for ContactReplyEmailRequest {
-        const NAME: &'static str = "ContactReplyEmailRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "created_at",
-                                "attachment_urls",
-                                "reply_options",
-                                "email",
-                                "attachment_files",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                created_at: slots.created_at.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                reply_options: slots.reply_options.flatten(),
-                email: crate::codec::missing(slots.email, "email")?,
-                attachment_files: slots.attachment_files.flatten(),
-            })
-        }
-    }
-};
 impl ContactReplyEmailRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -328,123 +150,6 @@ pub struct ContactReplyIntercomUserIdRequest {
     /// A list of files that will be added as attachments.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for ContactReplyIntercomUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        created_at: Option<Option<i64>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
-        intercom_user_id: Option<String>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-    }
-    impl crate::codec::StructDecode for ContactReplyIntercomUserIdRequest {
-        const NAME: &'static str = "ContactReplyIntercomUserIdRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
-                }
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "created_at",
-                                "attachment_urls",
-                                "reply_options",
-                                "intercom_user_id",
-                                "attachment_files",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                created_at: slots.created_at.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                reply_options: slots.reply_options.flatten(),
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-                attachment_files: slots.attachment_files.flatten(),
-            })
-        }
-    }
-};
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -515,116 +220,6 @@ pub struct ContactReplyUserIdRequest {
     /// A list of files that will be added as attachments. You can include up to 10 files.
     pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
 }
-impl serde::Serialize for ContactReplyUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("user_id", &self.user_id)
-            .opt("attachment_files", &self.attachment_files)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        created_at: Option<Option<i64>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
-        user_id: Option<String>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-    }
-    impl crate::codec::StructDecode for ContactReplyUserIdRequest {
-        const NAME: &'static str = "ContactReplyUserIdRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "type",
-                                "body",
-                                "created_at",
-                                "attachment_urls",
-                                "reply_options",
-                                "user_id",
-                                "attachment_files",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                body: crate::codec::missing(slots.body, "body")?,
-                created_at: slots.created_at.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                reply_options: slots.reply_options.flatten(),
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                attachment_files: slots.attachment_files.flatten(),
-            })
-        }
-    }
-};
 impl ContactReplyUserIdRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -691,49 +286,6 @@ pub struct ContentSource {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("content_type", &self.content_type)
-            .opt("url", &self.url)
-            .opt("title", &self.title)
-            .opt("locale", &self.locale)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSource {
-    const NAME: &'static str = "ContentSource";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "content_type" => crate::codec::set(&mut slots.content_type, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Content Source List
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSourcesList {
@@ -745,48 +297,6 @@ pub struct ContentSourcesList {
     pub content_sources: Option<Vec<ContentSource>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContentSourcesList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("content_sources", &self.content_sources)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSourcesList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSourcesList {
-    const NAME: &'static str = "ContentSourcesList";
-    const LIST_MEMBER: Option<&'static str> = Some("content_sources");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "content_sources" => crate::codec::set(&mut slots.content_sources, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Conversation
 ///
@@ -855,105 +365,6 @@ pub struct Conversation {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Conversation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("waiting_since", &self.waiting_since)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("open", &self.open)
-            .opt("state", &self.state)
-            .opt("read", &self.read)
-            .opt("priority", &self.priority)
-            .opt("admin_assignee_id", &self.admin_assignee_id)
-            .opt("team_assignee_id", &self.team_assignee_id)
-            .opt("tags", &self.tags)
-            .opt("conversation_rating", &self.conversation_rating)
-            .opt("source", &self.source)
-            .opt("contacts", &self.contacts)
-            .opt("teammates", &self.teammates)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("first_contact_reply", &self.first_contact_reply)
-            .opt("sla_applied", &self.sla_applied)
-            .opt("statistics", &self.statistics)
-            .opt("conversation_parts", &self.conversation_parts)
-            .opt("linked_objects", &self.linked_objects)
-            .opt("ai_agent_participated", &self.ai_agent_participated)
-            .opt("ai_agent", &self.ai_agent)
-            .opt("customers", &self.customers)
-            .opt("ticket", &self.ticket)
-            .opt("topics", &self.topics)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Conversation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Conversation {
-    const NAME: &'static str = "Conversation";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
-            "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
-            "open" => crate::codec::set(&mut slots.open, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "read" => crate::codec::set(&mut slots.read, map),
-            "priority" => crate::codec::set(&mut slots.priority, map),
-            "admin_assignee_id" => crate::codec::set(&mut slots.admin_assignee_id, map),
-            "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "conversation_rating" => {
-                crate::codec::set(&mut slots.conversation_rating, map)
-            }
-            "source" => crate::codec::set(&mut slots.source, map),
-            "contacts" => crate::codec::set(&mut slots.contacts, map),
-            "teammates" => crate::codec::set(&mut slots.teammates, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "first_contact_reply" => {
-                crate::codec::set(&mut slots.first_contact_reply, map)
-            }
-            "sla_applied" => crate::codec::set(&mut slots.sla_applied, map),
-            "statistics" => crate::codec::set(&mut slots.statistics, map),
-            "conversation_parts" => crate::codec::set(&mut slots.conversation_parts, map),
-            "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
-            "ai_agent_participated" => {
-                crate::codec::set(&mut slots.ai_agent_participated, map)
-            }
-            "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
-            "customers" => crate::codec::set(&mut slots.customers, map),
-            "ticket" => crate::codec::set(&mut slots.ticket, map),
-            "topics" => crate::codec::set(&mut slots.topics, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contacts
 ///
 /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
@@ -966,46 +377,6 @@ pub struct ConversationContacts {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationContacts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("contacts", &self.contacts)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationContacts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationContacts {
-    const NAME: &'static str = "ConversationContacts";
-    const LIST_MEMBER: Option<&'static str> = Some("contacts");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "contacts" => crate::codec::set(&mut slots.contacts, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1conversations~1{conversation_id}~1customers/post/responses/200/content/application~1json/examples/Attach a contact to a conversation/value/customers/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationCustomersItem {
@@ -1015,45 +386,6 @@ pub struct ConversationCustomersItem {
     pub id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationCustomersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationCustomersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationCustomersItem {
-    const NAME: &'static str = "ConversationCustomersItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Convert Ticket Request Payload
 ///
@@ -1065,67 +397,6 @@ pub struct ConvertConversationToTicketRequest {
     /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
     pub attributes: Option<TicketRequestCustomAttributes>,
 }
-impl serde::Serialize for ConvertConversationToTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .opt("attributes", &self.attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertConversationToTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        ticket_type_id: Option<String>,
-        attributes: Option<Option<TicketRequestCustomAttributes>>,
-    }
-    impl crate::codec::StructDecode for ConvertConversationToTicketRequest {
-        const NAME: &'static str = "ConvertConversationToTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ticket_type_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.ticket_type_id,
-                        "ticket_type_id",
-                        map,
-                    )
-                }
-                "attributes" => {
-                    crate::codec::fill(&mut slots.attributes, "attributes", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["ticket_type_id", "attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ticket_type_id: crate::codec::missing(
-                    slots.ticket_type_id,
-                    "ticket_type_id",
-                )?,
-                attributes: slots.attributes.flatten(),
-            })
-        }
-    }
-};
 impl ConvertConversationToTicketRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1163,78 +434,6 @@ pub struct CreateConversationRequest {
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
     pub created_at: Option<i64>,
 }
-impl serde::Serialize for CreateConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("from", &self.from)
-            .req("body", &self.body)
-            .opt("subject", &self.subject)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("created_at", &self.created_at)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        from: Option<CreateConversationRequestFrom>,
-        body: Option<String>,
-        subject: Option<Option<String>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        created_at: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationRequest {
-        const NAME: &'static str = "CreateConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "from" => crate::codec::fill(&mut slots.from, "from", map),
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "subject" => {
-                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["from", "body", "subject", "attachment_urls", "created_at"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                from: crate::codec::missing(slots.from, "from")?,
-                body: crate::codec::missing(slots.body, "body")?,
-                subject: slots.subject.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                created_at: slots.created_at.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1272,7 +471,9 @@ impl CreateConversationRequest {
         self
     }
 }
-/// `CreateConversationRequestFrom` (defined inline at `/components/schemas/create_conversation_request/properties/from`).
+/// The `from` member of `CreateConversationRequest`.
+///
+/// Defined inline at `/components/schemas/create_conversation_request/properties/from`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequestFrom {
     /// The role associated to the contact - user or lead.
@@ -1280,49 +481,6 @@ pub struct CreateConversationRequestFrom {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateConversationRequestFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationRequestFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<CreateConversationRequestFromType>,
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateConversationRequestFrom {
-        const NAME: &'static str = "CreateConversationRequestFrom";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateConversationRequestFrom {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -1377,7 +535,6 @@ impl std::str::FromStr for CreateConversationRequestFromType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateConversationRequestFromType);
 /// Part type - custom_action_finished
 ///
 /// Contains details about final status of the completed action for conversation part type &lt;code&gt;custom_action_finished&lt;/code&gt;.
@@ -1388,44 +545,9 @@ pub struct CustomActionFinished {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomActionFinished {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("action", &self.action)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomActionFinished {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomActionFinished {
-    const NAME: &'static str = "CustomActionFinished";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "action" => crate::codec::set(&mut slots.action, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `CustomActionFinishedAction` (defined inline at `/components/schemas/custom_action_finished/properties/action`).
+/// The `action` member of `CustomActionFinished`.
+///
+/// Defined inline at `/components/schemas/custom_action_finished/properties/action`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionFinishedAction {
     /// Name of the action
@@ -1434,45 +556,6 @@ pub struct CustomActionFinishedAction {
     pub result: Option<CustomActionFinishedActionResult>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CustomActionFinishedAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("result", &self.result)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomActionFinishedAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomActionFinishedAction {
-    const NAME: &'static str = "CustomActionFinishedAction";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            "result" => crate::codec::set(&mut slots.result, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Status of the action
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1508,7 +591,6 @@ impl std::str::FromStr for CustomActionFinishedActionResult {
         )
     }
 }
-crate::codec::string_enum!(CustomActionFinishedActionResult);
 /// Part type - custom_action_started
 ///
 /// Contains details about name of the action that was initiated for conversation part type &lt;code&gt;custom_action_started&lt;/code&gt;.
@@ -1519,87 +601,15 @@ pub struct CustomActionStarted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomActionStarted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("action", &self.action)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomActionStarted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomActionStarted {
-    const NAME: &'static str = "CustomActionStarted";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "action" => crate::codec::set(&mut slots.action, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `CustomActionStartedAction` (defined inline at `/components/schemas/custom_action_started/properties/action`).
+/// The `action` member of `CustomActionStarted`.
+///
+/// Defined inline at `/components/schemas/custom_action_started/properties/action`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionStartedAction {
     /// Name of the action
     pub name: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CustomActionStartedAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomActionStartedAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomActionStartedAction {
-    const NAME: &'static str = "CustomActionStartedAction";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The `customer_request` object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1630,50 +640,12 @@ impl From<CustomerRequestEmail> for CustomerRequest {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(CustomerRequest);
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: String,
 }
-impl serde::Serialize for CustomerRequestEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerRequestEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-    }
-    impl crate::codec::StructDecode for CustomerRequestEmail {
-        const NAME: &'static str = "CustomerRequestEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-            })
-        }
-    }
-};
 impl CustomerRequestEmail {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -1686,54 +658,6 @@ pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
 }
-impl serde::Serialize for CustomerRequestIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerRequestIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        intercom_user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CustomerRequestIntercomUserId {
-        const NAME: &'static str = "CustomerRequestIntercomUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
-                }
-                _ => Err(crate::codec::unknown_member(key, &["intercom_user_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-            })
-        }
-    }
-};
 impl CustomerRequestIntercomUserId {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(intercom_user_id: impl Into<String>) -> Self {
@@ -1748,48 +672,1235 @@ pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: String,
 }
-impl serde::Serialize for CustomerRequestUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("user_id", &self.user_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerRequestUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CustomerRequestUserId {
-        const NAME: &'static str = "CustomerRequestUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["user_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-            })
-        }
-    }
-};
 impl CustomerRequestUserId {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into() }
     }
 }
+const _: () = {
+    impl serde::Serialize for CloseConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "close")
+                .req("type", "admin")
+                .req("admin_id", &self.admin_id)
+                .opt("body", &self.body)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CloseConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            admin_id: Option<String>,
+            body: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CloseConversationRequest {
+            const NAME: &'static str = "CloseConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "close",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "type", "admin_id", "body"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    body: slots.body.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(ContactReplyConversationRequest);
+    impl serde::Serialize for ContactReplyEmailRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("email", &self.email)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyEmailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            created_at: Option<Option<i64>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
+            email: Option<String>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+        }
+        impl crate::codec::StructDecode for ContactReplyEmailRequest {
+            const NAME: &'static str = "ContactReplyEmailRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "created_at",
+                                    "attachment_urls",
+                                    "reply_options",
+                                    "email",
+                                    "attachment_files",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    created_at: slots.created_at.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    reply_options: slots.reply_options.flatten(),
+                    email: crate::codec::missing(slots.email, "email")?,
+                    attachment_files: slots.attachment_files.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContactReplyIntercomUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            created_at: Option<Option<i64>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
+            intercom_user_id: Option<String>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+        }
+        impl crate::codec::StructDecode for ContactReplyIntercomUserIdRequest {
+            const NAME: &'static str = "ContactReplyIntercomUserIdRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "created_at",
+                                    "attachment_urls",
+                                    "reply_options",
+                                    "intercom_user_id",
+                                    "attachment_files",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    created_at: slots.created_at.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    reply_options: slots.reply_options.flatten(),
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                    attachment_files: slots.attachment_files.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContactReplyUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("user_id", &self.user_id)
+                .opt("attachment_files", &self.attachment_files)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            created_at: Option<Option<i64>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
+            user_id: Option<String>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+        }
+        impl crate::codec::StructDecode for ContactReplyUserIdRequest {
+            const NAME: &'static str = "ContactReplyUserIdRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "created_at",
+                                    "attachment_urls",
+                                    "reply_options",
+                                    "user_id",
+                                    "attachment_files",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    body: crate::codec::missing(slots.body, "body")?,
+                    created_at: slots.created_at.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    reply_options: slots.reply_options.flatten(),
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    attachment_files: slots.attachment_files.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContentSource {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("content_type", &self.content_type)
+                .opt("url", &self.url)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSource {
+        const NAME: &'static str = "ContentSource";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "content_type" => crate::codec::set(&mut slots.content_type, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSourcesList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("content_sources", &self.content_sources)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSourcesList {
+        const NAME: &'static str = "ContentSourcesList";
+        const LIST_MEMBER: Option<&'static str> = Some("content_sources");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "content_sources" => crate::codec::set(&mut slots.content_sources, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for Conversation {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("waiting_since", &self.waiting_since)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("open", &self.open)
+                .opt("state", &self.state)
+                .opt("read", &self.read)
+                .opt("priority", &self.priority)
+                .opt("admin_assignee_id", &self.admin_assignee_id)
+                .opt("team_assignee_id", &self.team_assignee_id)
+                .opt("tags", &self.tags)
+                .opt("conversation_rating", &self.conversation_rating)
+                .opt("source", &self.source)
+                .opt("contacts", &self.contacts)
+                .opt("teammates", &self.teammates)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("first_contact_reply", &self.first_contact_reply)
+                .opt("sla_applied", &self.sla_applied)
+                .opt("statistics", &self.statistics)
+                .opt("conversation_parts", &self.conversation_parts)
+                .opt("linked_objects", &self.linked_objects)
+                .opt("ai_agent_participated", &self.ai_agent_participated)
+                .opt("ai_agent", &self.ai_agent)
+                .opt("customers", &self.customers)
+                .opt("ticket", &self.ticket)
+                .opt("topics", &self.topics)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Conversation {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Conversation {
+        const NAME: &'static str = "Conversation";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "waiting_since" => crate::codec::set(&mut slots.waiting_since, map),
+                "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
+                "open" => crate::codec::set(&mut slots.open, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "read" => crate::codec::set(&mut slots.read, map),
+                "priority" => crate::codec::set(&mut slots.priority, map),
+                "admin_assignee_id" => {
+                    crate::codec::set(&mut slots.admin_assignee_id, map)
+                }
+                "team_assignee_id" => crate::codec::set(&mut slots.team_assignee_id, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "conversation_rating" => {
+                    crate::codec::set(&mut slots.conversation_rating, map)
+                }
+                "source" => crate::codec::set(&mut slots.source, map),
+                "contacts" => crate::codec::set(&mut slots.contacts, map),
+                "teammates" => crate::codec::set(&mut slots.teammates, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "first_contact_reply" => {
+                    crate::codec::set(&mut slots.first_contact_reply, map)
+                }
+                "sla_applied" => crate::codec::set(&mut slots.sla_applied, map),
+                "statistics" => crate::codec::set(&mut slots.statistics, map),
+                "conversation_parts" => {
+                    crate::codec::set(&mut slots.conversation_parts, map)
+                }
+                "linked_objects" => crate::codec::set(&mut slots.linked_objects, map),
+                "ai_agent_participated" => {
+                    crate::codec::set(&mut slots.ai_agent_participated, map)
+                }
+                "ai_agent" => crate::codec::set(&mut slots.ai_agent, map),
+                "customers" => crate::codec::set(&mut slots.customers, map),
+                "ticket" => crate::codec::set(&mut slots.ticket, map),
+                "topics" => crate::codec::set(&mut slots.topics, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationContacts {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("contacts", &self.contacts)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationContacts {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationContacts {
+        const NAME: &'static str = "ConversationContacts";
+        const LIST_MEMBER: Option<&'static str> = Some("contacts");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "contacts" => crate::codec::set(&mut slots.contacts, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationCustomersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationCustomersItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationCustomersItem {
+        const NAME: &'static str = "ConversationCustomersItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConvertConversationToTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .opt("attributes", &self.attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertConversationToTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ticket_type_id: Option<String>,
+            attributes: Option<Option<TicketRequestCustomAttributes>>,
+        }
+        impl crate::codec::StructDecode for ConvertConversationToTicketRequest {
+            const NAME: &'static str = "ConvertConversationToTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ticket_type_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.ticket_type_id,
+                            "ticket_type_id",
+                            map,
+                        )
+                    }
+                    "attributes" => {
+                        crate::codec::fill(&mut slots.attributes, "attributes", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["ticket_type_id", "attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ticket_type_id: crate::codec::missing(
+                        slots.ticket_type_id,
+                        "ticket_type_id",
+                    )?,
+                    attributes: slots.attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("from", &self.from)
+                .req("body", &self.body)
+                .opt("subject", &self.subject)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("created_at", &self.created_at)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            from: Option<CreateConversationRequestFrom>,
+            body: Option<String>,
+            subject: Option<Option<String>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            created_at: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationRequest {
+            const NAME: &'static str = "CreateConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "from" => crate::codec::fill(&mut slots.from, "from", map),
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "subject" => {
+                        crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "from",
+                                    "body",
+                                    "subject",
+                                    "attachment_urls",
+                                    "created_at",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    from: crate::codec::missing(slots.from, "from")?,
+                    body: crate::codec::missing(slots.body, "body")?,
+                    subject: slots.subject.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    created_at: slots.created_at.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationRequestFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationRequestFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<CreateConversationRequestFromType>,
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateConversationRequestFrom {
+            const NAME: &'static str = "CreateConversationRequestFrom";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateConversationRequestFromType);
+    impl serde::Serialize for CustomActionFinished {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("action", &self.action)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomActionFinished {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CustomActionFinished {
+        const NAME: &'static str = "CustomActionFinished";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "action" => crate::codec::set(&mut slots.action, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CustomActionFinishedAction {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("result", &self.result)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomActionFinishedAction {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CustomActionFinishedAction {
+        const NAME: &'static str = "CustomActionFinishedAction";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                "result" => crate::codec::set(&mut slots.result, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(CustomActionFinishedActionResult);
+    impl serde::Serialize for CustomActionStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("action", &self.action)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomActionStarted {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CustomActionStarted {
+        const NAME: &'static str = "CustomActionStarted";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "action" => crate::codec::set(&mut slots.action, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CustomActionStartedAction {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomActionStartedAction {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CustomActionStartedAction {
+        const NAME: &'static str = "CustomActionStartedAction";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::lenient_strict_union!(CustomerRequest);
+    impl serde::Serialize for CustomerRequestEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomerRequestEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+        }
+        impl crate::codec::StructDecode for CustomerRequestEmail {
+            const NAME: &'static str = "CustomerRequestEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    _ => Err(crate::codec::unknown_member(key, &["email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CustomerRequestIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomerRequestIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            intercom_user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CustomerRequestIntercomUserId {
+            const NAME: &'static str = "CustomerRequestIntercomUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["intercom_user_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CustomerRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomerRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CustomerRequestUserId {
+            const NAME: &'static str = "CustomerRequestUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                })
+            }
+        }
+    };
+};

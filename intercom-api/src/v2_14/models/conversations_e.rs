@@ -17,47 +17,6 @@ pub struct EmailAddressHeader {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for EmailAddressHeader {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("email_address", &self.email_address)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmailAddressHeader {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for EmailAddressHeader {
-    const NAME: &'static str = "EmailAddressHeader";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "email_address" => crate::codec::set(&mut slots.email_address, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Email Message Metadata
 ///
 /// Contains metadata if the message was sent as an email
@@ -72,126 +31,23 @@ pub struct EmailMessageMetadata {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for EmailMessageMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("subject", &self.subject)
-            .opt("email_address_headers", &self.email_address_headers)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmailMessageMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for EmailMessageMetadata {
-    const NAME: &'static str = "EmailMessageMetadata";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "subject" => crate::codec::set(&mut slots.subject, map),
-            "email_address_headers" => {
-                crate::codec::set(&mut slots.email_address_headers, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Event details of Workflow & actions
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EventDetails {
-    /// `ConversationAttributeUpdatedByWorkflow` variant.
+    /// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type &lt;code&gt;conversation_attribute_updated_by_workflow&lt;/code&gt;.
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
-    /// `ConversationAttributeUpdatedByAdmin` variant.
+    /// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type &lt;code&gt;conversation_attribute_updated_by_admin&lt;/code&gt;.
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
-    /// `CustomActionStarted` variant.
+    /// Contains details about name of the action that was initiated for conversation part type &lt;code&gt;custom_action_started&lt;/code&gt;.
     CustomActionStarted(CustomActionStarted),
-    /// `CustomActionFinished` variant.
+    /// Contains details about final status of the completed action for conversation part type &lt;code&gt;custom_action_finished&lt;/code&gt;.
     CustomActionFinished(CustomActionFinished),
-    /// `OperatorWorkflowEvent` variant.
+    /// Contains details about name of the workflow for conversation part type &lt;code&gt;operator_workflow_event&lt;/code&gt;.
     OperatorWorkflowEvent(OperatorWorkflowEvent),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for EventDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &[
-                    "workflow",
-                    "workflow.name",
-                    "attribute",
-                    "attribute.name",
-                    "value",
-                    "value.name",
-                ],
-                &["attribute", "attribute.name", "value", "value.name"],
-                &["action", "action.name"],
-                &["action", "action.name", "action.result"],
-                &["workflow", "workflow.name", "event", "event.type", "event.result"],
-            ],
-        ) {
-            Some(0usize) => {
-                match <ConversationAttributeUpdatedByWorkflow as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => {
-                        Ok((Self::ConversationAttributeUpdatedByWorkflow)(value))
-                    }
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ConversationAttributeUpdatedByAdmin as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::ConversationAttributeUpdatedByAdmin)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(2usize) => {
-                match <CustomActionStarted as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::CustomActionStarted)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(3usize) => {
-                match <CustomActionFinished as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::CustomActionFinished)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(4usize) => {
-                match <OperatorWorkflowEvent as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::OperatorWorkflowEvent)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ConversationAttributeUpdatedByWorkflow> for EventDetails {
     fn from(value: ConversationAttributeUpdatedByWorkflow) -> Self {
@@ -218,4 +74,166 @@ impl From<OperatorWorkflowEvent> for EventDetails {
         Self::OperatorWorkflowEvent(value)
     }
 }
-crate::codec::lenient_untagged!(EventDetails);
+const _: () = {
+    impl serde::Serialize for EmailAddressHeader {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("email_address", &self.email_address)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EmailAddressHeader {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for EmailAddressHeader {
+        const NAME: &'static str = "EmailAddressHeader";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "email_address" => crate::codec::set(&mut slots.email_address, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for EmailMessageMetadata {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("subject", &self.subject)
+                .opt("email_address_headers", &self.email_address_headers)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EmailMessageMetadata {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for EmailMessageMetadata {
+        const NAME: &'static str = "EmailMessageMetadata";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "subject" => crate::codec::set(&mut slots.subject, map),
+                "email_address_headers" => {
+                    crate::codec::set(&mut slots.email_address_headers, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EventDetails {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &[
+                        "workflow",
+                        "workflow.name",
+                        "attribute",
+                        "attribute.name",
+                        "value",
+                        "value.name",
+                    ],
+                    &["attribute", "attribute.name", "value", "value.name"],
+                    &["action", "action.name"],
+                    &["action", "action.name", "action.result"],
+                    &["workflow", "workflow.name", "event", "event.type", "event.result"],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ConversationAttributeUpdatedByWorkflow as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => {
+                            Ok((Self::ConversationAttributeUpdatedByWorkflow)(value))
+                        }
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ConversationAttributeUpdatedByAdmin as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => {
+                            Ok((Self::ConversationAttributeUpdatedByAdmin)(value))
+                        }
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(2usize) => {
+                    match <CustomActionStarted as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::CustomActionStarted)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(3usize) => {
+                    match <CustomActionFinished as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::CustomActionFinished)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(4usize) => {
+                    match <OperatorWorkflowEvent as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::OperatorWorkflowEvent)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(EventDetails);
+};

@@ -49,79 +49,6 @@ pub struct ConversationPart {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationPart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("part_type", &self.part_type)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("notified_at", &self.notified_at)
-            .opt("assigned_to", &self.assigned_to)
-            .opt("author", &self.author)
-            .opt("attachments", &self.attachments)
-            .opt("external_id", &self.external_id)
-            .opt("redacted", &self.redacted)
-            .opt("email_message_metadata", &self.email_message_metadata)
-            .opt("metadata", &self.metadata)
-            .opt("state", &self.state)
-            .opt("tags", &self.tags)
-            .opt("event_details", &self.event_details)
-            .opt("app_package_code", &self.app_package_code)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationPart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationPart {
-    const NAME: &'static str = "ConversationPart";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "part_type" => crate::codec::set(&mut slots.part_type, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "notified_at" => crate::codec::set(&mut slots.notified_at, map),
-            "assigned_to" => crate::codec::set(&mut slots.assigned_to, map),
-            "author" => crate::codec::set(&mut slots.author, map),
-            "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "redacted" => crate::codec::set(&mut slots.redacted, map),
-            "email_message_metadata" => {
-                crate::codec::set(&mut slots.email_message_metadata, map)
-            }
-            "metadata" => crate::codec::set(&mut slots.metadata, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "event_details" => crate::codec::set(&mut slots.event_details, map),
-            "app_package_code" => crate::codec::set(&mut slots.app_package_code, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Conversation part author
 ///
 /// The object who initiated the conversation, which can be a Contact, Admin or Team. Bots and campaigns send messages on behalf of Admins or Teams. For Twitter, this will be blank.
@@ -142,53 +69,6 @@ pub struct ConversationPartAuthor {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationPartAuthor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("email", &self.email)
-            .opt("from_ai_agent", &self.from_ai_agent)
-            .opt("is_ai_answer", &self.is_ai_answer)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationPartAuthor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationPartAuthor {
-    const NAME: &'static str = "ConversationPartAuthor";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "from_ai_agent" => crate::codec::set(&mut slots.from_ai_agent, map),
-            "is_ai_answer" => crate::codec::set(&mut slots.is_ai_answer, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Conversation Part Metadata
 ///
 /// Metadata for a conversation part
@@ -201,48 +81,9 @@ pub struct ConversationPartMetadata {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationPartMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("quick_reply_options", &self.quick_reply_options)
-            .opt("quick_reply_uuid", &self.quick_reply_uuid)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationPartMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationPartMetadata {
-    const NAME: &'static str = "ConversationPartMetadata";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "quick_reply_options" => {
-                crate::codec::set(&mut slots.quick_reply_options, map)
-            }
-            "quick_reply_uuid" => crate::codec::set(&mut slots.quick_reply_uuid, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ConversationPartMetadataQuickReplyOptionsItem` (defined inline at `/components/schemas/conversation_part_metadata/properties/quick_reply_options/items`).
+/// An item of the `quick_reply_options` member of `ConversationPartMetadata`.
+///
+/// Defined inline at `/components/schemas/conversation_part_metadata/properties/quick_reply_options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
     /// The text to display in this quick reply option.
@@ -253,47 +94,6 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
     pub translations: Option<serde_json::Map<String, serde_json::Value>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationPartMetadataQuickReplyOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("text", &self.text)
-            .opt("uuid", &self.uuid)
-            .opt("translations", &self.translations)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationPartMetadataQuickReplyOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationPartMetadataQuickReplyOptionsItem {
-    const NAME: &'static str = "ConversationPartMetadataQuickReplyOptionsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "text" => crate::codec::set(&mut slots.text, map),
-            "uuid" => crate::codec::set(&mut slots.uuid, map),
-            "translations" => crate::codec::set(&mut slots.translations, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Indicates the current state of conversation when the conversation part was created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -333,7 +133,6 @@ impl std::str::FromStr for ConversationPartState {
         )
     }
 }
-crate::codec::string_enum!(ConversationPartState);
 /// Conversation Parts
 ///
 /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
@@ -349,48 +148,6 @@ pub struct ConversationParts {
     pub total_count: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationParts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("conversation_parts", &self.conversation_parts)
-            .opt("total_count", &self.total_count)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationParts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationParts {
-    const NAME: &'static str = "ConversationParts";
-    const LIST_MEMBER: Option<&'static str> = Some("conversation_parts");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "conversation_parts" => crate::codec::set(&mut slots.conversation_parts, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// If marked as priority, it will return priority or else not_priority.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -426,4 +183,268 @@ impl std::str::FromStr for ConversationPriority {
         )
     }
 }
-crate::codec::string_enum!(ConversationPriority);
+const _: () = {
+    impl serde::Serialize for ConversationPart {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("part_type", &self.part_type)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("notified_at", &self.notified_at)
+                .opt("assigned_to", &self.assigned_to)
+                .opt("author", &self.author)
+                .opt("attachments", &self.attachments)
+                .opt("external_id", &self.external_id)
+                .opt("redacted", &self.redacted)
+                .opt("email_message_metadata", &self.email_message_metadata)
+                .opt("metadata", &self.metadata)
+                .opt("state", &self.state)
+                .opt("tags", &self.tags)
+                .opt("event_details", &self.event_details)
+                .opt("app_package_code", &self.app_package_code)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationPart {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationPart {
+        const NAME: &'static str = "ConversationPart";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "part_type" => crate::codec::set(&mut slots.part_type, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "notified_at" => crate::codec::set(&mut slots.notified_at, map),
+                "assigned_to" => crate::codec::set(&mut slots.assigned_to, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "attachments" => crate::codec::set(&mut slots.attachments, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "redacted" => crate::codec::set(&mut slots.redacted, map),
+                "email_message_metadata" => {
+                    crate::codec::set(&mut slots.email_message_metadata, map)
+                }
+                "metadata" => crate::codec::set(&mut slots.metadata, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "event_details" => crate::codec::set(&mut slots.event_details, map),
+                "app_package_code" => crate::codec::set(&mut slots.app_package_code, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationPartAuthor {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("email", &self.email)
+                .opt("from_ai_agent", &self.from_ai_agent)
+                .opt("is_ai_answer", &self.is_ai_answer)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationPartAuthor {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationPartAuthor {
+        const NAME: &'static str = "ConversationPartAuthor";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "from_ai_agent" => crate::codec::set(&mut slots.from_ai_agent, map),
+                "is_ai_answer" => crate::codec::set(&mut slots.is_ai_answer, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationPartMetadata {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("quick_reply_options", &self.quick_reply_options)
+                .opt("quick_reply_uuid", &self.quick_reply_uuid)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationPartMetadata {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationPartMetadata {
+        const NAME: &'static str = "ConversationPartMetadata";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "quick_reply_options" => {
+                    crate::codec::set(&mut slots.quick_reply_options, map)
+                }
+                "quick_reply_uuid" => crate::codec::set(&mut slots.quick_reply_uuid, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationPartMetadataQuickReplyOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("text", &self.text)
+                .opt("uuid", &self.uuid)
+                .opt("translations", &self.translations)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationPartMetadataQuickReplyOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationPartMetadataQuickReplyOptionsItem {
+        const NAME: &'static str = "ConversationPartMetadataQuickReplyOptionsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "text" => crate::codec::set(&mut slots.text, map),
+                "uuid" => crate::codec::set(&mut slots.uuid, map),
+                "translations" => crate::codec::set(&mut slots.translations, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ConversationPartState);
+    impl serde::Serialize for ConversationParts {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("conversation_parts", &self.conversation_parts)
+                .opt("total_count", &self.total_count)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationParts {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationParts {
+        const NAME: &'static str = "ConversationParts";
+        const LIST_MEMBER: Option<&'static str> = Some("conversation_parts");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "conversation_parts" => {
+                    crate::codec::set(&mut slots.conversation_parts, map)
+                }
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ConversationPriority);
+};

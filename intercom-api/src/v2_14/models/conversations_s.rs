@@ -29,59 +29,6 @@ pub struct ConversationSource {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("delivered_as", &self.delivered_as)
-            .opt("subject", &self.subject)
-            .opt("body", &self.body)
-            .opt("author", &self.author)
-            .opt("attachments", &self.attachments)
-            .opt("url", &self.url)
-            .opt("redacted", &self.redacted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationSource {
-    const NAME: &'static str = "ConversationSource";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "delivered_as" => crate::codec::set(&mut slots.delivered_as, map),
-            "subject" => crate::codec::set(&mut slots.subject, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "author" => crate::codec::set(&mut slots.author, map),
-            "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "redacted" => crate::codec::set(&mut slots.redacted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -148,7 +95,6 @@ impl std::str::FromStr for ConversationSourceType {
         )
     }
 }
-crate::codec::string_enum!(ConversationSourceType);
 /// Can be set to "open", "closed" or "snoozed".
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -187,7 +133,6 @@ impl std::str::FromStr for ConversationState {
         )
     }
 }
-crate::codec::string_enum!(ConversationState);
 /// Conversation statistics
 ///
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
@@ -244,122 +189,6 @@ pub struct ConversationStatistics {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationStatistics {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("time_to_assignment", &self.time_to_assignment)
-            .opt("time_to_admin_reply", &self.time_to_admin_reply)
-            .opt("time_to_first_close", &self.time_to_first_close)
-            .opt("time_to_last_close", &self.time_to_last_close)
-            .opt("median_time_to_reply", &self.median_time_to_reply)
-            .opt("first_contact_reply_at", &self.first_contact_reply_at)
-            .opt("first_assignment_at", &self.first_assignment_at)
-            .opt("first_admin_reply_at", &self.first_admin_reply_at)
-            .opt("first_close_at", &self.first_close_at)
-            .opt("last_assignment_at", &self.last_assignment_at)
-            .opt("last_assignment_admin_reply_at", &self.last_assignment_admin_reply_at)
-            .opt("last_contact_reply_at", &self.last_contact_reply_at)
-            .opt("last_admin_reply_at", &self.last_admin_reply_at)
-            .opt("last_close_at", &self.last_close_at)
-            .opt("last_closed_by_id", &self.last_closed_by_id)
-            .opt("count_reopens", &self.count_reopens)
-            .opt("count_assignments", &self.count_assignments)
-            .opt("count_conversation_parts", &self.count_conversation_parts)
-            .opt(
-                "assigned_team_first_response_time",
-                &self.assigned_team_first_response_time,
-            )
-            .opt(
-                "assigned_team_first_response_time_in_office_hours",
-                &self.assigned_team_first_response_time_in_office_hours,
-            )
-            .opt("handling_time", &self.handling_time)
-            .opt("adjusted_handling_time", &self.adjusted_handling_time)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationStatistics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationStatistics {
-    const NAME: &'static str = "ConversationStatistics";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "time_to_assignment" => crate::codec::set(&mut slots.time_to_assignment, map),
-            "time_to_admin_reply" => {
-                crate::codec::set(&mut slots.time_to_admin_reply, map)
-            }
-            "time_to_first_close" => {
-                crate::codec::set(&mut slots.time_to_first_close, map)
-            }
-            "time_to_last_close" => crate::codec::set(&mut slots.time_to_last_close, map),
-            "median_time_to_reply" => {
-                crate::codec::set(&mut slots.median_time_to_reply, map)
-            }
-            "first_contact_reply_at" => {
-                crate::codec::set(&mut slots.first_contact_reply_at, map)
-            }
-            "first_assignment_at" => {
-                crate::codec::set(&mut slots.first_assignment_at, map)
-            }
-            "first_admin_reply_at" => {
-                crate::codec::set(&mut slots.first_admin_reply_at, map)
-            }
-            "first_close_at" => crate::codec::set(&mut slots.first_close_at, map),
-            "last_assignment_at" => crate::codec::set(&mut slots.last_assignment_at, map),
-            "last_assignment_admin_reply_at" => {
-                crate::codec::set(&mut slots.last_assignment_admin_reply_at, map)
-            }
-            "last_contact_reply_at" => {
-                crate::codec::set(&mut slots.last_contact_reply_at, map)
-            }
-            "last_admin_reply_at" => {
-                crate::codec::set(&mut slots.last_admin_reply_at, map)
-            }
-            "last_close_at" => crate::codec::set(&mut slots.last_close_at, map),
-            "last_closed_by_id" => crate::codec::set(&mut slots.last_closed_by_id, map),
-            "count_reopens" => crate::codec::set(&mut slots.count_reopens, map),
-            "count_assignments" => crate::codec::set(&mut slots.count_assignments, map),
-            "count_conversation_parts" => {
-                crate::codec::set(&mut slots.count_conversation_parts, map)
-            }
-            "assigned_team_first_response_time" => {
-                crate::codec::set(&mut slots.assigned_team_first_response_time, map)
-            }
-            "assigned_team_first_response_time_in_office_hours" => {
-                crate::codec::set(
-                    &mut slots.assigned_team_first_response_time_in_office_hours,
-                    map,
-                )
-            }
-            "handling_time" => crate::codec::set(&mut slots.handling_time, map),
-            "adjusted_handling_time" => {
-                crate::codec::set(&mut slots.adjusted_handling_time, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Applied SLA
 ///
 /// The SLA Applied object contains the details for which SLA has been applied to this conversation.
@@ -377,47 +206,6 @@ pub struct SlaApplied {
     pub sla_status: Option<SlaAppliedSlaStatus>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for SlaApplied {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("sla_name", &self.sla_name)
-            .opt("sla_status", &self.sla_status)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SlaApplied {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SlaApplied {
-    const NAME: &'static str = "SlaApplied";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "sla_name" => crate::codec::set(&mut slots.sla_name, map),
-            "sla_status" => crate::codec::set(&mut slots.sla_status, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// SLA statuses:
 /// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
@@ -464,7 +252,6 @@ impl std::str::FromStr for SlaAppliedSlaStatus {
         )
     }
 }
-crate::codec::string_enum!(SlaAppliedSlaStatus);
 /// Snooze Conversation Request
 ///
 /// Payload of the request to snooze a conversation
@@ -475,74 +262,6 @@ pub struct SnoozeConversationRequest {
     /// The time you want the conversation to reopen.
     pub snoozed_until: i64,
 }
-impl serde::Serialize for SnoozeConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "snoozed")
-            .req("admin_id", &self.admin_id)
-            .req("snoozed_until", &self.snoozed_until)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SnoozeConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        admin_id: Option<String>,
-        snoozed_until: Option<i64>,
-    }
-    impl crate::codec::StructDecode for SnoozeConversationRequest {
-        const NAME: &'static str = "SnoozeConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "snoozed",
-                        map,
-                    )
-                }
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "snoozed_until" => {
-                    crate::codec::fill(&mut slots.snoozed_until, "snoozed_until", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["message_type", "admin_id", "snoozed_until"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                snoozed_until: crate::codec::missing(
-                    slots.snoozed_until,
-                    "snoozed_until",
-                )?,
-            })
-        }
-    }
-};
 impl SnoozeConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>, snoozed_until: i64) -> Self {
@@ -552,3 +271,315 @@ impl SnoozeConversationRequest {
         }
     }
 }
+const _: () = {
+    impl serde::Serialize for ConversationSource {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("delivered_as", &self.delivered_as)
+                .opt("subject", &self.subject)
+                .opt("body", &self.body)
+                .opt("author", &self.author)
+                .opt("attachments", &self.attachments)
+                .opt("url", &self.url)
+                .opt("redacted", &self.redacted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationSource {
+        const NAME: &'static str = "ConversationSource";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "delivered_as" => crate::codec::set(&mut slots.delivered_as, map),
+                "subject" => crate::codec::set(&mut slots.subject, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "attachments" => crate::codec::set(&mut slots.attachments, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "redacted" => crate::codec::set(&mut slots.redacted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ConversationSourceType);
+    crate::codec::string_enum!(ConversationState);
+    impl serde::Serialize for ConversationStatistics {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("time_to_assignment", &self.time_to_assignment)
+                .opt("time_to_admin_reply", &self.time_to_admin_reply)
+                .opt("time_to_first_close", &self.time_to_first_close)
+                .opt("time_to_last_close", &self.time_to_last_close)
+                .opt("median_time_to_reply", &self.median_time_to_reply)
+                .opt("first_contact_reply_at", &self.first_contact_reply_at)
+                .opt("first_assignment_at", &self.first_assignment_at)
+                .opt("first_admin_reply_at", &self.first_admin_reply_at)
+                .opt("first_close_at", &self.first_close_at)
+                .opt("last_assignment_at", &self.last_assignment_at)
+                .opt(
+                    "last_assignment_admin_reply_at",
+                    &self.last_assignment_admin_reply_at,
+                )
+                .opt("last_contact_reply_at", &self.last_contact_reply_at)
+                .opt("last_admin_reply_at", &self.last_admin_reply_at)
+                .opt("last_close_at", &self.last_close_at)
+                .opt("last_closed_by_id", &self.last_closed_by_id)
+                .opt("count_reopens", &self.count_reopens)
+                .opt("count_assignments", &self.count_assignments)
+                .opt("count_conversation_parts", &self.count_conversation_parts)
+                .opt(
+                    "assigned_team_first_response_time",
+                    &self.assigned_team_first_response_time,
+                )
+                .opt(
+                    "assigned_team_first_response_time_in_office_hours",
+                    &self.assigned_team_first_response_time_in_office_hours,
+                )
+                .opt("handling_time", &self.handling_time)
+                .opt("adjusted_handling_time", &self.adjusted_handling_time)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationStatistics {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationStatistics {
+        const NAME: &'static str = "ConversationStatistics";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "time_to_assignment" => {
+                    crate::codec::set(&mut slots.time_to_assignment, map)
+                }
+                "time_to_admin_reply" => {
+                    crate::codec::set(&mut slots.time_to_admin_reply, map)
+                }
+                "time_to_first_close" => {
+                    crate::codec::set(&mut slots.time_to_first_close, map)
+                }
+                "time_to_last_close" => {
+                    crate::codec::set(&mut slots.time_to_last_close, map)
+                }
+                "median_time_to_reply" => {
+                    crate::codec::set(&mut slots.median_time_to_reply, map)
+                }
+                "first_contact_reply_at" => {
+                    crate::codec::set(&mut slots.first_contact_reply_at, map)
+                }
+                "first_assignment_at" => {
+                    crate::codec::set(&mut slots.first_assignment_at, map)
+                }
+                "first_admin_reply_at" => {
+                    crate::codec::set(&mut slots.first_admin_reply_at, map)
+                }
+                "first_close_at" => crate::codec::set(&mut slots.first_close_at, map),
+                "last_assignment_at" => {
+                    crate::codec::set(&mut slots.last_assignment_at, map)
+                }
+                "last_assignment_admin_reply_at" => {
+                    crate::codec::set(&mut slots.last_assignment_admin_reply_at, map)
+                }
+                "last_contact_reply_at" => {
+                    crate::codec::set(&mut slots.last_contact_reply_at, map)
+                }
+                "last_admin_reply_at" => {
+                    crate::codec::set(&mut slots.last_admin_reply_at, map)
+                }
+                "last_close_at" => crate::codec::set(&mut slots.last_close_at, map),
+                "last_closed_by_id" => {
+                    crate::codec::set(&mut slots.last_closed_by_id, map)
+                }
+                "count_reopens" => crate::codec::set(&mut slots.count_reopens, map),
+                "count_assignments" => {
+                    crate::codec::set(&mut slots.count_assignments, map)
+                }
+                "count_conversation_parts" => {
+                    crate::codec::set(&mut slots.count_conversation_parts, map)
+                }
+                "assigned_team_first_response_time" => {
+                    crate::codec::set(&mut slots.assigned_team_first_response_time, map)
+                }
+                "assigned_team_first_response_time_in_office_hours" => {
+                    crate::codec::set(
+                        &mut slots.assigned_team_first_response_time_in_office_hours,
+                        map,
+                    )
+                }
+                "handling_time" => crate::codec::set(&mut slots.handling_time, map),
+                "adjusted_handling_time" => {
+                    crate::codec::set(&mut slots.adjusted_handling_time, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for SlaApplied {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("sla_name", &self.sla_name)
+                .opt("sla_status", &self.sla_status)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SlaApplied {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for SlaApplied {
+        const NAME: &'static str = "SlaApplied";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "sla_name" => crate::codec::set(&mut slots.sla_name, map),
+                "sla_status" => crate::codec::set(&mut slots.sla_status, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(SlaAppliedSlaStatus);
+    impl serde::Serialize for SnoozeConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "snoozed")
+                .req("admin_id", &self.admin_id)
+                .req("snoozed_until", &self.snoozed_until)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SnoozeConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            admin_id: Option<String>,
+            snoozed_until: Option<i64>,
+        }
+        impl crate::codec::StructDecode for SnoozeConversationRequest {
+            const NAME: &'static str = "SnoozeConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "snoozed",
+                            map,
+                        )
+                    }
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "snoozed_until" => {
+                        crate::codec::fill(
+                            &mut slots.snoozed_until,
+                            "snoozed_until",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["message_type", "admin_id", "snoozed_until"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    snoozed_until: crate::codec::missing(
+                        slots.snoozed_until,
+                        "snoozed_until",
+                    )?,
+                })
+            }
+        }
+    };
+};

@@ -17,46 +17,6 @@ pub struct ConversationTeammates {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationTeammates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("admins", &self.admins)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationTeammates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationTeammates {
-    const NAME: &'static str = "ConversationTeammates";
-    const LIST_MEMBER: Option<&'static str> = Some("admins");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "admins" => crate::codec::set(&mut slots.admins, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Ticket Attributes
 ///
 /// The attributes set on the ticket. When setting the default title and description attributes, the attribute keys that should be used are `_default_title_` and `_default_description_`. When setting ticket type attributes of the list attribute type, the key should be the attribute name and the value of the attribute should be the list item id, obtainable by \[listing the ticket type\](ref:get_ticket-types). For example, if the ticket type has an attribute called `priority` of type `list`, the key should be `priority` and the value of the attribute should be the guid of the list item (e.g. `de1825a0-0164-4070-8ca6-13e22462fa7e`).
@@ -64,52 +24,23 @@ pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketRequestCustomAttributesValue>,
 >;
-/// `TicketRequestCustomAttributesValue` (defined inline at `/components/schemas/ticket_request_custom_attributes/additionalProperties`).
+/// A value of `TicketRequestCustomAttributes`.
+///
+/// Defined inline at `/components/schemas/ticket_request_custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TicketRequestCustomAttributesValue {
-    /// `String` variant.
+    /// A string.
     String(String),
-    /// `Number` variant.
+    /// A number.
     Number(f64),
-    /// `Boolean` variant.
+    /// A boolean.
     Boolean(bool),
-    /// `Array` variant.
+    /// An array of JSON values.
     Array(Vec<serde_json::Value>),
     /// JSON `null`.
     Null,
-}
-impl<'de> serde::Deserialize<'de> for TicketRequestCustomAttributesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for TicketRequestCustomAttributesValue {
-    const EXPECTING: &'static str = "a string, a number, a boolean, an array or null";
-    fn string(value: &str) -> Option<Self> {
-        Some(Self::String(value.to_owned()))
-    }
-    fn int(value: i64) -> Option<Self> {
-        Some(Self::Number(value as f64))
-    }
-    fn uint(value: u64) -> Option<Self> {
-        Some(Self::Number(value as f64))
-    }
-    fn float(value: f64) -> Option<Self> {
-        Some(Self::Number(value))
-    }
-    fn boolean(value: bool) -> Option<Self> {
-        Some(Self::Boolean(value))
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::Array)
-    }
-    fn null() -> Option<Self> {
-        Some(Self::Null)
-    }
 }
 impl From<&str> for TicketRequestCustomAttributesValue {
     /// The `String` variant.
@@ -141,4 +72,80 @@ impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
         Self::Array(value)
     }
 }
-crate::codec::lenient_strict_union!(TicketRequestCustomAttributesValue);
+const _: () = {
+    impl serde::Serialize for ConversationTeammates {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("admins", &self.admins)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationTeammates {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationTeammates {
+        const NAME: &'static str = "ConversationTeammates";
+        const LIST_MEMBER: Option<&'static str> = Some("admins");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "admins" => crate::codec::set(&mut slots.admins, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketRequestCustomAttributesValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for TicketRequestCustomAttributesValue {
+        const EXPECTING: &'static str = "a string, a number, a boolean, an array or null";
+        fn string(value: &str) -> Option<Self> {
+            Some(Self::String(value.to_owned()))
+        }
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Number(value as f64))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            Some(Self::Number(value as f64))
+        }
+        fn float(value: f64) -> Option<Self> {
+            Some(Self::Number(value))
+        }
+        fn boolean(value: bool) -> Option<Self> {
+            Some(Self::Boolean(value))
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::Array)
+        }
+        fn null() -> Option<Self> {
+            Some(Self::Null)
+        }
+    }
+    crate::codec::lenient_strict_union!(TicketRequestCustomAttributesValue);
+};

@@ -17,93 +17,6 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// The custom attributes which are set for the Custom Object instance.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
-impl serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("external_id", &self.external_id)
-            .opt("external_created_at", &self.external_created_at)
-            .opt("external_updated_at", &self.external_updated_at)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        external_id: Option<Option<String>>,
-        external_created_at: Option<Option<i64>>,
-        external_updated_at: Option<Option<i64>>,
-        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
-    }
-    impl crate::codec::StructDecode for CreateOrUpdateCustomObjectInstanceRequest {
-        const NAME: &'static str = "CreateOrUpdateCustomObjectInstanceRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "external_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.external_id,
-                        "external_id",
-                        map,
-                    )
-                }
-                "external_created_at" => {
-                    crate::codec::fill(
-                        &mut slots.external_created_at,
-                        "external_created_at",
-                        map,
-                    )
-                }
-                "external_updated_at" => {
-                    crate::codec::fill(
-                        &mut slots.external_updated_at,
-                        "external_updated_at",
-                        map,
-                    )
-                }
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "external_id",
-                                "external_created_at",
-                                "external_updated_at",
-                                "custom_attributes",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                external_id: slots.external_id.flatten(),
-                external_created_at: slots.external_created_at.flatten(),
-                external_updated_at: slots.external_updated_at.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 impl CreateOrUpdateCustomObjectInstanceRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -156,44 +69,141 @@ pub struct CustomObjectInstanceDeleted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomObjectInstanceDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("object", &self.object)
-            .opt("id", &self.id)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomObjectInstanceDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomObjectInstanceDeleted {
-    const NAME: &'static str = "CustomObjectInstanceDeleted";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "object" => crate::codec::set(&mut slots.object, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("external_id", &self.external_id)
+                .opt("external_created_at", &self.external_created_at)
+                .opt("external_updated_at", &self.external_updated_at)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            external_id: Option<Option<String>>,
+            external_created_at: Option<Option<i64>>,
+            external_updated_at: Option<Option<i64>>,
+            custom_attributes: Option<
+                Option<std::collections::BTreeMap<String, String>>,
+            >,
+        }
+        impl crate::codec::StructDecode for CreateOrUpdateCustomObjectInstanceRequest {
+            const NAME: &'static str = "CreateOrUpdateCustomObjectInstanceRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "external_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    "external_created_at" => {
+                        crate::codec::fill(
+                            &mut slots.external_created_at,
+                            "external_created_at",
+                            map,
+                        )
+                    }
+                    "external_updated_at" => {
+                        crate::codec::fill(
+                            &mut slots.external_updated_at,
+                            "external_updated_at",
+                            map,
+                        )
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "external_id",
+                                    "external_created_at",
+                                    "external_updated_at",
+                                    "custom_attributes",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    external_id: slots.external_id.flatten(),
+                    external_created_at: slots.external_created_at.flatten(),
+                    external_updated_at: slots.external_updated_at.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CustomObjectInstanceDeleted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("object", &self.object)
+                .opt("id", &self.id)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
     }
-}
+    impl<'de> serde::Deserialize<'de> for CustomObjectInstanceDeleted {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CustomObjectInstanceDeleted {
+        const NAME: &'static str = "CustomObjectInstanceDeleted";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "object" => crate::codec::set(&mut slots.object, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

@@ -23,7 +23,6 @@ impl From<CreateDataAttributeRequestOtherType> for CreateDataAttributeRequest {
         Self::OtherType(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateDataAttributeRequest);
 /// list attribute
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestListAttribute {
@@ -38,98 +37,6 @@ pub struct CreateDataAttributeRequestListAttribute {
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
     pub options: Vec<CreateDataAttributeRequestListAttributeOptionsItem>,
 }
-impl serde::Serialize for CreateDataAttributeRequestListAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("model", &self.model)
-            .opt("description", &self.description)
-            .opt("messenger_writable", &self.messenger_writable)
-            .req("data_type", "options")
-            .req("options", &self.options)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        model: Option<CreateDataAttributeRequestModel>,
-        description: Option<Option<String>>,
-        messenger_writable: Option<Option<bool>>,
-        data_type: Option<()>,
-        options: Option<Vec<CreateDataAttributeRequestListAttributeOptionsItem>>,
-    }
-    impl crate::codec::StructDecode for CreateDataAttributeRequestListAttribute {
-        const NAME: &'static str = "CreateDataAttributeRequestListAttribute";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "model" => crate::codec::fill(&mut slots.model, "model", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "options",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "model",
-                                "description",
-                                "messenger_writable",
-                                "data_type",
-                                "options",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                model: crate::codec::missing(slots.model, "model")?,
-                description: slots.description.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-                options: crate::codec::missing(slots.options, "options")?,
-            })
-        }
-    }
-};
 impl CreateDataAttributeRequestListAttribute {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -160,51 +67,14 @@ impl CreateDataAttributeRequestListAttribute {
         self
     }
 }
-/// `CreateDataAttributeRequestListAttributeOptionsItem` (defined inline at `/components/schemas/create_data_attribute_request/oneOf/0/properties/options/items`).
+/// An item of the `options` member of `CreateDataAttributeRequestListAttribute`.
+///
+/// Defined inline at `/components/schemas/create_data_attribute_request/oneOf/0/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestListAttributeOptionsItem {
     #[allow(missing_docs)]
     pub value: Option<String>,
 }
-impl serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateDataAttributeRequestListAttributeOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        value: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode
-    for CreateDataAttributeRequestListAttributeOptionsItem {
-        const NAME: &'static str = "CreateDataAttributeRequestListAttributeOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "value" => crate::codec::fill_opt_string(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["value"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                value: slots.value.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataAttributeRequestListAttributeOptionsItem {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -258,7 +128,6 @@ impl std::str::FromStr for CreateDataAttributeRequestModel {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
 /// other type
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestOtherType {
@@ -273,86 +142,6 @@ pub struct CreateDataAttributeRequestOtherType {
     #[allow(missing_docs)]
     pub data_type: CreateDataAttributeRequestOtherTypeDataType,
 }
-impl serde::Serialize for CreateDataAttributeRequestOtherType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("model", &self.model)
-            .opt("description", &self.description)
-            .opt("messenger_writable", &self.messenger_writable)
-            .req("data_type", &self.data_type)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        model: Option<CreateDataAttributeRequestModel>,
-        description: Option<Option<String>>,
-        messenger_writable: Option<Option<bool>>,
-        data_type: Option<CreateDataAttributeRequestOtherTypeDataType>,
-    }
-    impl crate::codec::StructDecode for CreateDataAttributeRequestOtherType {
-        const NAME: &'static str = "CreateDataAttributeRequestOtherType";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "model" => crate::codec::fill(&mut slots.model, "model", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                "data_type" => crate::codec::fill(&mut slots.data_type, "data_type", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "model",
-                                "description",
-                                "messenger_writable",
-                                "data_type",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                model: crate::codec::missing(slots.model, "model")?,
-                description: slots.description.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-                data_type: crate::codec::missing(slots.data_type, "data_type")?,
-            })
-        }
-    }
-};
 impl CreateDataAttributeRequestOtherType {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -383,7 +172,9 @@ impl CreateDataAttributeRequestOtherType {
         self
     }
 }
-/// `CreateDataAttributeRequestOtherTypeDataType` (defined inline at `/components/schemas/create_data_attribute_request/oneOf/1/properties/data_type`).
+/// The `data_type` member of `CreateDataAttributeRequestOtherType`.
+///
+/// Defined inline at `/components/schemas/create_data_attribute_request/oneOf/1/properties/data_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateDataAttributeRequestOtherTypeDataType {
@@ -437,7 +228,6 @@ impl std::str::FromStr for CreateDataAttributeRequestOtherTypeDataType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataAttributeRequestOtherTypeDataType);
 /// Data Attribute
 ///
 /// Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
@@ -481,75 +271,6 @@ pub struct DataAttribute {
     pub admin_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("model", &self.model)
-            .opt("name", &self.name)
-            .opt("full_name", &self.full_name)
-            .opt("label", &self.label)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("options", &self.options)
-            .opt("api_writable", &self.api_writable)
-            .opt("messenger_writable", &self.messenger_writable)
-            .opt("ui_writable", &self.ui_writable)
-            .opt("custom", &self.custom)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataAttribute {
-    const NAME: &'static str = "DataAttribute";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "model" => crate::codec::set(&mut slots.model, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "full_name" => crate::codec::set(&mut slots.full_name, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "options" => crate::codec::set(&mut slots.options, map),
-            "api_writable" => crate::codec::set(&mut slots.api_writable, map),
-            "messenger_writable" => crate::codec::set(&mut slots.messenger_writable, map),
-            "ui_writable" => crate::codec::set(&mut slots.ui_writable, map),
-            "custom" => crate::codec::set(&mut slots.custom, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The data type of the attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -597,7 +318,6 @@ impl std::str::FromStr for DataAttributeDataType {
         )
     }
 }
-crate::codec::string_enum!(DataAttributeDataType);
 /// Data Attribute List
 ///
 /// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
@@ -611,46 +331,6 @@ pub struct DataAttributeList {
     pub data: Option<Vec<DataAttribute>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataAttributeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataAttributeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataAttributeList {
-    const NAME: &'static str = "DataAttributeList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Value is `contact` for user/lead attributes and `company` for company attributes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -686,8 +366,9 @@ impl std::str::FromStr for DataAttributeModel {
         )
     }
 }
-crate::codec::string_enum!(DataAttributeModel);
-/// `ListDataAttributesModel` (defined inline at `/paths/~1data_attributes/get/parameters/1/schema`).
+/// The `model` parameter of `list_data_attributes`.
+///
+/// Defined inline at `/paths/~1data_attributes/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListDataAttributesModel {
@@ -726,7 +407,6 @@ impl std::str::FromStr for ListDataAttributesModel {
         )
     }
 }
-crate::codec::string_enum!(closed ListDataAttributesModel);
 /// Update Data Attribute Request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -742,7 +422,6 @@ impl From<UpdateDataAttributeRequestListAttribute> for UpdateDataAttributeReques
         Self::ListAttribute(value)
     }
 }
-crate::codec::lenient_strict_union!(UpdateDataAttributeRequest);
 /// list attribute
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDataAttributeRequestListAttribute {
@@ -755,76 +434,6 @@ pub struct UpdateDataAttributeRequestListAttribute {
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
     pub options: Vec<UpdateDataAttributeRequestListAttributeOptionsItem>,
 }
-impl serde::Serialize for UpdateDataAttributeRequestListAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("archived", &self.archived)
-            .opt("description", &self.description)
-            .opt("messenger_writable", &self.messenger_writable)
-            .req("options", &self.options)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        archived: Option<Option<bool>>,
-        description: Option<Option<String>>,
-        messenger_writable: Option<Option<bool>>,
-        options: Option<Vec<UpdateDataAttributeRequestListAttributeOptionsItem>>,
-    }
-    impl crate::codec::StructDecode for UpdateDataAttributeRequestListAttribute {
-        const NAME: &'static str = "UpdateDataAttributeRequestListAttribute";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "archived" => crate::codec::fill(&mut slots.archived, "archived", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "messenger_writable" => {
-                    crate::codec::fill(
-                        &mut slots.messenger_writable,
-                        "messenger_writable",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["archived", "description", "messenger_writable", "options"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                archived: slots.archived.flatten(),
-                description: slots.description.flatten(),
-                messenger_writable: slots.messenger_writable.flatten(),
-                options: crate::codec::missing(slots.options, "options")?,
-            })
-        }
-    }
-};
 impl UpdateDataAttributeRequestListAttribute {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -857,51 +466,14 @@ impl UpdateDataAttributeRequestListAttribute {
         self
     }
 }
-/// `UpdateDataAttributeRequestListAttributeOptionsItem` (defined inline at `/components/schemas/update_data_attribute_request/oneOf/0/properties/options/items`).
+/// An item of the `options` member of `UpdateDataAttributeRequestListAttribute`.
+///
+/// Defined inline at `/components/schemas/update_data_attribute_request/oneOf/0/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
     #[allow(missing_docs)]
     pub value: Option<String>,
 }
-impl serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for UpdateDataAttributeRequestListAttributeOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        value: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode
-    for UpdateDataAttributeRequestListAttributeOptionsItem {
-        const NAME: &'static str = "UpdateDataAttributeRequestListAttributeOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "value" => crate::codec::fill_opt_string(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["value"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                value: slots.value.flatten(),
-            })
-        }
-    }
-};
 impl UpdateDataAttributeRequestListAttributeOptionsItem {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -917,3 +489,477 @@ impl UpdateDataAttributeRequestListAttributeOptionsItem {
         self
     }
 }
+const _: () = {
+    crate::codec::lenient_strict_union!(CreateDataAttributeRequest);
+    impl serde::Serialize for CreateDataAttributeRequestListAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("model", &self.model)
+                .opt("description", &self.description)
+                .opt("messenger_writable", &self.messenger_writable)
+                .req("data_type", "options")
+                .req("options", &self.options)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            model: Option<CreateDataAttributeRequestModel>,
+            description: Option<Option<String>>,
+            messenger_writable: Option<Option<bool>>,
+            data_type: Option<()>,
+            options: Option<Vec<CreateDataAttributeRequestListAttributeOptionsItem>>,
+        }
+        impl crate::codec::StructDecode for CreateDataAttributeRequestListAttribute {
+            const NAME: &'static str = "CreateDataAttributeRequestListAttribute";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "model" => crate::codec::fill(&mut slots.model, "model", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "options",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "model",
+                                    "description",
+                                    "messenger_writable",
+                                    "data_type",
+                                    "options",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    model: crate::codec::missing(slots.model, "model")?,
+                    description: slots.description.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                    options: crate::codec::missing(slots.options, "options")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for CreateDataAttributeRequestListAttributeOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            value: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode
+        for CreateDataAttributeRequestListAttributeOptionsItem {
+            const NAME: &'static str = "CreateDataAttributeRequestListAttributeOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "value" => {
+                        crate::codec::fill_opt_string(&mut slots.value, "value", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    value: slots.value.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateDataAttributeRequestModel);
+    impl serde::Serialize for CreateDataAttributeRequestOtherType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("model", &self.model)
+                .opt("description", &self.description)
+                .opt("messenger_writable", &self.messenger_writable)
+                .req("data_type", &self.data_type)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            model: Option<CreateDataAttributeRequestModel>,
+            description: Option<Option<String>>,
+            messenger_writable: Option<Option<bool>>,
+            data_type: Option<CreateDataAttributeRequestOtherTypeDataType>,
+        }
+        impl crate::codec::StructDecode for CreateDataAttributeRequestOtherType {
+            const NAME: &'static str = "CreateDataAttributeRequestOtherType";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "model" => crate::codec::fill(&mut slots.model, "model", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill(&mut slots.data_type, "data_type", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "model",
+                                    "description",
+                                    "messenger_writable",
+                                    "data_type",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    model: crate::codec::missing(slots.model, "model")?,
+                    description: slots.description.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                    data_type: crate::codec::missing(slots.data_type, "data_type")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateDataAttributeRequestOtherTypeDataType);
+    impl serde::Serialize for DataAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("model", &self.model)
+                .opt("name", &self.name)
+                .opt("full_name", &self.full_name)
+                .opt("label", &self.label)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("options", &self.options)
+                .opt("api_writable", &self.api_writable)
+                .opt("messenger_writable", &self.messenger_writable)
+                .opt("ui_writable", &self.ui_writable)
+                .opt("custom", &self.custom)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataAttribute {
+        const NAME: &'static str = "DataAttribute";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "model" => crate::codec::set(&mut slots.model, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "full_name" => crate::codec::set(&mut slots.full_name, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "options" => crate::codec::set(&mut slots.options, map),
+                "api_writable" => crate::codec::set(&mut slots.api_writable, map),
+                "messenger_writable" => {
+                    crate::codec::set(&mut slots.messenger_writable, map)
+                }
+                "ui_writable" => crate::codec::set(&mut slots.ui_writable, map),
+                "custom" => crate::codec::set(&mut slots.custom, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataAttributeDataType);
+    impl serde::Serialize for DataAttributeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataAttributeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataAttributeList {
+        const NAME: &'static str = "DataAttributeList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataAttributeModel);
+    crate::codec::string_enum!(closed ListDataAttributesModel);
+    crate::codec::lenient_strict_union!(UpdateDataAttributeRequest);
+    impl serde::Serialize for UpdateDataAttributeRequestListAttribute {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("archived", &self.archived)
+                .opt("description", &self.description)
+                .opt("messenger_writable", &self.messenger_writable)
+                .req("options", &self.options)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            archived: Option<Option<bool>>,
+            description: Option<Option<String>>,
+            messenger_writable: Option<Option<bool>>,
+            options: Option<Vec<UpdateDataAttributeRequestListAttributeOptionsItem>>,
+        }
+        impl crate::codec::StructDecode for UpdateDataAttributeRequestListAttribute {
+            const NAME: &'static str = "UpdateDataAttributeRequestListAttribute";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "archived" => {
+                        crate::codec::fill(&mut slots.archived, "archived", map)
+                    }
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "messenger_writable" => {
+                        crate::codec::fill(
+                            &mut slots.messenger_writable,
+                            "messenger_writable",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "archived",
+                                    "description",
+                                    "messenger_writable",
+                                    "options",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    archived: slots.archived.flatten(),
+                    description: slots.description.flatten(),
+                    messenger_writable: slots.messenger_writable.flatten(),
+                    options: crate::codec::missing(slots.options, "options")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("value", &self.value).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for UpdateDataAttributeRequestListAttributeOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            value: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode
+        for UpdateDataAttributeRequestListAttributeOptionsItem {
+            const NAME: &'static str = "UpdateDataAttributeRequestListAttributeOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "value" => {
+                        crate::codec::fill_opt_string(&mut slots.value, "value", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    value: slots.value.flatten(),
+                })
+            }
+        }
+    };
+};

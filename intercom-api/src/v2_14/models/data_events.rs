@@ -30,7 +30,6 @@ impl From<CreateDataEventRequestEmail> for CreateDataEventRequest {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateDataEventRequest);
 /// email required
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataEventRequestEmail {
@@ -43,68 +42,6 @@ pub struct CreateDataEventRequestEmail {
     /// Optional metadata about the event.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateDataEventRequestEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("email", &self.email)
-            .req("event_name", &self.event_name)
-            .req("created_at", &self.created_at)
-            .opt("metadata", &self.metadata)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataEventRequestEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-        event_name: Option<String>,
-        created_at: Option<i64>,
-        metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventRequestEmail {
-        const NAME: &'static str = "CreateDataEventRequestEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                "event_name" => {
-                    crate::codec::fill_string(&mut slots.event_name, "event_name", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "metadata" => crate::codec::fill(&mut slots.metadata, "metadata", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["email", "event_name", "created_at", "metadata"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-                event_name: crate::codec::missing(slots.event_name, "event_name")?,
-                created_at: crate::codec::missing(slots.created_at, "created_at")?,
-                metadata: slots.metadata.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataEventRequestEmail {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -144,68 +81,6 @@ pub struct CreateDataEventRequestId {
     /// Optional metadata about the event.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateDataEventRequestId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .req("event_name", &self.event_name)
-            .req("created_at", &self.created_at)
-            .opt("metadata", &self.metadata)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataEventRequestId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        event_name: Option<String>,
-        created_at: Option<i64>,
-        metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventRequestId {
-        const NAME: &'static str = "CreateDataEventRequestId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "event_name" => {
-                    crate::codec::fill_string(&mut slots.event_name, "event_name", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "metadata" => crate::codec::fill(&mut slots.metadata, "metadata", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["id", "event_name", "created_at", "metadata"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                event_name: crate::codec::missing(slots.event_name, "event_name")?,
-                created_at: crate::codec::missing(slots.created_at, "created_at")?,
-                metadata: slots.metadata.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataEventRequestId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -245,70 +120,6 @@ pub struct CreateDataEventRequestUserId {
     /// Optional metadata about the event.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for CreateDataEventRequestUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("user_id", &self.user_id)
-            .req("event_name", &self.event_name)
-            .req("created_at", &self.created_at)
-            .opt("metadata", &self.metadata)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataEventRequestUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-        event_name: Option<String>,
-        created_at: Option<i64>,
-        metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventRequestUserId {
-        const NAME: &'static str = "CreateDataEventRequestUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "event_name" => {
-                    crate::codec::fill_string(&mut slots.event_name, "event_name", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "metadata" => crate::codec::fill(&mut slots.metadata, "metadata", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["user_id", "event_name", "created_at", "metadata"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                event_name: crate::codec::missing(slots.event_name, "event_name")?,
-                created_at: crate::codec::missing(slots.created_at, "created_at")?,
-                metadata: slots.metadata.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataEventRequestUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -346,64 +157,6 @@ pub struct CreateDataEventSummariesRequest {
     /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     pub event_summaries: Option<CreateDataEventSummariesRequestEventSummaries>,
 }
-impl serde::Serialize for CreateDataEventSummariesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("user_id", &self.user_id)
-            .opt("event_summaries", &self.event_summaries)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<Option<String>>,
-        event_summaries: Option<Option<CreateDataEventSummariesRequestEventSummaries>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventSummariesRequest {
-        const NAME: &'static str = "CreateDataEventSummariesRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
-                }
-                "event_summaries" => {
-                    crate::codec::fill(
-                        &mut slots.event_summaries,
-                        "event_summaries",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["user_id", "event_summaries"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: slots.user_id.flatten(),
-                event_summaries: slots.event_summaries.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataEventSummariesRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -442,70 +195,6 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The last time the event was sent
     pub last: Option<i64>,
 }
-impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("event_name", &self.event_name)
-            .opt("count", &self.count)
-            .opt("first", &self.first)
-            .opt("last", &self.last)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        event_name: Option<Option<String>>,
-        count: Option<Option<i64>>,
-        first: Option<Option<i64>>,
-        last: Option<Option<i64>>,
-    }
-    impl crate::codec::StructDecode for CreateDataEventSummariesRequestEventSummaries {
-        const NAME: &'static str = "CreateDataEventSummariesRequestEventSummaries";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "event_name" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.event_name,
-                        "event_name",
-                        map,
-                    )
-                }
-                "count" => crate::codec::fill(&mut slots.count, "count", map),
-                "first" => crate::codec::fill(&mut slots.first, "first", map),
-                "last" => crate::codec::fill(&mut slots.last, "last", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["event_name", "count", "first", "last"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                event_name: slots.event_name.flatten(),
-                count: slots.count.flatten(),
-                first: slots.first.flatten(),
-                last: slots.last.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataEventSummariesRequestEventSummaries {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -563,53 +252,6 @@ pub struct DataEventSummary {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("email", &self.email)
-            .opt("intercom_user_id", &self.intercom_user_id)
-            .opt("user_id", &self.user_id)
-            .opt("events", &self.events)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventSummary {
-    const NAME: &'static str = "DataEventSummary";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "events" => crate::codec::set(&mut slots.events, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Data Event Summary Item
 ///
 /// This will return a summary of a data event for the App.
@@ -628,51 +270,6 @@ pub struct DataEventSummaryItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventSummaryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("first", &self.first)
-            .opt("last", &self.last)
-            .opt("count", &self.count)
-            .opt("description", &self.description)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventSummaryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventSummaryItem {
-    const NAME: &'static str = "DataEventSummaryItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            "first" => crate::codec::set(&mut slots.first, map),
-            "last" => crate::codec::set(&mut slots.last, map),
-            "count" => crate::codec::set(&mut slots.count, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1events/get/responses/200/content/application~1json/examples/Successful response/value/pages`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummaryPages {
@@ -681,40 +278,490 @@ pub struct DataEventSummaryPages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventSummaryPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("next", &self.next)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventSummaryPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventSummaryPages {
-    const NAME: &'static str = "DataEventSummaryPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "next" => crate::codec::set(&mut slots.next, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    crate::codec::lenient_strict_union!(CreateDataEventRequest);
+    impl serde::Serialize for CreateDataEventRequestEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("email", &self.email)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("metadata", &self.metadata)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+            event_name: Option<String>,
+            created_at: Option<i64>,
+            metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for CreateDataEventRequestEmail {
+            const NAME: &'static str = "CreateDataEventRequestEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    "event_name" => {
+                        crate::codec::fill_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "metadata" => {
+                        crate::codec::fill(&mut slots.metadata, "metadata", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["email", "event_name", "created_at", "metadata"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                    event_name: crate::codec::missing(slots.event_name, "event_name")?,
+                    created_at: crate::codec::missing(slots.created_at, "created_at")?,
+                    metadata: slots.metadata.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventRequestId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
     }
-}
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            event_name: Option<String>,
+            created_at: Option<i64>,
+            metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for CreateDataEventRequestId {
+            const NAME: &'static str = "CreateDataEventRequestId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "event_name" => {
+                        crate::codec::fill_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "metadata" => {
+                        crate::codec::fill(&mut slots.metadata, "metadata", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "event_name", "created_at", "metadata"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    event_name: crate::codec::missing(slots.event_name, "event_name")?,
+                    created_at: crate::codec::missing(slots.created_at, "created_at")?,
+                    metadata: slots.metadata.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .req("event_name", &self.event_name)
+                .req("created_at", &self.created_at)
+                .opt("metadata", &self.metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+            event_name: Option<String>,
+            created_at: Option<i64>,
+            metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for CreateDataEventRequestUserId {
+            const NAME: &'static str = "CreateDataEventRequestUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "event_name" => {
+                        crate::codec::fill_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "metadata" => {
+                        crate::codec::fill(&mut slots.metadata, "metadata", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["user_id", "event_name", "created_at", "metadata"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    event_name: crate::codec::missing(slots.event_name, "event_name")?,
+                    created_at: crate::codec::missing(slots.created_at, "created_at")?,
+                    metadata: slots.metadata.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventSummariesRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("user_id", &self.user_id)
+                .opt("event_summaries", &self.event_summaries)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<Option<String>>,
+            event_summaries: Option<
+                Option<CreateDataEventSummariesRequestEventSummaries>,
+            >,
+        }
+        impl crate::codec::StructDecode for CreateDataEventSummariesRequest {
+            const NAME: &'static str = "CreateDataEventSummariesRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_opt_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "event_summaries" => {
+                        crate::codec::fill(
+                            &mut slots.event_summaries,
+                            "event_summaries",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["user_id", "event_summaries"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: slots.user_id.flatten(),
+                    event_summaries: slots.event_summaries.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("event_name", &self.event_name)
+                .opt("count", &self.count)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            event_name: Option<Option<String>>,
+            count: Option<Option<i64>>,
+            first: Option<Option<i64>>,
+            last: Option<Option<i64>>,
+        }
+        impl crate::codec::StructDecode
+        for CreateDataEventSummariesRequestEventSummaries {
+            const NAME: &'static str = "CreateDataEventSummariesRequestEventSummaries";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "event_name" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.event_name,
+                            "event_name",
+                            map,
+                        )
+                    }
+                    "count" => crate::codec::fill(&mut slots.count, "count", map),
+                    "first" => crate::codec::fill(&mut slots.first, "first", map),
+                    "last" => crate::codec::fill(&mut slots.last, "last", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["event_name", "count", "first", "last"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    event_name: slots.event_name.flatten(),
+                    count: slots.count.flatten(),
+                    first: slots.first.flatten(),
+                    last: slots.last.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for DataEventSummary {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("email", &self.email)
+                .opt("intercom_user_id", &self.intercom_user_id)
+                .opt("user_id", &self.user_id)
+                .opt("events", &self.events)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataEventSummary {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataEventSummary {
+        const NAME: &'static str = "DataEventSummary";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "events" => crate::codec::set(&mut slots.events, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataEventSummaryItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .opt("count", &self.count)
+                .opt("description", &self.description)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataEventSummaryItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataEventSummaryItem {
+        const NAME: &'static str = "DataEventSummaryItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                "first" => crate::codec::set(&mut slots.first, map),
+                "last" => crate::codec::set(&mut slots.last, map),
+                "count" => crate::codec::set(&mut slots.count, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataEventSummaryPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("next", &self.next)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataEventSummaryPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataEventSummaryPages {
+        const NAME: &'static str = "DataEventSummaryPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "next" => crate::codec::set(&mut slots.next, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

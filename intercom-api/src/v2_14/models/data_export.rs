@@ -13,74 +13,6 @@ pub struct CreateDataExportsRequest {
     /// The end date that you request data for. It must be formatted as a unix timestamp.
     pub created_at_before: i64,
 }
-impl serde::Serialize for CreateDataExportsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("created_at_after", &self.created_at_after)
-            .req("created_at_before", &self.created_at_before)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataExportsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        created_at_after: Option<i64>,
-        created_at_before: Option<i64>,
-    }
-    impl crate::codec::StructDecode for CreateDataExportsRequest {
-        const NAME: &'static str = "CreateDataExportsRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "created_at_after" => {
-                    crate::codec::fill(
-                        &mut slots.created_at_after,
-                        "created_at_after",
-                        map,
-                    )
-                }
-                "created_at_before" => {
-                    crate::codec::fill(
-                        &mut slots.created_at_before,
-                        "created_at_before",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["created_at_after", "created_at_before"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                created_at_after: crate::codec::missing(
-                    slots.created_at_after,
-                    "created_at_after",
-                )?,
-                created_at_before: crate::codec::missing(
-                    slots.created_at_before,
-                    "created_at_before",
-                )?,
-            })
-        }
-    }
-};
 impl CreateDataExportsRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(created_at_after: i64, created_at_before: i64) -> Self {
@@ -105,51 +37,6 @@ pub struct DataExport {
     pub download_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataExport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("job_identifier", &self.job_identifier)
-            .opt("status", &self.status)
-            .opt("download_expires_at", &self.download_expires_at)
-            .opt("download_url", &self.download_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataExport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataExport {
-    const NAME: &'static str = "DataExport";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "job_identifier" => crate::codec::set(&mut slots.job_identifier, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "download_expires_at" => {
-                crate::codec::set(&mut slots.download_expires_at, map)
-            }
-            "download_url" => crate::codec::set(&mut slots.download_url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The current state of your job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -201,4 +88,125 @@ impl std::str::FromStr for DataExportStatus {
         )
     }
 }
-crate::codec::string_enum!(DataExportStatus);
+const _: () = {
+    impl serde::Serialize for CreateDataExportsRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("created_at_after", &self.created_at_after)
+                .req("created_at_before", &self.created_at_before)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataExportsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            created_at_after: Option<i64>,
+            created_at_before: Option<i64>,
+        }
+        impl crate::codec::StructDecode for CreateDataExportsRequest {
+            const NAME: &'static str = "CreateDataExportsRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "created_at_after" => {
+                        crate::codec::fill(
+                            &mut slots.created_at_after,
+                            "created_at_after",
+                            map,
+                        )
+                    }
+                    "created_at_before" => {
+                        crate::codec::fill(
+                            &mut slots.created_at_before,
+                            "created_at_before",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["created_at_after", "created_at_before"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    created_at_after: crate::codec::missing(
+                        slots.created_at_after,
+                        "created_at_after",
+                    )?,
+                    created_at_before: crate::codec::missing(
+                        slots.created_at_before,
+                        "created_at_before",
+                    )?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for DataExport {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("job_identifier", &self.job_identifier)
+                .opt("status", &self.status)
+                .opt("download_expires_at", &self.download_expires_at)
+                .opt("download_url", &self.download_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataExport {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataExport {
+        const NAME: &'static str = "DataExport";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "job_identifier" => crate::codec::set(&mut slots.job_identifier, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "download_expires_at" => {
+                    crate::codec::set(&mut slots.download_expires_at, map)
+                }
+                "download_url" => crate::codec::set(&mut slots.download_url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataExportStatus);
+};

@@ -21,74 +21,6 @@ pub struct FinAgentAttachment {
     /// Base64-encoded file data. Required when type is 'file'.
     pub data: Option<String>,
 }
-impl serde::Serialize for FinAgentAttachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .opt("url", &self.url)
-            .opt("name", &self.name)
-            .opt("content_type", &self.content_type)
-            .opt("data", &self.data)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<FinAgentAttachmentType>,
-        url: Option<Option<String>>,
-        name: Option<Option<String>>,
-        content_type: Option<Option<String>>,
-        data: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for FinAgentAttachment {
-        const NAME: &'static str = "FinAgentAttachment";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "content_type" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.content_type,
-                        "content_type",
-                        map,
-                    )
-                }
-                "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["type", "url", "name", "content_type", "data"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                url: slots.url.flatten(),
-                name: slots.name.flatten(),
-                content_type: slots.content_type.flatten(),
-                data: slots.data.flatten(),
-            })
-        }
-    }
-};
 impl FinAgentAttachment {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -160,7 +92,6 @@ impl std::str::FromStr for FinAgentAttachmentType {
         )
     }
 }
-crate::codec::string_enum!(closed FinAgentAttachmentType);
 /// Fin Agent Attribute Errors
 ///
 /// Contains error details if any user or conversation attribute updates failed.
@@ -173,45 +104,6 @@ pub struct FinAgentAttributeErrors {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for FinAgentAttributeErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("user", &self.user)
-            .opt("conversation", &self.conversation)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentAttributeErrors {
-    const NAME: &'static str = "FinAgentAttributeErrors";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "user" => crate::codec::set(&mut slots.user, map),
-            "conversation" => crate::codec::set(&mut slots.conversation, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Conversation-related attribute errors.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsConversation {
@@ -220,43 +112,6 @@ pub struct FinAgentAttributeErrorsConversation {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for FinAgentAttributeErrorsConversation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("attributes", &self.attributes)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsConversation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentAttributeErrorsConversation {
-    const NAME: &'static str = "FinAgentAttributeErrorsConversation";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "attributes" => crate::codec::set(&mut slots.attributes, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// User-related attribute errors.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsUser {
@@ -264,43 +119,6 @@ pub struct FinAgentAttributeErrorsUser {
     pub attributes: Option<std::collections::BTreeMap<String, String>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for FinAgentAttributeErrorsUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("attributes", &self.attributes)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentAttributeErrorsUser {
-    const NAME: &'static str = "FinAgentAttributeErrorsUser";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "attributes" => crate::codec::set(&mut slots.attributes, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Fin Agent Conversation Metadata
 ///
@@ -316,51 +134,6 @@ pub struct FinAgentConversationMetadata {
     /// Limit to 10 attributes.
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for FinAgentConversationMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("history", &self.history)
-            .opt("attributes", &self.attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentConversationMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        history: Option<Option<Vec<FinAgentMessage>>>,
-        attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for FinAgentConversationMetadata {
-        const NAME: &'static str = "FinAgentConversationMetadata";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "history" => crate::codec::fill(&mut slots.history, "history", map),
-                "attributes" => {
-                    crate::codec::fill(&mut slots.attributes, "attributes", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["history", "attributes"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                history: slots.history.flatten(),
-                attributes: slots.attributes.flatten(),
-            })
-        }
-    }
-};
 impl FinAgentConversationMetadata {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -409,72 +182,6 @@ pub struct FinAgentMessage {
     /// Only present in webhook event responses (fin_replied).
     pub timestamp_ms: Option<String>,
 }
-impl serde::Serialize for FinAgentMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("author", &self.author)
-            .req("body", &self.body)
-            .req("timestamp", &self.timestamp)
-            .opt("timestamp_ms", &self.timestamp_ms)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        author: Option<FinAgentMessageAuthor>,
-        body: Option<String>,
-        timestamp: Option<String>,
-        timestamp_ms: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for FinAgentMessage {
-        const NAME: &'static str = "FinAgentMessage";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "author" => crate::codec::fill(&mut slots.author, "author", map),
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "timestamp" => {
-                    crate::codec::fill_string(&mut slots.timestamp, "timestamp", map)
-                }
-                "timestamp_ms" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.timestamp_ms,
-                        "timestamp_ms",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["author", "body", "timestamp", "timestamp_ms"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                author: crate::codec::missing(slots.author, "author")?,
-                body: crate::codec::missing(slots.body, "body")?,
-                timestamp: crate::codec::missing(slots.timestamp, "timestamp")?,
-                timestamp_ms: slots.timestamp_ms.flatten(),
-            })
-        }
-    }
-};
 impl FinAgentMessage {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -538,7 +245,6 @@ impl std::str::FromStr for FinAgentMessageAuthor {
         )
     }
 }
-crate::codec::string_enum!(closed FinAgentMessageAuthor);
 /// Fin Agent User
 ///
 /// A user object representing the user in a Fin Agent conversation.
@@ -556,66 +262,6 @@ pub struct FinAgentUser {
     /// Limit to 10 attributes.
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for FinAgentUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .opt("name", &self.name)
-            .opt("email", &self.email)
-            .opt("attributes", &self.attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        name: Option<Option<String>>,
-        email: Option<Option<String>>,
-        attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for FinAgentUser {
-        const NAME: &'static str = "FinAgentUser";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                "attributes" => {
-                    crate::codec::fill(&mut slots.attributes, "attributes", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["id", "name", "email", "attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                name: slots.name.flatten(),
-                email: slots.email.flatten(),
-                attributes: slots.attributes.flatten(),
-            })
-        }
-    }
-};
 impl FinAgentUser {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -649,7 +295,9 @@ impl FinAgentUser {
         self
     }
 }
-/// `ReplyToFinRequest` (defined inline at `/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`).
+/// The request body of `reply_to_fin`.
+///
+/// Defined inline at `/paths/~1fin~1reply/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyToFinRequest {
     /// The ID of the conversation.
@@ -661,75 +309,6 @@ pub struct ReplyToFinRequest {
     /// An array of attachments to include with the message. Maximum of 10 attachments.
     pub attachments: Option<Vec<FinAgentAttachment>>,
 }
-impl serde::Serialize for ReplyToFinRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("conversation_id", &self.conversation_id)
-            .req("message", &self.message)
-            .req("user", &self.user)
-            .opt("attachments", &self.attachments)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyToFinRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_id: Option<String>,
-        message: Option<FinAgentMessage>,
-        user: Option<FinAgentUser>,
-        attachments: Option<Option<Vec<FinAgentAttachment>>>,
-    }
-    impl crate::codec::StructDecode for ReplyToFinRequest {
-        const NAME: &'static str = "ReplyToFinRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "message" => crate::codec::fill(&mut slots.message, "message", map),
-                "user" => crate::codec::fill(&mut slots.user, "user", map),
-                "attachments" => {
-                    crate::codec::fill(&mut slots.attachments, "attachments", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["conversation_id", "message", "user", "attachments"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                message: crate::codec::missing(slots.message, "message")?,
-                user: crate::codec::missing(slots.user, "user")?,
-                attachments: slots.attachments.flatten(),
-            })
-        }
-    }
-};
 impl ReplyToFinRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -757,7 +336,9 @@ impl ReplyToFinRequest {
         self
     }
 }
-/// `ReplyToFinResponse` (defined inline at `/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`).
+/// The `200` response of `reply_to_fin`.
+///
+/// Defined inline at `/paths/~1fin~1reply/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyToFinResponse {
     /// The ID of the conversation.
@@ -774,55 +355,6 @@ pub struct ReplyToFinResponse {
     pub sse_subscription_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ReplyToFinResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("user_id", &self.user_id)
-            .opt("status", &self.status)
-            .opt("created_at_ms", &self.created_at_ms)
-            .opt("errors", &self.errors)
-            .opt("sse_subscription_url", &self.sse_subscription_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyToFinResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ReplyToFinResponse {
-    const NAME: &'static str = "ReplyToFinResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
-            "errors" => crate::codec::set(&mut slots.errors, map),
-            "sse_subscription_url" => {
-                crate::codec::set(&mut slots.sse_subscription_url, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Fin's current status in the conversation workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -870,8 +402,9 @@ impl std::str::FromStr for ReplyToFinResponseStatus {
         )
     }
 }
-crate::codec::string_enum!(ReplyToFinResponseStatus);
-/// `StartFinConversationRequest` (defined inline at `/paths/~1fin~1start/post/requestBody/content/application~1json/schema`).
+/// The request body of `start_fin_conversation`.
+///
+/// Defined inline at `/paths/~1fin~1start/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StartFinConversationRequest {
     /// The ID of the conversation that is calling Fin via this API.
@@ -885,91 +418,6 @@ pub struct StartFinConversationRequest {
     /// Metadata about the conversation, including history and attributes.
     pub conversation_metadata: Option<FinAgentConversationMetadata>,
 }
-impl serde::Serialize for StartFinConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("conversation_id", &self.conversation_id)
-            .req("message", &self.message)
-            .req("user", &self.user)
-            .opt("attachments", &self.attachments)
-            .opt("conversation_metadata", &self.conversation_metadata)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartFinConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_id: Option<String>,
-        message: Option<FinAgentMessage>,
-        user: Option<FinAgentUser>,
-        attachments: Option<Option<Vec<FinAgentAttachment>>>,
-        conversation_metadata: Option<Option<FinAgentConversationMetadata>>,
-    }
-    impl crate::codec::StructDecode for StartFinConversationRequest {
-        const NAME: &'static str = "StartFinConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "message" => crate::codec::fill(&mut slots.message, "message", map),
-                "user" => crate::codec::fill(&mut slots.user, "user", map),
-                "attachments" => {
-                    crate::codec::fill(&mut slots.attachments, "attachments", map)
-                }
-                "conversation_metadata" => {
-                    crate::codec::fill(
-                        &mut slots.conversation_metadata,
-                        "conversation_metadata",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "conversation_id",
-                                "message",
-                                "user",
-                                "attachments",
-                                "conversation_metadata",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                message: crate::codec::missing(slots.message, "message")?,
-                user: crate::codec::missing(slots.user, "user")?,
-                attachments: slots.attachments.flatten(),
-                conversation_metadata: slots.conversation_metadata.flatten(),
-            })
-        }
-    }
-};
 impl StartFinConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1006,7 +454,9 @@ impl StartFinConversationRequest {
         self
     }
 }
-/// `StartFinConversationResponse` (defined inline at `/paths/~1fin~1start/post/responses/200/content/application~1json/schema`).
+/// The `200` response of `start_fin_conversation`.
+///
+/// Defined inline at `/paths/~1fin~1start/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartFinConversationResponse {
     /// The ID of the conversation.
@@ -1023,55 +473,6 @@ pub struct StartFinConversationResponse {
     pub sse_subscription_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for StartFinConversationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("user_id", &self.user_id)
-            .opt("status", &self.status)
-            .opt("created_at_ms", &self.created_at_ms)
-            .opt("errors", &self.errors)
-            .opt("sse_subscription_url", &self.sse_subscription_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartFinConversationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for StartFinConversationResponse {
-    const NAME: &'static str = "StartFinConversationResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
-            "errors" => crate::codec::set(&mut slots.errors, map),
-            "sse_subscription_url" => {
-                crate::codec::set(&mut slots.sse_subscription_url, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Fin's current status in the conversation workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1119,8 +520,9 @@ impl std::str::FromStr for StartFinConversationResponseStatus {
         )
     }
 }
-crate::codec::string_enum!(StartFinConversationResponseStatus);
-/// `SubmitFinCsatRequest` (defined inline at `/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`).
+/// The request body of `submit_fin_csat`.
+///
+/// Defined inline at `/paths/~1fin~1csat/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitFinCsatRequest {
     /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
@@ -1130,71 +532,6 @@ pub struct SubmitFinCsatRequest {
     /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
     pub remark: Option<String>,
 }
-impl serde::Serialize for SubmitFinCsatRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("conversation_id", &self.conversation_id)
-            .req("rating", &self.rating)
-            .opt("remark", &self.remark)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SubmitFinCsatRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_id: Option<String>,
-        rating: Option<SubmitFinCsatRequestRating>,
-        remark: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for SubmitFinCsatRequest {
-        const NAME: &'static str = "SubmitFinCsatRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                "rating" => crate::codec::fill(&mut slots.rating, "rating", map),
-                "remark" => {
-                    crate::codec::fill_opt_string(&mut slots.remark, "remark", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["conversation_id", "rating", "remark"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-                rating: crate::codec::missing(slots.rating, "rating")?,
-                remark: slots.remark.flatten(),
-            })
-        }
-    }
-};
 impl SubmitFinCsatRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1264,8 +601,9 @@ impl std::str::FromStr for SubmitFinCsatRequestRating {
         )
     }
 }
-crate::codec::string_enum!(closed SubmitFinCsatRequestRating);
-/// `SubmitFinCsatResponse` (defined inline at `/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`).
+/// The `200` response of `submit_fin_csat`.
+///
+/// Defined inline at `/paths/~1fin~1csat/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFinCsatResponse {
     /// The external ID of the rated conversation.
@@ -1278,47 +616,6 @@ pub struct SubmitFinCsatResponse {
     pub status: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for SubmitFinCsatResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("rating", &self.rating)
-            .opt("status", &self.status)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SubmitFinCsatResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SubmitFinCsatResponse {
-    const NAME: &'static str = "SubmitFinCsatResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "rating" => crate::codec::set(&mut slots.rating, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The rating now recorded on the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1366,8 +663,9 @@ impl std::str::FromStr for SubmitFinCsatResponseRating {
         )
     }
 }
-crate::codec::string_enum!(SubmitFinCsatResponseRating);
-/// `SubmitFinCsatResponseT422` (defined inline at `/paths/~1fin~1csat/post/responses/422/content/application~1json/schema`).
+/// The `422` response of `submit_fin_csat`.
+///
+/// Defined inline at `/paths/~1fin~1csat/post/responses/422/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFinCsatResponseT422 {
     /// Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
@@ -1375,40 +673,806 @@ pub struct SubmitFinCsatResponseT422 {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for SubmitFinCsatResponseT422 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("errors", &self.errors)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SubmitFinCsatResponseT422 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SubmitFinCsatResponseT422 {
-    const NAME: &'static str = "SubmitFinCsatResponseT422";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "errors" => crate::codec::set(&mut slots.errors, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for FinAgentAttachment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .opt("url", &self.url)
+                .opt("name", &self.name)
+                .opt("content_type", &self.content_type)
+                .opt("data", &self.data)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for FinAgentAttachment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<FinAgentAttachmentType>,
+            url: Option<Option<String>>,
+            name: Option<Option<String>>,
+            content_type: Option<Option<String>>,
+            data: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for FinAgentAttachment {
+            const NAME: &'static str = "FinAgentAttachment";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "content_type" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.content_type,
+                            "content_type",
+                            map,
+                        )
+                    }
+                    "data" => crate::codec::fill_opt_string(&mut slots.data, "data", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "url", "name", "content_type", "data"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    url: slots.url.flatten(),
+                    name: slots.name.flatten(),
+                    content_type: slots.content_type.flatten(),
+                    data: slots.data.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed FinAgentAttachmentType);
+    impl serde::Serialize for FinAgentAttributeErrors {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("user", &self.user)
+                .opt("conversation", &self.conversation)
+                .extra(&self.additional_properties)
+                .end()
+        }
     }
-}
+    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrors {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentAttributeErrors {
+        const NAME: &'static str = "FinAgentAttributeErrors";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "user" => crate::codec::set(&mut slots.user, map),
+                "conversation" => crate::codec::set(&mut slots.conversation, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentAttributeErrorsConversation {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("attributes", &self.attributes)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsConversation {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentAttributeErrorsConversation {
+        const NAME: &'static str = "FinAgentAttributeErrorsConversation";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "attributes" => crate::codec::set(&mut slots.attributes, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentAttributeErrorsUser {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("attributes", &self.attributes)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentAttributeErrorsUser {
+        const NAME: &'static str = "FinAgentAttributeErrorsUser";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "attributes" => crate::codec::set(&mut slots.attributes, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentConversationMetadata {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("history", &self.history)
+                .opt("attributes", &self.attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentConversationMetadata {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            history: Option<Option<Vec<FinAgentMessage>>>,
+            attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for FinAgentConversationMetadata {
+            const NAME: &'static str = "FinAgentConversationMetadata";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "history" => crate::codec::fill(&mut slots.history, "history", map),
+                    "attributes" => {
+                        crate::codec::fill(&mut slots.attributes, "attributes", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(key, &["history", "attributes"]),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    history: slots.history.flatten(),
+                    attributes: slots.attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for FinAgentMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("author", &self.author)
+                .req("body", &self.body)
+                .req("timestamp", &self.timestamp)
+                .opt("timestamp_ms", &self.timestamp_ms)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentMessage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            author: Option<FinAgentMessageAuthor>,
+            body: Option<String>,
+            timestamp: Option<String>,
+            timestamp_ms: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for FinAgentMessage {
+            const NAME: &'static str = "FinAgentMessage";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "author" => crate::codec::fill(&mut slots.author, "author", map),
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "timestamp" => {
+                        crate::codec::fill_string(&mut slots.timestamp, "timestamp", map)
+                    }
+                    "timestamp_ms" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.timestamp_ms,
+                            "timestamp_ms",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["author", "body", "timestamp", "timestamp_ms"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    author: crate::codec::missing(slots.author, "author")?,
+                    body: crate::codec::missing(slots.body, "body")?,
+                    timestamp: crate::codec::missing(slots.timestamp, "timestamp")?,
+                    timestamp_ms: slots.timestamp_ms.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed FinAgentMessageAuthor);
+    impl serde::Serialize for FinAgentUser {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("name", &self.name)
+                .opt("email", &self.email)
+                .opt("attributes", &self.attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentUser {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            name: Option<Option<String>>,
+            email: Option<Option<String>>,
+            attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        }
+        impl crate::codec::StructDecode for FinAgentUser {
+            const NAME: &'static str = "FinAgentUser";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    "attributes" => {
+                        crate::codec::fill(&mut slots.attributes, "attributes", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "name", "email", "attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    name: slots.name.flatten(),
+                    email: slots.email.flatten(),
+                    attributes: slots.attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ReplyToFinRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("conversation_id", &self.conversation_id)
+                .req("message", &self.message)
+                .req("user", &self.user)
+                .opt("attachments", &self.attachments)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyToFinRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_id: Option<String>,
+            message: Option<FinAgentMessage>,
+            user: Option<FinAgentUser>,
+            attachments: Option<Option<Vec<FinAgentAttachment>>>,
+        }
+        impl crate::codec::StructDecode for ReplyToFinRequest {
+            const NAME: &'static str = "ReplyToFinRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "message" => crate::codec::fill(&mut slots.message, "message", map),
+                    "user" => crate::codec::fill(&mut slots.user, "user", map),
+                    "attachments" => {
+                        crate::codec::fill(&mut slots.attachments, "attachments", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["conversation_id", "message", "user", "attachments"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    message: crate::codec::missing(slots.message, "message")?,
+                    user: crate::codec::missing(slots.user, "user")?,
+                    attachments: slots.attachments.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ReplyToFinResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("user_id", &self.user_id)
+                .opt("status", &self.status)
+                .opt("created_at_ms", &self.created_at_ms)
+                .opt("errors", &self.errors)
+                .opt("sse_subscription_url", &self.sse_subscription_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyToFinResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ReplyToFinResponse {
+        const NAME: &'static str = "ReplyToFinResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
+                "errors" => crate::codec::set(&mut slots.errors, map),
+                "sse_subscription_url" => {
+                    crate::codec::set(&mut slots.sse_subscription_url, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ReplyToFinResponseStatus);
+    impl serde::Serialize for StartFinConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("conversation_id", &self.conversation_id)
+                .req("message", &self.message)
+                .req("user", &self.user)
+                .opt("attachments", &self.attachments)
+                .opt("conversation_metadata", &self.conversation_metadata)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StartFinConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_id: Option<String>,
+            message: Option<FinAgentMessage>,
+            user: Option<FinAgentUser>,
+            attachments: Option<Option<Vec<FinAgentAttachment>>>,
+            conversation_metadata: Option<Option<FinAgentConversationMetadata>>,
+        }
+        impl crate::codec::StructDecode for StartFinConversationRequest {
+            const NAME: &'static str = "StartFinConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "message" => crate::codec::fill(&mut slots.message, "message", map),
+                    "user" => crate::codec::fill(&mut slots.user, "user", map),
+                    "attachments" => {
+                        crate::codec::fill(&mut slots.attachments, "attachments", map)
+                    }
+                    "conversation_metadata" => {
+                        crate::codec::fill(
+                            &mut slots.conversation_metadata,
+                            "conversation_metadata",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "conversation_id",
+                                    "message",
+                                    "user",
+                                    "attachments",
+                                    "conversation_metadata",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    message: crate::codec::missing(slots.message, "message")?,
+                    user: crate::codec::missing(slots.user, "user")?,
+                    attachments: slots.attachments.flatten(),
+                    conversation_metadata: slots.conversation_metadata.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for StartFinConversationResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("user_id", &self.user_id)
+                .opt("status", &self.status)
+                .opt("created_at_ms", &self.created_at_ms)
+                .opt("errors", &self.errors)
+                .opt("sse_subscription_url", &self.sse_subscription_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StartFinConversationResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for StartFinConversationResponse {
+        const NAME: &'static str = "StartFinConversationResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
+                "errors" => crate::codec::set(&mut slots.errors, map),
+                "sse_subscription_url" => {
+                    crate::codec::set(&mut slots.sse_subscription_url, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(StartFinConversationResponseStatus);
+    impl serde::Serialize for SubmitFinCsatRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("conversation_id", &self.conversation_id)
+                .req("rating", &self.rating)
+                .opt("remark", &self.remark)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SubmitFinCsatRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_id: Option<String>,
+            rating: Option<SubmitFinCsatRequestRating>,
+            remark: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for SubmitFinCsatRequest {
+            const NAME: &'static str = "SubmitFinCsatRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    "rating" => crate::codec::fill(&mut slots.rating, "rating", map),
+                    "remark" => {
+                        crate::codec::fill_opt_string(&mut slots.remark, "remark", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["conversation_id", "rating", "remark"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                    rating: crate::codec::missing(slots.rating, "rating")?,
+                    remark: slots.remark.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed SubmitFinCsatRequestRating);
+    impl serde::Serialize for SubmitFinCsatResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("rating", &self.rating)
+                .opt("status", &self.status)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SubmitFinCsatResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for SubmitFinCsatResponse {
+        const NAME: &'static str = "SubmitFinCsatResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "rating" => crate::codec::set(&mut slots.rating, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(SubmitFinCsatResponseRating);
+    impl serde::Serialize for SubmitFinCsatResponseT422 {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("errors", &self.errors)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SubmitFinCsatResponseT422 {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for SubmitFinCsatResponseT422 {
+        const NAME: &'static str = "SubmitFinCsatResponseT422";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "errors" => crate::codec::set(&mut slots.errors, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

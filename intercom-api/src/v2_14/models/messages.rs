@@ -14,48 +14,6 @@ pub enum CreateMessageRequest {
     /// message_type: `inapp`.
     Inapp(CreateMessageRequestInapp),
 }
-impl serde::Serialize for CreateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Email(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Inapp(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for CreateMessageRequest {
-    const TAG: &'static str = "message_type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "email" => crate::codec::rest(Self::TAG, tag, map).map(Self::Email),
-                "inapp" => crate::codec::rest(Self::TAG, tag, map).map(Self::Inapp),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("email") => crate::codec::from_value(value).map(Self::Email),
-            Some("inapp") => crate::codec::from_value(value).map(Self::Inapp),
-            other => {
-                Err(
-                    crate::codec::unknown_tag("message_type", other, &["email", "inapp"]),
-                )
-            }
-        }
-    }
-}
 impl From<CreateMessageRequestEmail> for CreateMessageRequest {
     fn from(value: CreateMessageRequestEmail) -> Self {
         Self::Email(value)
@@ -66,7 +24,6 @@ impl From<CreateMessageRequestInapp> for CreateMessageRequest {
         Self::Inapp(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateMessageRequest);
 /// message_type: `email`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestEmail {
@@ -85,113 +42,6 @@ pub struct CreateMessageRequestEmail {
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     pub create_conversation_without_contact_reply: Option<bool>,
 }
-impl serde::Serialize for CreateMessageRequestEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "email")
-            .req("subject", &self.subject)
-            .req("body", &self.body)
-            .req("template", &self.template)
-            .req("from", &self.from)
-            .req("to", &self.to)
-            .opt("created_at", &self.created_at)
-            .opt(
-                "create_conversation_without_contact_reply",
-                &self.create_conversation_without_contact_reply,
-            )
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        subject: Option<String>,
-        body: Option<String>,
-        template: Option<String>,
-        from: Option<CreateMessageRequestEmailFrom>,
-        to: Option<CreateMessageRequestEmailTo>,
-        created_at: Option<Option<i64>>,
-        create_conversation_without_contact_reply: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestEmail {
-        const NAME: &'static str = "CreateMessageRequestEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "email",
-                        map,
-                    )
-                }
-                "subject" => {
-                    crate::codec::fill_string(&mut slots.subject, "subject", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "template" => {
-                    crate::codec::fill_string(&mut slots.template, "template", map)
-                }
-                "from" => crate::codec::fill(&mut slots.from, "from", map),
-                "to" => crate::codec::fill(&mut slots.to, "to", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "create_conversation_without_contact_reply" => {
-                    crate::codec::fill(
-                        &mut slots.create_conversation_without_contact_reply,
-                        "create_conversation_without_contact_reply",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "subject",
-                                "body",
-                                "template",
-                                "from",
-                                "to",
-                                "created_at",
-                                "create_conversation_without_contact_reply",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                subject: crate::codec::missing(slots.subject, "subject")?,
-                body: crate::codec::missing(slots.body, "body")?,
-                template: crate::codec::missing(slots.template, "template")?,
-                from: crate::codec::missing(slots.from, "from")?,
-                to: crate::codec::missing(slots.to, "to")?,
-                created_at: slots.created_at.flatten(),
-                create_conversation_without_contact_reply: slots
-                    .create_conversation_without_contact_reply
-                    .flatten(),
-            })
-        }
-    }
-};
 impl CreateMessageRequestEmail {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -235,51 +85,6 @@ pub struct CreateMessageRequestEmailFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
-impl serde::Serialize for CreateMessageRequestEmailFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "admin")
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmailFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<()>,
-        id: Option<i64>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestEmailFrom {
-        const NAME: &'static str = "CreateMessageRequestEmailFrom";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "id" => crate::codec::fill(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateMessageRequestEmailFrom {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: i64) -> Self {
@@ -294,49 +99,6 @@ pub struct CreateMessageRequestEmailTo {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateMessageRequestEmailTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmailTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<CreateMessageRequestEmailToType>,
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestEmailTo {
-        const NAME: &'static str = "CreateMessageRequestEmailTo";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateMessageRequestEmailTo {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -387,7 +149,6 @@ impl std::str::FromStr for CreateMessageRequestEmailToType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestEmailToType);
 /// message_type: `inapp`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestInapp {
@@ -406,113 +167,6 @@ pub struct CreateMessageRequestInapp {
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     pub create_conversation_without_contact_reply: Option<bool>,
 }
-impl serde::Serialize for CreateMessageRequestInapp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", "inapp")
-            .opt("subject", &self.subject)
-            .req("body", &self.body)
-            .opt("template", &self.template)
-            .req("from", &self.from)
-            .req("to", &self.to)
-            .opt("created_at", &self.created_at)
-            .opt(
-                "create_conversation_without_contact_reply",
-                &self.create_conversation_without_contact_reply,
-            )
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestInapp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<()>,
-        subject: Option<Option<String>>,
-        body: Option<String>,
-        template: Option<Option<String>>,
-        from: Option<CreateMessageRequestInappFrom>,
-        to: Option<CreateMessageRequestInappTo>,
-        created_at: Option<Option<i64>>,
-        create_conversation_without_contact_reply: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestInapp {
-        const NAME: &'static str = "CreateMessageRequestInapp";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "inapp",
-                        map,
-                    )
-                }
-                "subject" => {
-                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "template" => {
-                    crate::codec::fill_opt_string(&mut slots.template, "template", map)
-                }
-                "from" => crate::codec::fill(&mut slots.from, "from", map),
-                "to" => crate::codec::fill(&mut slots.to, "to", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "create_conversation_without_contact_reply" => {
-                    crate::codec::fill(
-                        &mut slots.create_conversation_without_contact_reply,
-                        "create_conversation_without_contact_reply",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "subject",
-                                "body",
-                                "template",
-                                "from",
-                                "to",
-                                "created_at",
-                                "create_conversation_without_contact_reply",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            Ok(Self {
-                subject: slots.subject.flatten(),
-                body: crate::codec::missing(slots.body, "body")?,
-                template: slots.template.flatten(),
-                from: crate::codec::missing(slots.from, "from")?,
-                to: crate::codec::missing(slots.to, "to")?,
-                created_at: slots.created_at.flatten(),
-                create_conversation_without_contact_reply: slots
-                    .create_conversation_without_contact_reply
-                    .flatten(),
-            })
-        }
-    }
-};
 impl CreateMessageRequestInapp {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -564,51 +218,6 @@ pub struct CreateMessageRequestInappFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
-impl serde::Serialize for CreateMessageRequestInappFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "admin")
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestInappFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<()>,
-        id: Option<i64>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestInappFrom {
-        const NAME: &'static str = "CreateMessageRequestInappFrom";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "id" => crate::codec::fill(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateMessageRequestInappFrom {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: i64) -> Self {
@@ -623,49 +232,6 @@ pub struct CreateMessageRequestInappTo {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateMessageRequestInappTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestInappTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<CreateMessageRequestInappToType>,
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestInappTo {
-        const NAME: &'static str = "CreateMessageRequestInappTo";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateMessageRequestInappTo {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -716,4 +282,479 @@ impl std::str::FromStr for CreateMessageRequestInappToType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestInappToType);
+const _: () = {
+    impl serde::Serialize for CreateMessageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Email(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Inapp(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for CreateMessageRequest {
+        const TAG: &'static str = "message_type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "email" => crate::codec::rest(Self::TAG, tag, map).map(Self::Email),
+                    "inapp" => crate::codec::rest(Self::TAG, tag, map).map(Self::Inapp),
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("email") => crate::codec::from_value(value).map(Self::Email),
+                Some("inapp") => crate::codec::from_value(value).map(Self::Inapp),
+                other => {
+                    Err(
+                        crate::codec::unknown_tag(
+                            "message_type",
+                            other,
+                            &["email", "inapp"],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequest);
+    impl serde::Serialize for CreateMessageRequestEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "email")
+                .req("subject", &self.subject)
+                .req("body", &self.body)
+                .req("template", &self.template)
+                .req("from", &self.from)
+                .req("to", &self.to)
+                .opt("created_at", &self.created_at)
+                .opt(
+                    "create_conversation_without_contact_reply",
+                    &self.create_conversation_without_contact_reply,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            subject: Option<String>,
+            body: Option<String>,
+            template: Option<String>,
+            from: Option<CreateMessageRequestEmailFrom>,
+            to: Option<CreateMessageRequestEmailTo>,
+            created_at: Option<Option<i64>>,
+            create_conversation_without_contact_reply: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestEmail {
+            const NAME: &'static str = "CreateMessageRequestEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "email",
+                            map,
+                        )
+                    }
+                    "subject" => {
+                        crate::codec::fill_string(&mut slots.subject, "subject", map)
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "template" => {
+                        crate::codec::fill_string(&mut slots.template, "template", map)
+                    }
+                    "from" => crate::codec::fill(&mut slots.from, "from", map),
+                    "to" => crate::codec::fill(&mut slots.to, "to", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "create_conversation_without_contact_reply" => {
+                        crate::codec::fill(
+                            &mut slots.create_conversation_without_contact_reply,
+                            "create_conversation_without_contact_reply",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "subject",
+                                    "body",
+                                    "template",
+                                    "from",
+                                    "to",
+                                    "created_at",
+                                    "create_conversation_without_contact_reply",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    subject: crate::codec::missing(slots.subject, "subject")?,
+                    body: crate::codec::missing(slots.body, "body")?,
+                    template: crate::codec::missing(slots.template, "template")?,
+                    from: crate::codec::missing(slots.from, "from")?,
+                    to: crate::codec::missing(slots.to, "to")?,
+                    created_at: slots.created_at.flatten(),
+                    create_conversation_without_contact_reply: slots
+                        .create_conversation_without_contact_reply
+                        .flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateMessageRequestEmailFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "admin")
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmailFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<()>,
+            id: Option<i64>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestEmailFrom {
+            const NAME: &'static str = "CreateMessageRequestEmailFrom";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "id" => crate::codec::fill(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateMessageRequestEmailTo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestEmailTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<CreateMessageRequestEmailToType>,
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestEmailTo {
+            const NAME: &'static str = "CreateMessageRequestEmailTo";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateMessageRequestEmailToType);
+    impl serde::Serialize for CreateMessageRequestInapp {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", "inapp")
+                .opt("subject", &self.subject)
+                .req("body", &self.body)
+                .opt("template", &self.template)
+                .req("from", &self.from)
+                .req("to", &self.to)
+                .opt("created_at", &self.created_at)
+                .opt(
+                    "create_conversation_without_contact_reply",
+                    &self.create_conversation_without_contact_reply,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestInapp {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<()>,
+            subject: Option<Option<String>>,
+            body: Option<String>,
+            template: Option<Option<String>>,
+            from: Option<CreateMessageRequestInappFrom>,
+            to: Option<CreateMessageRequestInappTo>,
+            created_at: Option<Option<i64>>,
+            create_conversation_without_contact_reply: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestInapp {
+            const NAME: &'static str = "CreateMessageRequestInapp";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "inapp",
+                            map,
+                        )
+                    }
+                    "subject" => {
+                        crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "template" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.template,
+                            "template",
+                            map,
+                        )
+                    }
+                    "from" => crate::codec::fill(&mut slots.from, "from", map),
+                    "to" => crate::codec::fill(&mut slots.to, "to", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "create_conversation_without_contact_reply" => {
+                        crate::codec::fill(
+                            &mut slots.create_conversation_without_contact_reply,
+                            "create_conversation_without_contact_reply",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "subject",
+                                    "body",
+                                    "template",
+                                    "from",
+                                    "to",
+                                    "created_at",
+                                    "create_conversation_without_contact_reply",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                Ok(Self {
+                    subject: slots.subject.flatten(),
+                    body: crate::codec::missing(slots.body, "body")?,
+                    template: slots.template.flatten(),
+                    from: crate::codec::missing(slots.from, "from")?,
+                    to: crate::codec::missing(slots.to, "to")?,
+                    created_at: slots.created_at.flatten(),
+                    create_conversation_without_contact_reply: slots
+                        .create_conversation_without_contact_reply
+                        .flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateMessageRequestInappFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "admin")
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestInappFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<()>,
+            id: Option<i64>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestInappFrom {
+            const NAME: &'static str = "CreateMessageRequestInappFrom";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "id" => crate::codec::fill(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateMessageRequestInappTo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestInappTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<CreateMessageRequestInappToType>,
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestInappTo {
+            const NAME: &'static str = "CreateMessageRequestInappTo";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateMessageRequestInappToType);
+};

@@ -51,79 +51,6 @@ pub struct Company {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Company {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("app_id", &self.app_id)
-            .opt("plan", &self.plan)
-            .opt("company_id", &self.company_id)
-            .opt("remote_created_at", &self.remote_created_at)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("last_request_at", &self.last_request_at)
-            .opt("size", &self.size)
-            .opt("website", &self.website)
-            .opt("industry", &self.industry)
-            .opt("monthly_spend", &self.monthly_spend)
-            .opt("session_count", &self.session_count)
-            .opt("user_count", &self.user_count)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("tags", &self.tags)
-            .opt("segments", &self.segments)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Company {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Company {
-    const NAME: &'static str = "Company";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "app_id" => crate::codec::set(&mut slots.app_id, map),
-            "plan" => crate::codec::set(&mut slots.plan, map),
-            "company_id" => crate::codec::set(&mut slots.company_id, map),
-            "remote_created_at" => crate::codec::set(&mut slots.remote_created_at, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
-            "size" => crate::codec::set(&mut slots.size, map),
-            "website" => crate::codec::set(&mut slots.website, map),
-            "industry" => crate::codec::set(&mut slots.industry, map),
-            "monthly_spend" => crate::codec::set(&mut slots.monthly_spend, map),
-            "session_count" => crate::codec::set(&mut slots.session_count, map),
-            "user_count" => crate::codec::set(&mut slots.user_count, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "segments" => crate::codec::set(&mut slots.segments, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Company Data
 ///
 /// An object containing data about the companies that a contact is associated with.
@@ -140,48 +67,9 @@ pub struct CompanyData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CompanyData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("type", &self.type_)
-            .opt("url", &self.url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyData {
-    const NAME: &'static str = "CompanyData";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `CompanyPlan` (defined inline at `/components/schemas/company/properties/plan`).
+/// The `plan` member of `Company`.
+///
+/// Defined inline at `/components/schemas/company/properties/plan`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
     /// Value is always "plan"
@@ -192,47 +80,6 @@ pub struct CompanyPlan {
     pub name: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CompanyPlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyPlan {
-    const NAME: &'static str = "CompanyPlan";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The list of segments associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -246,46 +93,6 @@ pub struct CompanySegments {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CompanySegments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("segments", &self.segments)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanySegments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanySegments {
-    const NAME: &'static str = "CompanySegments";
-    const LIST_MEMBER: Option<&'static str> = Some("segments");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "segments" => crate::codec::set(&mut slots.segments, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// The list of tags associated with the company
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyTags {
@@ -297,46 +104,6 @@ pub struct CompanyTags {
     pub tags: Option<Vec<TagBasic>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for CompanyTags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("tags", &self.tags)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CompanyTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CompanyTags {
-    const NAME: &'static str = "CompanyTags";
-    const LIST_MEMBER: Option<&'static str> = Some("tags");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Contact
 ///
@@ -456,169 +223,6 @@ pub struct Contact {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Contact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("workspace_id", &self.workspace_id)
-            .opt("role", &self.role)
-            .opt("email", &self.email)
-            .opt("email_domain", &self.email_domain)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("owner_id", &self.owner_id)
-            .opt("has_hard_bounced", &self.has_hard_bounced)
-            .opt("marked_email_as_spam", &self.marked_email_as_spam)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("last_seen_at", &self.last_seen_at)
-            .opt("last_replied_at", &self.last_replied_at)
-            .opt("last_contacted_at", &self.last_contacted_at)
-            .opt("last_email_opened_at", &self.last_email_opened_at)
-            .opt("last_email_clicked_at", &self.last_email_clicked_at)
-            .opt("language_override", &self.language_override)
-            .opt("browser", &self.browser)
-            .opt("browser_version", &self.browser_version)
-            .opt("browser_language", &self.browser_language)
-            .opt("os", &self.os)
-            .opt("android_app_name", &self.android_app_name)
-            .opt("android_app_version", &self.android_app_version)
-            .opt("android_device", &self.android_device)
-            .opt("android_os_version", &self.android_os_version)
-            .opt("android_sdk_version", &self.android_sdk_version)
-            .opt("android_last_seen_at", &self.android_last_seen_at)
-            .opt("ios_app_name", &self.ios_app_name)
-            .opt("ios_app_version", &self.ios_app_version)
-            .opt("ios_device", &self.ios_device)
-            .opt("ios_os_version", &self.ios_os_version)
-            .opt("ios_sdk_version", &self.ios_sdk_version)
-            .opt("ios_last_seen_at", &self.ios_last_seen_at)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("avatar", &self.avatar)
-            .opt("tags", &self.tags)
-            .opt("notes", &self.notes)
-            .opt("companies", &self.companies)
-            .opt("location", &self.location)
-            .opt("social_profiles", &self.social_profiles)
-            .opt("enabled_push_messaging", &self.enabled_push_messaging)
-            .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
-            .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
-            .opt("referrer", &self.referrer)
-            .opt("utm_campaign", &self.utm_campaign)
-            .opt("utm_content", &self.utm_content)
-            .opt("utm_medium", &self.utm_medium)
-            .opt("utm_source", &self.utm_source)
-            .opt("utm_term", &self.utm_term)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Contact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Contact {
-    const NAME: &'static str = "Contact";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
-            "role" => crate::codec::set(&mut slots.role, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "email_domain" => crate::codec::set(&mut slots.email_domain, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
-            "marked_email_as_spam" => {
-                crate::codec::set(&mut slots.marked_email_as_spam, map)
-            }
-            "unsubscribed_from_emails" => {
-                crate::codec::set(&mut slots.unsubscribed_from_emails, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
-            "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
-            "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
-            "last_contacted_at" => crate::codec::set(&mut slots.last_contacted_at, map),
-            "last_email_opened_at" => {
-                crate::codec::set(&mut slots.last_email_opened_at, map)
-            }
-            "last_email_clicked_at" => {
-                crate::codec::set(&mut slots.last_email_clicked_at, map)
-            }
-            "language_override" => crate::codec::set(&mut slots.language_override, map),
-            "browser" => crate::codec::set(&mut slots.browser, map),
-            "browser_version" => crate::codec::set(&mut slots.browser_version, map),
-            "browser_language" => crate::codec::set(&mut slots.browser_language, map),
-            "os" => crate::codec::set(&mut slots.os, map),
-            "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
-            "android_app_version" => {
-                crate::codec::set(&mut slots.android_app_version, map)
-            }
-            "android_device" => crate::codec::set(&mut slots.android_device, map),
-            "android_os_version" => crate::codec::set(&mut slots.android_os_version, map),
-            "android_sdk_version" => {
-                crate::codec::set(&mut slots.android_sdk_version, map)
-            }
-            "android_last_seen_at" => {
-                crate::codec::set(&mut slots.android_last_seen_at, map)
-            }
-            "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
-            "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
-            "ios_device" => crate::codec::set(&mut slots.ios_device, map),
-            "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
-            "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
-            "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "notes" => crate::codec::set(&mut slots.notes, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "location" => crate::codec::set(&mut slots.location, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            "enabled_push_messaging" => {
-                crate::codec::set(&mut slots.enabled_push_messaging, map)
-            }
-            "opted_in_subscription_types" => {
-                crate::codec::set(&mut slots.opted_in_subscription_types, map)
-            }
-            "opted_out_subscription_types" => {
-                crate::codec::set(&mut slots.opted_out_subscription_types, map)
-            }
-            "referrer" => crate::codec::set(&mut slots.referrer, map),
-            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
-            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
-            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
-            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
-            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact companies
 ///
 /// An object with metadata about companies attached to a contact . Up to 10 will be displayed here. Use the url to get more.
@@ -636,51 +240,6 @@ pub struct ContactCompanies {
     pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContactCompanies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .opt("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactCompanies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactCompanies {
-    const NAME: &'static str = "ContactCompanies";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Contact Location
 ///
@@ -702,53 +261,6 @@ pub struct ContactLocation {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("country", &self.country)
-            .opt("region", &self.region)
-            .opt("city", &self.city)
-            .opt("continent_code", &self.continent_code)
-            .opt("country_code", &self.country_code)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactLocation {
-    const NAME: &'static str = "ContactLocation";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "country" => crate::codec::set(&mut slots.country, map),
-            "region" => crate::codec::set(&mut slots.region, map),
-            "city" => crate::codec::set(&mut slots.city, map),
-            "continent_code" => crate::codec::set(&mut slots.continent_code, map),
-            "country_code" => crate::codec::set(&mut slots.country_code, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact notes
 ///
 /// An object containing notes meta data about the notes that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -767,51 +279,6 @@ pub struct ContactNotes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactNotes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .opt("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactNotes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactNotes {
-    const NAME: &'static str = "ContactNotes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1visitors~1convert/post/responses/200/content/application~1json/examples/successful/value/opted_in_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactOptedInSubscriptionTypes {
@@ -827,51 +294,6 @@ pub struct ContactOptedInSubscriptionTypes {
     pub has_more: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContactOptedInSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactOptedInSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactOptedInSubscriptionTypes {
-    const NAME: &'static str = "ContactOptedInSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Inferred from the spec's success examples (`/paths/~1visitors~1convert/post/responses/200/content/application~1json/examples/successful/value/opted_out_subscription_types`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -889,51 +311,6 @@ pub struct ContactOptedOutSubscriptionTypes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactOptedOutSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactOptedOutSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactOptedOutSubscriptionTypes {
-    const NAME: &'static str = "ContactOptedOutSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact Reference
 ///
 /// reference to contact object
@@ -950,47 +327,6 @@ pub struct ContactReference {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactReference {
-    const NAME: &'static str = "ContactReference";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Quick Reply Option
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyBaseRequestReplyOptionsItem {
@@ -999,49 +335,6 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// The unique identifier for the quick reply option selected.
     pub uuid: String,
 }
-impl serde::Serialize for ContactReplyBaseRequestReplyOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("text", &self.text)
-            .req("uuid", &self.uuid)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequestReplyOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        text: Option<String>,
-        uuid: Option<String>,
-    }
-    impl crate::codec::StructDecode for ContactReplyBaseRequestReplyOptionsItem {
-        const NAME: &'static str = "ContactReplyBaseRequestReplyOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "text" => crate::codec::fill_string(&mut slots.text, "text", map),
-                "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
-                _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                text: crate::codec::missing(slots.text, "text")?,
-                uuid: crate::codec::missing(slots.uuid, "uuid")?,
-            })
-        }
-    }
-};
 impl ContactReplyBaseRequestReplyOptionsItem {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
@@ -1063,45 +356,6 @@ pub struct ContactSocialProfiles {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactSocialProfiles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("data", &self.data)
-            .opt("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactSocialProfiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactSocialProfiles {
-    const NAME: &'static str = "ContactSocialProfiles";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "data" => crate::codec::set(&mut slots.data, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact Tags
 ///
 /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
@@ -1119,51 +373,6 @@ pub struct ContactTags {
     pub type_: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContactTags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .opt("type", &self.type_)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactTags {
-    const NAME: &'static str = "ContactTags";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Cursor based pages
 ///
@@ -1186,67 +395,24 @@ pub struct CursorPages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CursorPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("page", &self.page)
-            .opt("next", &self.next)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CursorPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CursorPages {
-    const NAME: &'static str = "CursorPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "page" => crate::codec::set(&mut slots.page, map),
-            "next" => crate::codec::set(&mut slots.next, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Custom atttributes
 ///
 /// Custom data set for this data.
 pub type CustomAttributes = std::collections::BTreeMap<String, CustomAttributesValue>;
-/// `CustomAttributesValue` (defined inline at `/components/schemas/custom_attributes/additionalProperties`).
+/// A value of `CustomAttributes`.
+///
+/// Defined inline at `/components/schemas/custom_attributes/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CustomAttributesValue {
-    /// `String` variant.
+    /// A string.
     String(String),
-    /// `Integer` variant.
+    /// An integer.
     Integer(i64),
-    /// `Datetime` variant.
+    /// One of the `Datetime` shapes.
     Datetime(Datetime),
-    /// `CustomObjectInstanceList` variant.
+    /// The list of associated custom object instances for a given reference attribute on the parent object.
     CustomObjectInstanceList(CustomObjectInstanceList),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
@@ -1279,7 +445,6 @@ impl From<i64> for CustomAttributesValue {
         Self::Integer(value)
     }
 }
-crate::codec::lenient_untagged!(CustomAttributesValue);
 /// Custom Object Instance
 ///
 /// A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
@@ -1304,61 +469,6 @@ pub struct CustomObjectInstance {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomObjectInstance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("external_id", &self.external_id)
-            .opt("external_created_at", &self.external_created_at)
-            .opt("external_updated_at", &self.external_updated_at)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("type", &self.type_)
-            .opt("custom_attributes", &self.custom_attributes)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomObjectInstance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomObjectInstance {
-    const NAME: &'static str = "CustomObjectInstance";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "external_created_at" => {
-                crate::codec::set(&mut slots.external_created_at, map)
-            }
-            "external_updated_at" => {
-                crate::codec::set(&mut slots.external_updated_at, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Custom Object Instances
 ///
 /// The list of associated custom object instances for a given reference attribute on the parent object.
@@ -1371,42 +481,1006 @@ pub struct CustomObjectInstanceList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CustomObjectInstanceList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("instances", &self.instances)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomObjectInstanceList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CustomObjectInstanceList {
-    const NAME: &'static str = "CustomObjectInstanceList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "instances" => crate::codec::set(&mut slots.instances, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for Company {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("app_id", &self.app_id)
+                .opt("plan", &self.plan)
+                .opt("company_id", &self.company_id)
+                .opt("remote_created_at", &self.remote_created_at)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("last_request_at", &self.last_request_at)
+                .opt("size", &self.size)
+                .opt("website", &self.website)
+                .opt("industry", &self.industry)
+                .opt("monthly_spend", &self.monthly_spend)
+                .opt("session_count", &self.session_count)
+                .opt("user_count", &self.user_count)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("tags", &self.tags)
+                .opt("segments", &self.segments)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for Company {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for Company {
+        const NAME: &'static str = "Company";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "app_id" => crate::codec::set(&mut slots.app_id, map),
+                "plan" => crate::codec::set(&mut slots.plan, map),
+                "company_id" => crate::codec::set(&mut slots.company_id, map),
+                "remote_created_at" => {
+                    crate::codec::set(&mut slots.remote_created_at, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
+                "size" => crate::codec::set(&mut slots.size, map),
+                "website" => crate::codec::set(&mut slots.website, map),
+                "industry" => crate::codec::set(&mut slots.industry, map),
+                "monthly_spend" => crate::codec::set(&mut slots.monthly_spend, map),
+                "session_count" => crate::codec::set(&mut slots.session_count, map),
+                "user_count" => crate::codec::set(&mut slots.user_count, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl serde::Serialize for CompanyData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("type", &self.type_)
+                .opt("url", &self.url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyData {
+        const NAME: &'static str = "CompanyData";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyPlan {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyPlan {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyPlan {
+        const NAME: &'static str = "CompanyPlan";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanySegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("segments", &self.segments)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanySegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanySegments {
+        const NAME: &'static str = "CompanySegments";
+        const LIST_MEMBER: Option<&'static str> = Some("segments");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CompanyTags {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("tags", &self.tags)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CompanyTags {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CompanyTags {
+        const NAME: &'static str = "CompanyTags";
+        const LIST_MEMBER: Option<&'static str> = Some("tags");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for Contact {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("workspace_id", &self.workspace_id)
+                .opt("role", &self.role)
+                .opt("email", &self.email)
+                .opt("email_domain", &self.email_domain)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("owner_id", &self.owner_id)
+                .opt("has_hard_bounced", &self.has_hard_bounced)
+                .opt("marked_email_as_spam", &self.marked_email_as_spam)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("last_seen_at", &self.last_seen_at)
+                .opt("last_replied_at", &self.last_replied_at)
+                .opt("last_contacted_at", &self.last_contacted_at)
+                .opt("last_email_opened_at", &self.last_email_opened_at)
+                .opt("last_email_clicked_at", &self.last_email_clicked_at)
+                .opt("language_override", &self.language_override)
+                .opt("browser", &self.browser)
+                .opt("browser_version", &self.browser_version)
+                .opt("browser_language", &self.browser_language)
+                .opt("os", &self.os)
+                .opt("android_app_name", &self.android_app_name)
+                .opt("android_app_version", &self.android_app_version)
+                .opt("android_device", &self.android_device)
+                .opt("android_os_version", &self.android_os_version)
+                .opt("android_sdk_version", &self.android_sdk_version)
+                .opt("android_last_seen_at", &self.android_last_seen_at)
+                .opt("ios_app_name", &self.ios_app_name)
+                .opt("ios_app_version", &self.ios_app_version)
+                .opt("ios_device", &self.ios_device)
+                .opt("ios_os_version", &self.ios_os_version)
+                .opt("ios_sdk_version", &self.ios_sdk_version)
+                .opt("ios_last_seen_at", &self.ios_last_seen_at)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("avatar", &self.avatar)
+                .opt("tags", &self.tags)
+                .opt("notes", &self.notes)
+                .opt("companies", &self.companies)
+                .opt("location", &self.location)
+                .opt("social_profiles", &self.social_profiles)
+                .opt("enabled_push_messaging", &self.enabled_push_messaging)
+                .opt("opted_in_subscription_types", &self.opted_in_subscription_types)
+                .opt("opted_out_subscription_types", &self.opted_out_subscription_types)
+                .opt("referrer", &self.referrer)
+                .opt("utm_campaign", &self.utm_campaign)
+                .opt("utm_content", &self.utm_content)
+                .opt("utm_medium", &self.utm_medium)
+                .opt("utm_source", &self.utm_source)
+                .opt("utm_term", &self.utm_term)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Contact {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Contact {
+        const NAME: &'static str = "Contact";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "workspace_id" => crate::codec::set(&mut slots.workspace_id, map),
+                "role" => crate::codec::set(&mut slots.role, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "email_domain" => crate::codec::set(&mut slots.email_domain, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
+                "marked_email_as_spam" => {
+                    crate::codec::set(&mut slots.marked_email_as_spam, map)
+                }
+                "unsubscribed_from_emails" => {
+                    crate::codec::set(&mut slots.unsubscribed_from_emails, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
+                "last_seen_at" => crate::codec::set(&mut slots.last_seen_at, map),
+                "last_replied_at" => crate::codec::set(&mut slots.last_replied_at, map),
+                "last_contacted_at" => {
+                    crate::codec::set(&mut slots.last_contacted_at, map)
+                }
+                "last_email_opened_at" => {
+                    crate::codec::set(&mut slots.last_email_opened_at, map)
+                }
+                "last_email_clicked_at" => {
+                    crate::codec::set(&mut slots.last_email_clicked_at, map)
+                }
+                "language_override" => {
+                    crate::codec::set(&mut slots.language_override, map)
+                }
+                "browser" => crate::codec::set(&mut slots.browser, map),
+                "browser_version" => crate::codec::set(&mut slots.browser_version, map),
+                "browser_language" => crate::codec::set(&mut slots.browser_language, map),
+                "os" => crate::codec::set(&mut slots.os, map),
+                "android_app_name" => crate::codec::set(&mut slots.android_app_name, map),
+                "android_app_version" => {
+                    crate::codec::set(&mut slots.android_app_version, map)
+                }
+                "android_device" => crate::codec::set(&mut slots.android_device, map),
+                "android_os_version" => {
+                    crate::codec::set(&mut slots.android_os_version, map)
+                }
+                "android_sdk_version" => {
+                    crate::codec::set(&mut slots.android_sdk_version, map)
+                }
+                "android_last_seen_at" => {
+                    crate::codec::set(&mut slots.android_last_seen_at, map)
+                }
+                "ios_app_name" => crate::codec::set(&mut slots.ios_app_name, map),
+                "ios_app_version" => crate::codec::set(&mut slots.ios_app_version, map),
+                "ios_device" => crate::codec::set(&mut slots.ios_device, map),
+                "ios_os_version" => crate::codec::set(&mut slots.ios_os_version, map),
+                "ios_sdk_version" => crate::codec::set(&mut slots.ios_sdk_version, map),
+                "ios_last_seen_at" => crate::codec::set(&mut slots.ios_last_seen_at, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "avatar" => crate::codec::set(&mut slots.avatar, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "notes" => crate::codec::set(&mut slots.notes, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "location" => crate::codec::set(&mut slots.location, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                "enabled_push_messaging" => {
+                    crate::codec::set(&mut slots.enabled_push_messaging, map)
+                }
+                "opted_in_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_in_subscription_types, map)
+                }
+                "opted_out_subscription_types" => {
+                    crate::codec::set(&mut slots.opted_out_subscription_types, map)
+                }
+                "referrer" => crate::codec::set(&mut slots.referrer, map),
+                "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+                "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+                "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+                "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+                "utm_term" => crate::codec::set(&mut slots.utm_term, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactCompanies {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .opt("type", &self.type_)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactCompanies {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactCompanies {
+        const NAME: &'static str = "ContactCompanies";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactLocation {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("country", &self.country)
+                .opt("region", &self.region)
+                .opt("city", &self.city)
+                .opt("continent_code", &self.continent_code)
+                .opt("country_code", &self.country_code)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactLocation {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactLocation {
+        const NAME: &'static str = "ContactLocation";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "country" => crate::codec::set(&mut slots.country, map),
+                "region" => crate::codec::set(&mut slots.region, map),
+                "city" => crate::codec::set(&mut slots.city, map),
+                "continent_code" => crate::codec::set(&mut slots.continent_code, map),
+                "country_code" => crate::codec::set(&mut slots.country_code, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactNotes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .opt("type", &self.type_)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactNotes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactNotes {
+        const NAME: &'static str = "ContactNotes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactOptedInSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactOptedInSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactOptedInSubscriptionTypes {
+        const NAME: &'static str = "ContactOptedInSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactOptedOutSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactOptedOutSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactOptedOutSubscriptionTypes {
+        const NAME: &'static str = "ContactOptedOutSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactReference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReference {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactReference {
+        const NAME: &'static str = "ContactReference";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactReplyBaseRequestReplyOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("text", &self.text)
+                .req("uuid", &self.uuid)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequestReplyOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            text: Option<String>,
+            uuid: Option<String>,
+        }
+        impl crate::codec::StructDecode for ContactReplyBaseRequestReplyOptionsItem {
+            const NAME: &'static str = "ContactReplyBaseRequestReplyOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "text" => crate::codec::fill_string(&mut slots.text, "text", map),
+                    "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
+                    _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    text: crate::codec::missing(slots.text, "text")?,
+                    uuid: crate::codec::missing(slots.uuid, "uuid")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContactSocialProfiles {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("data", &self.data)
+                .opt("type", &self.type_)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactSocialProfiles {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactSocialProfiles {
+        const NAME: &'static str = "ContactSocialProfiles";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "data" => crate::codec::set(&mut slots.data, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactTags {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .opt("type", &self.type_)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactTags {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactTags {
+        const NAME: &'static str = "ContactTags";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CursorPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("page", &self.page)
+                .opt("next", &self.next)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CursorPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CursorPages {
+        const NAME: &'static str = "CursorPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "page" => crate::codec::set(&mut slots.page, map),
+                "next" => crate::codec::set(&mut slots.next, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::lenient_untagged!(CustomAttributesValue);
+    impl serde::Serialize for CustomObjectInstance {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("external_id", &self.external_id)
+                .opt("external_created_at", &self.external_created_at)
+                .opt("external_updated_at", &self.external_updated_at)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("type", &self.type_)
+                .opt("custom_attributes", &self.custom_attributes)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomObjectInstance {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CustomObjectInstance {
+        const NAME: &'static str = "CustomObjectInstance";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "external_created_at" => {
+                    crate::codec::set(&mut slots.external_created_at, map)
+                }
+                "external_updated_at" => {
+                    crate::codec::set(&mut slots.external_updated_at, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CustomObjectInstanceList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("instances", &self.instances)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CustomObjectInstanceList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CustomObjectInstanceList {
+        const NAME: &'static str = "CustomObjectInstanceList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "instances" => crate::codec::set(&mut slots.instances, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

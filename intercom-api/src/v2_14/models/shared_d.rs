@@ -19,28 +19,6 @@ pub enum Datetime {
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for Datetime {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for Datetime {
-    const EXPECTING: &'static str = "a string or an integer";
-    fn string(value: &str) -> Option<Self> {
-        Some(Self::String(value.to_owned()))
-    }
-    fn int(value: i64) -> Option<Self> {
-        Some(Self::Integer(value))
-    }
-    fn uint(value: u64) -> Option<Self> {
-        i64::try_from(value).ok().map(Self::Integer)
-    }
-    fn other(value: serde_json::Value) -> Option<Self> {
-        Some(Self::Other(value))
-    }
-}
 impl From<&str> for Datetime {
     /// The `String` variant.
     fn from(value: &str) -> Self {
@@ -59,4 +37,28 @@ impl From<i64> for Datetime {
         Self::Integer(value)
     }
 }
-crate::codec::lenient_union!(Datetime);
+const _: () = {
+    impl<'de> serde::Deserialize<'de> for Datetime {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for Datetime {
+        const EXPECTING: &'static str = "a string or an integer";
+        fn string(value: &str) -> Option<Self> {
+            Some(Self::String(value.to_owned()))
+        }
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Integer(value))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            i64::try_from(value).ok().map(Self::Integer)
+        }
+        fn other(value: serde_json::Value) -> Option<Self> {
+            Some(Self::Other(value))
+        }
+    }
+    crate::codec::lenient_union!(Datetime);
+};

@@ -13,51 +13,6 @@ pub struct SearchRequest {
     #[allow(missing_docs)]
     pub pagination: Option<StartingAfterPaging>,
 }
-impl serde::Serialize for SearchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("query", &self.query)
-            .opt("pagination", &self.pagination)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        query: Option<SearchRequestQuery>,
-        pagination: Option<Option<StartingAfterPaging>>,
-    }
-    impl crate::codec::StructDecode for SearchRequest {
-        const NAME: &'static str = "SearchRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "query" => crate::codec::fill(&mut slots.query, "query", map),
-                "pagination" => {
-                    crate::codec::fill(&mut slots.pagination, "pagination", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["query", "pagination"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                query: crate::codec::missing(slots.query, "query")?,
-                pagination: slots.pagination.flatten(),
-            })
-        }
-    }
-};
 impl SearchRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -76,7 +31,9 @@ impl SearchRequest {
         self
     }
 }
-/// `SearchRequestQuery` (defined inline at `/components/schemas/search_request/properties/query`).
+/// The `query` member of `SearchRequest`.
+///
+/// Defined inline at `/components/schemas/search_request/properties/query`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -96,7 +53,6 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
         Self::Multiple(value)
     }
 }
-crate::codec::lenient_strict_union!(SearchRequestQuery);
 /// Segment
 ///
 /// A segment is a group of your contacts defined by the rules that you set.
@@ -120,55 +76,6 @@ pub struct Segment {
     pub count: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for Segment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("person_type", &self.person_type)
-            .opt("count", &self.count)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Segment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Segment {
-    const NAME: &'static str = "Segment";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "person_type" => crate::codec::set(&mut slots.person_type, map),
-            "count" => crate::codec::set(&mut slots.count, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Type of the contact: contact (lead) or user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -204,7 +111,6 @@ impl std::str::FromStr for SegmentPersonType {
         )
     }
 }
-crate::codec::string_enum!(SegmentPersonType);
 /// Single Filter Search Request
 ///
 /// Search using Intercoms Search APIs with a single filter.
@@ -222,60 +128,6 @@ pub struct SingleFilterSearchRequest {
     /// The value that you want to search on.
     pub value: Option<SingleFilterSearchRequestValue>,
 }
-impl serde::Serialize for SingleFilterSearchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("field", &self.field)
-            .opt("operator", &self.operator)
-            .opt("value", &self.value)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        field: Option<Option<String>>,
-        operator: Option<Option<SingleFilterSearchRequestOperator>>,
-        value: Option<Option<SingleFilterSearchRequestValue>>,
-    }
-    impl crate::codec::StructDecode for SingleFilterSearchRequest {
-        const NAME: &'static str = "SingleFilterSearchRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "field" => crate::codec::fill_opt_string(&mut slots.field, "field", map),
-                "operator" => crate::codec::fill(&mut slots.operator, "operator", map),
-                "value" => crate::codec::fill(&mut slots.value, "value", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["field", "operator", "value"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                field: slots.field.flatten(),
-                operator: slots.operator.flatten(),
-                value: slots.value.flatten(),
-            })
-        }
-    }
-};
 impl SingleFilterSearchRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -394,50 +246,21 @@ impl std::str::FromStr for SingleFilterSearchRequestOperator {
         )
     }
 }
-crate::codec::string_enum!(closed SingleFilterSearchRequestOperator);
 /// The value that you want to search on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValue {
-    /// `String` variant.
+    /// A string.
     String(String),
-    /// `Integer` variant.
+    /// An integer.
     Integer(i64),
-    /// `Boolean` variant.
+    /// A boolean.
     Boolean(bool),
-    /// `ObjectArray` variant.
+    /// An array of `SingleFilterSearchRequestValueObjectArrayItem` values.
     ObjectArray(Vec<SingleFilterSearchRequestValueObjectArrayItem>),
     /// JSON `null`.
     Null,
-}
-impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequestValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for SingleFilterSearchRequestValue {
-    const EXPECTING: &'static str = "a string, an integer, a boolean, an array or null";
-    fn string(value: &str) -> Option<Self> {
-        Some(Self::String(value.to_owned()))
-    }
-    fn int(value: i64) -> Option<Self> {
-        Some(Self::Integer(value))
-    }
-    fn uint(value: u64) -> Option<Self> {
-        i64::try_from(value).ok().map(Self::Integer)
-    }
-    fn boolean(value: bool) -> Option<Self> {
-        Some(Self::Boolean(value))
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::ObjectArray)
-    }
-    fn null() -> Option<Self> {
-        Some(Self::Null)
-    }
 }
 impl From<&str> for SingleFilterSearchRequestValue {
     /// The `String` variant.
@@ -470,35 +293,17 @@ for SingleFilterSearchRequestValue {
         Self::ObjectArray(value)
     }
 }
-crate::codec::lenient_strict_union!(SingleFilterSearchRequestValue);
-/// `SingleFilterSearchRequestValueObjectArrayItem` (defined inline at `/components/schemas/single_filter_search_request/properties/value/oneOf/3/items`).
+/// An item of the `ObjectArray` variant of `SingleFilterSearchRequestValue`.
+///
+/// Defined inline at `/components/schemas/single_filter_search_request/properties/value/oneOf/3/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestValueObjectArrayItem {
-    /// `String` variant.
+    /// A string.
     String(String),
-    /// `Integer` variant.
+    /// An integer.
     Integer(i64),
-}
-impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequestValueObjectArrayItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for SingleFilterSearchRequestValueObjectArrayItem {
-    const EXPECTING: &'static str = "a string or an integer";
-    fn string(value: &str) -> Option<Self> {
-        Some(Self::String(value.to_owned()))
-    }
-    fn int(value: i64) -> Option<Self> {
-        Some(Self::Integer(value))
-    }
-    fn uint(value: u64) -> Option<Self> {
-        i64::try_from(value).ok().map(Self::Integer)
-    }
 }
 impl From<&str> for SingleFilterSearchRequestValueObjectArrayItem {
     /// The `String` variant.
@@ -518,7 +323,6 @@ impl From<i64> for SingleFilterSearchRequestValueObjectArrayItem {
         Self::Integer(value)
     }
 }
-crate::codec::lenient_strict_union!(SingleFilterSearchRequestValueObjectArrayItem);
 /// Social Profile
 ///
 /// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.
@@ -535,47 +339,6 @@ pub struct SocialProfile {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for SocialProfile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("name", &self.name)
-            .opt("url", &self.url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SocialProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SocialProfile {
-    const NAME: &'static str = "SocialProfile";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Pagination: Starting After
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartingAfterPaging {
@@ -585,45 +348,6 @@ pub struct StartingAfterPaging {
     pub starting_after: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for StartingAfterPaging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("per_page", &self.per_page)
-            .opt("starting_after", &self.starting_after)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartingAfterPaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for StartingAfterPaging {
-    const NAME: &'static str = "StartingAfterPaging";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "starting_after" => crate::codec::set(&mut slots.starting_after, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Subscription Types
 ///
@@ -648,57 +372,6 @@ pub struct SubscriptionType {
     pub content_types: Option<Vec<SubscriptionTypeContentTypesItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for SubscriptionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("state", &self.state)
-            .opt("default_translation", &self.default_translation)
-            .opt("translations", &self.translations)
-            .opt("consent_type", &self.consent_type)
-            .opt("content_types", &self.content_types)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SubscriptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SubscriptionType {
-    const NAME: &'static str = "SubscriptionType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "default_translation" => {
-                crate::codec::set(&mut slots.default_translation, map)
-            }
-            "translations" => crate::codec::set(&mut slots.translations, map),
-            "consent_type" => crate::codec::set(&mut slots.consent_type, map),
-            "content_types" => crate::codec::set(&mut slots.content_types, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Describes the type of consent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -734,8 +407,9 @@ impl std::str::FromStr for SubscriptionTypeConsentType {
         )
     }
 }
-crate::codec::string_enum!(SubscriptionTypeConsentType);
-/// `SubscriptionTypeContentTypesItem` (defined inline at `/components/schemas/subscription_type/properties/content_types/items`).
+/// An item of the `content_types` member of `SubscriptionType`.
+///
+/// Defined inline at `/components/schemas/subscription_type/properties/content_types/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
@@ -769,7 +443,6 @@ impl std::str::FromStr for SubscriptionTypeContentTypesItem {
         )
     }
 }
-crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
 /// Subscription Types
 ///
 /// A list of subscription type objects.
@@ -783,46 +456,6 @@ pub struct SubscriptionTypeList {
     pub data: Option<Vec<SubscriptionType>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for SubscriptionTypeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SubscriptionTypeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for SubscriptionTypeList {
-    const NAME: &'static str = "SubscriptionTypeList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The state of the subscription type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -862,4 +495,404 @@ impl std::str::FromStr for SubscriptionTypeState {
         )
     }
 }
-crate::codec::string_enum!(SubscriptionTypeState);
+const _: () = {
+    impl serde::Serialize for SearchRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("query", &self.query)
+                .opt("pagination", &self.pagination)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SearchRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            query: Option<SearchRequestQuery>,
+            pagination: Option<Option<StartingAfterPaging>>,
+        }
+        impl crate::codec::StructDecode for SearchRequest {
+            const NAME: &'static str = "SearchRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "query" => crate::codec::fill(&mut slots.query, "query", map),
+                    "pagination" => {
+                        crate::codec::fill(&mut slots.pagination, "pagination", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["query", "pagination"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    query: crate::codec::missing(slots.query, "query")?,
+                    pagination: slots.pagination.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(SearchRequestQuery);
+    impl serde::Serialize for Segment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("person_type", &self.person_type)
+                .opt("count", &self.count)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Segment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Segment {
+        const NAME: &'static str = "Segment";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "person_type" => crate::codec::set(&mut slots.person_type, map),
+                "count" => crate::codec::set(&mut slots.count, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(SegmentPersonType);
+    impl serde::Serialize for SingleFilterSearchRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("field", &self.field)
+                .opt("operator", &self.operator)
+                .opt("value", &self.value)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            field: Option<Option<String>>,
+            operator: Option<Option<SingleFilterSearchRequestOperator>>,
+            value: Option<Option<SingleFilterSearchRequestValue>>,
+        }
+        impl crate::codec::StructDecode for SingleFilterSearchRequest {
+            const NAME: &'static str = "SingleFilterSearchRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "field" => {
+                        crate::codec::fill_opt_string(&mut slots.field, "field", map)
+                    }
+                    "operator" => {
+                        crate::codec::fill(&mut slots.operator, "operator", map)
+                    }
+                    "value" => crate::codec::fill(&mut slots.value, "value", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["field", "operator", "value"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    field: slots.field.flatten(),
+                    operator: slots.operator.flatten(),
+                    value: slots.value.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed SingleFilterSearchRequestOperator);
+    impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequestValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for SingleFilterSearchRequestValue {
+        const EXPECTING: &'static str = "a string, an integer, a boolean, an array or null";
+        fn string(value: &str) -> Option<Self> {
+            Some(Self::String(value.to_owned()))
+        }
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Integer(value))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            i64::try_from(value).ok().map(Self::Integer)
+        }
+        fn boolean(value: bool) -> Option<Self> {
+            Some(Self::Boolean(value))
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::ObjectArray)
+        }
+        fn null() -> Option<Self> {
+            Some(Self::Null)
+        }
+    }
+    crate::codec::lenient_strict_union!(SingleFilterSearchRequestValue);
+    impl<'de> serde::Deserialize<'de> for SingleFilterSearchRequestValueObjectArrayItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for SingleFilterSearchRequestValueObjectArrayItem {
+        const EXPECTING: &'static str = "a string or an integer";
+        fn string(value: &str) -> Option<Self> {
+            Some(Self::String(value.to_owned()))
+        }
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Integer(value))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            i64::try_from(value).ok().map(Self::Integer)
+        }
+    }
+    crate::codec::lenient_strict_union!(SingleFilterSearchRequestValueObjectArrayItem);
+    impl serde::Serialize for SocialProfile {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("name", &self.name)
+                .opt("url", &self.url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SocialProfile {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for SocialProfile {
+        const NAME: &'static str = "SocialProfile";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for StartingAfterPaging {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("per_page", &self.per_page)
+                .opt("starting_after", &self.starting_after)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for StartingAfterPaging {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for StartingAfterPaging {
+        const NAME: &'static str = "StartingAfterPaging";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "starting_after" => crate::codec::set(&mut slots.starting_after, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for SubscriptionType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("state", &self.state)
+                .opt("default_translation", &self.default_translation)
+                .opt("translations", &self.translations)
+                .opt("consent_type", &self.consent_type)
+                .opt("content_types", &self.content_types)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SubscriptionType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for SubscriptionType {
+        const NAME: &'static str = "SubscriptionType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "default_translation" => {
+                    crate::codec::set(&mut slots.default_translation, map)
+                }
+                "translations" => crate::codec::set(&mut slots.translations, map),
+                "consent_type" => crate::codec::set(&mut slots.consent_type, map),
+                "content_types" => crate::codec::set(&mut slots.content_types, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(SubscriptionTypeConsentType);
+    crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
+    impl serde::Serialize for SubscriptionTypeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for SubscriptionTypeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for SubscriptionTypeList {
+        const NAME: &'static str = "SubscriptionTypeList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(SubscriptionTypeState);
+};

@@ -29,54 +29,59 @@ pub struct AdminReplyTicketRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for AdminReplyTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("message_type", &self.message_type)
-            .opt("type", &self.type_)
-            .opt("body", &self.body)
-            .opt("admin_id", &self.admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("reply_options", &self.reply_options)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("cross_post", &self.cross_post)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for AdminReplyTicketRequest {
-    const NAME: &'static str = "AdminReplyTicketRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "message_type" => crate::codec::set(&mut slots.message_type, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "reply_options" => crate::codec::set(&mut slots.reply_options, map),
-            "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
-            "cross_post" => crate::codec::set(&mut slots.cross_post, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for AdminReplyTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("message_type", &self.message_type)
+                .opt("type", &self.type_)
+                .opt("body", &self.body)
+                .opt("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("reply_options", &self.reply_options)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("cross_post", &self.cross_post)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for AdminReplyTicketRequest {
+        const NAME: &'static str = "AdminReplyTicketRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message_type" => crate::codec::set(&mut slots.message_type, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "reply_options" => crate::codec::set(&mut slots.reply_options, map),
+                "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
+                "cross_post" => crate::codec::set(&mut slots.cross_post, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};

@@ -25,53 +25,6 @@ pub struct ContactReplyBaseRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactReplyBaseRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("message_type", &self.message_type)
-            .opt("type", &self.type_)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactReplyBaseRequest {
-    const NAME: &'static str = "ContactReplyBaseRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "message_type" => crate::codec::set(&mut slots.message_type, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
-            "reply_options" => crate::codec::set(&mut slots.reply_options, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
@@ -97,55 +50,6 @@ pub struct ContactReplyTicketEmailRequest {
     pub email: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContactReplyTicketEmailRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("message_type", &self.message_type)
-            .opt("type", &self.type_)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .opt("email", &self.email)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactReplyTicketEmailRequest {
-    const NAME: &'static str = "ContactReplyTicketEmailRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "message_type" => crate::codec::set(&mut slots.message_type, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
-            "reply_options" => crate::codec::set(&mut slots.reply_options, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Intercom User ID
 ///
@@ -173,133 +77,19 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("message_type", &self.message_type)
-            .opt("type", &self.type_)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .opt("intercom_user_id", &self.intercom_user_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactReplyTicketIntercomUserIdRequest {
-    const NAME: &'static str = "ContactReplyTicketIntercomUserIdRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "message_type" => crate::codec::set(&mut slots.message_type, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
-            "reply_options" => crate::codec::set(&mut slots.reply_options, map),
-            "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact Reply on ticket
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContactReplyTicketRequest {
-    /// `IntercomUserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
     IntercomUserId(ContactReplyTicketIntercomUserIdRequest),
-    /// `UserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
     UserId(ContactReplyTicketUserIdRequest),
-    /// `Email` variant.
+    /// Payload of the request to reply on behalf of a contact using their `email`
     Email(ContactReplyTicketEmailRequest),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &[
-                    "message_type",
-                    "type",
-                    "body",
-                    "created_at",
-                    "attachment_urls",
-                    "reply_options",
-                    "intercom_user_id",
-                ],
-                &[
-                    "message_type",
-                    "type",
-                    "body",
-                    "created_at",
-                    "attachment_urls",
-                    "reply_options",
-                    "user_id",
-                ],
-                &[
-                    "message_type",
-                    "type",
-                    "body",
-                    "created_at",
-                    "attachment_urls",
-                    "reply_options",
-                    "email",
-                ],
-            ],
-        ) {
-            Some(0usize) => {
-                match <ContactReplyTicketIntercomUserIdRequest as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::IntercomUserId)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ContactReplyTicketUserIdRequest as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::UserId)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(2usize) => {
-                match <ContactReplyTicketEmailRequest as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Email)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ContactReplyTicketIntercomUserIdRequest> for ContactReplyTicketRequest {
     fn from(value: ContactReplyTicketIntercomUserIdRequest) -> Self {
@@ -316,7 +106,6 @@ impl From<ContactReplyTicketEmailRequest> for ContactReplyTicketRequest {
         Self::Email(value)
     }
 }
-crate::codec::lenient_untagged!(ContactReplyTicketRequest);
 /// User ID
 ///
 /// Payload of the request to reply on behalf of a contact using their `user_id`
@@ -343,55 +132,6 @@ pub struct ContactReplyTicketUserIdRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactReplyTicketUserIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("message_type", &self.message_type)
-            .opt("type", &self.type_)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .opt("user_id", &self.user_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactReplyTicketUserIdRequest {
-    const NAME: &'static str = "ContactReplyTicketUserIdRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "message_type" => crate::codec::set(&mut slots.message_type, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
-            "reply_options" => crate::codec::set(&mut slots.reply_options, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Contact Subscription Types
 ///
 /// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
@@ -408,86 +148,16 @@ pub struct ContactSubscriptionTypes {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContactSubscriptionTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("data", &self.data)
-            .opt("url", &self.url)
-            .opt("total_count", &self.total_count)
-            .opt("has_more", &self.has_more)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContactSubscriptionTypes {
-    const NAME: &'static str = "ContactSubscriptionTypes";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "data" => crate::codec::set(&mut slots.data, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "has_more" => crate::codec::set(&mut slots.has_more, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Create Ticket Reply Request Payload
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateTicketReplyWithCommentRequest {
     /// `type: user`
     Contact(ContactReplyTicketRequest),
-    /// `type: admin`
+    /// Payload of the request to reply on behalf of an admin
     Admin(AdminReplyTicketRequest),
     /// A variant this version of the crate does not know; kept verbatim.
     Unknown(serde_json::Value),
-}
-impl serde::Serialize for CreateTicketReplyWithCommentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for CreateTicketReplyWithCommentRequest {
-    const TAG: &'static str = "type";
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("user") => crate::codec::from_value(value).map(Self::Contact),
-            Some("admin") => crate::codec::from_value(value).map(Self::Admin),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
 }
 impl From<ContactReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
     fn from(value: ContactReplyTicketRequest) -> Self {
@@ -499,7 +169,6 @@ impl From<AdminReplyTicketRequest> for CreateTicketReplyWithCommentRequest {
         Self::Admin(value)
     }
 }
-crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
 /// Create Ticket Request Payload
 ///
 /// You can create a Ticket
@@ -524,52 +193,408 @@ pub struct CreateTicketRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for CreateTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("ticket_type_id", &self.ticket_type_id)
-            .opt("contacts", &self.contacts)
-            .opt("conversation_to_link_id", &self.conversation_to_link_id)
-            .opt("company_id", &self.company_id)
-            .opt("created_at", &self.created_at)
-            .opt("assignment", &self.assignment)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for CreateTicketRequest {
-    const NAME: &'static str = "CreateTicketRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "ticket_type_id" => crate::codec::set(&mut slots.ticket_type_id, map),
-            "contacts" => crate::codec::set(&mut slots.contacts, map),
-            "conversation_to_link_id" => {
-                crate::codec::set(&mut slots.conversation_to_link_id, map)
-            }
-            "company_id" => crate::codec::set(&mut slots.company_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "assignment" => crate::codec::set(&mut slots.assignment, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ContactReplyBaseRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("message_type", &self.message_type)
+                .opt("type", &self.type_)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ContactReplyBaseRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for ContactReplyBaseRequest {
+        const NAME: &'static str = "ContactReplyBaseRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message_type" => crate::codec::set(&mut slots.message_type, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
+                "reply_options" => crate::codec::set(&mut slots.reply_options, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl serde::Serialize for ContactReplyTicketEmailRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("message_type", &self.message_type)
+                .opt("type", &self.type_)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .opt("email", &self.email)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactReplyTicketEmailRequest {
+        const NAME: &'static str = "ContactReplyTicketEmailRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message_type" => crate::codec::set(&mut slots.message_type, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
+                "reply_options" => crate::codec::set(&mut slots.reply_options, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("message_type", &self.message_type)
+                .opt("type", &self.type_)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .opt("intercom_user_id", &self.intercom_user_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactReplyTicketIntercomUserIdRequest {
+        const NAME: &'static str = "ContactReplyTicketIntercomUserIdRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message_type" => crate::codec::set(&mut slots.message_type, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
+                "reply_options" => crate::codec::set(&mut slots.reply_options, map),
+                "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &[
+                        "message_type",
+                        "type",
+                        "body",
+                        "created_at",
+                        "attachment_urls",
+                        "reply_options",
+                        "intercom_user_id",
+                    ],
+                    &[
+                        "message_type",
+                        "type",
+                        "body",
+                        "created_at",
+                        "attachment_urls",
+                        "reply_options",
+                        "user_id",
+                    ],
+                    &[
+                        "message_type",
+                        "type",
+                        "body",
+                        "created_at",
+                        "attachment_urls",
+                        "reply_options",
+                        "email",
+                    ],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ContactReplyTicketIntercomUserIdRequest as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::IntercomUserId)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ContactReplyTicketUserIdRequest as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::UserId)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(2usize) => {
+                    match <ContactReplyTicketEmailRequest as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Email)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(ContactReplyTicketRequest);
+    impl serde::Serialize for ContactReplyTicketUserIdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("message_type", &self.message_type)
+                .opt("type", &self.type_)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .opt("user_id", &self.user_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactReplyTicketUserIdRequest {
+        const NAME: &'static str = "ContactReplyTicketUserIdRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message_type" => crate::codec::set(&mut slots.message_type, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "attachment_urls" => crate::codec::set(&mut slots.attachment_urls, map),
+                "reply_options" => crate::codec::set(&mut slots.reply_options, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContactSubscriptionTypes {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("data", &self.data)
+                .opt("url", &self.url)
+                .opt("total_count", &self.total_count)
+                .opt("has_more", &self.has_more)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContactSubscriptionTypes {
+        const NAME: &'static str = "ContactSubscriptionTypes";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "data" => crate::codec::set(&mut slots.data, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "has_more" => crate::codec::set(&mut slots.has_more, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateTicketReplyWithCommentRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Unknown(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for CreateTicketReplyWithCommentRequest {
+        const TAG: &'static str = "type";
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("user") => crate::codec::from_value(value).map(Self::Contact),
+                Some("admin") => crate::codec::from_value(value).map(Self::Admin),
+                _ => Ok(Self::Unknown(value)),
+            }
+        }
+    }
+    crate::codec::lenient_union!(CreateTicketReplyWithCommentRequest);
+    impl serde::Serialize for CreateTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ticket_type_id", &self.ticket_type_id)
+                .opt("contacts", &self.contacts)
+                .opt("conversation_to_link_id", &self.conversation_to_link_id)
+                .opt("company_id", &self.company_id)
+                .opt("created_at", &self.created_at)
+                .opt("assignment", &self.assignment)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for CreateTicketRequest {
+        const NAME: &'static str = "CreateTicketRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "ticket_type_id" => crate::codec::set(&mut slots.ticket_type_id, map),
+                "contacts" => crate::codec::set(&mut slots.contacts, map),
+                "conversation_to_link_id" => {
+                    crate::codec::set(&mut slots.conversation_to_link_id, map)
+                }
+                "company_id" => crate::codec::set(&mut slots.company_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "assignment" => crate::codec::set(&mut slots.assignment, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

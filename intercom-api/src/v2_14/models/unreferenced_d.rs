@@ -29,57 +29,6 @@ pub struct DataEvent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("event_name", &self.event_name)
-            .opt("created_at", &self.created_at)
-            .opt("user_id", &self.user_id)
-            .opt("id", &self.id)
-            .opt("intercom_user_id", &self.intercom_user_id)
-            .opt("email", &self.email)
-            .opt("metadata", &self.metadata)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEvent {
-    const NAME: &'static str = "DataEvent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "event_name" => crate::codec::set(&mut slots.event_name, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "metadata" => crate::codec::set(&mut slots.metadata, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Data Event List
 ///
 /// This will return a list of data events for the App.
@@ -96,47 +45,6 @@ pub struct DataEventList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataEventList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("events", &self.events)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventList {
-    const NAME: &'static str = "DataEventList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "events" => crate::codec::set(&mut slots.events, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Pagination
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventListPages {
@@ -146,45 +54,6 @@ pub struct DataEventListPages {
     pub since: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataEventListPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("next", &self.next)
-            .opt("since", &self.since)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataEventListPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataEventListPages {
-    const NAME: &'static str = "DataEventListPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "next" => crate::codec::set(&mut slots.next, map),
-            "since" => crate::codec::set(&mut slots.since, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Data Export CSV
 ///
@@ -246,94 +115,249 @@ pub struct DataExportCsv {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataExportCsv {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("user_id", &self.user_id)
-            .opt("user_external_id", &self.user_external_id)
-            .opt("company_id", &self.company_id)
-            .opt("email", &self.email)
-            .opt("name", &self.name)
-            .opt("ruleset_id", &self.ruleset_id)
-            .opt("content_id", &self.content_id)
-            .opt("content_type", &self.content_type)
-            .opt("content_title", &self.content_title)
-            .opt("ruleset_version_id", &self.ruleset_version_id)
-            .opt("receipt_id", &self.receipt_id)
-            .opt("received_at", &self.received_at)
-            .opt("series_id", &self.series_id)
-            .opt("series_title", &self.series_title)
-            .opt("node_id", &self.node_id)
-            .opt("first_reply", &self.first_reply)
-            .opt("first_completion", &self.first_completion)
-            .opt("first_series_completion", &self.first_series_completion)
-            .opt("first_series_disengagement", &self.first_series_disengagement)
-            .opt("first_series_exit", &self.first_series_exit)
-            .opt("first_goal_success", &self.first_goal_success)
-            .opt("first_open", &self.first_open)
-            .opt("first_click", &self.first_click)
-            .opt("first_dismisall", &self.first_dismisall)
-            .opt("first_unsubscribe", &self.first_unsubscribe)
-            .opt("first_hard_bounce", &self.first_hard_bounce)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataExportCsv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataExportCsv {
-    const NAME: &'static str = "DataExportCsv";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "user_external_id" => crate::codec::set(&mut slots.user_external_id, map),
-            "company_id" => crate::codec::set(&mut slots.company_id, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "ruleset_id" => crate::codec::set(&mut slots.ruleset_id, map),
-            "content_id" => crate::codec::set(&mut slots.content_id, map),
-            "content_type" => crate::codec::set(&mut slots.content_type, map),
-            "content_title" => crate::codec::set(&mut slots.content_title, map),
-            "ruleset_version_id" => crate::codec::set(&mut slots.ruleset_version_id, map),
-            "receipt_id" => crate::codec::set(&mut slots.receipt_id, map),
-            "received_at" => crate::codec::set(&mut slots.received_at, map),
-            "series_id" => crate::codec::set(&mut slots.series_id, map),
-            "series_title" => crate::codec::set(&mut slots.series_title, map),
-            "node_id" => crate::codec::set(&mut slots.node_id, map),
-            "first_reply" => crate::codec::set(&mut slots.first_reply, map),
-            "first_completion" => crate::codec::set(&mut slots.first_completion, map),
-            "first_series_completion" => {
-                crate::codec::set(&mut slots.first_series_completion, map)
-            }
-            "first_series_disengagement" => {
-                crate::codec::set(&mut slots.first_series_disengagement, map)
-            }
-            "first_series_exit" => crate::codec::set(&mut slots.first_series_exit, map),
-            "first_goal_success" => crate::codec::set(&mut slots.first_goal_success, map),
-            "first_open" => crate::codec::set(&mut slots.first_open, map),
-            "first_click" => crate::codec::set(&mut slots.first_click, map),
-            "first_dismisall" => crate::codec::set(&mut slots.first_dismisall, map),
-            "first_unsubscribe" => crate::codec::set(&mut slots.first_unsubscribe, map),
-            "first_hard_bounce" => crate::codec::set(&mut slots.first_hard_bounce, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for DataEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("event_name", &self.event_name)
+                .opt("created_at", &self.created_at)
+                .opt("user_id", &self.user_id)
+                .opt("id", &self.id)
+                .opt("intercom_user_id", &self.intercom_user_id)
+                .opt("email", &self.email)
+                .opt("metadata", &self.metadata)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for DataEvent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for DataEvent {
+        const NAME: &'static str = "DataEvent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "event_name" => crate::codec::set(&mut slots.event_name, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "intercom_user_id" => crate::codec::set(&mut slots.intercom_user_id, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "metadata" => crate::codec::set(&mut slots.metadata, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl serde::Serialize for DataEventList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("events", &self.events)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataEventList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataEventList {
+        const NAME: &'static str = "DataEventList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "events" => crate::codec::set(&mut slots.events, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataEventListPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("next", &self.next)
+                .opt("since", &self.since)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataEventListPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataEventListPages {
+        const NAME: &'static str = "DataEventListPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "next" => crate::codec::set(&mut slots.next, map),
+                "since" => crate::codec::set(&mut slots.since, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataExportCsv {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("user_id", &self.user_id)
+                .opt("user_external_id", &self.user_external_id)
+                .opt("company_id", &self.company_id)
+                .opt("email", &self.email)
+                .opt("name", &self.name)
+                .opt("ruleset_id", &self.ruleset_id)
+                .opt("content_id", &self.content_id)
+                .opt("content_type", &self.content_type)
+                .opt("content_title", &self.content_title)
+                .opt("ruleset_version_id", &self.ruleset_version_id)
+                .opt("receipt_id", &self.receipt_id)
+                .opt("received_at", &self.received_at)
+                .opt("series_id", &self.series_id)
+                .opt("series_title", &self.series_title)
+                .opt("node_id", &self.node_id)
+                .opt("first_reply", &self.first_reply)
+                .opt("first_completion", &self.first_completion)
+                .opt("first_series_completion", &self.first_series_completion)
+                .opt("first_series_disengagement", &self.first_series_disengagement)
+                .opt("first_series_exit", &self.first_series_exit)
+                .opt("first_goal_success", &self.first_goal_success)
+                .opt("first_open", &self.first_open)
+                .opt("first_click", &self.first_click)
+                .opt("first_dismisall", &self.first_dismisall)
+                .opt("first_unsubscribe", &self.first_unsubscribe)
+                .opt("first_hard_bounce", &self.first_hard_bounce)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataExportCsv {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataExportCsv {
+        const NAME: &'static str = "DataExportCsv";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "user_external_id" => crate::codec::set(&mut slots.user_external_id, map),
+                "company_id" => crate::codec::set(&mut slots.company_id, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "ruleset_id" => crate::codec::set(&mut slots.ruleset_id, map),
+                "content_id" => crate::codec::set(&mut slots.content_id, map),
+                "content_type" => crate::codec::set(&mut slots.content_type, map),
+                "content_title" => crate::codec::set(&mut slots.content_title, map),
+                "ruleset_version_id" => {
+                    crate::codec::set(&mut slots.ruleset_version_id, map)
+                }
+                "receipt_id" => crate::codec::set(&mut slots.receipt_id, map),
+                "received_at" => crate::codec::set(&mut slots.received_at, map),
+                "series_id" => crate::codec::set(&mut slots.series_id, map),
+                "series_title" => crate::codec::set(&mut slots.series_title, map),
+                "node_id" => crate::codec::set(&mut slots.node_id, map),
+                "first_reply" => crate::codec::set(&mut slots.first_reply, map),
+                "first_completion" => crate::codec::set(&mut slots.first_completion, map),
+                "first_series_completion" => {
+                    crate::codec::set(&mut slots.first_series_completion, map)
+                }
+                "first_series_disengagement" => {
+                    crate::codec::set(&mut slots.first_series_disengagement, map)
+                }
+                "first_series_exit" => {
+                    crate::codec::set(&mut slots.first_series_exit, map)
+                }
+                "first_goal_success" => {
+                    crate::codec::set(&mut slots.first_goal_success, map)
+                }
+                "first_open" => crate::codec::set(&mut slots.first_open, map),
+                "first_click" => crate::codec::set(&mut slots.first_click, map),
+                "first_dismisall" => crate::codec::set(&mut slots.first_dismisall, map),
+                "first_unsubscribe" => {
+                    crate::codec::set(&mut slots.first_unsubscribe, map)
+                }
+                "first_hard_bounce" => {
+                    crate::codec::set(&mut slots.first_hard_bounce, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

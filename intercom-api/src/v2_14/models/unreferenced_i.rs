@@ -110,4 +110,6 @@ impl std::str::FromStr for IntercomVersion {
         )
     }
 }
-crate::codec::string_enum!(IntercomVersion);
+const _: () = {
+    crate::codec::string_enum!(IntercomVersion);
+};

@@ -11,44 +11,9 @@ pub struct UpdateArticleRequestBody {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for UpdateArticleRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("parent_type", &self.parent_type)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateArticleRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for UpdateArticleRequestBody {
-    const NAME: &'static str = "UpdateArticleRequestBody";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "parent_type" => crate::codec::set(&mut slots.parent_type, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `UpdateArticleRequestBodyParentType` (defined inline at `/components/schemas/update_article_request_body/properties/parent_type`).
+/// The `parent_type` member of `UpdateArticleRequestBody`.
+///
+/// Defined inline at `/components/schemas/update_article_request_body/properties/parent_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateArticleRequestBodyParentType {
@@ -82,7 +47,6 @@ impl std::str::FromStr for UpdateArticleRequestBodyParentType {
         )
     }
 }
-crate::codec::string_enum!(UpdateArticleRequestBodyParentType);
 /// Update Ticket Request Payload
 ///
 /// You can update a Ticket
@@ -107,54 +71,102 @@ pub struct UpdateTicketRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for UpdateTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .opt("ticket_state_id", &self.ticket_state_id)
-            .opt("company_id", &self.company_id)
-            .opt("open", &self.open)
-            .opt("is_shared", &self.is_shared)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("admin_id", &self.admin_id)
-            .opt("assignee_id", &self.assignee_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for UpdateTicketRequest {
-    const NAME: &'static str = "UpdateTicketRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "ticket_attributes" => crate::codec::set(&mut slots.ticket_attributes, map),
-            "ticket_state_id" => crate::codec::set(&mut slots.ticket_state_id, map),
-            "company_id" => crate::codec::set(&mut slots.company_id, map),
-            "open" => crate::codec::set(&mut slots.open, map),
-            "is_shared" => crate::codec::set(&mut slots.is_shared, map),
-            "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "assignee_id" => crate::codec::set(&mut slots.assignee_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for UpdateArticleRequestBody {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("parent_type", &self.parent_type)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for UpdateArticleRequestBody {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for UpdateArticleRequestBody {
+        const NAME: &'static str = "UpdateArticleRequestBody";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "parent_type" => crate::codec::set(&mut slots.parent_type, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    crate::codec::string_enum!(UpdateArticleRequestBodyParentType);
+    impl serde::Serialize for UpdateTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .opt("ticket_state_id", &self.ticket_state_id)
+                .opt("company_id", &self.company_id)
+                .opt("open", &self.open)
+                .opt("is_shared", &self.is_shared)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("admin_id", &self.admin_id)
+                .opt("assignee_id", &self.assignee_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for UpdateTicketRequest {
+        const NAME: &'static str = "UpdateTicketRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "ticket_attributes" => {
+                    crate::codec::set(&mut slots.ticket_attributes, map)
+                }
+                "ticket_state_id" => crate::codec::set(&mut slots.ticket_state_id, map),
+                "company_id" => crate::codec::set(&mut slots.company_id, map),
+                "open" => crate::codec::set(&mut slots.open, map),
+                "is_shared" => crate::codec::set(&mut slots.is_shared, map),
+                "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "assignee_id" => crate::codec::set(&mut slots.assignee_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

@@ -15,53 +15,6 @@ pub struct ConvertVisitorRequest {
     /// The unique identifiers to convert a single Visitor.
     pub visitor: ConvertVisitorRequestVisitor,
 }
-impl serde::Serialize for ConvertVisitorRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("user", &self.user)
-            .req("visitor", &self.visitor)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertVisitorRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<String>,
-        user: Option<ConvertVisitorRequestUser>,
-        visitor: Option<ConvertVisitorRequestVisitor>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequest {
-        const NAME: &'static str = "ConvertVisitorRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
-                "user" => crate::codec::fill(&mut slots.user, "user", map),
-                "visitor" => crate::codec::fill(&mut slots.visitor, "visitor", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "user", "visitor"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                user: crate::codec::missing(slots.user, "user")?,
-                visitor: crate::codec::missing(slots.visitor, "visitor")?,
-            })
-        }
-    }
-};
 impl ConvertVisitorRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -81,9 +34,9 @@ impl ConvertVisitorRequest {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ConvertVisitorRequestUser {
-    /// `Id` variant.
+    /// An object with `id` (`ConvertVisitorRequestUserId`).
     Id(ConvertVisitorRequestUserId),
-    /// `UserId` variant.
+    /// An object with `user_id` (`ConvertVisitorRequestUserUserId`).
     UserId(ConvertVisitorRequestUserUserId),
 }
 impl From<ConvertVisitorRequestUserId> for ConvertVisitorRequestUser {
@@ -96,8 +49,9 @@ impl From<ConvertVisitorRequestUserUserId> for ConvertVisitorRequestUser {
         Self::UserId(value)
     }
 }
-crate::codec::lenient_strict_union!(ConvertVisitorRequestUser);
-/// `ConvertVisitorRequestUserId` (defined inline at `/components/schemas/convert_visitor_request/properties/user/anyOf/0`).
+/// The `Id` variant of `ConvertVisitorRequestUser`.
+///
+/// Defined inline at `/components/schemas/convert_visitor_request/properties/user/anyOf/0`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertVisitorRequestUserId {
     /// The unique identifier for the contact which is given by Intercom.
@@ -105,49 +59,6 @@ pub struct ConvertVisitorRequestUserId {
     /// The contact's email, retained by default if one is present.
     pub email: Option<String>,
 }
-impl serde::Serialize for ConvertVisitorRequestUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .opt("email", &self.email)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        email: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestUserId {
-        const NAME: &'static str = "ConvertVisitorRequestUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["id", "email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                email: slots.email.flatten(),
-            })
-        }
-    }
-};
 impl ConvertVisitorRequestUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -163,7 +74,9 @@ impl ConvertVisitorRequestUserId {
         self
     }
 }
-/// `ConvertVisitorRequestUserUserId` (defined inline at `/components/schemas/convert_visitor_request/properties/user/anyOf/1`).
+/// The `UserId` variant of `ConvertVisitorRequestUser`.
+///
+/// Defined inline at `/components/schemas/convert_visitor_request/properties/user/anyOf/1`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertVisitorRequestUserUserId {
     /// A unique identifier for the contact which is given to Intercom.
@@ -171,51 +84,6 @@ pub struct ConvertVisitorRequestUserUserId {
     /// The contact's email, retained by default if one is present.
     pub email: Option<String>,
 }
-impl serde::Serialize for ConvertVisitorRequestUserUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("user_id", &self.user_id)
-            .opt("email", &self.email)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUserUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-        email: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestUserUserId {
-        const NAME: &'static str = "ConvertVisitorRequestUserUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "email" => crate::codec::fill_opt_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["user_id", "email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                email: slots.email.flatten(),
-            })
-        }
-    }
-};
 impl ConvertVisitorRequestUserUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -239,11 +107,11 @@ impl ConvertVisitorRequestUserUserId {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ConvertVisitorRequestVisitor {
-    /// `Id` variant.
+    /// An object with `id` (`ConvertVisitorRequestVisitorId`).
     Id(ConvertVisitorRequestVisitorId),
-    /// `UserId` variant.
+    /// An object with `user_id` (`ConvertVisitorRequestVisitorUserId`).
     UserId(ConvertVisitorRequestVisitorUserId),
-    /// `Email` variant.
+    /// An object with `email` (`ConvertVisitorRequestVisitorEmail`).
     Email(ConvertVisitorRequestVisitorEmail),
 }
 impl From<ConvertVisitorRequestVisitorId> for ConvertVisitorRequestVisitor {
@@ -261,150 +129,42 @@ impl From<ConvertVisitorRequestVisitorEmail> for ConvertVisitorRequestVisitor {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(ConvertVisitorRequestVisitor);
-/// `ConvertVisitorRequestVisitorEmail` (defined inline at `/components/schemas/convert_visitor_request/properties/visitor/anyOf/2`).
+/// The `Email` variant of `ConvertVisitorRequestVisitor`.
+///
+/// Defined inline at `/components/schemas/convert_visitor_request/properties/visitor/anyOf/2`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertVisitorRequestVisitorEmail {
     /// The visitor's email.
     pub email: String,
 }
-impl serde::Serialize for ConvertVisitorRequestVisitorEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestVisitorEmail {
-        const NAME: &'static str = "ConvertVisitorRequestVisitorEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-            })
-        }
-    }
-};
 impl ConvertVisitorRequestVisitorEmail {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
 }
-/// `ConvertVisitorRequestVisitorId` (defined inline at `/components/schemas/convert_visitor_request/properties/visitor/anyOf/0`).
+/// The `Id` variant of `ConvertVisitorRequestVisitor`.
+///
+/// Defined inline at `/components/schemas/convert_visitor_request/properties/visitor/anyOf/0`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertVisitorRequestVisitorId {
     /// The unique identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for ConvertVisitorRequestVisitorId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestVisitorId {
-        const NAME: &'static str = "ConvertVisitorRequestVisitorId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl ConvertVisitorRequestVisitorId {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
-/// `ConvertVisitorRequestVisitorUserId` (defined inline at `/components/schemas/convert_visitor_request/properties/visitor/anyOf/1`).
+/// The `UserId` variant of `ConvertVisitorRequestVisitor`.
+///
+/// Defined inline at `/components/schemas/convert_visitor_request/properties/visitor/anyOf/1`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertVisitorRequestVisitorUserId {
     /// A unique identifier for the contact which is given to Intercom.
     pub user_id: String,
 }
-impl serde::Serialize for ConvertVisitorRequestVisitorUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("user_id", &self.user_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ConvertVisitorRequestVisitorUserId {
-        const NAME: &'static str = "ConvertVisitorRequestVisitorUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["user_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-            })
-        }
-    }
-};
 impl ConvertVisitorRequestVisitorUserId {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -418,9 +178,9 @@ impl ConvertVisitorRequestVisitorUserId {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum UpdateVisitorRequest {
-    /// `Id` variant.
+    /// An object with `id` (`UpdateVisitorRequestId`).
     Id(UpdateVisitorRequestId),
-    /// `UserId` variant.
+    /// An object with `user_id` (`UpdateVisitorRequestUserId`).
     UserId(UpdateVisitorRequestUserId),
 }
 impl From<UpdateVisitorRequestId> for UpdateVisitorRequest {
@@ -433,8 +193,9 @@ impl From<UpdateVisitorRequestUserId> for UpdateVisitorRequest {
         Self::UserId(value)
     }
 }
-crate::codec::lenient_strict_union!(UpdateVisitorRequest);
-/// `UpdateVisitorRequestId` (defined inline at `/components/schemas/update_visitor_request/anyOf/0`).
+/// The `Id` variant of `UpdateVisitorRequest`.
+///
+/// Defined inline at `/components/schemas/update_visitor_request/anyOf/0`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateVisitorRequestId {
     /// A unique identified for the visitor which is given by Intercom.
@@ -444,66 +205,6 @@ pub struct UpdateVisitorRequestId {
     /// The custom attributes which are set for the visitor.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
-impl serde::Serialize for UpdateVisitorRequestId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .opt("name", &self.name)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateVisitorRequestId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        name: Option<Option<String>>,
-        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
-    }
-    impl crate::codec::StructDecode for UpdateVisitorRequestId {
-        const NAME: &'static str = "UpdateVisitorRequestId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["id", "name", "custom_attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                name: slots.name.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 impl UpdateVisitorRequestId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -531,7 +232,9 @@ impl UpdateVisitorRequestId {
         self
     }
 }
-/// `UpdateVisitorRequestUserId` (defined inline at `/components/schemas/update_visitor_request/anyOf/1`).
+/// The `UserId` variant of `UpdateVisitorRequest`.
+///
+/// Defined inline at `/components/schemas/update_visitor_request/anyOf/1`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateVisitorRequestUserId {
     /// A unique identified for the visitor which is given by you.
@@ -541,68 +244,6 @@ pub struct UpdateVisitorRequestUserId {
     /// The custom attributes which are set for the visitor.
     pub custom_attributes: Option<std::collections::BTreeMap<String, String>>,
 }
-impl serde::Serialize for UpdateVisitorRequestUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("user_id", &self.user_id)
-            .opt("name", &self.name)
-            .opt("custom_attributes", &self.custom_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateVisitorRequestUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        user_id: Option<String>,
-        name: Option<Option<String>>,
-        custom_attributes: Option<Option<std::collections::BTreeMap<String, String>>>,
-    }
-    impl crate::codec::StructDecode for UpdateVisitorRequestUserId {
-        const NAME: &'static str = "UpdateVisitorRequestUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["user_id", "name", "custom_attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-                name: slots.name.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-            })
-        }
-    }
-};
 impl UpdateVisitorRequestUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -708,114 +349,9 @@ pub struct Visitor {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Visitor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("user_id", &self.user_id)
-            .opt("anonymous", &self.anonymous)
-            .opt("email", &self.email)
-            .opt("phone", &self.phone)
-            .opt("name", &self.name)
-            .opt("pseudonym", &self.pseudonym)
-            .opt("avatar", &self.avatar)
-            .opt("app_id", &self.app_id)
-            .opt("companies", &self.companies)
-            .opt("location_data", &self.location_data)
-            .opt("las_request_at", &self.las_request_at)
-            .opt("created_at", &self.created_at)
-            .opt("remote_created_at", &self.remote_created_at)
-            .opt("signed_up_at", &self.signed_up_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("session_count", &self.session_count)
-            .opt("social_profiles", &self.social_profiles)
-            .opt("owner_id", &self.owner_id)
-            .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
-            .opt("marked_email_as_spam", &self.marked_email_as_spam)
-            .opt("has_hard_bounced", &self.has_hard_bounced)
-            .opt("tags", &self.tags)
-            .opt("segments", &self.segments)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("referrer", &self.referrer)
-            .opt("utm_campaign", &self.utm_campaign)
-            .opt("utm_content", &self.utm_content)
-            .opt("utm_medium", &self.utm_medium)
-            .opt("utm_source", &self.utm_source)
-            .opt("utm_term", &self.utm_term)
-            .opt("do_not_track", &self.do_not_track)
-            .opt("last_request_at", &self.last_request_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Visitor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Visitor {
-    const NAME: &'static str = "Visitor";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "anonymous" => crate::codec::set(&mut slots.anonymous, map),
-            "email" => crate::codec::set(&mut slots.email, map),
-            "phone" => crate::codec::set(&mut slots.phone, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "pseudonym" => crate::codec::set(&mut slots.pseudonym, map),
-            "avatar" => crate::codec::set(&mut slots.avatar, map),
-            "app_id" => crate::codec::set(&mut slots.app_id, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            "location_data" => crate::codec::set(&mut slots.location_data, map),
-            "las_request_at" => crate::codec::set(&mut slots.las_request_at, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "remote_created_at" => crate::codec::set(&mut slots.remote_created_at, map),
-            "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "session_count" => crate::codec::set(&mut slots.session_count, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "unsubscribed_from_emails" => {
-                crate::codec::set(&mut slots.unsubscribed_from_emails, map)
-            }
-            "marked_email_as_spam" => {
-                crate::codec::set(&mut slots.marked_email_as_spam, map)
-            }
-            "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            "segments" => crate::codec::set(&mut slots.segments, map),
-            "custom_attributes" => crate::codec::set(&mut slots.custom_attributes, map),
-            "referrer" => crate::codec::set(&mut slots.referrer, map),
-            "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
-            "utm_content" => crate::codec::set(&mut slots.utm_content, map),
-            "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
-            "utm_source" => crate::codec::set(&mut slots.utm_source, map),
-            "utm_term" => crate::codec::set(&mut slots.utm_term, map),
-            "do_not_track" => crate::codec::set(&mut slots.do_not_track, map),
-            "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorAvatar` (defined inline at `/components/schemas/visitor/properties/avatar`).
+/// The `avatar` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/avatar`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorAvatar {
     #[allow(missing_docs)]
@@ -825,46 +361,9 @@ pub struct VisitorAvatar {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorAvatar {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("image_url", &self.image_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorAvatar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorAvatar {
-    const NAME: &'static str = "VisitorAvatar";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "image_url" => crate::codec::set(&mut slots.image_url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorCompanies` (defined inline at `/components/schemas/visitor/properties/companies`).
+/// The `companies` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/companies`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorCompanies {
     /// The type of the object
@@ -876,47 +375,9 @@ pub struct VisitorCompanies {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorCompanies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("companies", &self.companies)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorCompanies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorCompanies {
-    const NAME: &'static str = "VisitorCompanies";
-    const LIST_MEMBER: Option<&'static str> = Some("companies");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorLocationData` (defined inline at `/components/schemas/visitor/properties/location_data`).
+/// The `location_data` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/location_data`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
     #[allow(missing_docs)]
@@ -938,58 +399,9 @@ pub struct VisitorLocationData {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorLocationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("city_name", &self.city_name)
-            .opt("continent_code", &self.continent_code)
-            .opt("country_code", &self.country_code)
-            .opt("country_name", &self.country_name)
-            .opt("postal_code", &self.postal_code)
-            .opt("region_name", &self.region_name)
-            .opt("timezone", &self.timezone)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorLocationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorLocationData {
-    const NAME: &'static str = "VisitorLocationData";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "city_name" => crate::codec::set(&mut slots.city_name, map),
-            "continent_code" => crate::codec::set(&mut slots.continent_code, map),
-            "country_code" => crate::codec::set(&mut slots.country_code, map),
-            "country_name" => crate::codec::set(&mut slots.country_name, map),
-            "postal_code" => crate::codec::set(&mut slots.postal_code, map),
-            "region_name" => crate::codec::set(&mut slots.region_name, map),
-            "timezone" => crate::codec::set(&mut slots.timezone, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorSegments` (defined inline at `/components/schemas/visitor/properties/segments`).
+/// The `segments` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/segments`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSegments {
     /// The type of the object
@@ -1001,47 +413,9 @@ pub struct VisitorSegments {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorSegments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("segments", &self.segments)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorSegments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorSegments {
-    const NAME: &'static str = "VisitorSegments";
-    const LIST_MEMBER: Option<&'static str> = Some("segments");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "segments" => crate::codec::set(&mut slots.segments, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorSocialProfiles` (defined inline at `/components/schemas/visitor/properties/social_profiles`).
+/// The `social_profiles` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/social_profiles`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
     /// The type of the object
@@ -1053,47 +427,9 @@ pub struct VisitorSocialProfiles {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorSocialProfiles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("social_profiles", &self.social_profiles)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorSocialProfiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorSocialProfiles {
-    const NAME: &'static str = "VisitorSocialProfiles";
-    const LIST_MEMBER: Option<&'static str> = Some("social_profiles");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorTags` (defined inline at `/components/schemas/visitor/properties/tags`).
+/// The `tags` member of `Visitor`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
     /// The type of the object
@@ -1105,47 +441,9 @@ pub struct VisitorTags {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorTags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("tags", &self.tags)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorTags {
-    const NAME: &'static str = "VisitorTags";
-    const LIST_MEMBER: Option<&'static str> = Some("tags");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "tags" => crate::codec::set(&mut slots.tags, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `VisitorTagsTagsItem` (defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`).
+/// An item of the `tags` member of `VisitorTags`.
+///
+/// Defined inline at `/components/schemas/visitor/properties/tags/properties/tags/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTagsTagsItem {
     /// The type of the object
@@ -1159,44 +457,845 @@ pub struct VisitorTagsTagsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for VisitorTagsTagsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VisitorTagsTagsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for VisitorTagsTagsItem {
-    const NAME: &'static str = "VisitorTagsTagsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for ConvertVisitorRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("user", &self.user)
+                .req("visitor", &self.visitor)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<String>,
+            user: Option<ConvertVisitorRequestUser>,
+            visitor: Option<ConvertVisitorRequestVisitor>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequest {
+            const NAME: &'static str = "ConvertVisitorRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill_string(&mut slots.type_, "type", map),
+                    "user" => crate::codec::fill(&mut slots.user, "user", map),
+                    "visitor" => crate::codec::fill(&mut slots.visitor, "visitor", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "user", "visitor"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    user: crate::codec::missing(slots.user, "user")?,
+                    visitor: crate::codec::missing(slots.visitor, "visitor")?,
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(ConvertVisitorRequestUser);
+    impl serde::Serialize for ConvertVisitorRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("email", &self.email)
+                .end()
+        }
     }
-}
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            email: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestUserId {
+            const NAME: &'static str = "ConvertVisitorRequestUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    email: slots.email.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestUserUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .opt("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestUserUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+            email: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestUserUserId {
+            const NAME: &'static str = "ConvertVisitorRequestUserUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "email" => {
+                        crate::codec::fill_opt_string(&mut slots.email, "email", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id", "email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    email: slots.email.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(ConvertVisitorRequestVisitor);
+    impl serde::Serialize for ConvertVisitorRequestVisitorEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestVisitorEmail {
+            const NAME: &'static str = "ConvertVisitorRequestVisitorEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    _ => Err(crate::codec::unknown_member(key, &["email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestVisitorId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestVisitorId {
+            const NAME: &'static str = "ConvertVisitorRequestVisitorId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ConvertVisitorRequestVisitorUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConvertVisitorRequestVisitorUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ConvertVisitorRequestVisitorUserId {
+            const NAME: &'static str = "ConvertVisitorRequestVisitorUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["user_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(UpdateVisitorRequest);
+    impl serde::Serialize for UpdateVisitorRequestId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("name", &self.name)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateVisitorRequestId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            name: Option<Option<String>>,
+            custom_attributes: Option<
+                Option<std::collections::BTreeMap<String, String>>,
+            >,
+        }
+        impl crate::codec::StructDecode for UpdateVisitorRequestId {
+            const NAME: &'static str = "UpdateVisitorRequestId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "name", "custom_attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    name: slots.name.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateVisitorRequestUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("user_id", &self.user_id)
+                .opt("name", &self.name)
+                .opt("custom_attributes", &self.custom_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateVisitorRequestUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            user_id: Option<String>,
+            name: Option<Option<String>>,
+            custom_attributes: Option<
+                Option<std::collections::BTreeMap<String, String>>,
+            >,
+        }
+        impl crate::codec::StructDecode for UpdateVisitorRequestUserId {
+            const NAME: &'static str = "UpdateVisitorRequestUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["user_id", "name", "custom_attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                    name: slots.name.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for Visitor {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("user_id", &self.user_id)
+                .opt("anonymous", &self.anonymous)
+                .opt("email", &self.email)
+                .opt("phone", &self.phone)
+                .opt("name", &self.name)
+                .opt("pseudonym", &self.pseudonym)
+                .opt("avatar", &self.avatar)
+                .opt("app_id", &self.app_id)
+                .opt("companies", &self.companies)
+                .opt("location_data", &self.location_data)
+                .opt("las_request_at", &self.las_request_at)
+                .opt("created_at", &self.created_at)
+                .opt("remote_created_at", &self.remote_created_at)
+                .opt("signed_up_at", &self.signed_up_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("session_count", &self.session_count)
+                .opt("social_profiles", &self.social_profiles)
+                .opt("owner_id", &self.owner_id)
+                .opt("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+                .opt("marked_email_as_spam", &self.marked_email_as_spam)
+                .opt("has_hard_bounced", &self.has_hard_bounced)
+                .opt("tags", &self.tags)
+                .opt("segments", &self.segments)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("referrer", &self.referrer)
+                .opt("utm_campaign", &self.utm_campaign)
+                .opt("utm_content", &self.utm_content)
+                .opt("utm_medium", &self.utm_medium)
+                .opt("utm_source", &self.utm_source)
+                .opt("utm_term", &self.utm_term)
+                .opt("do_not_track", &self.do_not_track)
+                .opt("last_request_at", &self.last_request_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Visitor {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Visitor {
+        const NAME: &'static str = "Visitor";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "anonymous" => crate::codec::set(&mut slots.anonymous, map),
+                "email" => crate::codec::set(&mut slots.email, map),
+                "phone" => crate::codec::set(&mut slots.phone, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "pseudonym" => crate::codec::set(&mut slots.pseudonym, map),
+                "avatar" => crate::codec::set(&mut slots.avatar, map),
+                "app_id" => crate::codec::set(&mut slots.app_id, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                "location_data" => crate::codec::set(&mut slots.location_data, map),
+                "las_request_at" => crate::codec::set(&mut slots.las_request_at, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "remote_created_at" => {
+                    crate::codec::set(&mut slots.remote_created_at, map)
+                }
+                "signed_up_at" => crate::codec::set(&mut slots.signed_up_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "session_count" => crate::codec::set(&mut slots.session_count, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "unsubscribed_from_emails" => {
+                    crate::codec::set(&mut slots.unsubscribed_from_emails, map)
+                }
+                "marked_email_as_spam" => {
+                    crate::codec::set(&mut slots.marked_email_as_spam, map)
+                }
+                "has_hard_bounced" => crate::codec::set(&mut slots.has_hard_bounced, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                "custom_attributes" => {
+                    crate::codec::set(&mut slots.custom_attributes, map)
+                }
+                "referrer" => crate::codec::set(&mut slots.referrer, map),
+                "utm_campaign" => crate::codec::set(&mut slots.utm_campaign, map),
+                "utm_content" => crate::codec::set(&mut slots.utm_content, map),
+                "utm_medium" => crate::codec::set(&mut slots.utm_medium, map),
+                "utm_source" => crate::codec::set(&mut slots.utm_source, map),
+                "utm_term" => crate::codec::set(&mut slots.utm_term, map),
+                "do_not_track" => crate::codec::set(&mut slots.do_not_track, map),
+                "last_request_at" => crate::codec::set(&mut slots.last_request_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorAvatar {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("image_url", &self.image_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorAvatar {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorAvatar {
+        const NAME: &'static str = "VisitorAvatar";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "image_url" => crate::codec::set(&mut slots.image_url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorCompanies {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("companies", &self.companies)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorCompanies {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorCompanies {
+        const NAME: &'static str = "VisitorCompanies";
+        const LIST_MEMBER: Option<&'static str> = Some("companies");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorLocationData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("city_name", &self.city_name)
+                .opt("continent_code", &self.continent_code)
+                .opt("country_code", &self.country_code)
+                .opt("country_name", &self.country_name)
+                .opt("postal_code", &self.postal_code)
+                .opt("region_name", &self.region_name)
+                .opt("timezone", &self.timezone)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorLocationData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorLocationData {
+        const NAME: &'static str = "VisitorLocationData";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "city_name" => crate::codec::set(&mut slots.city_name, map),
+                "continent_code" => crate::codec::set(&mut slots.continent_code, map),
+                "country_code" => crate::codec::set(&mut slots.country_code, map),
+                "country_name" => crate::codec::set(&mut slots.country_name, map),
+                "postal_code" => crate::codec::set(&mut slots.postal_code, map),
+                "region_name" => crate::codec::set(&mut slots.region_name, map),
+                "timezone" => crate::codec::set(&mut slots.timezone, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorSegments {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("segments", &self.segments)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorSegments {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorSegments {
+        const NAME: &'static str = "VisitorSegments";
+        const LIST_MEMBER: Option<&'static str> = Some("segments");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "segments" => crate::codec::set(&mut slots.segments, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorSocialProfiles {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("social_profiles", &self.social_profiles)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorSocialProfiles {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorSocialProfiles {
+        const NAME: &'static str = "VisitorSocialProfiles";
+        const LIST_MEMBER: Option<&'static str> = Some("social_profiles");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "social_profiles" => crate::codec::set(&mut slots.social_profiles, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorTags {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("tags", &self.tags)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorTags {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorTags {
+        const NAME: &'static str = "VisitorTags";
+        const LIST_MEMBER: Option<&'static str> = Some("tags");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "tags" => crate::codec::set(&mut slots.tags, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for VisitorTagsTagsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for VisitorTagsTagsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for VisitorTagsTagsItem {
+        const NAME: &'static str = "VisitorTagsTagsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

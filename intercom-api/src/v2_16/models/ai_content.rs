@@ -31,59 +31,6 @@ pub struct ContentImportSource {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentImportSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("last_synced_at", &self.last_synced_at)
-            .opt("sync_behavior", &self.sync_behavior)
-            .opt("status", &self.status)
-            .opt("url", &self.url)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("audience_ids", &self.audience_ids)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentImportSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentImportSource {
-    const NAME: &'static str = "ContentImportSource";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "last_synced_at" => crate::codec::set(&mut slots.last_synced_at, map),
-            "sync_behavior" => crate::codec::set(&mut slots.sync_behavior, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// The status of the content import source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -118,7 +65,6 @@ impl std::str::FromStr for ContentImportSourceStatus {
         )
     }
 }
-crate::codec::string_enum!(ContentImportSourceStatus);
 /// If you intend to create or update External Pages via the API, this should be set to `api`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -157,7 +103,6 @@ impl std::str::FromStr for ContentImportSourceSyncBehavior {
         )
     }
 }
-crate::codec::string_enum!(ContentImportSourceSyncBehavior);
 /// Content Import Sources
 ///
 /// This will return a list of the content import sources for the App.
@@ -176,49 +121,6 @@ pub struct ContentImportSourcesList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentImportSourcesList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentImportSourcesList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentImportSourcesList {
-    const NAME: &'static str = "ContentImportSourcesList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Create Content Import Source Payload
 ///
 /// You can add an Content Import Source to your Fin Content Library.
@@ -231,73 +133,6 @@ pub struct CreateContentImportSourceRequest {
     /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
     pub audience_ids: Option<CreateContentImportSourceRequestAudienceIds>,
 }
-impl serde::Serialize for CreateContentImportSourceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("sync_behavior", "api")
-            .opt("status", &self.status)
-            .req("url", &self.url)
-            .opt("audience_ids", &self.audience_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        sync_behavior: Option<()>,
-        status: Option<Option<CreateContentImportSourceRequestStatus>>,
-        url: Option<String>,
-        audience_ids: Option<Option<CreateContentImportSourceRequestAudienceIds>>,
-    }
-    impl crate::codec::StructDecode for CreateContentImportSourceRequest {
-        const NAME: &'static str = "CreateContentImportSourceRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "sync_behavior" => {
-                    crate::codec::fill_constant(
-                        &mut slots.sync_behavior,
-                        "sync_behavior",
-                        "api",
-                        map,
-                    )
-                }
-                "status" => crate::codec::fill(&mut slots.status, "status", map),
-                "url" => crate::codec::fill_string(&mut slots.url, "url", map),
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["sync_behavior", "status", "url", "audience_ids"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.sync_behavior, "sync_behavior")?;
-            Ok(Self {
-                status: slots.status.flatten(),
-                url: crate::codec::missing(slots.url, "url")?,
-                audience_ids: slots.audience_ids.flatten(),
-            })
-        }
-    }
-};
 impl CreateContentImportSourceRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -333,34 +168,12 @@ impl CreateContentImportSourceRequest {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateContentImportSourceRequestAudienceIds {
-    /// `Integer` variant.
+    /// An integer.
     Integer(i64),
-    /// `IntegerArray` variant.
+    /// An array of integers.
     IntegerArray(Vec<i64>),
     /// JSON `null`.
     Null,
-}
-impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequestAudienceIds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for CreateContentImportSourceRequestAudienceIds {
-    const EXPECTING: &'static str = "an integer, an array or null";
-    fn int(value: i64) -> Option<Self> {
-        Some(Self::Integer(value))
-    }
-    fn uint(value: u64) -> Option<Self> {
-        i64::try_from(value).ok().map(Self::Integer)
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::IntegerArray)
-    }
-    fn null() -> Option<Self> {
-        Some(Self::Null)
-    }
 }
 impl From<i64> for CreateContentImportSourceRequestAudienceIds {
     /// The `Integer` variant.
@@ -374,7 +187,6 @@ impl From<Vec<i64>> for CreateContentImportSourceRequestAudienceIds {
         Self::IntegerArray(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateContentImportSourceRequestAudienceIds);
 /// The status of the content import source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -413,7 +225,6 @@ impl std::str::FromStr for CreateContentImportSourceRequestStatus {
         )
     }
 }
-crate::codec::string_enum!(closed CreateContentImportSourceRequestStatus);
 /// Create External Page Payload
 ///
 /// You can add an External Page to your Fin Content Library.
@@ -434,105 +245,6 @@ pub struct CreateExternalPageRequest {
     /// The identifier for the external page which was given by the source. Must be unique for the source.
     pub external_id: String,
 }
-impl serde::Serialize for CreateExternalPageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .req("html", &self.html)
-            .opt("url", &self.url)
-            .opt("ai_agent_availability", &self.ai_agent_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .req("locale", "en")
-            .req("source_id", &self.source_id)
-            .req("external_id", &self.external_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateExternalPageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        html: Option<String>,
-        url: Option<Option<String>>,
-        ai_agent_availability: Option<Option<bool>>,
-        ai_copilot_availability: Option<Option<bool>>,
-        locale: Option<()>,
-        source_id: Option<i64>,
-        external_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateExternalPageRequest {
-        const NAME: &'static str = "CreateExternalPageRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "html" => crate::codec::fill_string(&mut slots.html, "html", map),
-                "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
-                "ai_agent_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_agent_availability,
-                        "ai_agent_availability",
-                        map,
-                    )
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_copilot_availability,
-                        "ai_copilot_availability",
-                        map,
-                    )
-                }
-                "locale" => {
-                    crate::codec::fill_constant(&mut slots.locale, "locale", "en", map)
-                }
-                "source_id" => crate::codec::fill(&mut slots.source_id, "source_id", map),
-                "external_id" => {
-                    crate::codec::fill_string(&mut slots.external_id, "external_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "html",
-                                "url",
-                                "ai_agent_availability",
-                                "ai_copilot_availability",
-                                "locale",
-                                "source_id",
-                                "external_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.locale, "locale")?;
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                html: crate::codec::missing(slots.html, "html")?,
-                url: slots.url.flatten(),
-                ai_agent_availability: slots.ai_agent_availability.flatten(),
-                ai_copilot_availability: slots.ai_copilot_availability.flatten(),
-                source_id: crate::codec::missing(slots.source_id, "source_id")?,
-                external_id: crate::codec::missing(slots.external_id, "external_id")?,
-            })
-        }
-    }
-};
 impl CreateExternalPageRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -613,77 +325,6 @@ pub struct ExternalPage {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ExternalPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("html", &self.html)
-            .opt("url", &self.url)
-            .opt("ai_agent_availability", &self.ai_agent_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .opt("fin_availability", &self.fin_availability)
-            .opt("locale", &self.locale)
-            .opt("source_id", &self.source_id)
-            .opt("external_id", &self.external_id)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("last_ingested_at", &self.last_ingested_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ExternalPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ExternalPage {
-    const NAME: &'static str = "ExternalPage";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "html" => crate::codec::set(&mut slots.html, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "ai_agent_availability" => {
-                crate::codec::set(&mut slots.ai_agent_availability, map)
-            }
-            "ai_copilot_availability" => {
-                crate::codec::set(&mut slots.ai_copilot_availability, map)
-            }
-            "ai_sales_agent_availability" => {
-                crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-            }
-            "fin_availability" => crate::codec::set(&mut slots.fin_availability, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            "source_id" => crate::codec::set(&mut slots.source_id, map),
-            "external_id" => crate::codec::set(&mut slots.external_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "last_ingested_at" => crate::codec::set(&mut slots.last_ingested_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// External Pages
 ///
 /// This will return a list of external pages for the App.
@@ -702,49 +343,6 @@ pub struct ExternalPagesList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ExternalPagesList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ExternalPagesList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ExternalPagesList {
-    const NAME: &'static str = "ExternalPagesList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Create Content Import Source Payload
 ///
 /// You can modify a Content Import Source of your Fin Content Library.
@@ -761,92 +359,6 @@ pub struct UpdateContentImportSourceRequest {
     /// When true, the audience will be applied to all existing external pages belonging to this content import source.
     pub apply_audience_to_existing_content: Option<bool>,
 }
-impl serde::Serialize for UpdateContentImportSourceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("sync_behavior", &self.sync_behavior)
-            .opt("status", &self.status)
-            .req("url", &self.url)
-            .opt("audience_ids", &self.audience_ids)
-            .opt(
-                "apply_audience_to_existing_content",
-                &self.apply_audience_to_existing_content,
-            )
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateContentImportSourceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        sync_behavior: Option<UpdateContentImportSourceRequestSyncBehavior>,
-        status: Option<Option<UpdateContentImportSourceRequestStatus>>,
-        url: Option<String>,
-        audience_ids: Option<Option<UpdateContentImportSourceRequestAudienceIds>>,
-        apply_audience_to_existing_content: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateContentImportSourceRequest {
-        const NAME: &'static str = "UpdateContentImportSourceRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "sync_behavior" => {
-                    crate::codec::fill(&mut slots.sync_behavior, "sync_behavior", map)
-                }
-                "status" => crate::codec::fill(&mut slots.status, "status", map),
-                "url" => crate::codec::fill_string(&mut slots.url, "url", map),
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                "apply_audience_to_existing_content" => {
-                    crate::codec::fill(
-                        &mut slots.apply_audience_to_existing_content,
-                        "apply_audience_to_existing_content",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "sync_behavior",
-                                "status",
-                                "url",
-                                "audience_ids",
-                                "apply_audience_to_existing_content",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                sync_behavior: crate::codec::missing(
-                    slots.sync_behavior,
-                    "sync_behavior",
-                )?,
-                status: slots.status.flatten(),
-                url: crate::codec::missing(slots.url, "url")?,
-                audience_ids: slots.audience_ids.flatten(),
-                apply_audience_to_existing_content: slots
-                    .apply_audience_to_existing_content
-                    .flatten(),
-            })
-        }
-    }
-};
 impl UpdateContentImportSourceRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -895,34 +407,12 @@ impl UpdateContentImportSourceRequest {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum UpdateContentImportSourceRequestAudienceIds {
-    /// `Integer` variant.
+    /// An integer.
     Integer(i64),
-    /// `IntegerArray` variant.
+    /// An array of integers.
     IntegerArray(Vec<i64>),
     /// JSON `null`.
     Null,
-}
-impl<'de> serde::Deserialize<'de> for UpdateContentImportSourceRequestAudienceIds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for UpdateContentImportSourceRequestAudienceIds {
-    const EXPECTING: &'static str = "an integer, an array or null";
-    fn int(value: i64) -> Option<Self> {
-        Some(Self::Integer(value))
-    }
-    fn uint(value: u64) -> Option<Self> {
-        i64::try_from(value).ok().map(Self::Integer)
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::IntegerArray)
-    }
-    fn null() -> Option<Self> {
-        Some(Self::Null)
-    }
 }
 impl From<i64> for UpdateContentImportSourceRequestAudienceIds {
     /// The `Integer` variant.
@@ -936,7 +426,6 @@ impl From<Vec<i64>> for UpdateContentImportSourceRequestAudienceIds {
         Self::IntegerArray(value)
     }
 }
-crate::codec::lenient_strict_union!(UpdateContentImportSourceRequestAudienceIds);
 /// The status of the content import source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -975,7 +464,6 @@ impl std::str::FromStr for UpdateContentImportSourceRequestStatus {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateContentImportSourceRequestStatus);
 /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1018,7 +506,6 @@ impl std::str::FromStr for UpdateContentImportSourceRequestSyncBehavior {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateContentImportSourceRequestSyncBehavior);
 /// Update External Page Payload
 ///
 /// You can update an External Page in your Fin Content Library.
@@ -1037,98 +524,6 @@ pub struct UpdateExternalPageRequest {
     /// The identifier for the external page which was given by the source. Must be unique for the source.
     pub external_id: Option<String>,
 }
-impl serde::Serialize for UpdateExternalPageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .req("html", &self.html)
-            .req("url", &self.url)
-            .opt("fin_availability", &self.fin_availability)
-            .req("locale", "en")
-            .req("source_id", &self.source_id)
-            .opt("external_id", &self.external_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateExternalPageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        html: Option<String>,
-        url: Option<String>,
-        fin_availability: Option<Option<bool>>,
-        locale: Option<()>,
-        source_id: Option<i64>,
-        external_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateExternalPageRequest {
-        const NAME: &'static str = "UpdateExternalPageRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "html" => crate::codec::fill_string(&mut slots.html, "html", map),
-                "url" => crate::codec::fill_string(&mut slots.url, "url", map),
-                "fin_availability" => {
-                    crate::codec::fill(
-                        &mut slots.fin_availability,
-                        "fin_availability",
-                        map,
-                    )
-                }
-                "locale" => {
-                    crate::codec::fill_constant(&mut slots.locale, "locale", "en", map)
-                }
-                "source_id" => crate::codec::fill(&mut slots.source_id, "source_id", map),
-                "external_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.external_id,
-                        "external_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "html",
-                                "url",
-                                "fin_availability",
-                                "locale",
-                                "source_id",
-                                "external_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.locale, "locale")?;
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                html: crate::codec::missing(slots.html, "html")?,
-                url: crate::codec::missing(slots.url, "url")?,
-                fin_availability: slots.fin_availability.flatten(),
-                source_id: crate::codec::missing(slots.source_id, "source_id")?,
-                external_id: slots.external_id.flatten(),
-            })
-        }
-    }
-};
 impl UpdateExternalPageRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1161,3 +556,656 @@ impl UpdateExternalPageRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for ContentImportSource {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("last_synced_at", &self.last_synced_at)
+                .opt("sync_behavior", &self.sync_behavior)
+                .opt("status", &self.status)
+                .opt("url", &self.url)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("audience_ids", &self.audience_ids)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentImportSource {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentImportSource {
+        const NAME: &'static str = "ContentImportSource";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "last_synced_at" => crate::codec::set(&mut slots.last_synced_at, map),
+                "sync_behavior" => crate::codec::set(&mut slots.sync_behavior, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ContentImportSourceStatus);
+    crate::codec::string_enum!(ContentImportSourceSyncBehavior);
+    impl serde::Serialize for ContentImportSourcesList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentImportSourcesList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentImportSourcesList {
+        const NAME: &'static str = "ContentImportSourcesList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateContentImportSourceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("sync_behavior", "api")
+                .opt("status", &self.status)
+                .req("url", &self.url)
+                .opt("audience_ids", &self.audience_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            sync_behavior: Option<()>,
+            status: Option<Option<CreateContentImportSourceRequestStatus>>,
+            url: Option<String>,
+            audience_ids: Option<Option<CreateContentImportSourceRequestAudienceIds>>,
+        }
+        impl crate::codec::StructDecode for CreateContentImportSourceRequest {
+            const NAME: &'static str = "CreateContentImportSourceRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "sync_behavior" => {
+                        crate::codec::fill_constant(
+                            &mut slots.sync_behavior,
+                            "sync_behavior",
+                            "api",
+                            map,
+                        )
+                    }
+                    "status" => crate::codec::fill(&mut slots.status, "status", map),
+                    "url" => crate::codec::fill_string(&mut slots.url, "url", map),
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["sync_behavior", "status", "url", "audience_ids"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.sync_behavior, "sync_behavior")?;
+                Ok(Self {
+                    status: slots.status.flatten(),
+                    url: crate::codec::missing(slots.url, "url")?,
+                    audience_ids: slots.audience_ids.flatten(),
+                })
+            }
+        }
+    };
+    impl<'de> serde::Deserialize<'de> for CreateContentImportSourceRequestAudienceIds {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateContentImportSourceRequestAudienceIds {
+        const EXPECTING: &'static str = "an integer, an array or null";
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Integer(value))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            i64::try_from(value).ok().map(Self::Integer)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::IntegerArray)
+        }
+        fn null() -> Option<Self> {
+            Some(Self::Null)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateContentImportSourceRequestAudienceIds);
+    crate::codec::string_enum!(closed CreateContentImportSourceRequestStatus);
+    impl serde::Serialize for CreateExternalPageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .req("html", &self.html)
+                .opt("url", &self.url)
+                .opt("ai_agent_availability", &self.ai_agent_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .req("locale", "en")
+                .req("source_id", &self.source_id)
+                .req("external_id", &self.external_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateExternalPageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            html: Option<String>,
+            url: Option<Option<String>>,
+            ai_agent_availability: Option<Option<bool>>,
+            ai_copilot_availability: Option<Option<bool>>,
+            locale: Option<()>,
+            source_id: Option<i64>,
+            external_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateExternalPageRequest {
+            const NAME: &'static str = "CreateExternalPageRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "html" => crate::codec::fill_string(&mut slots.html, "html", map),
+                    "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
+                    "ai_agent_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_agent_availability,
+                            "ai_agent_availability",
+                            map,
+                        )
+                    }
+                    "ai_copilot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_copilot_availability,
+                            "ai_copilot_availability",
+                            map,
+                        )
+                    }
+                    "locale" => {
+                        crate::codec::fill_constant(
+                            &mut slots.locale,
+                            "locale",
+                            "en",
+                            map,
+                        )
+                    }
+                    "source_id" => {
+                        crate::codec::fill(&mut slots.source_id, "source_id", map)
+                    }
+                    "external_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "html",
+                                    "url",
+                                    "ai_agent_availability",
+                                    "ai_copilot_availability",
+                                    "locale",
+                                    "source_id",
+                                    "external_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.locale, "locale")?;
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    html: crate::codec::missing(slots.html, "html")?,
+                    url: slots.url.flatten(),
+                    ai_agent_availability: slots.ai_agent_availability.flatten(),
+                    ai_copilot_availability: slots.ai_copilot_availability.flatten(),
+                    source_id: crate::codec::missing(slots.source_id, "source_id")?,
+                    external_id: crate::codec::missing(slots.external_id, "external_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ExternalPage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("html", &self.html)
+                .opt("url", &self.url)
+                .opt("ai_agent_availability", &self.ai_agent_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("fin_availability", &self.fin_availability)
+                .opt("locale", &self.locale)
+                .opt("source_id", &self.source_id)
+                .opt("external_id", &self.external_id)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("last_ingested_at", &self.last_ingested_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ExternalPage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ExternalPage {
+        const NAME: &'static str = "ExternalPage";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "html" => crate::codec::set(&mut slots.html, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "ai_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_agent_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "fin_availability" => crate::codec::set(&mut slots.fin_availability, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                "source_id" => crate::codec::set(&mut slots.source_id, map),
+                "external_id" => crate::codec::set(&mut slots.external_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "last_ingested_at" => crate::codec::set(&mut slots.last_ingested_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ExternalPagesList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ExternalPagesList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ExternalPagesList {
+        const NAME: &'static str = "ExternalPagesList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for UpdateContentImportSourceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("sync_behavior", &self.sync_behavior)
+                .opt("status", &self.status)
+                .req("url", &self.url)
+                .opt("audience_ids", &self.audience_ids)
+                .opt(
+                    "apply_audience_to_existing_content",
+                    &self.apply_audience_to_existing_content,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateContentImportSourceRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            sync_behavior: Option<UpdateContentImportSourceRequestSyncBehavior>,
+            status: Option<Option<UpdateContentImportSourceRequestStatus>>,
+            url: Option<String>,
+            audience_ids: Option<Option<UpdateContentImportSourceRequestAudienceIds>>,
+            apply_audience_to_existing_content: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateContentImportSourceRequest {
+            const NAME: &'static str = "UpdateContentImportSourceRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "sync_behavior" => {
+                        crate::codec::fill(
+                            &mut slots.sync_behavior,
+                            "sync_behavior",
+                            map,
+                        )
+                    }
+                    "status" => crate::codec::fill(&mut slots.status, "status", map),
+                    "url" => crate::codec::fill_string(&mut slots.url, "url", map),
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    "apply_audience_to_existing_content" => {
+                        crate::codec::fill(
+                            &mut slots.apply_audience_to_existing_content,
+                            "apply_audience_to_existing_content",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "sync_behavior",
+                                    "status",
+                                    "url",
+                                    "audience_ids",
+                                    "apply_audience_to_existing_content",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    sync_behavior: crate::codec::missing(
+                        slots.sync_behavior,
+                        "sync_behavior",
+                    )?,
+                    status: slots.status.flatten(),
+                    url: crate::codec::missing(slots.url, "url")?,
+                    audience_ids: slots.audience_ids.flatten(),
+                    apply_audience_to_existing_content: slots
+                        .apply_audience_to_existing_content
+                        .flatten(),
+                })
+            }
+        }
+    };
+    impl<'de> serde::Deserialize<'de> for UpdateContentImportSourceRequestAudienceIds {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for UpdateContentImportSourceRequestAudienceIds {
+        const EXPECTING: &'static str = "an integer, an array or null";
+        fn int(value: i64) -> Option<Self> {
+            Some(Self::Integer(value))
+        }
+        fn uint(value: u64) -> Option<Self> {
+            i64::try_from(value).ok().map(Self::Integer)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::IntegerArray)
+        }
+        fn null() -> Option<Self> {
+            Some(Self::Null)
+        }
+    }
+    crate::codec::lenient_strict_union!(UpdateContentImportSourceRequestAudienceIds);
+    crate::codec::string_enum!(closed UpdateContentImportSourceRequestStatus);
+    crate::codec::string_enum!(closed UpdateContentImportSourceRequestSyncBehavior);
+    impl serde::Serialize for UpdateExternalPageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .req("html", &self.html)
+                .req("url", &self.url)
+                .opt("fin_availability", &self.fin_availability)
+                .req("locale", "en")
+                .req("source_id", &self.source_id)
+                .opt("external_id", &self.external_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateExternalPageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            html: Option<String>,
+            url: Option<String>,
+            fin_availability: Option<Option<bool>>,
+            locale: Option<()>,
+            source_id: Option<i64>,
+            external_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateExternalPageRequest {
+            const NAME: &'static str = "UpdateExternalPageRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "html" => crate::codec::fill_string(&mut slots.html, "html", map),
+                    "url" => crate::codec::fill_string(&mut slots.url, "url", map),
+                    "fin_availability" => {
+                        crate::codec::fill(
+                            &mut slots.fin_availability,
+                            "fin_availability",
+                            map,
+                        )
+                    }
+                    "locale" => {
+                        crate::codec::fill_constant(
+                            &mut slots.locale,
+                            "locale",
+                            "en",
+                            map,
+                        )
+                    }
+                    "source_id" => {
+                        crate::codec::fill(&mut slots.source_id, "source_id", map)
+                    }
+                    "external_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "html",
+                                    "url",
+                                    "fin_availability",
+                                    "locale",
+                                    "source_id",
+                                    "external_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.locale, "locale")?;
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    html: crate::codec::missing(slots.html, "html")?,
+                    url: crate::codec::missing(slots.url, "url")?,
+                    fin_availability: slots.fin_availability.flatten(),
+                    source_id: crate::codec::missing(slots.source_id, "source_id")?,
+                    external_id: slots.external_id.flatten(),
+                })
+            }
+        }
+    };
+};

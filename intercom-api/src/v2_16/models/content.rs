@@ -26,78 +26,6 @@ pub struct ContentBulkActionRequest {
     /// archived IDs is rejected with `parameter_invalid` (HTTP 422).
     pub tags: Option<ContentBulkActionRequestTags>,
 }
-impl serde::Serialize for ContentBulkActionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("action", &self.action)
-            .req("content_ids", &self.content_ids)
-            .opt("availability", &self.availability)
-            .opt("audience", &self.audience)
-            .opt("tags", &self.tags)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        action: Option<ContentBulkActionRequestAction>,
-        content_ids: Option<Vec<ContentBulkActionRequestContentIdsItem>>,
-        availability: Option<Option<ContentBulkActionRequestAvailability>>,
-        audience: Option<Option<ContentBulkActionRequestAudience>>,
-        tags: Option<Option<ContentBulkActionRequestTags>>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequest {
-        const NAME: &'static str = "ContentBulkActionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "action" => crate::codec::fill(&mut slots.action, "action", map),
-                "content_ids" => {
-                    crate::codec::fill(&mut slots.content_ids, "content_ids", map)
-                }
-                "availability" => {
-                    crate::codec::fill(&mut slots.availability, "availability", map)
-                }
-                "audience" => crate::codec::fill(&mut slots.audience, "audience", map),
-                "tags" => crate::codec::fill(&mut slots.tags, "tags", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "action",
-                                "content_ids",
-                                "availability",
-                                "audience",
-                                "tags",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                action: crate::codec::missing(slots.action, "action")?,
-                content_ids: crate::codec::missing(slots.content_ids, "content_ids")?,
-                availability: slots.availability.flatten(),
-                audience: slots.audience.flatten(),
-                tags: slots.tags.flatten(),
-            })
-        }
-    }
-};
 impl ContentBulkActionRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -196,7 +124,6 @@ impl std::str::FromStr for ContentBulkActionRequestAction {
         )
     }
 }
-crate::codec::string_enum!(closed ContentBulkActionRequestAction);
 /// Required when `action` is `set_audience`. Manages segment membership.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestAudience {
@@ -207,74 +134,6 @@ pub struct ContentBulkActionRequestAudience {
     /// When `true`, removes all segments from the selected content.
     pub remove_all: Option<bool>,
 }
-impl serde::Serialize for ContentBulkActionRequestAudience {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("add_segment_ids", &self.add_segment_ids)
-            .opt("remove_segment_ids", &self.remove_segment_ids)
-            .opt("remove_all", &self.remove_all)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAudience {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        add_segment_ids: Option<Option<Vec<i64>>>,
-        remove_segment_ids: Option<Option<Vec<i64>>>,
-        remove_all: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequestAudience {
-        const NAME: &'static str = "ContentBulkActionRequestAudience";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "add_segment_ids" => {
-                    crate::codec::fill(
-                        &mut slots.add_segment_ids,
-                        "add_segment_ids",
-                        map,
-                    )
-                }
-                "remove_segment_ids" => {
-                    crate::codec::fill(
-                        &mut slots.remove_segment_ids,
-                        "remove_segment_ids",
-                        map,
-                    )
-                }
-                "remove_all" => {
-                    crate::codec::fill(&mut slots.remove_all, "remove_all", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["add_segment_ids", "remove_segment_ids", "remove_all"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                add_segment_ids: slots.add_segment_ids.flatten(),
-                remove_segment_ids: slots.remove_segment_ids.flatten(),
-                remove_all: slots.remove_all.flatten(),
-            })
-        }
-    }
-};
 impl ContentBulkActionRequestAudience {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -321,62 +180,6 @@ pub struct ContentBulkActionRequestAvailability {
     /// Toggle Sales Agent availability.
     pub sales_agent: Option<bool>,
 }
-impl serde::Serialize for ContentBulkActionRequestAvailability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("ai_agent", &self.ai_agent)
-            .opt("copilot", &self.copilot)
-            .opt("sales_agent", &self.sales_agent)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        ai_agent: Option<Option<bool>>,
-        copilot: Option<Option<bool>>,
-        sales_agent: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequestAvailability {
-        const NAME: &'static str = "ContentBulkActionRequestAvailability";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ai_agent" => crate::codec::fill(&mut slots.ai_agent, "ai_agent", map),
-                "copilot" => crate::codec::fill(&mut slots.copilot, "copilot", map),
-                "sales_agent" => {
-                    crate::codec::fill(&mut slots.sales_agent, "sales_agent", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["ai_agent", "copilot", "sales_agent"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ai_agent: slots.ai_agent.flatten(),
-                copilot: slots.copilot.flatten(),
-                sales_agent: slots.sales_agent.flatten(),
-            })
-        }
-    }
-};
 impl ContentBulkActionRequestAvailability {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -406,7 +209,9 @@ impl ContentBulkActionRequestAvailability {
         self
     }
 }
-/// `ContentBulkActionRequestContentIdsItem` (defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items`).
+/// An item of the `content_ids` member of `ContentBulkActionRequest`.
+///
+/// Defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContentBulkActionRequestContentIdsItem {
     #[allow(missing_docs)]
@@ -414,49 +219,6 @@ pub struct ContentBulkActionRequestContentIdsItem {
     #[allow(missing_docs)]
     pub id: String,
 }
-impl serde::Serialize for ContentBulkActionRequestContentIdsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<ContentBulkActionRequestContentIdsItemType>,
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequestContentIdsItem {
-        const NAME: &'static str = "ContentBulkActionRequestContentIdsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl ContentBulkActionRequestContentIdsItem {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -469,7 +231,9 @@ impl ContentBulkActionRequestContentIdsItem {
         }
     }
 }
-/// `ContentBulkActionRequestContentIdsItemType` (defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items/properties/type`).
+/// The `type` member of `ContentBulkActionRequestContentIdsItem`.
+///
+/// Defined inline at `/components/schemas/content_bulk_action_request/properties/content_ids/items/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentBulkActionRequestContentIdsItemType {
@@ -523,7 +287,6 @@ impl std::str::FromStr for ContentBulkActionRequestContentIdsItemType {
         )
     }
 }
-crate::codec::string_enum!(closed ContentBulkActionRequestContentIdsItemType);
 /// Required when `action` is `update_tags`. Applies and/or removes existing tags.
 /// Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs
 /// may be supplied across `add_tag_ids` and `remove_tag_ids` combined. Tag IDs must
@@ -536,60 +299,6 @@ pub struct ContentBulkActionRequestTags {
     /// Tag IDs to remove from the selected content.
     pub remove_tag_ids: Option<Vec<i64>>,
 }
-impl serde::Serialize for ContentBulkActionRequestTags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("add_tag_ids", &self.add_tag_ids)
-            .opt("remove_tag_ids", &self.remove_tag_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        add_tag_ids: Option<Option<Vec<i64>>>,
-        remove_tag_ids: Option<Option<Vec<i64>>>,
-    }
-    impl crate::codec::StructDecode for ContentBulkActionRequestTags {
-        const NAME: &'static str = "ContentBulkActionRequestTags";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "add_tag_ids" => {
-                    crate::codec::fill(&mut slots.add_tag_ids, "add_tag_ids", map)
-                }
-                "remove_tag_ids" => {
-                    crate::codec::fill(&mut slots.remove_tag_ids, "remove_tag_ids", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["add_tag_ids", "remove_tag_ids"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                add_tag_ids: slots.add_tag_ids.flatten(),
-                remove_tag_ids: slots.remove_tag_ids.flatten(),
-            })
-        }
-    }
-};
 impl ContentBulkActionRequestTags {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -633,45 +342,6 @@ pub struct ContentBulkActionResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentBulkActionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("status", &self.status)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentBulkActionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentBulkActionResponse {
-    const NAME: &'static str = "ContentBulkActionResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Content Search Article Content Item
 ///
 /// A single locale variant of a help center article returned from Knowledge Hub search.
@@ -689,49 +359,6 @@ pub struct ContentSearchArticleContentItem {
     pub locale: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContentSearchArticleContentItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("locale", &self.locale)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchArticleContentItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchArticleContentItem {
-    const NAME: &'static str = "ContentSearchArticleContentItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Content Search Article Item
 ///
@@ -751,49 +378,6 @@ pub struct ContentSearchArticleItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSearchArticleItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("contents", &self.contents)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchArticleItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchArticleItem {
-    const NAME: &'static str = "ContentSearchArticleItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "contents" => crate::codec::set(&mut slots.contents, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Content Search Default Item
 ///
 /// The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles.
@@ -810,49 +394,6 @@ pub struct ContentSearchDefaultItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSearchDefaultItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("contents", &self.contents)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchDefaultItem {
-    const NAME: &'static str = "ContentSearchDefaultItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "contents" => crate::codec::set(&mut slots.contents, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1content~1search/get/responses/200/content/application~1json/examples/Search successful/value/data/4/contents/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchDefaultItemContentsItem {
@@ -866,49 +407,6 @@ pub struct ContentSearchDefaultItemContentsItem {
     pub locale: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContentSearchDefaultItemContentsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("locale", &self.locale)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItemContentsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchDefaultItemContentsItem {
-    const NAME: &'static str = "ContentSearchDefaultItemContentsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The kind of content item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -952,7 +450,6 @@ impl std::str::FromStr for ContentSearchDefaultItemType {
         )
     }
 }
-crate::codec::string_enum!(ContentSearchDefaultItemType);
 /// Content Search Response
 ///
 /// A paginated list of Knowledge Hub content results matching a search query.
@@ -970,49 +467,6 @@ pub struct ContentSearchResponse {
     pub data: Option<Vec<ContentSearchResult>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ContentSearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchResponse {
-    const NAME: &'static str = "ContentSearchResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Pagination metadata, including links to neighbouring pages.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1032,53 +486,6 @@ pub struct ContentSearchResponsePages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSearchResponsePages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("page", &self.page)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .opt("next", &self.next)
-            .opt("prev", &self.prev)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchResponsePages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSearchResponsePages {
-    const NAME: &'static str = "ContentSearchResponsePages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "page" => crate::codec::set(&mut slots.page, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            "next" => crate::codec::set(&mut slots.next, map),
-            "prev" => crate::codec::set(&mut slots.prev, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Content Search Result
 ///
 /// A single search result. The `type` field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles.
@@ -1086,41 +493,12 @@ impl crate::codec::StructDecode for ContentSearchResponsePages {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ContentSearchResult {
-    /// `Default` variant.
+    /// The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles.
     Default(ContentSearchDefaultItem),
-    /// `Article` variant.
+    /// A help center article result from Knowledge Hub search, with one nested `article_content` entry per locale.
     Article(ContentSearchArticleItem),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ContentSearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[&["type", "id", "title", "contents"], &["type", "id", "title", "contents"]],
-        ) {
-            Some(0usize) => {
-                match <ContentSearchDefaultItem as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Default)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ContentSearchArticleItem as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Article)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ContentSearchDefaultItem> for ContentSearchResult {
     fn from(value: ContentSearchDefaultItem) -> Self {
@@ -1132,8 +510,9 @@ impl From<ContentSearchArticleItem> for ContentSearchResult {
         Self::Article(value)
     }
 }
-crate::codec::lenient_untagged!(ContentSearchResult);
-/// `SearchContentContentTypesItem` (defined inline at `/paths/~1content~1search/get/parameters/11/schema/items`).
+/// An item of the `content_types` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/11/schema/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentContentTypesItem {
@@ -1183,8 +562,9 @@ impl std::str::FromStr for SearchContentContentTypesItem {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentContentTypesItem);
-/// `SearchContentCopilotState` (defined inline at `/paths/~1content~1search/get/parameters/12/schema`).
+/// The `copilot_state` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/12/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentCopilotState {
@@ -1219,8 +599,9 @@ impl std::str::FromStr for SearchContentCopilotState {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentCopilotState);
-/// `SearchContentFinSalesState` (defined inline at `/paths/~1content~1search/get/parameters/14/schema`).
+/// The `fin_sales_state` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/14/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentFinSalesState {
@@ -1255,8 +636,9 @@ impl std::str::FromStr for SearchContentFinSalesState {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentFinSalesState);
-/// `SearchContentFinServiceState` (defined inline at `/paths/~1content~1search/get/parameters/13/schema`).
+/// The `fin_service_state` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/13/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentFinServiceState {
@@ -1294,8 +676,9 @@ impl std::str::FromStr for SearchContentFinServiceState {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentFinServiceState);
-/// `SearchContentFolderEntityType` (defined inline at `/paths/~1content~1search/get/parameters/10/schema`).
+/// The `folder_entity_type` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/10/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentFolderEntityType {
@@ -1329,8 +712,9 @@ impl std::str::FromStr for SearchContentFolderEntityType {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentFolderEntityType);
-/// `SearchContentStatesItem` (defined inline at `/paths/~1content~1search/get/parameters/4/schema/items`).
+/// An item of the `states` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/4/schema/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentStatesItem {
@@ -1365,8 +749,9 @@ impl std::str::FromStr for SearchContentStatesItem {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentStatesItem);
-/// `SearchContentTagOperator` (defined inline at `/paths/~1content~1search/get/parameters/7/schema`).
+/// The `tag_operator` parameter of `search_content`.
+///
+/// Defined inline at `/paths/~1content~1search/get/parameters/7/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchContentTagOperator {
@@ -1401,4 +786,691 @@ impl std::str::FromStr for SearchContentTagOperator {
         )
     }
 }
-crate::codec::string_enum!(closed SearchContentTagOperator);
+const _: () = {
+    impl serde::Serialize for ContentBulkActionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("action", &self.action)
+                .req("content_ids", &self.content_ids)
+                .opt("availability", &self.availability)
+                .opt("audience", &self.audience)
+                .opt("tags", &self.tags)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            action: Option<ContentBulkActionRequestAction>,
+            content_ids: Option<Vec<ContentBulkActionRequestContentIdsItem>>,
+            availability: Option<Option<ContentBulkActionRequestAvailability>>,
+            audience: Option<Option<ContentBulkActionRequestAudience>>,
+            tags: Option<Option<ContentBulkActionRequestTags>>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequest {
+            const NAME: &'static str = "ContentBulkActionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "action" => crate::codec::fill(&mut slots.action, "action", map),
+                    "content_ids" => {
+                        crate::codec::fill(&mut slots.content_ids, "content_ids", map)
+                    }
+                    "availability" => {
+                        crate::codec::fill(&mut slots.availability, "availability", map)
+                    }
+                    "audience" => {
+                        crate::codec::fill(&mut slots.audience, "audience", map)
+                    }
+                    "tags" => crate::codec::fill(&mut slots.tags, "tags", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "action",
+                                    "content_ids",
+                                    "availability",
+                                    "audience",
+                                    "tags",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    action: crate::codec::missing(slots.action, "action")?,
+                    content_ids: crate::codec::missing(
+                        slots.content_ids,
+                        "content_ids",
+                    )?,
+                    availability: slots.availability.flatten(),
+                    audience: slots.audience.flatten(),
+                    tags: slots.tags.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed ContentBulkActionRequestAction);
+    impl serde::Serialize for ContentBulkActionRequestAudience {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("add_segment_ids", &self.add_segment_ids)
+                .opt("remove_segment_ids", &self.remove_segment_ids)
+                .opt("remove_all", &self.remove_all)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAudience {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            add_segment_ids: Option<Option<Vec<i64>>>,
+            remove_segment_ids: Option<Option<Vec<i64>>>,
+            remove_all: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequestAudience {
+            const NAME: &'static str = "ContentBulkActionRequestAudience";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "add_segment_ids" => {
+                        crate::codec::fill(
+                            &mut slots.add_segment_ids,
+                            "add_segment_ids",
+                            map,
+                        )
+                    }
+                    "remove_segment_ids" => {
+                        crate::codec::fill(
+                            &mut slots.remove_segment_ids,
+                            "remove_segment_ids",
+                            map,
+                        )
+                    }
+                    "remove_all" => {
+                        crate::codec::fill(&mut slots.remove_all, "remove_all", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["add_segment_ids", "remove_segment_ids", "remove_all"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    add_segment_ids: slots.add_segment_ids.flatten(),
+                    remove_segment_ids: slots.remove_segment_ids.flatten(),
+                    remove_all: slots.remove_all.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContentBulkActionRequestAvailability {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ai_agent", &self.ai_agent)
+                .opt("copilot", &self.copilot)
+                .opt("sales_agent", &self.sales_agent)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ai_agent: Option<Option<bool>>,
+            copilot: Option<Option<bool>>,
+            sales_agent: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequestAvailability {
+            const NAME: &'static str = "ContentBulkActionRequestAvailability";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ai_agent" => {
+                        crate::codec::fill(&mut slots.ai_agent, "ai_agent", map)
+                    }
+                    "copilot" => crate::codec::fill(&mut slots.copilot, "copilot", map),
+                    "sales_agent" => {
+                        crate::codec::fill(&mut slots.sales_agent, "sales_agent", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["ai_agent", "copilot", "sales_agent"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ai_agent: slots.ai_agent.flatten(),
+                    copilot: slots.copilot.flatten(),
+                    sales_agent: slots.sales_agent.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContentBulkActionRequestContentIdsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<ContentBulkActionRequestContentIdsItemType>,
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequestContentIdsItem {
+            const NAME: &'static str = "ContentBulkActionRequestContentIdsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed ContentBulkActionRequestContentIdsItemType);
+    impl serde::Serialize for ContentBulkActionRequestTags {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("add_tag_ids", &self.add_tag_ids)
+                .opt("remove_tag_ids", &self.remove_tag_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionRequestTags {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            add_tag_ids: Option<Option<Vec<i64>>>,
+            remove_tag_ids: Option<Option<Vec<i64>>>,
+        }
+        impl crate::codec::StructDecode for ContentBulkActionRequestTags {
+            const NAME: &'static str = "ContentBulkActionRequestTags";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "add_tag_ids" => {
+                        crate::codec::fill(&mut slots.add_tag_ids, "add_tag_ids", map)
+                    }
+                    "remove_tag_ids" => {
+                        crate::codec::fill(
+                            &mut slots.remove_tag_ids,
+                            "remove_tag_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["add_tag_ids", "remove_tag_ids"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    add_tag_ids: slots.add_tag_ids.flatten(),
+                    remove_tag_ids: slots.remove_tag_ids.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContentBulkActionResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("status", &self.status)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentBulkActionResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentBulkActionResponse {
+        const NAME: &'static str = "ContentBulkActionResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchArticleContentItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchArticleContentItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchArticleContentItem {
+        const NAME: &'static str = "ContentSearchArticleContentItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchArticleItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("contents", &self.contents)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchArticleItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchArticleItem {
+        const NAME: &'static str = "ContentSearchArticleItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "contents" => crate::codec::set(&mut slots.contents, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchDefaultItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("contents", &self.contents)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchDefaultItem {
+        const NAME: &'static str = "ContentSearchDefaultItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "contents" => crate::codec::set(&mut slots.contents, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchDefaultItemContentsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchDefaultItemContentsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchDefaultItemContentsItem {
+        const NAME: &'static str = "ContentSearchDefaultItemContentsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ContentSearchDefaultItemType);
+    impl serde::Serialize for ContentSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchResponse {
+        const NAME: &'static str = "ContentSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSearchResponsePages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("page", &self.page)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .opt("next", &self.next)
+                .opt("prev", &self.prev)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchResponsePages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSearchResponsePages {
+        const NAME: &'static str = "ContentSearchResponsePages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "page" => crate::codec::set(&mut slots.page, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                "next" => crate::codec::set(&mut slots.next, map),
+                "prev" => crate::codec::set(&mut slots.prev, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSearchResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &["type", "id", "title", "contents"],
+                    &["type", "id", "title", "contents"],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ContentSearchDefaultItem as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Default)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ContentSearchArticleItem as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Article)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(ContentSearchResult);
+    crate::codec::string_enum!(closed SearchContentContentTypesItem);
+    crate::codec::string_enum!(closed SearchContentCopilotState);
+    crate::codec::string_enum!(closed SearchContentFinSalesState);
+    crate::codec::string_enum!(closed SearchContentFinServiceState);
+    crate::codec::string_enum!(closed SearchContentFolderEntityType);
+    crate::codec::string_enum!(closed SearchContentStatesItem);
+    crate::codec::string_enum!(closed SearchContentTagOperator);
+};

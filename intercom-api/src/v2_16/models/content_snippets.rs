@@ -3,7 +3,9 @@
 //! Models of the `content_snippets` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachTagToContentSnippetRequest` (defined inline at `/paths/~1content_snippets~1{content_snippet_id}~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_tag_to_content_snippet`.
+///
+/// Defined inline at `/paths/~1content_snippets~1{content_snippet_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToContentSnippetRequest {
     /// The unique identifier of the tag to apply, as given by Intercom.
@@ -11,51 +13,6 @@ pub struct AttachTagToContentSnippetRequest {
     /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
     pub admin_id: Option<String>,
 }
-impl serde::Serialize for AttachTagToContentSnippetRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .opt("admin_id", &self.admin_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachTagToContentSnippetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        admin_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for AttachTagToContentSnippetRequest {
-        const NAME: &'static str = "AttachTagToContentSnippetRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                admin_id: slots.admin_id.flatten(),
-            })
-        }
-    }
-};
 impl AttachTagToContentSnippetRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -110,79 +67,6 @@ pub struct ContentSnippet {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSnippet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("locale", &self.locale)
-            .opt("json_blocks", &self.json_blocks)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("chatbot_availability", &self.chatbot_availability)
-            .opt("copilot_availability", &self.copilot_availability)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("audience_ids", &self.audience_ids)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSnippet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSnippet {
-    const NAME: &'static str = "ContentSnippet";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            "json_blocks" => crate::codec::set(&mut slots.json_blocks, map),
-            "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-            "chatbot_availability" => {
-                crate::codec::set(&mut slots.chatbot_availability, map)
-            }
-            "copilot_availability" => {
-                crate::codec::set(&mut slots.copilot_availability, map)
-            }
-            "ai_chatbot_availability" => {
-                crate::codec::set(&mut slots.ai_chatbot_availability, map)
-            }
-            "ai_copilot_availability" => {
-                crate::codec::set(&mut slots.ai_copilot_availability, map)
-            }
-            "ai_sales_agent_availability" => {
-                crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Create Content Snippet Request
 ///
 /// The request payload for creating a content snippet. You must provide either `json_blocks` or `body_markdown` for the snippet content — they are mutually exclusive.
@@ -205,119 +89,6 @@ pub struct ContentSnippetCreateRequest {
     /// Whether the content snippet should be available for AI Sales Agent. Defaults to false.
     pub ai_sales_agent_availability: Option<bool>,
 }
-impl serde::Serialize for ContentSnippetCreateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("json_blocks", &self.json_blocks)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("locale", &self.locale)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSnippetCreateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        json_blocks: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
-        body_markdown: Option<Option<String>>,
-        locale: Option<Option<String>>,
-        audience_ids: Option<Option<Vec<i64>>>,
-        ai_chatbot_availability: Option<Option<bool>>,
-        ai_copilot_availability: Option<Option<bool>>,
-        ai_sales_agent_availability: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for ContentSnippetCreateRequest {
-        const NAME: &'static str = "ContentSnippetCreateRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "json_blocks" => {
-                    crate::codec::fill(&mut slots.json_blocks, "json_blocks", map)
-                }
-                "body_markdown" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.body_markdown,
-                        "body_markdown",
-                        map,
-                    )
-                }
-                "locale" => {
-                    crate::codec::fill_opt_string(&mut slots.locale, "locale", map)
-                }
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                "ai_chatbot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_chatbot_availability,
-                        "ai_chatbot_availability",
-                        map,
-                    )
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_copilot_availability,
-                        "ai_copilot_availability",
-                        map,
-                    )
-                }
-                "ai_sales_agent_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_sales_agent_availability,
-                        "ai_sales_agent_availability",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "json_blocks",
-                                "body_markdown",
-                                "locale",
-                                "audience_ids",
-                                "ai_chatbot_availability",
-                                "ai_copilot_availability",
-                                "ai_sales_agent_availability",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                json_blocks: slots.json_blocks.flatten(),
-                body_markdown: slots.body_markdown.flatten(),
-                locale: slots.locale.flatten(),
-                audience_ids: slots.audience_ids.flatten(),
-                ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
-                ai_copilot_availability: slots.ai_copilot_availability.flatten(),
-                ai_sales_agent_availability: slots.ai_sales_agent_availability.flatten(),
-            })
-        }
-    }
-};
 impl ContentSnippetCreateRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -400,54 +171,6 @@ pub struct ContentSnippetList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ContentSnippetList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("total_count", &self.total_count)
-            .opt("page", &self.page)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSnippetList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ContentSnippetList {
-    const NAME: &'static str = "ContentSnippetList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "page" => crate::codec::set(&mut slots.page, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Update Content Snippet Request
 ///
 /// The request payload for updating a content snippet. All fields are optional — only provided fields will be updated. `json_blocks` and `body_markdown` are mutually exclusive.
@@ -470,119 +193,6 @@ pub struct ContentSnippetUpdateRequest {
     /// Whether the content snippet should be available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
 }
-impl serde::Serialize for ContentSnippetUpdateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("title", &self.title)
-            .opt("json_blocks", &self.json_blocks)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("locale", &self.locale)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContentSnippetUpdateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<Option<String>>,
-        json_blocks: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
-        body_markdown: Option<Option<String>>,
-        locale: Option<Option<String>>,
-        audience_ids: Option<Option<Vec<i64>>>,
-        ai_chatbot_availability: Option<Option<bool>>,
-        ai_copilot_availability: Option<Option<bool>>,
-        ai_sales_agent_availability: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for ContentSnippetUpdateRequest {
-        const NAME: &'static str = "ContentSnippetUpdateRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_opt_string(&mut slots.title, "title", map),
-                "json_blocks" => {
-                    crate::codec::fill(&mut slots.json_blocks, "json_blocks", map)
-                }
-                "body_markdown" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.body_markdown,
-                        "body_markdown",
-                        map,
-                    )
-                }
-                "locale" => {
-                    crate::codec::fill_opt_string(&mut slots.locale, "locale", map)
-                }
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                "ai_chatbot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_chatbot_availability,
-                        "ai_chatbot_availability",
-                        map,
-                    )
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_copilot_availability,
-                        "ai_copilot_availability",
-                        map,
-                    )
-                }
-                "ai_sales_agent_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_sales_agent_availability,
-                        "ai_sales_agent_availability",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "json_blocks",
-                                "body_markdown",
-                                "locale",
-                                "audience_ids",
-                                "ai_chatbot_availability",
-                                "ai_copilot_availability",
-                                "ai_sales_agent_availability",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: slots.title.flatten(),
-                json_blocks: slots.json_blocks.flatten(),
-                body_markdown: slots.body_markdown.flatten(),
-                locale: slots.locale.flatten(),
-                audience_ids: slots.audience_ids.flatten(),
-                ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
-                ai_copilot_availability: slots.ai_copilot_availability.flatten(),
-                ai_sales_agent_availability: slots.ai_sales_agent_availability.flatten(),
-            })
-        }
-    }
-};
 impl ContentSnippetUpdateRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -650,3 +260,422 @@ impl ContentSnippetUpdateRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for AttachTagToContentSnippetRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToContentSnippetRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            admin_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for AttachTagToContentSnippetRequest {
+            const NAME: &'static str = "AttachTagToContentSnippetRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    admin_id: slots.admin_id.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContentSnippet {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("locale", &self.locale)
+                .opt("json_blocks", &self.json_blocks)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("chatbot_availability", &self.chatbot_availability)
+                .opt("copilot_availability", &self.copilot_availability)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("audience_ids", &self.audience_ids)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSnippet {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSnippet {
+        const NAME: &'static str = "ContentSnippet";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                "json_blocks" => crate::codec::set(&mut slots.json_blocks, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "chatbot_availability" => {
+                    crate::codec::set(&mut slots.chatbot_availability, map)
+                }
+                "copilot_availability" => {
+                    crate::codec::set(&mut slots.copilot_availability, map)
+                }
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSnippetCreateRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("json_blocks", &self.json_blocks)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("locale", &self.locale)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSnippetCreateRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            json_blocks: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+            body_markdown: Option<Option<String>>,
+            locale: Option<Option<String>>,
+            audience_ids: Option<Option<Vec<i64>>>,
+            ai_chatbot_availability: Option<Option<bool>>,
+            ai_copilot_availability: Option<Option<bool>>,
+            ai_sales_agent_availability: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for ContentSnippetCreateRequest {
+            const NAME: &'static str = "ContentSnippetCreateRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "json_blocks" => {
+                        crate::codec::fill(&mut slots.json_blocks, "json_blocks", map)
+                    }
+                    "body_markdown" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.body_markdown,
+                            "body_markdown",
+                            map,
+                        )
+                    }
+                    "locale" => {
+                        crate::codec::fill_opt_string(&mut slots.locale, "locale", map)
+                    }
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    "ai_chatbot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_chatbot_availability,
+                            "ai_chatbot_availability",
+                            map,
+                        )
+                    }
+                    "ai_copilot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_copilot_availability,
+                            "ai_copilot_availability",
+                            map,
+                        )
+                    }
+                    "ai_sales_agent_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_sales_agent_availability,
+                            "ai_sales_agent_availability",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "json_blocks",
+                                    "body_markdown",
+                                    "locale",
+                                    "audience_ids",
+                                    "ai_chatbot_availability",
+                                    "ai_copilot_availability",
+                                    "ai_sales_agent_availability",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    json_blocks: slots.json_blocks.flatten(),
+                    body_markdown: slots.body_markdown.flatten(),
+                    locale: slots.locale.flatten(),
+                    audience_ids: slots.audience_ids.flatten(),
+                    ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
+                    ai_copilot_availability: slots.ai_copilot_availability.flatten(),
+                    ai_sales_agent_availability: slots
+                        .ai_sales_agent_availability
+                        .flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ContentSnippetList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("total_count", &self.total_count)
+                .opt("page", &self.page)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSnippetList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ContentSnippetList {
+        const NAME: &'static str = "ContentSnippetList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "page" => crate::codec::set(&mut slots.page, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ContentSnippetUpdateRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("title", &self.title)
+                .opt("json_blocks", &self.json_blocks)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("locale", &self.locale)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ContentSnippetUpdateRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<Option<String>>,
+            json_blocks: Option<Option<Vec<serde_json::Map<String, serde_json::Value>>>>,
+            body_markdown: Option<Option<String>>,
+            locale: Option<Option<String>>,
+            audience_ids: Option<Option<Vec<i64>>>,
+            ai_chatbot_availability: Option<Option<bool>>,
+            ai_copilot_availability: Option<Option<bool>>,
+            ai_sales_agent_availability: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for ContentSnippetUpdateRequest {
+            const NAME: &'static str = "ContentSnippetUpdateRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => {
+                        crate::codec::fill_opt_string(&mut slots.title, "title", map)
+                    }
+                    "json_blocks" => {
+                        crate::codec::fill(&mut slots.json_blocks, "json_blocks", map)
+                    }
+                    "body_markdown" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.body_markdown,
+                            "body_markdown",
+                            map,
+                        )
+                    }
+                    "locale" => {
+                        crate::codec::fill_opt_string(&mut slots.locale, "locale", map)
+                    }
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    "ai_chatbot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_chatbot_availability,
+                            "ai_chatbot_availability",
+                            map,
+                        )
+                    }
+                    "ai_copilot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_copilot_availability,
+                            "ai_copilot_availability",
+                            map,
+                        )
+                    }
+                    "ai_sales_agent_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_sales_agent_availability,
+                            "ai_sales_agent_availability",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "json_blocks",
+                                    "body_markdown",
+                                    "locale",
+                                    "audience_ids",
+                                    "ai_chatbot_availability",
+                                    "ai_copilot_availability",
+                                    "ai_sales_agent_availability",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: slots.title.flatten(),
+                    json_blocks: slots.json_blocks.flatten(),
+                    body_markdown: slots.body_markdown.flatten(),
+                    locale: slots.locale.flatten(),
+                    audience_ids: slots.audience_ids.flatten(),
+                    ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
+                    ai_copilot_availability: slots.ai_copilot_availability.flatten(),
+                    ai_sales_agent_availability: slots
+                        .ai_sales_agent_availability
+                        .flatten(),
+                })
+            }
+        }
+    };
+};

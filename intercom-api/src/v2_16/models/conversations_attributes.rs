@@ -10,215 +10,24 @@ use super::*;
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ConversationAttribute {
-    /// `String` variant.
+    /// An object with `multiline` (`ConversationAttributeStringType`).
     String(ConversationAttributeStringType),
-    /// `Integer` variant.
+    /// An object (`ConversationAttributeIntegerType`).
     Integer(ConversationAttributeIntegerType),
-    /// `List` variant.
+    /// An object (`ConversationAttributeListType`).
     List(ConversationAttributeListType),
-    /// `Decimal` variant.
+    /// An object (`ConversationAttributeDecimalType`).
     Decimal(ConversationAttributeDecimalType),
-    /// `Boolean` variant.
+    /// An object (`ConversationAttributeBooleanType`).
     Boolean(ConversationAttributeBooleanType),
-    /// `Datetime` variant.
+    /// An object (`ConversationAttributeDatetimeType`).
     Datetime(ConversationAttributeDatetimeType),
-    /// `Relationship` variant.
+    /// An object (`ConversationAttributeRelationshipType`).
     Relationship(ConversationAttributeRelationshipType),
-    /// `Files` variant.
+    /// An object (`ConversationAttributeFilesType`).
     Files(ConversationAttributeFilesType),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                    "multiline",
-                    "options",
-                    "reference",
-                    "reference.type",
-                    "reference.object_type_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                    "options",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                    "reference",
-                    "reference.type",
-                    "reference.object_type_id",
-                ],
-                &[
-                    "type",
-                    "id",
-                    "name",
-                    "description",
-                    "data_type",
-                    "required",
-                    "visible_to_team_ids",
-                    "archived",
-                    "created_at",
-                    "updated_at",
-                    "admin_id",
-                ],
-            ],
-        ) {
-            Some(0usize) => {
-                match <ConversationAttributeStringType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::String)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ConversationAttributeIntegerType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Integer)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(2usize) => {
-                match <ConversationAttributeListType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::List)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(3usize) => {
-                match <ConversationAttributeDecimalType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Decimal)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(4usize) => {
-                match <ConversationAttributeBooleanType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Boolean)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(5usize) => {
-                match <ConversationAttributeDatetimeType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Datetime)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(6usize) => {
-                match <ConversationAttributeRelationshipType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Relationship)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(7usize) => {
-                match <ConversationAttributeFilesType as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::Files)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ConversationAttributeStringType> for ConversationAttribute {
     fn from(value: ConversationAttributeStringType) -> Self {
@@ -260,7 +69,6 @@ impl From<ConversationAttributeFilesType> for ConversationAttribute {
         Self::Files(value)
     }
 }
-crate::codec::lenient_untagged!(ConversationAttribute);
 /// Conversation Attribute (Boolean)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeBooleanType {
@@ -290,65 +98,6 @@ pub struct ConversationAttributeBooleanType {
     pub admin_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationAttributeBooleanType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeBooleanType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeBooleanType {
-    const NAME: &'static str = "ConversationAttributeBooleanType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Conversation Attribute (Datetime)
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -380,65 +129,6 @@ pub struct ConversationAttributeDatetimeType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeDatetimeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeDatetimeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeDatetimeType {
-    const NAME: &'static str = "ConversationAttributeDatetimeType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Conversation Attribute (Decimal)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeDecimalType {
@@ -468,65 +158,6 @@ pub struct ConversationAttributeDecimalType {
     pub admin_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationAttributeDecimalType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeDecimalType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeDecimalType {
-    const NAME: &'static str = "ConversationAttributeDecimalType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Conversation Attribute (Files)
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -558,65 +189,6 @@ pub struct ConversationAttributeFilesType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeFilesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeFilesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeFilesType {
-    const NAME: &'static str = "ConversationAttributeFilesType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Conversation Attribute (Integer)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeIntegerType {
@@ -647,65 +219,6 @@ pub struct ConversationAttributeIntegerType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeIntegerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeIntegerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeIntegerType {
-    const NAME: &'static str = "ConversationAttributeIntegerType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Conversation Attribute List
 ///
 /// A list of all conversation attributes belonging to a workspace.
@@ -719,46 +232,6 @@ pub struct ConversationAttributeList {
     pub data: Option<Vec<ConversationAttribute>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationAttributeList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeList {
-    const NAME: &'static str = "ConversationAttributeList";
-    const LIST_MEMBER: Option<&'static str> = Some("data");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Conversation Attribute (List)
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -792,67 +265,6 @@ pub struct ConversationAttributeListType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeListType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .opt("options", &self.options)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeListType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeListType {
-    const NAME: &'static str = "ConversationAttributeListType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "options" => crate::codec::set(&mut slots.options, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Conversation Attribute Option
 ///
 /// A single option on a list-type conversation attribute.
@@ -866,47 +278,6 @@ pub struct ConversationAttributeOption {
     pub archived: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationAttributeOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("label", &self.label)
-            .opt("archived", &self.archived)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeOption {
-    const NAME: &'static str = "ConversationAttributeOption";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Conversation Attribute (Relationship)
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -940,67 +311,6 @@ pub struct ConversationAttributeRelationshipType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeRelationshipType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .opt("reference", &self.reference)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeRelationshipType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeRelationshipType {
-    const NAME: &'static str = "ConversationAttributeRelationshipType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "reference" => crate::codec::set(&mut slots.reference, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Reference configuration for related objects.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeRelationshipTypeReference {
@@ -1010,45 +320,6 @@ pub struct ConversationAttributeRelationshipTypeReference {
     pub object_type_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationAttributeRelationshipTypeReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("object_type_id", &self.object_type_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeRelationshipTypeReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeRelationshipTypeReference {
-    const NAME: &'static str = "ConversationAttributeRelationshipTypeReference";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "object_type_id" => crate::codec::set(&mut slots.object_type_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The cardinality of the relationship: `one` or `many`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1084,7 +355,6 @@ impl std::str::FromStr for ConversationAttributeRelationshipTypeReferenceType {
         )
     }
 }
-crate::codec::string_enum!(ConversationAttributeRelationshipTypeReferenceType);
 /// Conversation Attribute (String)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeStringType {
@@ -1121,71 +391,6 @@ pub struct ConversationAttributeStringType {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeStringType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("data_type", &self.data_type)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("archived", &self.archived)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("admin_id", &self.admin_id)
-            .opt("multiline", &self.multiline)
-            .opt("options", &self.options)
-            .opt("reference", &self.reference)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeStringType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeStringType {
-    const NAME: &'static str = "ConversationAttributeStringType";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "data_type" => crate::codec::set(&mut slots.data_type, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "visible_to_team_ids" => {
-                crate::codec::set(&mut slots.visible_to_team_ids, map)
-            }
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "multiline" => crate::codec::set(&mut slots.multiline, map),
-            "options" => crate::codec::set(&mut slots.options, map),
-            "reference" => crate::codec::set(&mut slots.reference, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/1/options/0`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeStringTypeOptionsItem {
@@ -1198,47 +403,6 @@ pub struct ConversationAttributeStringTypeOptionsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ConversationAttributeStringTypeOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("label", &self.label)
-            .opt("archived", &self.archived)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeStringTypeOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeStringTypeOptionsItem {
-    const NAME: &'static str = "ConversationAttributeStringTypeOptionsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            "archived" => crate::codec::set(&mut slots.archived, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Inferred from the spec's success examples (`/paths/~1conversations~1attributes/get/responses/200/content/application~1json/examples/Successful response/value/data/2/reference`): the spec does not declare this object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeStringTypeReference {
@@ -1248,45 +412,6 @@ pub struct ConversationAttributeStringTypeReference {
     pub object_type_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for ConversationAttributeStringTypeReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("object_type_id", &self.object_type_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationAttributeStringTypeReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ConversationAttributeStringTypeReference {
-    const NAME: &'static str = "ConversationAttributeStringTypeReference";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "object_type_id" => crate::codec::set(&mut slots.object_type_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Create Conversation Attribute Request (Boolean)
 #[derive(Debug, Clone, PartialEq)]
@@ -1300,93 +425,6 @@ pub struct CreateConversationAttributeBooleanRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeBooleanRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "boolean")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeBooleanRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeBooleanRequest {
-        const NAME: &'static str = "CreateConversationAttributeBooleanRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "boolean",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationAttributeBooleanRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1432,93 +470,6 @@ pub struct CreateConversationAttributeDatetimeRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeDatetimeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "datetime")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeDatetimeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeDatetimeRequest {
-        const NAME: &'static str = "CreateConversationAttributeDatetimeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "datetime",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationAttributeDatetimeRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1564,93 +515,6 @@ pub struct CreateConversationAttributeDecimalRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeDecimalRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "decimal")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeDecimalRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeDecimalRequest {
-        const NAME: &'static str = "CreateConversationAttributeDecimalRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "decimal",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationAttributeDecimalRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1696,93 +560,6 @@ pub struct CreateConversationAttributeFilesRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeFilesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "files")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeFilesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeFilesRequest {
-        const NAME: &'static str = "CreateConversationAttributeFilesRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "files",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationAttributeFilesRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1828,93 +605,6 @@ pub struct CreateConversationAttributeIntegerRequest {
     /// Team IDs that can see this attribute. Empty array means all teams.
     pub visible_to_team_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateConversationAttributeIntegerRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "integer")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeIntegerRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeIntegerRequest {
-        const NAME: &'static str = "CreateConversationAttributeIntegerRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "integer",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationAttributeIntegerRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1962,98 +652,6 @@ pub struct CreateConversationAttributeListRequest {
     /// Initial options for this list attribute. Each option must have a `label`.
     pub options: Option<Vec<CreateConversationAttributeOptionRequest>>,
 }
-impl serde::Serialize for CreateConversationAttributeListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "list")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("options", &self.options)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-        options: Option<Option<Vec<CreateConversationAttributeOptionRequest>>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeListRequest {
-        const NAME: &'static str = "CreateConversationAttributeListRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "list",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                "options" => crate::codec::fill(&mut slots.options, "options", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                                "options",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-                options: slots.options.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationAttributeListRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -2106,43 +704,6 @@ pub struct CreateConversationAttributeOptionRequest {
     /// The label for the new option.
     pub label: String,
 }
-impl serde::Serialize for CreateConversationAttributeOptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("label", &self.label).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeOptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        label: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeOptionRequest {
-        const NAME: &'static str = "CreateConversationAttributeOptionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "label" => crate::codec::fill_string(&mut slots.label, "label", map),
-                _ => Err(crate::codec::unknown_member(key, &["label"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                label: crate::codec::missing(slots.label, "label")?,
-            })
-        }
-    }
-};
 impl CreateConversationAttributeOptionRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(label: impl Into<String>) -> Self {
@@ -2163,100 +724,6 @@ pub struct CreateConversationAttributeRelationshipRequest {
     /// Reference configuration for related objects.
     pub reference: Option<CreateConversationAttributeRelationshipRequestReference>,
 }
-impl serde::Serialize for CreateConversationAttributeRelationshipRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "relationship")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("reference", &self.reference)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeRelationshipRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-        reference: Option<
-            Option<CreateConversationAttributeRelationshipRequestReference>,
-        >,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeRelationshipRequest {
-        const NAME: &'static str = "CreateConversationAttributeRelationshipRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "relationship",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                "reference" => crate::codec::fill(&mut slots.reference, "reference", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                                "reference",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-                reference: slots.reference.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationAttributeRelationshipRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -2307,57 +774,6 @@ pub struct CreateConversationAttributeRelationshipRequestReference {
     /// The ID of the related custom object type.
     pub object_type_id: Option<String>,
 }
-impl serde::Serialize for CreateConversationAttributeRelationshipRequestReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .opt("object_type_id", &self.object_type_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateConversationAttributeRelationshipRequestReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<CreateConversationAttributeRelationshipRequestReferenceType>,
-        object_type_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode
-    for CreateConversationAttributeRelationshipRequestReference {
-        const NAME: &'static str = "CreateConversationAttributeRelationshipRequestReference";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "object_type_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.object_type_id,
-                        "object_type_id",
-                        map,
-                    )
-                }
-                _ => Err(crate::codec::unknown_member(key, &["type", "object_type_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                object_type_id: slots.object_type_id.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationAttributeRelationshipRequestReference {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -2416,9 +832,6 @@ impl std::str::FromStr for CreateConversationAttributeRelationshipRequestReferen
         )
     }
 }
-crate::codec::string_enum!(
-    closed CreateConversationAttributeRelationshipRequestReferenceType
-);
 /// Create Conversation Attribute Request
 ///
 /// Payload for creating a new conversation attribute.
@@ -2441,83 +854,6 @@ pub enum CreateConversationAttributeRequest {
     Relationship(CreateConversationAttributeRelationshipRequest),
     /// `data_type: files`
     Files(CreateConversationAttributeFilesRequest),
-}
-impl serde::Serialize for CreateConversationAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::String(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Integer(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::List(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Decimal(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Boolean(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Datetime(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Relationship(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Files(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for CreateConversationAttributeRequest {
-    const TAG: &'static str = "data_type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "string" => crate::codec::rest(Self::TAG, tag, map).map(Self::String),
-                "integer" => crate::codec::rest(Self::TAG, tag, map).map(Self::Integer),
-                "list" => crate::codec::rest(Self::TAG, tag, map).map(Self::List),
-                "decimal" => crate::codec::rest(Self::TAG, tag, map).map(Self::Decimal),
-                "boolean" => crate::codec::rest(Self::TAG, tag, map).map(Self::Boolean),
-                "datetime" => crate::codec::rest(Self::TAG, tag, map).map(Self::Datetime),
-                "relationship" => {
-                    crate::codec::rest(Self::TAG, tag, map).map(Self::Relationship)
-                }
-                "files" => crate::codec::rest(Self::TAG, tag, map).map(Self::Files),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("string") => crate::codec::from_value(value).map(Self::String),
-            Some("integer") => crate::codec::from_value(value).map(Self::Integer),
-            Some("list") => crate::codec::from_value(value).map(Self::List),
-            Some("decimal") => crate::codec::from_value(value).map(Self::Decimal),
-            Some("boolean") => crate::codec::from_value(value).map(Self::Boolean),
-            Some("datetime") => crate::codec::from_value(value).map(Self::Datetime),
-            Some("relationship") => {
-                crate::codec::from_value(value).map(Self::Relationship)
-            }
-            Some("files") => crate::codec::from_value(value).map(Self::Files),
-            other => {
-                Err(
-                    crate::codec::unknown_tag(
-                        "data_type",
-                        other,
-                        &[
-                            "string",
-                            "integer",
-                            "list",
-                            "decimal",
-                            "boolean",
-                            "datetime",
-                            "relationship",
-                            "files",
-                        ],
-                    ),
-                )
-            }
-        }
-    }
 }
 impl From<CreateConversationAttributeStringRequest>
 for CreateConversationAttributeRequest {
@@ -2567,7 +903,6 @@ for CreateConversationAttributeRequest {
         Self::Files(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateConversationAttributeRequest);
 /// Create Conversation Attribute Request (String)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeStringRequest {
@@ -2582,98 +917,6 @@ pub struct CreateConversationAttributeStringRequest {
     /// Whether this string attribute is multiline.
     pub multiline: Option<bool>,
 }
-impl serde::Serialize for CreateConversationAttributeStringRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .req("data_type", "string")
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("multiline", &self.multiline)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateConversationAttributeStringRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        data_type: Option<()>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-        multiline: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateConversationAttributeStringRequest {
-        const NAME: &'static str = "CreateConversationAttributeStringRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "data_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.data_type,
-                        "data_type",
-                        "string",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                "multiline" => crate::codec::fill(&mut slots.multiline, "multiline", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "data_type",
-                                "required",
-                                "visible_to_team_ids",
-                                "multiline",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-                multiline: slots.multiline.flatten(),
-            })
-        }
-    }
-};
 impl CreateConversationAttributeStringRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -2721,43 +964,6 @@ pub struct UpdateConversationAttributeOptionRequest {
     /// The updated label for the option.
     pub label: String,
 }
-impl serde::Serialize for UpdateConversationAttributeOptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("label", &self.label).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeOptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        label: Option<String>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationAttributeOptionRequest {
-        const NAME: &'static str = "UpdateConversationAttributeOptionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "label" => crate::codec::fill_string(&mut slots.label, "label", map),
-                _ => Err(crate::codec::unknown_member(key, &["label"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                label: crate::codec::missing(slots.label, "label")?,
-            })
-        }
-    }
-};
 impl UpdateConversationAttributeOptionRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(label: impl Into<String>) -> Self {
@@ -2782,91 +988,6 @@ pub struct UpdateConversationAttributeRequest {
     /// (Relationship data type only) Reference configuration for related objects.
     pub reference: Option<UpdateConversationAttributeRequestReference>,
 }
-impl serde::Serialize for UpdateConversationAttributeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("multiline", &self.multiline)
-            .opt("required", &self.required)
-            .opt("visible_to_team_ids", &self.visible_to_team_ids)
-            .opt("reference", &self.reference)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        description: Option<Option<String>>,
-        multiline: Option<Option<bool>>,
-        required: Option<Option<bool>>,
-        visible_to_team_ids: Option<Option<Vec<String>>>,
-        reference: Option<Option<UpdateConversationAttributeRequestReference>>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationAttributeRequest {
-        const NAME: &'static str = "UpdateConversationAttributeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "multiline" => crate::codec::fill(&mut slots.multiline, "multiline", map),
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "visible_to_team_ids" => {
-                    crate::codec::fill(
-                        &mut slots.visible_to_team_ids,
-                        "visible_to_team_ids",
-                        map,
-                    )
-                }
-                "reference" => crate::codec::fill(&mut slots.reference, "reference", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "multiline",
-                                "required",
-                                "visible_to_team_ids",
-                                "reference",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                description: slots.description.flatten(),
-                multiline: slots.multiline.flatten(),
-                required: slots.required.flatten(),
-                visible_to_team_ids: slots.visible_to_team_ids.flatten(),
-                reference: slots.reference.flatten(),
-            })
-        }
-    }
-};
 impl UpdateConversationAttributeRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -2928,55 +1049,6 @@ pub struct UpdateConversationAttributeRequestReference {
     /// The ID of the related custom object type.
     pub object_type_id: Option<String>,
 }
-impl serde::Serialize for UpdateConversationAttributeRequestReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .opt("object_type_id", &self.object_type_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeRequestReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<UpdateConversationAttributeRequestReferenceType>,
-        object_type_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationAttributeRequestReference {
-        const NAME: &'static str = "UpdateConversationAttributeRequestReference";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "object_type_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.object_type_id,
-                        "object_type_id",
-                        map,
-                    )
-                }
-                _ => Err(crate::codec::unknown_member(key, &["type", "object_type_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                object_type_id: slots.object_type_id.flatten(),
-            })
-        }
-    }
-};
 impl UpdateConversationAttributeRequestReference {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -3035,4 +1107,2070 @@ impl std::str::FromStr for UpdateConversationAttributeRequestReferenceType {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateConversationAttributeRequestReferenceType);
+const _: () = {
+    impl<'de> serde::Deserialize<'de> for ConversationAttribute {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                        "multiline",
+                        "options",
+                        "reference",
+                        "reference.type",
+                        "reference.object_type_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                        "options",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                        "reference",
+                        "reference.type",
+                        "reference.object_type_id",
+                    ],
+                    &[
+                        "type",
+                        "id",
+                        "name",
+                        "description",
+                        "data_type",
+                        "required",
+                        "visible_to_team_ids",
+                        "archived",
+                        "created_at",
+                        "updated_at",
+                        "admin_id",
+                    ],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ConversationAttributeStringType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::String)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ConversationAttributeIntegerType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Integer)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(2usize) => {
+                    match <ConversationAttributeListType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::List)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(3usize) => {
+                    match <ConversationAttributeDecimalType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Decimal)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(4usize) => {
+                    match <ConversationAttributeBooleanType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Boolean)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(5usize) => {
+                    match <ConversationAttributeDatetimeType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Datetime)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(6usize) => {
+                    match <ConversationAttributeRelationshipType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Relationship)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(7usize) => {
+                    match <ConversationAttributeFilesType as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::Files)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(ConversationAttribute);
+    impl serde::Serialize for ConversationAttributeBooleanType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeBooleanType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeBooleanType {
+        const NAME: &'static str = "ConversationAttributeBooleanType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeDatetimeType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeDatetimeType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeDatetimeType {
+        const NAME: &'static str = "ConversationAttributeDatetimeType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeDecimalType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeDecimalType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeDecimalType {
+        const NAME: &'static str = "ConversationAttributeDecimalType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeFilesType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeFilesType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeFilesType {
+        const NAME: &'static str = "ConversationAttributeFilesType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeIntegerType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeIntegerType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeIntegerType {
+        const NAME: &'static str = "ConversationAttributeIntegerType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeList {
+        const NAME: &'static str = "ConversationAttributeList";
+        const LIST_MEMBER: Option<&'static str> = Some("data");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeListType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .opt("options", &self.options)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeListType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeListType {
+        const NAME: &'static str = "ConversationAttributeListType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "options" => crate::codec::set(&mut slots.options, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeOption {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("label", &self.label)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeOption {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeOption {
+        const NAME: &'static str = "ConversationAttributeOption";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeRelationshipType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .opt("reference", &self.reference)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeRelationshipType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeRelationshipType {
+        const NAME: &'static str = "ConversationAttributeRelationshipType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "reference" => crate::codec::set(&mut slots.reference, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeRelationshipTypeReference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("object_type_id", &self.object_type_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for ConversationAttributeRelationshipTypeReference {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeRelationshipTypeReference {
+        const NAME: &'static str = "ConversationAttributeRelationshipTypeReference";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "object_type_id" => crate::codec::set(&mut slots.object_type_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(ConversationAttributeRelationshipTypeReferenceType);
+    impl serde::Serialize for ConversationAttributeStringType {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("data_type", &self.data_type)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("admin_id", &self.admin_id)
+                .opt("multiline", &self.multiline)
+                .opt("options", &self.options)
+                .opt("reference", &self.reference)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeStringType {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeStringType {
+        const NAME: &'static str = "ConversationAttributeStringType";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "data_type" => crate::codec::set(&mut slots.data_type, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "visible_to_team_ids" => {
+                    crate::codec::set(&mut slots.visible_to_team_ids, map)
+                }
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "multiline" => crate::codec::set(&mut slots.multiline, map),
+                "options" => crate::codec::set(&mut slots.options, map),
+                "reference" => crate::codec::set(&mut slots.reference, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeStringTypeOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("label", &self.label)
+                .opt("archived", &self.archived)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeStringTypeOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeStringTypeOptionsItem {
+        const NAME: &'static str = "ConversationAttributeStringTypeOptionsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                "archived" => crate::codec::set(&mut slots.archived, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ConversationAttributeStringTypeReference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("object_type_id", &self.object_type_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationAttributeStringTypeReference {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ConversationAttributeStringTypeReference {
+        const NAME: &'static str = "ConversationAttributeStringTypeReference";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "object_type_id" => crate::codec::set(&mut slots.object_type_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for CreateConversationAttributeBooleanRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "boolean")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeBooleanRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeBooleanRequest {
+            const NAME: &'static str = "CreateConversationAttributeBooleanRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "boolean",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationAttributeDatetimeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "datetime")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeDatetimeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeDatetimeRequest {
+            const NAME: &'static str = "CreateConversationAttributeDatetimeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "datetime",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationAttributeDecimalRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "decimal")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeDecimalRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeDecimalRequest {
+            const NAME: &'static str = "CreateConversationAttributeDecimalRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "decimal",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationAttributeFilesRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "files")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeFilesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeFilesRequest {
+            const NAME: &'static str = "CreateConversationAttributeFilesRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "files",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationAttributeIntegerRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "integer")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeIntegerRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeIntegerRequest {
+            const NAME: &'static str = "CreateConversationAttributeIntegerRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "integer",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationAttributeListRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "list")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("options", &self.options)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeListRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+            options: Option<Option<Vec<CreateConversationAttributeOptionRequest>>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeListRequest {
+            const NAME: &'static str = "CreateConversationAttributeListRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "list",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    "options" => crate::codec::fill(&mut slots.options, "options", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                    "options",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                    options: slots.options.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationAttributeOptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("label", &self.label).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeOptionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            label: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeOptionRequest {
+            const NAME: &'static str = "CreateConversationAttributeOptionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "label" => crate::codec::fill_string(&mut slots.label, "label", map),
+                    _ => Err(crate::codec::unknown_member(key, &["label"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    label: crate::codec::missing(slots.label, "label")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationAttributeRelationshipRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "relationship")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("reference", &self.reference)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for CreateConversationAttributeRelationshipRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+            reference: Option<
+                Option<CreateConversationAttributeRelationshipRequestReference>,
+            >,
+        }
+        impl crate::codec::StructDecode
+        for CreateConversationAttributeRelationshipRequest {
+            const NAME: &'static str = "CreateConversationAttributeRelationshipRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "relationship",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    "reference" => {
+                        crate::codec::fill(&mut slots.reference, "reference", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                    "reference",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                    reference: slots.reference.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateConversationAttributeRelationshipRequestReference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .opt("object_type_id", &self.object_type_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for CreateConversationAttributeRelationshipRequestReference {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<CreateConversationAttributeRelationshipRequestReferenceType>,
+            object_type_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode
+        for CreateConversationAttributeRelationshipRequestReference {
+            const NAME: &'static str = "CreateConversationAttributeRelationshipRequestReference";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "object_type_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.object_type_id,
+                            "object_type_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "object_type_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    object_type_id: slots.object_type_id.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(
+        closed CreateConversationAttributeRelationshipRequestReferenceType
+    );
+    impl serde::Serialize for CreateConversationAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::String(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Integer(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::List(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Decimal(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Boolean(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Datetime(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Relationship(inner) => {
+                    serde::Serialize::serialize(inner, serializer)
+                }
+                Self::Files(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for CreateConversationAttributeRequest {
+        const TAG: &'static str = "data_type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "string" => crate::codec::rest(Self::TAG, tag, map).map(Self::String),
+                    "integer" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Integer)
+                    }
+                    "list" => crate::codec::rest(Self::TAG, tag, map).map(Self::List),
+                    "decimal" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Decimal)
+                    }
+                    "boolean" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Boolean)
+                    }
+                    "datetime" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Datetime)
+                    }
+                    "relationship" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Relationship)
+                    }
+                    "files" => crate::codec::rest(Self::TAG, tag, map).map(Self::Files),
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("string") => crate::codec::from_value(value).map(Self::String),
+                Some("integer") => crate::codec::from_value(value).map(Self::Integer),
+                Some("list") => crate::codec::from_value(value).map(Self::List),
+                Some("decimal") => crate::codec::from_value(value).map(Self::Decimal),
+                Some("boolean") => crate::codec::from_value(value).map(Self::Boolean),
+                Some("datetime") => crate::codec::from_value(value).map(Self::Datetime),
+                Some("relationship") => {
+                    crate::codec::from_value(value).map(Self::Relationship)
+                }
+                Some("files") => crate::codec::from_value(value).map(Self::Files),
+                other => {
+                    Err(
+                        crate::codec::unknown_tag(
+                            "data_type",
+                            other,
+                            &[
+                                "string",
+                                "integer",
+                                "list",
+                                "decimal",
+                                "boolean",
+                                "datetime",
+                                "relationship",
+                                "files",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateConversationAttributeRequest);
+    impl serde::Serialize for CreateConversationAttributeStringRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .req("data_type", "string")
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("multiline", &self.multiline)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateConversationAttributeStringRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            data_type: Option<()>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+            multiline: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateConversationAttributeStringRequest {
+            const NAME: &'static str = "CreateConversationAttributeStringRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "data_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.data_type,
+                            "data_type",
+                            "string",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    "multiline" => {
+                        crate::codec::fill(&mut slots.multiline, "multiline", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "data_type",
+                                    "required",
+                                    "visible_to_team_ids",
+                                    "multiline",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.data_type, "data_type")?;
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                    multiline: slots.multiline.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateConversationAttributeOptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("label", &self.label).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeOptionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            label: Option<String>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationAttributeOptionRequest {
+            const NAME: &'static str = "UpdateConversationAttributeOptionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "label" => crate::codec::fill_string(&mut slots.label, "label", map),
+                    _ => Err(crate::codec::unknown_member(key, &["label"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    label: crate::codec::missing(slots.label, "label")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateConversationAttributeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("multiline", &self.multiline)
+                .opt("required", &self.required)
+                .opt("visible_to_team_ids", &self.visible_to_team_ids)
+                .opt("reference", &self.reference)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            description: Option<Option<String>>,
+            multiline: Option<Option<bool>>,
+            required: Option<Option<bool>>,
+            visible_to_team_ids: Option<Option<Vec<String>>>,
+            reference: Option<Option<UpdateConversationAttributeRequestReference>>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationAttributeRequest {
+            const NAME: &'static str = "UpdateConversationAttributeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "multiline" => {
+                        crate::codec::fill(&mut slots.multiline, "multiline", map)
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "visible_to_team_ids" => {
+                        crate::codec::fill(
+                            &mut slots.visible_to_team_ids,
+                            "visible_to_team_ids",
+                            map,
+                        )
+                    }
+                    "reference" => {
+                        crate::codec::fill(&mut slots.reference, "reference", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "multiline",
+                                    "required",
+                                    "visible_to_team_ids",
+                                    "reference",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    description: slots.description.flatten(),
+                    multiline: slots.multiline.flatten(),
+                    required: slots.required.flatten(),
+                    visible_to_team_ids: slots.visible_to_team_ids.flatten(),
+                    reference: slots.reference.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UpdateConversationAttributeRequestReference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .opt("object_type_id", &self.object_type_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationAttributeRequestReference {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<UpdateConversationAttributeRequestReferenceType>,
+            object_type_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationAttributeRequestReference {
+            const NAME: &'static str = "UpdateConversationAttributeRequestReference";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "object_type_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.object_type_id,
+                            "object_type_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["type", "object_type_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    object_type_id: slots.object_type_id.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed UpdateConversationAttributeRequestReferenceType);
+};

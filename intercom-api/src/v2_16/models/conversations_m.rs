@@ -3,70 +3,20 @@
 //! Models of the `conversations` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `ManageConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1parts/post/requestBody/content/application~1json/schema`).
+/// The request body of `manage_conversation`.
+///
+/// Defined inline at `/paths/~1conversations~1{conversation_id}~1parts/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ManageConversationRequest {
-    /// `message_type: close`
+    /// Payload of the request to close a conversation
     Close(CloseConversationRequest),
-    /// `message_type: snoozed`
+    /// Payload of the request to snooze a conversation
     Snooze(SnoozeConversationRequest),
-    /// `message_type: open`
+    /// Payload of the request to open a conversation
     Open(OpenConversationRequest),
-    /// `message_type: assignment`
+    /// Payload of the request to assign a conversation
     Assign(AssignConversationRequest),
-}
-impl serde::Serialize for ManageConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Close(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Snooze(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Open(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Assign(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for ManageConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for ManageConversationRequest {
-    const TAG: &'static str = "message_type";
-    fn variant<'de, A: serde::de::MapAccess<'de>>(
-        tag: &str,
-        map: &mut A,
-    ) -> Option<Result<Self, A::Error>> {
-        Some(
-            match tag {
-                "close" => crate::codec::rest(Self::TAG, tag, map).map(Self::Close),
-                "snoozed" => crate::codec::rest(Self::TAG, tag, map).map(Self::Snooze),
-                "open" => crate::codec::rest(Self::TAG, tag, map).map(Self::Open),
-                "assignment" => crate::codec::rest(Self::TAG, tag, map).map(Self::Assign),
-                _ => return None,
-            },
-        )
-    }
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("close") => crate::codec::from_value(value).map(Self::Close),
-            Some("snoozed") => crate::codec::from_value(value).map(Self::Snooze),
-            Some("open") => crate::codec::from_value(value).map(Self::Open),
-            Some("assignment") => crate::codec::from_value(value).map(Self::Assign),
-            other => {
-                Err(
-                    crate::codec::unknown_tag(
-                        "message_type",
-                        other,
-                        &["close", "snoozed", "open", "assignment"],
-                    ),
-                )
-            }
-        }
-    }
 }
 impl From<CloseConversationRequest> for ManageConversationRequest {
     fn from(value: CloseConversationRequest) -> Self {
@@ -88,7 +38,6 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
         Self::Assign(value)
     }
 }
-crate::codec::lenient_strict_union!(ManageConversationRequest);
 /// Merge Conversations Request
 ///
 /// Payload to merge a secondary conversation into a primary conversation.
@@ -97,64 +46,129 @@ pub struct MergeConversationsRequest {
     /// The ID of the primary (target) conversation to merge into.
     pub merge_into_conversation_id: i64,
 }
-impl serde::Serialize for MergeConversationsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("merge_into_conversation_id", &self.merge_into_conversation_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MergeConversationsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        merge_into_conversation_id: Option<i64>,
-    }
-    impl crate::codec::StructDecode for MergeConversationsRequest {
-        const NAME: &'static str = "MergeConversationsRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "merge_into_conversation_id" => {
-                    crate::codec::fill(
-                        &mut slots.merge_into_conversation_id,
-                        "merge_into_conversation_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["merge_into_conversation_id"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                merge_into_conversation_id: crate::codec::missing(
-                    slots.merge_into_conversation_id,
-                    "merge_into_conversation_id",
-                )?,
-            })
-        }
-    }
-};
 impl MergeConversationsRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(merge_into_conversation_id: i64) -> Self {
         Self { merge_into_conversation_id }
     }
 }
+const _: () = {
+    impl serde::Serialize for ManageConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Close(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Snooze(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Open(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Assign(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ManageConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for ManageConversationRequest {
+        const TAG: &'static str = "message_type";
+        fn variant<'de, A: serde::de::MapAccess<'de>>(
+            tag: &str,
+            map: &mut A,
+        ) -> Option<Result<Self, A::Error>> {
+            Some(
+                match tag {
+                    "close" => crate::codec::rest(Self::TAG, tag, map).map(Self::Close),
+                    "snoozed" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Snooze)
+                    }
+                    "open" => crate::codec::rest(Self::TAG, tag, map).map(Self::Open),
+                    "assignment" => {
+                        crate::codec::rest(Self::TAG, tag, map).map(Self::Assign)
+                    }
+                    _ => return None,
+                },
+            )
+        }
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("close") => crate::codec::from_value(value).map(Self::Close),
+                Some("snoozed") => crate::codec::from_value(value).map(Self::Snooze),
+                Some("open") => crate::codec::from_value(value).map(Self::Open),
+                Some("assignment") => crate::codec::from_value(value).map(Self::Assign),
+                other => {
+                    Err(
+                        crate::codec::unknown_tag(
+                            "message_type",
+                            other,
+                            &["close", "snoozed", "open", "assignment"],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(ManageConversationRequest);
+    impl serde::Serialize for MergeConversationsRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("merge_into_conversation_id", &self.merge_into_conversation_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for MergeConversationsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            merge_into_conversation_id: Option<i64>,
+        }
+        impl crate::codec::StructDecode for MergeConversationsRequest {
+            const NAME: &'static str = "MergeConversationsRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "merge_into_conversation_id" => {
+                        crate::codec::fill(
+                            &mut slots.merge_into_conversation_id,
+                            "merge_into_conversation_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["merge_into_conversation_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    merge_into_conversation_id: crate::codec::missing(
+                        slots.merge_into_conversation_id,
+                        "merge_into_conversation_id",
+                    )?,
+                })
+            }
+        }
+    };
+};

@@ -17,76 +17,6 @@ pub struct UpdateConversationRequest {
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
     pub company_id: Option<String>,
 }
-impl serde::Serialize for UpdateConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("read", &self.read)
-            .opt("title", &self.title)
-            .opt("custom_attributes", &self.custom_attributes)
-            .opt("company_id", &self.company_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        read: Option<Option<bool>>,
-        title: Option<Option<String>>,
-        custom_attributes: Option<Option<CustomAttributes>>,
-        company_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateConversationRequest {
-        const NAME: &'static str = "UpdateConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "read" => crate::codec::fill(&mut slots.read, "read", map),
-                "title" => crate::codec::fill_opt_string(&mut slots.title, "title", map),
-                "custom_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.custom_attributes,
-                        "custom_attributes",
-                        map,
-                    )
-                }
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["read", "title", "custom_attributes", "company_id"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                read: slots.read.flatten(),
-                title: slots.title.flatten(),
-                custom_attributes: slots.custom_attributes.flatten(),
-                company_id: slots.company_id.flatten(),
-            })
-        }
-    }
-};
 impl UpdateConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -122,3 +52,80 @@ impl UpdateConversationRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for UpdateConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("read", &self.read)
+                .opt("title", &self.title)
+                .opt("custom_attributes", &self.custom_attributes)
+                .opt("company_id", &self.company_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            read: Option<Option<bool>>,
+            title: Option<Option<String>>,
+            custom_attributes: Option<Option<CustomAttributes>>,
+            company_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateConversationRequest {
+            const NAME: &'static str = "UpdateConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "read" => crate::codec::fill(&mut slots.read, "read", map),
+                    "title" => {
+                        crate::codec::fill_opt_string(&mut slots.title, "title", map)
+                    }
+                    "custom_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.custom_attributes,
+                            "custom_attributes",
+                            map,
+                        )
+                    }
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["read", "title", "custom_attributes", "company_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    read: slots.read.flatten(),
+                    title: slots.title.flatten(),
+                    custom_attributes: slots.custom_attributes.flatten(),
+                    company_id: slots.company_id.flatten(),
+                })
+            }
+        }
+    };
+};

@@ -37,155 +37,6 @@ pub struct CreateDataConnectorRequest {
     /// IDs of authentication tokens to attach to this data connector.
     pub token_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for CreateDataConnectorRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("description", &self.description)
-            .opt("http_method", &self.http_method)
-            .opt("url", &self.url)
-            .opt("body", &self.body)
-            .opt("direct_fin_usage", &self.direct_fin_usage)
-            .opt("audiences", &self.audiences)
-            .opt("headers", &self.headers)
-            .opt("data_inputs", &self.data_inputs)
-            .opt("customer_authentication", &self.customer_authentication)
-            .opt("bypass_authentication", &self.bypass_authentication)
-            .opt("validate_missing_attributes", &self.validate_missing_attributes)
-            .opt("mock_response", &self.mock_response)
-            .opt("token_ids", &self.token_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataConnectorRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        description: Option<Option<String>>,
-        http_method: Option<Option<CreateDataConnectorRequestHttpMethod>>,
-        url: Option<Option<String>>,
-        body: Option<Option<String>>,
-        direct_fin_usage: Option<Option<bool>>,
-        audiences: Option<Option<Vec<CreateDataConnectorRequestAudiencesItem>>>,
-        headers: Option<Option<Vec<CreateDataConnectorRequestHeadersItem>>>,
-        data_inputs: Option<Option<Vec<CreateDataConnectorRequestDataInputsItem>>>,
-        customer_authentication: Option<Option<bool>>,
-        bypass_authentication: Option<Option<bool>>,
-        validate_missing_attributes: Option<Option<bool>>,
-        mock_response: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-        token_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for CreateDataConnectorRequest {
-        const NAME: &'static str = "CreateDataConnectorRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "http_method" => {
-                    crate::codec::fill(&mut slots.http_method, "http_method", map)
-                }
-                "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "direct_fin_usage" => {
-                    crate::codec::fill(
-                        &mut slots.direct_fin_usage,
-                        "direct_fin_usage",
-                        map,
-                    )
-                }
-                "audiences" => crate::codec::fill(&mut slots.audiences, "audiences", map),
-                "headers" => crate::codec::fill(&mut slots.headers, "headers", map),
-                "data_inputs" => {
-                    crate::codec::fill(&mut slots.data_inputs, "data_inputs", map)
-                }
-                "customer_authentication" => {
-                    crate::codec::fill(
-                        &mut slots.customer_authentication,
-                        "customer_authentication",
-                        map,
-                    )
-                }
-                "bypass_authentication" => {
-                    crate::codec::fill(
-                        &mut slots.bypass_authentication,
-                        "bypass_authentication",
-                        map,
-                    )
-                }
-                "validate_missing_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.validate_missing_attributes,
-                        "validate_missing_attributes",
-                        map,
-                    )
-                }
-                "mock_response" => {
-                    crate::codec::fill(&mut slots.mock_response, "mock_response", map)
-                }
-                "token_ids" => crate::codec::fill(&mut slots.token_ids, "token_ids", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "http_method",
-                                "url",
-                                "body",
-                                "direct_fin_usage",
-                                "audiences",
-                                "headers",
-                                "data_inputs",
-                                "customer_authentication",
-                                "bypass_authentication",
-                                "validate_missing_attributes",
-                                "mock_response",
-                                "token_ids",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                description: slots.description.flatten(),
-                http_method: slots.http_method.flatten(),
-                url: slots.url.flatten(),
-                body: slots.body.flatten(),
-                direct_fin_usage: slots.direct_fin_usage.flatten(),
-                audiences: slots.audiences.flatten(),
-                headers: slots.headers.flatten(),
-                data_inputs: slots.data_inputs.flatten(),
-                customer_authentication: slots.customer_authentication.flatten(),
-                bypass_authentication: slots.bypass_authentication.flatten(),
-                validate_missing_attributes: slots.validate_missing_attributes.flatten(),
-                mock_response: slots.mock_response.flatten(),
-                token_ids: slots.token_ids.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataConnectorRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -298,7 +149,9 @@ impl CreateDataConnectorRequest {
         self
     }
 }
-/// `CreateDataConnectorRequestAudiencesItem` (defined inline at `/components/schemas/create_data_connector_request/properties/audiences/items`).
+/// An item of the `audiences` member of `CreateDataConnectorRequest`.
+///
+/// Defined inline at `/components/schemas/create_data_connector_request/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateDataConnectorRequestAudiencesItem {
@@ -340,8 +193,9 @@ impl std::str::FromStr for CreateDataConnectorRequestAudiencesItem {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataConnectorRequestAudiencesItem);
-/// `CreateDataConnectorRequestDataInputsItem` (defined inline at `/components/schemas/create_data_connector_request/properties/data_inputs/items`).
+/// An item of the `data_inputs` member of `CreateDataConnectorRequest`.
+///
+/// Defined inline at `/components/schemas/create_data_connector_request/properties/data_inputs/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestDataInputsItem {
     /// The parameter name.
@@ -355,80 +209,6 @@ pub struct CreateDataConnectorRequestDataInputsItem {
     /// The default value for the parameter. Defaults to an empty string if omitted.
     pub default_value: Option<String>,
 }
-impl serde::Serialize for CreateDataConnectorRequestDataInputsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("type", &self.type_)
-            .opt("description", &self.description)
-            .opt("required", &self.required)
-            .opt("default_value", &self.default_value)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataConnectorRequestDataInputsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        type_: Option<Option<CreateDataConnectorRequestDataInputsItemType>>,
-        description: Option<Option<String>>,
-        required: Option<Option<bool>>,
-        default_value: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CreateDataConnectorRequestDataInputsItem {
-        const NAME: &'static str = "CreateDataConnectorRequestDataInputsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "default_value" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.default_value,
-                        "default_value",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["name", "type", "description", "required", "default_value"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                type_: slots.type_.flatten(),
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                default_value: slots.default_value.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataConnectorRequestDataInputsItem {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -519,8 +299,9 @@ impl std::str::FromStr for CreateDataConnectorRequestDataInputsItemType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataConnectorRequestDataInputsItemType);
-/// `CreateDataConnectorRequestHeadersItem` (defined inline at `/components/schemas/create_data_connector_request/properties/headers/items`).
+/// An item of the `headers` member of `CreateDataConnectorRequest`.
+///
+/// Defined inline at `/components/schemas/create_data_connector_request/properties/headers/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestHeadersItem {
     /// The header name.
@@ -528,49 +309,6 @@ pub struct CreateDataConnectorRequestHeadersItem {
     /// The header value. Supports template variables.
     pub value: Option<String>,
 }
-impl serde::Serialize for CreateDataConnectorRequestHeadersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("value", &self.value)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDataConnectorRequestHeadersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        value: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CreateDataConnectorRequestHeadersItem {
-        const NAME: &'static str = "CreateDataConnectorRequestHeadersItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "value" => crate::codec::fill_opt_string(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "value"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                value: slots.value.flatten(),
-            })
-        }
-    }
-};
 impl CreateDataConnectorRequestHeadersItem {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -641,7 +379,6 @@ impl std::str::FromStr for CreateDataConnectorRequestHttpMethod {
         )
     }
 }
-crate::codec::string_enum!(closed CreateDataConnectorRequestHttpMethod);
 /// Data Connector
 ///
 /// A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents.
@@ -675,71 +412,6 @@ pub struct DataConnector {
     pub execution_results_url: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataConnector {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("state", &self.state)
-            .opt("http_method", &self.http_method)
-            .opt("direct_fin_usage", &self.direct_fin_usage)
-            .opt("created_by_admin_id", &self.created_by_admin_id)
-            .opt("updated_by_admin_id", &self.updated_by_admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("execution_results_url", &self.execution_results_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnector {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnector {
-    const NAME: &'static str = "DataConnector";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "http_method" => crate::codec::set(&mut slots.http_method, map),
-            "direct_fin_usage" => crate::codec::set(&mut slots.direct_fin_usage, map),
-            "created_by_admin_id" => {
-                crate::codec::set(&mut slots.created_by_admin_id, map)
-            }
-            "updated_by_admin_id" => {
-                crate::codec::set(&mut slots.updated_by_admin_id, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "execution_results_url" => {
-                crate::codec::set(&mut slots.execution_results_url, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Data Connector (Detail)
 ///
@@ -810,118 +482,9 @@ pub struct DataConnectorDetail {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataConnectorDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("state", &self.state)
-            .opt("url", &self.url)
-            .opt("body", &self.body)
-            .opt("headers", &self.headers)
-            .opt("http_method", &self.http_method)
-            .opt("direct_fin_usage", &self.direct_fin_usage)
-            .opt("audiences", &self.audiences)
-            .opt("execution_type", &self.execution_type)
-            .opt("configuration_response_type", &self.configuration_response_type)
-            .opt("data_transformation_type", &self.data_transformation_type)
-            .opt("client_function_name", &self.client_function_name)
-            .opt("client_function_timeout_ms", &self.client_function_timeout_ms)
-            .opt("data_inputs", &self.data_inputs)
-            .opt("response_fields", &self.response_fields)
-            .opt("object_mappings", &self.object_mappings)
-            .opt("token_ids", &self.token_ids)
-            .opt("customer_authentication", &self.customer_authentication)
-            .opt("bypass_authentication", &self.bypass_authentication)
-            .opt("validate_missing_attributes", &self.validate_missing_attributes)
-            .opt("created_by_admin_id", &self.created_by_admin_id)
-            .opt("updated_by_admin_id", &self.updated_by_admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("execution_results_url", &self.execution_results_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorDetail {
-    const NAME: &'static str = "DataConnectorDetail";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "headers" => crate::codec::set(&mut slots.headers, map),
-            "http_method" => crate::codec::set(&mut slots.http_method, map),
-            "direct_fin_usage" => crate::codec::set(&mut slots.direct_fin_usage, map),
-            "audiences" => crate::codec::set(&mut slots.audiences, map),
-            "execution_type" => crate::codec::set(&mut slots.execution_type, map),
-            "configuration_response_type" => {
-                crate::codec::set(&mut slots.configuration_response_type, map)
-            }
-            "data_transformation_type" => {
-                crate::codec::set(&mut slots.data_transformation_type, map)
-            }
-            "client_function_name" => {
-                crate::codec::set(&mut slots.client_function_name, map)
-            }
-            "client_function_timeout_ms" => {
-                crate::codec::set(&mut slots.client_function_timeout_ms, map)
-            }
-            "data_inputs" => crate::codec::set(&mut slots.data_inputs, map),
-            "response_fields" => crate::codec::set(&mut slots.response_fields, map),
-            "object_mappings" => crate::codec::set(&mut slots.object_mappings, map),
-            "token_ids" => crate::codec::set(&mut slots.token_ids, map),
-            "customer_authentication" => {
-                crate::codec::set(&mut slots.customer_authentication, map)
-            }
-            "bypass_authentication" => {
-                crate::codec::set(&mut slots.bypass_authentication, map)
-            }
-            "validate_missing_attributes" => {
-                crate::codec::set(&mut slots.validate_missing_attributes, map)
-            }
-            "created_by_admin_id" => {
-                crate::codec::set(&mut slots.created_by_admin_id, map)
-            }
-            "updated_by_admin_id" => {
-                crate::codec::set(&mut slots.updated_by_admin_id, map)
-            }
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "execution_results_url" => {
-                crate::codec::set(&mut slots.execution_results_url, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `DataConnectorDetailAudiencesItem` (defined inline at `/components/schemas/data_connector_detail/properties/audiences/items`).
+/// An item of the `audiences` member of `DataConnectorDetail`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataConnectorDetailAudiencesItem {
@@ -959,7 +522,6 @@ impl std::str::FromStr for DataConnectorDetailAudiencesItem {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorDetailAudiencesItem);
 /// The expected response format from the connector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -994,8 +556,9 @@ impl std::str::FromStr for DataConnectorDetailConfigurationResponseType {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorDetailConfigurationResponseType);
-/// `DataConnectorDetailDataInputsItem` (defined inline at `/components/schemas/data_connector_detail/properties/data_inputs/items`).
+/// An item of the `data_inputs` member of `DataConnectorDetail`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/data_inputs/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailDataInputsItem {
     /// The name of the input parameter.
@@ -1010,51 +573,6 @@ pub struct DataConnectorDetailDataInputsItem {
     pub default_value: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataConnectorDetailDataInputsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("type", &self.type_)
-            .opt("description", &self.description)
-            .opt("required", &self.required)
-            .opt("default_value", &self.default_value)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorDetailDataInputsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorDetailDataInputsItem {
-    const NAME: &'static str = "DataConnectorDetailDataInputsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "required" => crate::codec::set(&mut slots.required, map),
-            "default_value" => crate::codec::set(&mut slots.default_value, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The data type of the input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1098,7 +616,6 @@ impl std::str::FromStr for DataConnectorDetailDataInputsItemType {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorDetailDataInputsItemType);
 /// The type of data transformation applied to the response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1137,7 +654,6 @@ impl std::str::FromStr for DataConnectorDetailDataTransformationType {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorDetailDataTransformationType);
 /// How the connector executes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1172,8 +688,9 @@ impl std::str::FromStr for DataConnectorDetailExecutionType {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorDetailExecutionType);
-/// `DataConnectorDetailHeadersItem` (defined inline at `/components/schemas/data_connector_detail/properties/headers/items`).
+/// An item of the `headers` member of `DataConnectorDetail`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/headers/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailHeadersItem {
     /// The header name.
@@ -1182,45 +699,6 @@ pub struct DataConnectorDetailHeadersItem {
     pub value: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataConnectorDetailHeadersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("value", &self.value)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorDetailHeadersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorDetailHeadersItem {
-    const NAME: &'static str = "DataConnectorDetailHeadersItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "name" => crate::codec::set(&mut slots.name, map),
-            "value" => crate::codec::set(&mut slots.value, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The HTTP method used by the data connector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1268,8 +746,9 @@ impl std::str::FromStr for DataConnectorDetailHttpMethod {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorDetailHttpMethod);
-/// `DataConnectorDetailObjectMappingsItem` (defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items`).
+/// An item of the `object_mappings` member of `DataConnectorDetail`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItem {
     #[allow(missing_docs)]
@@ -1289,54 +768,9 @@ pub struct DataConnectorDetailObjectMappingsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataConnectorDetailObjectMappingsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("response_object_path", &self.response_object_path)
-            .opt("intercom_object_type", &self.intercom_object_type)
-            .opt("attribute_mappings", &self.attribute_mappings)
-            .opt("reference_mappings", &self.reference_mappings)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorDetailObjectMappingsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorDetailObjectMappingsItem {
-    const NAME: &'static str = "DataConnectorDetailObjectMappingsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "response_object_path" => {
-                crate::codec::set(&mut slots.response_object_path, map)
-            }
-            "intercom_object_type" => {
-                crate::codec::set(&mut slots.intercom_object_type, map)
-            }
-            "attribute_mappings" => crate::codec::set(&mut slots.attribute_mappings, map),
-            "reference_mappings" => crate::codec::set(&mut slots.reference_mappings, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `DataConnectorDetailObjectMappingsItemAttributeMappingsItem` (defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items`).
+/// An item of the `attribute_mappings` member of `DataConnectorDetailObjectMappingsItem`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     #[allow(missing_docs)]
@@ -1350,54 +784,9 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("response_attribute_path", &self.response_attribute_path)
-            .opt("intercom_attribute_identifier", &self.intercom_attribute_identifier)
-            .opt("mapping_type", &self.mapping_type)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode
-for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
-    const NAME: &'static str = "DataConnectorDetailObjectMappingsItemAttributeMappingsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "response_attribute_path" => {
-                crate::codec::set(&mut slots.response_attribute_path, map)
-            }
-            "intercom_attribute_identifier" => {
-                crate::codec::set(&mut slots.intercom_attribute_identifier, map)
-            }
-            "mapping_type" => crate::codec::set(&mut slots.mapping_type, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType` (defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items/properties/mapping_type`).
+/// The `mapping_type` member of `DataConnectorDetailObjectMappingsItemAttributeMappingsItem`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/attribute_mappings/items/properties/mapping_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
@@ -1432,10 +821,9 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
         )
     }
 }
-crate::codec::string_enum!(
-    DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType
-);
-/// `DataConnectorDetailObjectMappingsItemIntercomObjectType` (defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`).
+/// The `intercom_object_type` member of `DataConnectorDetailObjectMappingsItem`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
@@ -1469,8 +857,9 @@ impl std::str::FromStr for DataConnectorDetailObjectMappingsItemIntercomObjectTy
         )
     }
 }
-crate::codec::string_enum!(DataConnectorDetailObjectMappingsItemIntercomObjectType);
-/// `DataConnectorDetailObjectMappingsItemReferenceMappingsItem` (defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items`).
+/// An item of the `reference_mappings` member of `DataConnectorDetailObjectMappingsItem`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     #[allow(missing_docs)]
@@ -1482,52 +871,9 @@ pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("intercom_object_type", &self.intercom_object_type)
-            .opt("intercom_attribute_identifier", &self.intercom_attribute_identifier)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode
-for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
-    const NAME: &'static str = "DataConnectorDetailObjectMappingsItemReferenceMappingsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "intercom_object_type" => {
-                crate::codec::set(&mut slots.intercom_object_type, map)
-            }
-            "intercom_attribute_identifier" => {
-                crate::codec::set(&mut slots.intercom_attribute_identifier, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType` (defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items/properties/intercom_object_type`).
+/// The `intercom_object_type` member of `DataConnectorDetailObjectMappingsItemReferenceMappingsItem`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/object_mappings/items/properties/reference_mappings/items/properties/intercom_object_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
@@ -1562,10 +908,9 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType
         )
     }
 }
-crate::codec::string_enum!(
-    DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType
-);
-/// `DataConnectorDetailResponseFieldsItem` (defined inline at `/components/schemas/data_connector_detail/properties/response_fields/items`).
+/// An item of the `response_fields` member of `DataConnectorDetail`.
+///
+/// Defined inline at `/components/schemas/data_connector_detail/properties/response_fields/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailResponseFieldsItem {
     /// The JSON path of the response field.
@@ -1578,49 +923,6 @@ pub struct DataConnectorDetailResponseFieldsItem {
     pub redacted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataConnectorDetailResponseFieldsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("path", &self.path)
-            .opt("type", &self.type_)
-            .opt("example_value", &self.example_value)
-            .opt("redacted", &self.redacted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorDetailResponseFieldsItem {
-    const NAME: &'static str = "DataConnectorDetailResponseFieldsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "path" => crate::codec::set(&mut slots.path, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "example_value" => crate::codec::set(&mut slots.example_value, map),
-            "redacted" => crate::codec::set(&mut slots.redacted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The data type of the response field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1672,7 +974,6 @@ impl std::str::FromStr for DataConnectorDetailResponseFieldsItemType {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorDetailResponseFieldsItemType);
 /// The current state of the data connector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1707,7 +1008,6 @@ impl std::str::FromStr for DataConnectorDetailState {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorDetailState);
 /// Data Connector Execution Result
 ///
 /// An execution result from a data connector HTTP request.
@@ -1751,75 +1051,6 @@ pub struct DataConnectorExecutionResult {
     pub raw_response_body: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataConnectorExecutionResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("data_connector_id", &self.data_connector_id)
-            .opt("success", &self.success)
-            .opt("http_status", &self.http_status)
-            .opt("http_method", &self.http_method)
-            .opt("error_type", &self.error_type)
-            .opt("error_message", &self.error_message)
-            .opt("execution_time_ms", &self.execution_time_ms)
-            .opt("source_type", &self.source_type)
-            .opt("source_id", &self.source_id)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("created_at", &self.created_at)
-            .opt("request_url", &self.request_url)
-            .opt("request_body", &self.request_body)
-            .opt("response_body", &self.response_body)
-            .opt("raw_response_body", &self.raw_response_body)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorExecutionResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorExecutionResult {
-    const NAME: &'static str = "DataConnectorExecutionResult";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "data_connector_id" => crate::codec::set(&mut slots.data_connector_id, map),
-            "success" => crate::codec::set(&mut slots.success, map),
-            "http_status" => crate::codec::set(&mut slots.http_status, map),
-            "http_method" => crate::codec::set(&mut slots.http_method, map),
-            "error_type" => crate::codec::set(&mut slots.error_type, map),
-            "error_message" => crate::codec::set(&mut slots.error_message, map),
-            "execution_time_ms" => crate::codec::set(&mut slots.execution_time_ms, map),
-            "source_type" => crate::codec::set(&mut slots.source_type, map),
-            "source_id" => crate::codec::set(&mut slots.source_id, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "request_url" => crate::codec::set(&mut slots.request_url, map),
-            "request_body" => crate::codec::set(&mut slots.request_body, map),
-            "response_body" => crate::codec::set(&mut slots.response_body, map),
-            "raw_response_body" => crate::codec::set(&mut slots.raw_response_body, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The type of error that occurred, if any.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1903,7 +1134,6 @@ impl std::str::FromStr for DataConnectorExecutionResultErrorType {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorExecutionResultErrorType);
 /// The HTTP method used for the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1950,7 +1180,6 @@ impl std::str::FromStr for DataConnectorExecutionResultHttpMethod {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorExecutionResultHttpMethod);
 /// Data Connector Execution Result List
 ///
 /// A paginated list of data connector execution results.
@@ -1967,47 +1196,6 @@ pub struct DataConnectorExecutionResultList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataConnectorExecutionResultList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorExecutionResultList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorExecutionResultList {
-    const NAME: &'static str = "DataConnectorExecutionResultList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Pagination information.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorExecutionResultListPages {
@@ -2020,47 +1208,6 @@ pub struct DataConnectorExecutionResultListPages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataConnectorExecutionResultListPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("per_page", &self.per_page)
-            .opt("next", &self.next)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorExecutionResultListPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorExecutionResultListPages {
-    const NAME: &'static str = "DataConnectorExecutionResultListPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "next" => crate::codec::set(&mut slots.next, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Cursor for the next page of results.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorExecutionResultListPagesNext {
@@ -2068,43 +1215,6 @@ pub struct DataConnectorExecutionResultListPagesNext {
     pub starting_after: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataConnectorExecutionResultListPagesNext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("starting_after", &self.starting_after)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorExecutionResultListPagesNext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorExecutionResultListPagesNext {
-    const NAME: &'static str = "DataConnectorExecutionResultListPagesNext";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "starting_after" => crate::codec::set(&mut slots.starting_after, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The type of source that triggered this execution.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2168,7 +1278,6 @@ impl std::str::FromStr for DataConnectorExecutionResultSourceType {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorExecutionResultSourceType);
 /// The HTTP method used by the data connector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2215,7 +1324,6 @@ impl std::str::FromStr for DataConnectorHttpMethod {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorHttpMethod);
 /// Data Connector List
 ///
 /// A paginated list of data connectors.
@@ -2232,47 +1340,6 @@ pub struct DataConnectorList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataConnectorList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorList {
-    const NAME: &'static str = "DataConnectorList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Pagination information.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorListPages {
@@ -2285,47 +1352,6 @@ pub struct DataConnectorListPages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DataConnectorListPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("per_page", &self.per_page)
-            .opt("next", &self.next)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorListPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorListPages {
-    const NAME: &'static str = "DataConnectorListPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "next" => crate::codec::set(&mut slots.next, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Cursor for the next page of results.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorListPagesNext {
@@ -2333,43 +1359,6 @@ pub struct DataConnectorListPagesNext {
     pub starting_after: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DataConnectorListPagesNext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("starting_after", &self.starting_after)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DataConnectorListPagesNext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DataConnectorListPagesNext {
-    const NAME: &'static str = "DataConnectorListPagesNext";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "starting_after" => crate::codec::set(&mut slots.starting_after, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The current state of the data connector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2405,7 +1394,6 @@ impl std::str::FromStr for DataConnectorState {
         )
     }
 }
-crate::codec::string_enum!(DataConnectorState);
 /// Deleted Data Connector Object
 ///
 /// Response returned when a data connector is deleted.
@@ -2422,48 +1410,9 @@ pub struct DeletedDataConnectorObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedDataConnectorObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedDataConnectorObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedDataConnectorObject {
-    const NAME: &'static str = "DeletedDataConnectorObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ListDataConnectorExecutionResultsErrorType` (defined inline at `/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/5/schema`).
+/// The `error_type` parameter of `list_data_connector_execution_results`.
+///
+/// Defined inline at `/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/5/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListDataConnectorExecutionResultsErrorType {
@@ -2549,8 +1498,9 @@ impl std::str::FromStr for ListDataConnectorExecutionResultsErrorType {
         )
     }
 }
-crate::codec::string_enum!(closed ListDataConnectorExecutionResultsErrorType);
-/// `ListDataConnectorExecutionResultsIncludeBodies` (defined inline at `/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/8/schema`).
+/// The `include_bodies` parameter of `list_data_connector_execution_results`.
+///
+/// Defined inline at `/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/8/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListDataConnectorExecutionResultsIncludeBodies {
@@ -2588,8 +1538,9 @@ impl std::str::FromStr for ListDataConnectorExecutionResultsIncludeBodies {
         )
     }
 }
-crate::codec::string_enum!(closed ListDataConnectorExecutionResultsIncludeBodies);
-/// `ListDataConnectorExecutionResultsSuccess` (defined inline at `/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`).
+/// The `success` parameter of `list_data_connector_execution_results`.
+///
+/// Defined inline at `/paths/~1data_connectors~1{data_connector_id}~1execution_results/get/parameters/4/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListDataConnectorExecutionResultsSuccess {
@@ -2627,8 +1578,9 @@ impl std::str::FromStr for ListDataConnectorExecutionResultsSuccess {
         )
     }
 }
-crate::codec::string_enum!(closed ListDataConnectorExecutionResultsSuccess);
-/// `RetrieveDataConnectorStateVersion` (defined inline at `/paths/~1data_connectors~1{id}/get/parameters/2/schema`).
+/// The `state_version` parameter of `retrieve_data_connector`.
+///
+/// Defined inline at `/paths/~1data_connectors~1{id}/get/parameters/2/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RetrieveDataConnectorStateVersion {
@@ -2666,7 +1618,6 @@ impl std::str::FromStr for RetrieveDataConnectorStateVersion {
         )
     }
 }
-crate::codec::string_enum!(closed RetrieveDataConnectorStateVersion);
 /// Update Data Connector Request
 ///
 /// Update an existing data connector. All fields are optional — only provided fields will be updated. Set `state` to `live` or `draft` to change the connector's state.
@@ -2703,160 +1654,6 @@ pub struct UpdateDataConnectorRequest {
     /// IDs of authentication tokens to attach to this data connector. An empty array removes all tokens.
     pub token_ids: Option<Vec<String>>,
 }
-impl serde::Serialize for UpdateDataConnectorRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("state", &self.state)
-            .opt("http_method", &self.http_method)
-            .opt("url", &self.url)
-            .opt("body", &self.body)
-            .opt("direct_fin_usage", &self.direct_fin_usage)
-            .opt("audiences", &self.audiences)
-            .opt("headers", &self.headers)
-            .opt("data_inputs", &self.data_inputs)
-            .opt("customer_authentication", &self.customer_authentication)
-            .opt("bypass_authentication", &self.bypass_authentication)
-            .opt("validate_missing_attributes", &self.validate_missing_attributes)
-            .opt("mock_response", &self.mock_response)
-            .opt("token_ids", &self.token_ids)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateDataConnectorRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        description: Option<Option<String>>,
-        state: Option<Option<UpdateDataConnectorRequestState>>,
-        http_method: Option<Option<UpdateDataConnectorRequestHttpMethod>>,
-        url: Option<Option<String>>,
-        body: Option<Option<String>>,
-        direct_fin_usage: Option<Option<bool>>,
-        audiences: Option<Option<Vec<UpdateDataConnectorRequestAudiencesItem>>>,
-        headers: Option<Option<Vec<UpdateDataConnectorRequestHeadersItem>>>,
-        data_inputs: Option<Option<Vec<UpdateDataConnectorRequestDataInputsItem>>>,
-        customer_authentication: Option<Option<bool>>,
-        bypass_authentication: Option<Option<bool>>,
-        validate_missing_attributes: Option<Option<bool>>,
-        mock_response: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-        token_ids: Option<Option<Vec<String>>>,
-    }
-    impl crate::codec::StructDecode for UpdateDataConnectorRequest {
-        const NAME: &'static str = "UpdateDataConnectorRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "state" => crate::codec::fill(&mut slots.state, "state", map),
-                "http_method" => {
-                    crate::codec::fill(&mut slots.http_method, "http_method", map)
-                }
-                "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "direct_fin_usage" => {
-                    crate::codec::fill(
-                        &mut slots.direct_fin_usage,
-                        "direct_fin_usage",
-                        map,
-                    )
-                }
-                "audiences" => crate::codec::fill(&mut slots.audiences, "audiences", map),
-                "headers" => crate::codec::fill(&mut slots.headers, "headers", map),
-                "data_inputs" => {
-                    crate::codec::fill(&mut slots.data_inputs, "data_inputs", map)
-                }
-                "customer_authentication" => {
-                    crate::codec::fill(
-                        &mut slots.customer_authentication,
-                        "customer_authentication",
-                        map,
-                    )
-                }
-                "bypass_authentication" => {
-                    crate::codec::fill(
-                        &mut slots.bypass_authentication,
-                        "bypass_authentication",
-                        map,
-                    )
-                }
-                "validate_missing_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.validate_missing_attributes,
-                        "validate_missing_attributes",
-                        map,
-                    )
-                }
-                "mock_response" => {
-                    crate::codec::fill(&mut slots.mock_response, "mock_response", map)
-                }
-                "token_ids" => crate::codec::fill(&mut slots.token_ids, "token_ids", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "name",
-                                "description",
-                                "state",
-                                "http_method",
-                                "url",
-                                "body",
-                                "direct_fin_usage",
-                                "audiences",
-                                "headers",
-                                "data_inputs",
-                                "customer_authentication",
-                                "bypass_authentication",
-                                "validate_missing_attributes",
-                                "mock_response",
-                                "token_ids",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                description: slots.description.flatten(),
-                state: slots.state.flatten(),
-                http_method: slots.http_method.flatten(),
-                url: slots.url.flatten(),
-                body: slots.body.flatten(),
-                direct_fin_usage: slots.direct_fin_usage.flatten(),
-                audiences: slots.audiences.flatten(),
-                headers: slots.headers.flatten(),
-                data_inputs: slots.data_inputs.flatten(),
-                customer_authentication: slots.customer_authentication.flatten(),
-                bypass_authentication: slots.bypass_authentication.flatten(),
-                validate_missing_attributes: slots.validate_missing_attributes.flatten(),
-                mock_response: slots.mock_response.flatten(),
-                token_ids: slots.token_ids.flatten(),
-            })
-        }
-    }
-};
 impl UpdateDataConnectorRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -2983,7 +1780,9 @@ impl UpdateDataConnectorRequest {
         self
     }
 }
-/// `UpdateDataConnectorRequestAudiencesItem` (defined inline at `/components/schemas/update_data_connector_request/properties/audiences/items`).
+/// An item of the `audiences` member of `UpdateDataConnectorRequest`.
+///
+/// Defined inline at `/components/schemas/update_data_connector_request/properties/audiences/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateDataConnectorRequestAudiencesItem {
@@ -3025,8 +1824,9 @@ impl std::str::FromStr for UpdateDataConnectorRequestAudiencesItem {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateDataConnectorRequestAudiencesItem);
-/// `UpdateDataConnectorRequestDataInputsItem` (defined inline at `/components/schemas/update_data_connector_request/properties/data_inputs/items`).
+/// An item of the `data_inputs` member of `UpdateDataConnectorRequest`.
+///
+/// Defined inline at `/components/schemas/update_data_connector_request/properties/data_inputs/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestDataInputsItem {
     /// The name of the input parameter.
@@ -3040,80 +1840,6 @@ pub struct UpdateDataConnectorRequestDataInputsItem {
     /// The default value for this input, if any.
     pub default_value: Option<String>,
 }
-impl serde::Serialize for UpdateDataConnectorRequestDataInputsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("type", &self.type_)
-            .opt("description", &self.description)
-            .opt("required", &self.required)
-            .opt("default_value", &self.default_value)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateDataConnectorRequestDataInputsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        type_: Option<Option<UpdateDataConnectorRequestDataInputsItemType>>,
-        description: Option<Option<String>>,
-        required: Option<Option<bool>>,
-        default_value: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateDataConnectorRequestDataInputsItem {
-        const NAME: &'static str = "UpdateDataConnectorRequestDataInputsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "description" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.description,
-                        "description",
-                        map,
-                    )
-                }
-                "required" => crate::codec::fill(&mut slots.required, "required", map),
-                "default_value" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.default_value,
-                        "default_value",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["name", "type", "description", "required", "default_value"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                type_: slots.type_.flatten(),
-                description: slots.description.flatten(),
-                required: slots.required.flatten(),
-                default_value: slots.default_value.flatten(),
-            })
-        }
-    }
-};
 impl UpdateDataConnectorRequestDataInputsItem {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -3204,8 +1930,9 @@ impl std::str::FromStr for UpdateDataConnectorRequestDataInputsItemType {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateDataConnectorRequestDataInputsItemType);
-/// `UpdateDataConnectorRequestHeadersItem` (defined inline at `/components/schemas/update_data_connector_request/properties/headers/items`).
+/// An item of the `headers` member of `UpdateDataConnectorRequest`.
+///
+/// Defined inline at `/components/schemas/update_data_connector_request/properties/headers/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestHeadersItem {
     /// The header name.
@@ -3213,49 +1940,6 @@ pub struct UpdateDataConnectorRequestHeadersItem {
     /// The header value. Supports template variables.
     pub value: Option<String>,
 }
-impl serde::Serialize for UpdateDataConnectorRequestHeadersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("value", &self.value)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateDataConnectorRequestHeadersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        value: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for UpdateDataConnectorRequestHeadersItem {
-        const NAME: &'static str = "UpdateDataConnectorRequestHeadersItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "value" => crate::codec::fill_opt_string(&mut slots.value, "value", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "value"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                value: slots.value.flatten(),
-            })
-        }
-    }
-};
 impl UpdateDataConnectorRequestHeadersItem {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -3326,7 +2010,6 @@ impl std::str::FromStr for UpdateDataConnectorRequestHttpMethod {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateDataConnectorRequestHttpMethod);
 /// The desired state of the connector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3365,4 +2048,1487 @@ impl std::str::FromStr for UpdateDataConnectorRequestState {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateDataConnectorRequestState);
+const _: () = {
+    impl serde::Serialize for CreateDataConnectorRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("description", &self.description)
+                .opt("http_method", &self.http_method)
+                .opt("url", &self.url)
+                .opt("body", &self.body)
+                .opt("direct_fin_usage", &self.direct_fin_usage)
+                .opt("audiences", &self.audiences)
+                .opt("headers", &self.headers)
+                .opt("data_inputs", &self.data_inputs)
+                .opt("customer_authentication", &self.customer_authentication)
+                .opt("bypass_authentication", &self.bypass_authentication)
+                .opt("validate_missing_attributes", &self.validate_missing_attributes)
+                .opt("mock_response", &self.mock_response)
+                .opt("token_ids", &self.token_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataConnectorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            description: Option<Option<String>>,
+            http_method: Option<Option<CreateDataConnectorRequestHttpMethod>>,
+            url: Option<Option<String>>,
+            body: Option<Option<String>>,
+            direct_fin_usage: Option<Option<bool>>,
+            audiences: Option<Option<Vec<CreateDataConnectorRequestAudiencesItem>>>,
+            headers: Option<Option<Vec<CreateDataConnectorRequestHeadersItem>>>,
+            data_inputs: Option<Option<Vec<CreateDataConnectorRequestDataInputsItem>>>,
+            customer_authentication: Option<Option<bool>>,
+            bypass_authentication: Option<Option<bool>>,
+            validate_missing_attributes: Option<Option<bool>>,
+            mock_response: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+            token_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for CreateDataConnectorRequest {
+            const NAME: &'static str = "CreateDataConnectorRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "http_method" => {
+                        crate::codec::fill(&mut slots.http_method, "http_method", map)
+                    }
+                    "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "direct_fin_usage" => {
+                        crate::codec::fill(
+                            &mut slots.direct_fin_usage,
+                            "direct_fin_usage",
+                            map,
+                        )
+                    }
+                    "audiences" => {
+                        crate::codec::fill(&mut slots.audiences, "audiences", map)
+                    }
+                    "headers" => crate::codec::fill(&mut slots.headers, "headers", map),
+                    "data_inputs" => {
+                        crate::codec::fill(&mut slots.data_inputs, "data_inputs", map)
+                    }
+                    "customer_authentication" => {
+                        crate::codec::fill(
+                            &mut slots.customer_authentication,
+                            "customer_authentication",
+                            map,
+                        )
+                    }
+                    "bypass_authentication" => {
+                        crate::codec::fill(
+                            &mut slots.bypass_authentication,
+                            "bypass_authentication",
+                            map,
+                        )
+                    }
+                    "validate_missing_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.validate_missing_attributes,
+                            "validate_missing_attributes",
+                            map,
+                        )
+                    }
+                    "mock_response" => {
+                        crate::codec::fill(
+                            &mut slots.mock_response,
+                            "mock_response",
+                            map,
+                        )
+                    }
+                    "token_ids" => {
+                        crate::codec::fill(&mut slots.token_ids, "token_ids", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "http_method",
+                                    "url",
+                                    "body",
+                                    "direct_fin_usage",
+                                    "audiences",
+                                    "headers",
+                                    "data_inputs",
+                                    "customer_authentication",
+                                    "bypass_authentication",
+                                    "validate_missing_attributes",
+                                    "mock_response",
+                                    "token_ids",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    description: slots.description.flatten(),
+                    http_method: slots.http_method.flatten(),
+                    url: slots.url.flatten(),
+                    body: slots.body.flatten(),
+                    direct_fin_usage: slots.direct_fin_usage.flatten(),
+                    audiences: slots.audiences.flatten(),
+                    headers: slots.headers.flatten(),
+                    data_inputs: slots.data_inputs.flatten(),
+                    customer_authentication: slots.customer_authentication.flatten(),
+                    bypass_authentication: slots.bypass_authentication.flatten(),
+                    validate_missing_attributes: slots
+                        .validate_missing_attributes
+                        .flatten(),
+                    mock_response: slots.mock_response.flatten(),
+                    token_ids: slots.token_ids.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateDataConnectorRequestAudiencesItem);
+    impl serde::Serialize for CreateDataConnectorRequestDataInputsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("type", &self.type_)
+                .opt("description", &self.description)
+                .opt("required", &self.required)
+                .opt("default_value", &self.default_value)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataConnectorRequestDataInputsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            type_: Option<Option<CreateDataConnectorRequestDataInputsItemType>>,
+            description: Option<Option<String>>,
+            required: Option<Option<bool>>,
+            default_value: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CreateDataConnectorRequestDataInputsItem {
+            const NAME: &'static str = "CreateDataConnectorRequestDataInputsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "default_value" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.default_value,
+                            "default_value",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "type",
+                                    "description",
+                                    "required",
+                                    "default_value",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    type_: slots.type_.flatten(),
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    default_value: slots.default_value.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateDataConnectorRequestDataInputsItemType);
+    impl serde::Serialize for CreateDataConnectorRequestHeadersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("value", &self.value)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateDataConnectorRequestHeadersItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            value: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CreateDataConnectorRequestHeadersItem {
+            const NAME: &'static str = "CreateDataConnectorRequestHeadersItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "value" => {
+                        crate::codec::fill_opt_string(&mut slots.value, "value", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["name", "value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    value: slots.value.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateDataConnectorRequestHttpMethod);
+    impl serde::Serialize for DataConnector {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("state", &self.state)
+                .opt("http_method", &self.http_method)
+                .opt("direct_fin_usage", &self.direct_fin_usage)
+                .opt("created_by_admin_id", &self.created_by_admin_id)
+                .opt("updated_by_admin_id", &self.updated_by_admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("execution_results_url", &self.execution_results_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnector {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnector {
+        const NAME: &'static str = "DataConnector";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "http_method" => crate::codec::set(&mut slots.http_method, map),
+                "direct_fin_usage" => crate::codec::set(&mut slots.direct_fin_usage, map),
+                "created_by_admin_id" => {
+                    crate::codec::set(&mut slots.created_by_admin_id, map)
+                }
+                "updated_by_admin_id" => {
+                    crate::codec::set(&mut slots.updated_by_admin_id, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "execution_results_url" => {
+                    crate::codec::set(&mut slots.execution_results_url, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataConnectorDetail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("state", &self.state)
+                .opt("url", &self.url)
+                .opt("body", &self.body)
+                .opt("headers", &self.headers)
+                .opt("http_method", &self.http_method)
+                .opt("direct_fin_usage", &self.direct_fin_usage)
+                .opt("audiences", &self.audiences)
+                .opt("execution_type", &self.execution_type)
+                .opt("configuration_response_type", &self.configuration_response_type)
+                .opt("data_transformation_type", &self.data_transformation_type)
+                .opt("client_function_name", &self.client_function_name)
+                .opt("client_function_timeout_ms", &self.client_function_timeout_ms)
+                .opt("data_inputs", &self.data_inputs)
+                .opt("response_fields", &self.response_fields)
+                .opt("object_mappings", &self.object_mappings)
+                .opt("token_ids", &self.token_ids)
+                .opt("customer_authentication", &self.customer_authentication)
+                .opt("bypass_authentication", &self.bypass_authentication)
+                .opt("validate_missing_attributes", &self.validate_missing_attributes)
+                .opt("created_by_admin_id", &self.created_by_admin_id)
+                .opt("updated_by_admin_id", &self.updated_by_admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("execution_results_url", &self.execution_results_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorDetail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorDetail {
+        const NAME: &'static str = "DataConnectorDetail";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "headers" => crate::codec::set(&mut slots.headers, map),
+                "http_method" => crate::codec::set(&mut slots.http_method, map),
+                "direct_fin_usage" => crate::codec::set(&mut slots.direct_fin_usage, map),
+                "audiences" => crate::codec::set(&mut slots.audiences, map),
+                "execution_type" => crate::codec::set(&mut slots.execution_type, map),
+                "configuration_response_type" => {
+                    crate::codec::set(&mut slots.configuration_response_type, map)
+                }
+                "data_transformation_type" => {
+                    crate::codec::set(&mut slots.data_transformation_type, map)
+                }
+                "client_function_name" => {
+                    crate::codec::set(&mut slots.client_function_name, map)
+                }
+                "client_function_timeout_ms" => {
+                    crate::codec::set(&mut slots.client_function_timeout_ms, map)
+                }
+                "data_inputs" => crate::codec::set(&mut slots.data_inputs, map),
+                "response_fields" => crate::codec::set(&mut slots.response_fields, map),
+                "object_mappings" => crate::codec::set(&mut slots.object_mappings, map),
+                "token_ids" => crate::codec::set(&mut slots.token_ids, map),
+                "customer_authentication" => {
+                    crate::codec::set(&mut slots.customer_authentication, map)
+                }
+                "bypass_authentication" => {
+                    crate::codec::set(&mut slots.bypass_authentication, map)
+                }
+                "validate_missing_attributes" => {
+                    crate::codec::set(&mut slots.validate_missing_attributes, map)
+                }
+                "created_by_admin_id" => {
+                    crate::codec::set(&mut slots.created_by_admin_id, map)
+                }
+                "updated_by_admin_id" => {
+                    crate::codec::set(&mut slots.updated_by_admin_id, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "execution_results_url" => {
+                    crate::codec::set(&mut slots.execution_results_url, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataConnectorDetailAudiencesItem);
+    crate::codec::string_enum!(DataConnectorDetailConfigurationResponseType);
+    impl serde::Serialize for DataConnectorDetailDataInputsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("type", &self.type_)
+                .opt("description", &self.description)
+                .opt("required", &self.required)
+                .opt("default_value", &self.default_value)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorDetailDataInputsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorDetailDataInputsItem {
+        const NAME: &'static str = "DataConnectorDetailDataInputsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "required" => crate::codec::set(&mut slots.required, map),
+                "default_value" => crate::codec::set(&mut slots.default_value, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataConnectorDetailDataInputsItemType);
+    crate::codec::string_enum!(DataConnectorDetailDataTransformationType);
+    crate::codec::string_enum!(DataConnectorDetailExecutionType);
+    impl serde::Serialize for DataConnectorDetailHeadersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("value", &self.value)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorDetailHeadersItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorDetailHeadersItem {
+        const NAME: &'static str = "DataConnectorDetailHeadersItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "name" => crate::codec::set(&mut slots.name, map),
+                "value" => crate::codec::set(&mut slots.value, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataConnectorDetailHttpMethod);
+    impl serde::Serialize for DataConnectorDetailObjectMappingsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("response_object_path", &self.response_object_path)
+                .opt("intercom_object_type", &self.intercom_object_type)
+                .opt("attribute_mappings", &self.attribute_mappings)
+                .opt("reference_mappings", &self.reference_mappings)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorDetailObjectMappingsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorDetailObjectMappingsItem {
+        const NAME: &'static str = "DataConnectorDetailObjectMappingsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "response_object_path" => {
+                    crate::codec::set(&mut slots.response_object_path, map)
+                }
+                "intercom_object_type" => {
+                    crate::codec::set(&mut slots.intercom_object_type, map)
+                }
+                "attribute_mappings" => {
+                    crate::codec::set(&mut slots.attribute_mappings, map)
+                }
+                "reference_mappings" => {
+                    crate::codec::set(&mut slots.reference_mappings, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize
+    for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("response_attribute_path", &self.response_attribute_path)
+                .opt(
+                    "intercom_attribute_identifier",
+                    &self.intercom_attribute_identifier,
+                )
+                .opt("mapping_type", &self.mapping_type)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode
+    for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+        const NAME: &'static str = "DataConnectorDetailObjectMappingsItemAttributeMappingsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "response_attribute_path" => {
+                    crate::codec::set(&mut slots.response_attribute_path, map)
+                }
+                "intercom_attribute_identifier" => {
+                    crate::codec::set(&mut slots.intercom_attribute_identifier, map)
+                }
+                "mapping_type" => crate::codec::set(&mut slots.mapping_type, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(
+        DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType
+    );
+    crate::codec::string_enum!(DataConnectorDetailObjectMappingsItemIntercomObjectType);
+    impl serde::Serialize
+    for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("intercom_object_type", &self.intercom_object_type)
+                .opt(
+                    "intercom_attribute_identifier",
+                    &self.intercom_attribute_identifier,
+                )
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode
+    for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+        const NAME: &'static str = "DataConnectorDetailObjectMappingsItemReferenceMappingsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "intercom_object_type" => {
+                    crate::codec::set(&mut slots.intercom_object_type, map)
+                }
+                "intercom_attribute_identifier" => {
+                    crate::codec::set(&mut slots.intercom_attribute_identifier, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(
+        DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType
+    );
+    impl serde::Serialize for DataConnectorDetailResponseFieldsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("path", &self.path)
+                .opt("type", &self.type_)
+                .opt("example_value", &self.example_value)
+                .opt("redacted", &self.redacted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorDetailResponseFieldsItem {
+        const NAME: &'static str = "DataConnectorDetailResponseFieldsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "path" => crate::codec::set(&mut slots.path, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "example_value" => crate::codec::set(&mut slots.example_value, map),
+                "redacted" => crate::codec::set(&mut slots.redacted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataConnectorDetailResponseFieldsItemType);
+    crate::codec::string_enum!(DataConnectorDetailState);
+    impl serde::Serialize for DataConnectorExecutionResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("data_connector_id", &self.data_connector_id)
+                .opt("success", &self.success)
+                .opt("http_status", &self.http_status)
+                .opt("http_method", &self.http_method)
+                .opt("error_type", &self.error_type)
+                .opt("error_message", &self.error_message)
+                .opt("execution_time_ms", &self.execution_time_ms)
+                .opt("source_type", &self.source_type)
+                .opt("source_id", &self.source_id)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("created_at", &self.created_at)
+                .opt("request_url", &self.request_url)
+                .opt("request_body", &self.request_body)
+                .opt("response_body", &self.response_body)
+                .opt("raw_response_body", &self.raw_response_body)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorExecutionResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorExecutionResult {
+        const NAME: &'static str = "DataConnectorExecutionResult";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "data_connector_id" => {
+                    crate::codec::set(&mut slots.data_connector_id, map)
+                }
+                "success" => crate::codec::set(&mut slots.success, map),
+                "http_status" => crate::codec::set(&mut slots.http_status, map),
+                "http_method" => crate::codec::set(&mut slots.http_method, map),
+                "error_type" => crate::codec::set(&mut slots.error_type, map),
+                "error_message" => crate::codec::set(&mut slots.error_message, map),
+                "execution_time_ms" => {
+                    crate::codec::set(&mut slots.execution_time_ms, map)
+                }
+                "source_type" => crate::codec::set(&mut slots.source_type, map),
+                "source_id" => crate::codec::set(&mut slots.source_id, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "request_url" => crate::codec::set(&mut slots.request_url, map),
+                "request_body" => crate::codec::set(&mut slots.request_body, map),
+                "response_body" => crate::codec::set(&mut slots.response_body, map),
+                "raw_response_body" => {
+                    crate::codec::set(&mut slots.raw_response_body, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataConnectorExecutionResultErrorType);
+    crate::codec::string_enum!(DataConnectorExecutionResultHttpMethod);
+    impl serde::Serialize for DataConnectorExecutionResultList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorExecutionResultList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorExecutionResultList {
+        const NAME: &'static str = "DataConnectorExecutionResultList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataConnectorExecutionResultListPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("per_page", &self.per_page)
+                .opt("next", &self.next)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorExecutionResultListPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorExecutionResultListPages {
+        const NAME: &'static str = "DataConnectorExecutionResultListPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "next" => crate::codec::set(&mut slots.next, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataConnectorExecutionResultListPagesNext {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("starting_after", &self.starting_after)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorExecutionResultListPagesNext {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorExecutionResultListPagesNext {
+        const NAME: &'static str = "DataConnectorExecutionResultListPagesNext";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "starting_after" => crate::codec::set(&mut slots.starting_after, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataConnectorExecutionResultSourceType);
+    crate::codec::string_enum!(DataConnectorHttpMethod);
+    impl serde::Serialize for DataConnectorList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorList {
+        const NAME: &'static str = "DataConnectorList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataConnectorListPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("per_page", &self.per_page)
+                .opt("next", &self.next)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorListPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorListPages {
+        const NAME: &'static str = "DataConnectorListPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "next" => crate::codec::set(&mut slots.next, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DataConnectorListPagesNext {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("starting_after", &self.starting_after)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DataConnectorListPagesNext {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DataConnectorListPagesNext {
+        const NAME: &'static str = "DataConnectorListPagesNext";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "starting_after" => crate::codec::set(&mut slots.starting_after, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(DataConnectorState);
+    impl serde::Serialize for DeletedDataConnectorObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletedDataConnectorObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeletedDataConnectorObject {
+        const NAME: &'static str = "DeletedDataConnectorObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(closed ListDataConnectorExecutionResultsErrorType);
+    crate::codec::string_enum!(closed ListDataConnectorExecutionResultsIncludeBodies);
+    crate::codec::string_enum!(closed ListDataConnectorExecutionResultsSuccess);
+    crate::codec::string_enum!(closed RetrieveDataConnectorStateVersion);
+    impl serde::Serialize for UpdateDataConnectorRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("state", &self.state)
+                .opt("http_method", &self.http_method)
+                .opt("url", &self.url)
+                .opt("body", &self.body)
+                .opt("direct_fin_usage", &self.direct_fin_usage)
+                .opt("audiences", &self.audiences)
+                .opt("headers", &self.headers)
+                .opt("data_inputs", &self.data_inputs)
+                .opt("customer_authentication", &self.customer_authentication)
+                .opt("bypass_authentication", &self.bypass_authentication)
+                .opt("validate_missing_attributes", &self.validate_missing_attributes)
+                .opt("mock_response", &self.mock_response)
+                .opt("token_ids", &self.token_ids)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDataConnectorRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            description: Option<Option<String>>,
+            state: Option<Option<UpdateDataConnectorRequestState>>,
+            http_method: Option<Option<UpdateDataConnectorRequestHttpMethod>>,
+            url: Option<Option<String>>,
+            body: Option<Option<String>>,
+            direct_fin_usage: Option<Option<bool>>,
+            audiences: Option<Option<Vec<UpdateDataConnectorRequestAudiencesItem>>>,
+            headers: Option<Option<Vec<UpdateDataConnectorRequestHeadersItem>>>,
+            data_inputs: Option<Option<Vec<UpdateDataConnectorRequestDataInputsItem>>>,
+            customer_authentication: Option<Option<bool>>,
+            bypass_authentication: Option<Option<bool>>,
+            validate_missing_attributes: Option<Option<bool>>,
+            mock_response: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+            token_ids: Option<Option<Vec<String>>>,
+        }
+        impl crate::codec::StructDecode for UpdateDataConnectorRequest {
+            const NAME: &'static str = "UpdateDataConnectorRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "state" => crate::codec::fill(&mut slots.state, "state", map),
+                    "http_method" => {
+                        crate::codec::fill(&mut slots.http_method, "http_method", map)
+                    }
+                    "url" => crate::codec::fill_opt_string(&mut slots.url, "url", map),
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "direct_fin_usage" => {
+                        crate::codec::fill(
+                            &mut slots.direct_fin_usage,
+                            "direct_fin_usage",
+                            map,
+                        )
+                    }
+                    "audiences" => {
+                        crate::codec::fill(&mut slots.audiences, "audiences", map)
+                    }
+                    "headers" => crate::codec::fill(&mut slots.headers, "headers", map),
+                    "data_inputs" => {
+                        crate::codec::fill(&mut slots.data_inputs, "data_inputs", map)
+                    }
+                    "customer_authentication" => {
+                        crate::codec::fill(
+                            &mut slots.customer_authentication,
+                            "customer_authentication",
+                            map,
+                        )
+                    }
+                    "bypass_authentication" => {
+                        crate::codec::fill(
+                            &mut slots.bypass_authentication,
+                            "bypass_authentication",
+                            map,
+                        )
+                    }
+                    "validate_missing_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.validate_missing_attributes,
+                            "validate_missing_attributes",
+                            map,
+                        )
+                    }
+                    "mock_response" => {
+                        crate::codec::fill(
+                            &mut slots.mock_response,
+                            "mock_response",
+                            map,
+                        )
+                    }
+                    "token_ids" => {
+                        crate::codec::fill(&mut slots.token_ids, "token_ids", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "description",
+                                    "state",
+                                    "http_method",
+                                    "url",
+                                    "body",
+                                    "direct_fin_usage",
+                                    "audiences",
+                                    "headers",
+                                    "data_inputs",
+                                    "customer_authentication",
+                                    "bypass_authentication",
+                                    "validate_missing_attributes",
+                                    "mock_response",
+                                    "token_ids",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    description: slots.description.flatten(),
+                    state: slots.state.flatten(),
+                    http_method: slots.http_method.flatten(),
+                    url: slots.url.flatten(),
+                    body: slots.body.flatten(),
+                    direct_fin_usage: slots.direct_fin_usage.flatten(),
+                    audiences: slots.audiences.flatten(),
+                    headers: slots.headers.flatten(),
+                    data_inputs: slots.data_inputs.flatten(),
+                    customer_authentication: slots.customer_authentication.flatten(),
+                    bypass_authentication: slots.bypass_authentication.flatten(),
+                    validate_missing_attributes: slots
+                        .validate_missing_attributes
+                        .flatten(),
+                    mock_response: slots.mock_response.flatten(),
+                    token_ids: slots.token_ids.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed UpdateDataConnectorRequestAudiencesItem);
+    impl serde::Serialize for UpdateDataConnectorRequestDataInputsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("type", &self.type_)
+                .opt("description", &self.description)
+                .opt("required", &self.required)
+                .opt("default_value", &self.default_value)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDataConnectorRequestDataInputsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            type_: Option<Option<UpdateDataConnectorRequestDataInputsItemType>>,
+            description: Option<Option<String>>,
+            required: Option<Option<bool>>,
+            default_value: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateDataConnectorRequestDataInputsItem {
+            const NAME: &'static str = "UpdateDataConnectorRequestDataInputsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "description" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.description,
+                            "description",
+                            map,
+                        )
+                    }
+                    "required" => {
+                        crate::codec::fill(&mut slots.required, "required", map)
+                    }
+                    "default_value" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.default_value,
+                            "default_value",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "name",
+                                    "type",
+                                    "description",
+                                    "required",
+                                    "default_value",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    type_: slots.type_.flatten(),
+                    description: slots.description.flatten(),
+                    required: slots.required.flatten(),
+                    default_value: slots.default_value.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed UpdateDataConnectorRequestDataInputsItemType);
+    impl serde::Serialize for UpdateDataConnectorRequestHeadersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("value", &self.value)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateDataConnectorRequestHeadersItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            value: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for UpdateDataConnectorRequestHeadersItem {
+            const NAME: &'static str = "UpdateDataConnectorRequestHeadersItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "value" => {
+                        crate::codec::fill_opt_string(&mut slots.value, "value", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["name", "value"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    value: slots.value.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed UpdateDataConnectorRequestHttpMethod);
+    crate::codec::string_enum!(closed UpdateDataConnectorRequestState);
+};

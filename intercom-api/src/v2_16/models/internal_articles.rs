@@ -3,7 +3,9 @@
 //! Models of the `internal_articles` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachTagToInternalArticleRequest` (defined inline at `/paths/~1internal_articles~1{internal_article_id}~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_tag_to_internal_article`.
+///
+/// Defined inline at `/paths/~1internal_articles~1{internal_article_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToInternalArticleRequest {
     /// The unique identifier of the tag to apply, as given by Intercom.
@@ -11,51 +13,6 @@ pub struct AttachTagToInternalArticleRequest {
     /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
     pub admin_id: Option<String>,
 }
-impl serde::Serialize for AttachTagToInternalArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .opt("admin_id", &self.admin_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachTagToInternalArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        admin_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for AttachTagToInternalArticleRequest {
-        const NAME: &'static str = "AttachTagToInternalArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "admin_id" => {
-                    crate::codec::fill_opt_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                admin_id: slots.admin_id.flatten(),
-            })
-        }
-    }
-};
 impl AttachTagToInternalArticleRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -98,120 +55,6 @@ pub struct CreateInternalArticleRequest {
     /// Whether the internal article should be available for AI Sales Agent. Defaults to false.
     pub ai_sales_agent_availability: Option<bool>,
 }
-impl serde::Serialize for CreateInternalArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("title", &self.title)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .req("author_id", &self.author_id)
-            .req("owner_id", &self.owner_id)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateInternalArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<String>,
-        body: Option<Option<String>>,
-        body_markdown: Option<Option<String>>,
-        author_id: Option<i64>,
-        owner_id: Option<i64>,
-        audience_ids: Option<Option<Vec<i64>>>,
-        ai_chatbot_availability: Option<Option<bool>>,
-        ai_copilot_availability: Option<Option<bool>>,
-        ai_sales_agent_availability: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateInternalArticleRequest {
-        const NAME: &'static str = "CreateInternalArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_string(&mut slots.title, "title", map),
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "body_markdown" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.body_markdown,
-                        "body_markdown",
-                        map,
-                    )
-                }
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                "ai_chatbot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_chatbot_availability,
-                        "ai_chatbot_availability",
-                        map,
-                    )
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_copilot_availability,
-                        "ai_copilot_availability",
-                        map,
-                    )
-                }
-                "ai_sales_agent_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_sales_agent_availability,
-                        "ai_sales_agent_availability",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "body",
-                                "body_markdown",
-                                "author_id",
-                                "owner_id",
-                                "audience_ids",
-                                "ai_chatbot_availability",
-                                "ai_copilot_availability",
-                                "ai_sales_agent_availability",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: crate::codec::missing(slots.title, "title")?,
-                body: slots.body.flatten(),
-                body_markdown: slots.body_markdown.flatten(),
-                author_id: crate::codec::missing(slots.author_id, "author_id")?,
-                owner_id: crate::codec::missing(slots.owner_id, "owner_id")?,
-                audience_ids: slots.audience_ids.flatten(),
-                ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
-                ai_copilot_availability: slots.ai_copilot_availability.flatten(),
-                ai_sales_agent_availability: slots.ai_sales_agent_availability.flatten(),
-            })
-        }
-    }
-};
 impl CreateInternalArticleRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -281,47 +124,6 @@ pub struct DeletedInternalArticleObject {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeletedInternalArticleObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletedInternalArticleObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeletedInternalArticleObject {
-    const NAME: &'static str = "DeletedInternalArticleObject";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Internal Article
 ///
 /// The Internal Articles API is a central place to gather all information and take actions on your internal articles.
@@ -344,49 +146,6 @@ pub struct InternalArticleList {
     pub data: Option<Vec<InternalArticleListItem>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for InternalArticleList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleList {
-    const NAME: &'static str = "InternalArticleList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Internal Articles
 ///
@@ -426,75 +185,6 @@ pub struct InternalArticleListItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("owner_id", &self.owner_id)
-            .opt("author_id", &self.author_id)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("locale", &self.locale)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleListItem {
-    const NAME: &'static str = "InternalArticleListItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
-            "owner_id" => crate::codec::set(&mut slots.owner_id, map),
-            "author_id" => crate::codec::set(&mut slots.author_id, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "locale" => crate::codec::set(&mut slots.locale, map),
-            "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
-            "ai_chatbot_availability" => {
-                crate::codec::set(&mut slots.ai_chatbot_availability, map)
-            }
-            "ai_copilot_availability" => {
-                crate::codec::set(&mut slots.ai_copilot_availability, map)
-            }
-            "ai_sales_agent_availability" => {
-                crate::codec::set(&mut slots.ai_sales_agent_availability, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Internal Article Search Response
 ///
 /// The results of an Internal Article search
@@ -514,49 +204,6 @@ pub struct InternalArticleSearchResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for InternalArticleSearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("total_count", &self.total_count)
-            .opt("data", &self.data)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleSearchResponse {
-    const NAME: &'static str = "InternalArticleSearchResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// An object containing the results of the search.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleSearchResponseData {
@@ -564,44 +211,6 @@ pub struct InternalArticleSearchResponseData {
     pub internal_articles: Option<Vec<InternalArticle>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for InternalArticleSearchResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("internal_articles", &self.internal_articles)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for InternalArticleSearchResponseData {
-    const NAME: &'static str = "InternalArticleSearchResponseData";
-    const LIST_MEMBER: Option<&'static str> = Some("internal_articles");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "internal_articles" => crate::codec::set(&mut slots.internal_articles, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Update Internal Article Request Payload
 ///
@@ -627,120 +236,6 @@ pub struct UpdateInternalArticleRequest {
     /// Whether the internal article should be available for AI Sales Agent.
     pub ai_sales_agent_availability: Option<bool>,
 }
-impl serde::Serialize for UpdateInternalArticleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("title", &self.title)
-            .opt("body", &self.body)
-            .opt("body_markdown", &self.body_markdown)
-            .opt("author_id", &self.author_id)
-            .opt("owner_id", &self.owner_id)
-            .opt("audience_ids", &self.audience_ids)
-            .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
-            .opt("ai_copilot_availability", &self.ai_copilot_availability)
-            .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateInternalArticleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        title: Option<Option<String>>,
-        body: Option<Option<String>>,
-        body_markdown: Option<Option<String>>,
-        author_id: Option<Option<i64>>,
-        owner_id: Option<Option<i64>>,
-        audience_ids: Option<Option<Vec<i64>>>,
-        ai_chatbot_availability: Option<Option<bool>>,
-        ai_copilot_availability: Option<Option<bool>>,
-        ai_sales_agent_availability: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateInternalArticleRequest {
-        const NAME: &'static str = "UpdateInternalArticleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "title" => crate::codec::fill_opt_string(&mut slots.title, "title", map),
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "body_markdown" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.body_markdown,
-                        "body_markdown",
-                        map,
-                    )
-                }
-                "author_id" => crate::codec::fill(&mut slots.author_id, "author_id", map),
-                "owner_id" => crate::codec::fill(&mut slots.owner_id, "owner_id", map),
-                "audience_ids" => {
-                    crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
-                }
-                "ai_chatbot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_chatbot_availability,
-                        "ai_chatbot_availability",
-                        map,
-                    )
-                }
-                "ai_copilot_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_copilot_availability,
-                        "ai_copilot_availability",
-                        map,
-                    )
-                }
-                "ai_sales_agent_availability" => {
-                    crate::codec::fill(
-                        &mut slots.ai_sales_agent_availability,
-                        "ai_sales_agent_availability",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "title",
-                                "body",
-                                "body_markdown",
-                                "author_id",
-                                "owner_id",
-                                "audience_ids",
-                                "ai_chatbot_availability",
-                                "ai_copilot_availability",
-                                "ai_sales_agent_availability",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                title: slots.title.flatten(),
-                body: slots.body.flatten(),
-                body_markdown: slots.body_markdown.flatten(),
-                author_id: slots.author_id.flatten(),
-                owner_id: slots.owner_id.flatten(),
-                audience_ids: slots.audience_ids.flatten(),
-                ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
-                ai_copilot_availability: slots.ai_copilot_availability.flatten(),
-                ai_sales_agent_availability: slots.ai_sales_agent_availability.flatten(),
-            })
-        }
-    }
-};
 impl UpdateInternalArticleRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -809,3 +304,556 @@ impl UpdateInternalArticleRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for AttachTagToInternalArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .opt("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToInternalArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            admin_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for AttachTagToInternalArticleRequest {
+            const NAME: &'static str = "AttachTagToInternalArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "admin_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_id,
+                            "admin_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    admin_id: slots.admin_id.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateInternalArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("title", &self.title)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .req("author_id", &self.author_id)
+                .req("owner_id", &self.owner_id)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateInternalArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<String>,
+            body: Option<Option<String>>,
+            body_markdown: Option<Option<String>>,
+            author_id: Option<i64>,
+            owner_id: Option<i64>,
+            audience_ids: Option<Option<Vec<i64>>>,
+            ai_chatbot_availability: Option<Option<bool>>,
+            ai_copilot_availability: Option<Option<bool>>,
+            ai_sales_agent_availability: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateInternalArticleRequest {
+            const NAME: &'static str = "CreateInternalArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => crate::codec::fill_string(&mut slots.title, "title", map),
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "body_markdown" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.body_markdown,
+                            "body_markdown",
+                            map,
+                        )
+                    }
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill(&mut slots.owner_id, "owner_id", map)
+                    }
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    "ai_chatbot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_chatbot_availability,
+                            "ai_chatbot_availability",
+                            map,
+                        )
+                    }
+                    "ai_copilot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_copilot_availability,
+                            "ai_copilot_availability",
+                            map,
+                        )
+                    }
+                    "ai_sales_agent_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_sales_agent_availability,
+                            "ai_sales_agent_availability",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "body",
+                                    "body_markdown",
+                                    "author_id",
+                                    "owner_id",
+                                    "audience_ids",
+                                    "ai_chatbot_availability",
+                                    "ai_copilot_availability",
+                                    "ai_sales_agent_availability",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: crate::codec::missing(slots.title, "title")?,
+                    body: slots.body.flatten(),
+                    body_markdown: slots.body_markdown.flatten(),
+                    author_id: crate::codec::missing(slots.author_id, "author_id")?,
+                    owner_id: crate::codec::missing(slots.owner_id, "owner_id")?,
+                    audience_ids: slots.audience_ids.flatten(),
+                    ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
+                    ai_copilot_availability: slots.ai_copilot_availability.flatten(),
+                    ai_sales_agent_availability: slots
+                        .ai_sales_agent_availability
+                        .flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for DeletedInternalArticleObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeletedInternalArticleObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeletedInternalArticleObject {
+        const NAME: &'static str = "DeletedInternalArticleObject";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for InternalArticleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InternalArticleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for InternalArticleList {
+        const NAME: &'static str = "InternalArticleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for InternalArticleListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("owner_id", &self.owner_id)
+                .opt("author_id", &self.author_id)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("locale", &self.locale)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InternalArticleListItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for InternalArticleListItem {
+        const NAME: &'static str = "InternalArticleListItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "body_markdown" => crate::codec::set(&mut slots.body_markdown, map),
+                "owner_id" => crate::codec::set(&mut slots.owner_id, map),
+                "author_id" => crate::codec::set(&mut slots.author_id, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "locale" => crate::codec::set(&mut slots.locale, map),
+                "audience_ids" => crate::codec::set(&mut slots.audience_ids, map),
+                "ai_chatbot_availability" => {
+                    crate::codec::set(&mut slots.ai_chatbot_availability, map)
+                }
+                "ai_copilot_availability" => {
+                    crate::codec::set(&mut slots.ai_copilot_availability, map)
+                }
+                "ai_sales_agent_availability" => {
+                    crate::codec::set(&mut slots.ai_sales_agent_availability, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for InternalArticleSearchResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("total_count", &self.total_count)
+                .opt("data", &self.data)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for InternalArticleSearchResponse {
+        const NAME: &'static str = "InternalArticleSearchResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for InternalArticleSearchResponseData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("internal_articles", &self.internal_articles)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for InternalArticleSearchResponseData {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for InternalArticleSearchResponseData {
+        const NAME: &'static str = "InternalArticleSearchResponseData";
+        const LIST_MEMBER: Option<&'static str> = Some("internal_articles");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "internal_articles" => {
+                    crate::codec::set(&mut slots.internal_articles, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for UpdateInternalArticleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("title", &self.title)
+                .opt("body", &self.body)
+                .opt("body_markdown", &self.body_markdown)
+                .opt("author_id", &self.author_id)
+                .opt("owner_id", &self.owner_id)
+                .opt("audience_ids", &self.audience_ids)
+                .opt("ai_chatbot_availability", &self.ai_chatbot_availability)
+                .opt("ai_copilot_availability", &self.ai_copilot_availability)
+                .opt("ai_sales_agent_availability", &self.ai_sales_agent_availability)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateInternalArticleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            title: Option<Option<String>>,
+            body: Option<Option<String>>,
+            body_markdown: Option<Option<String>>,
+            author_id: Option<Option<i64>>,
+            owner_id: Option<Option<i64>>,
+            audience_ids: Option<Option<Vec<i64>>>,
+            ai_chatbot_availability: Option<Option<bool>>,
+            ai_copilot_availability: Option<Option<bool>>,
+            ai_sales_agent_availability: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateInternalArticleRequest {
+            const NAME: &'static str = "UpdateInternalArticleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "title" => {
+                        crate::codec::fill_opt_string(&mut slots.title, "title", map)
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "body_markdown" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.body_markdown,
+                            "body_markdown",
+                            map,
+                        )
+                    }
+                    "author_id" => {
+                        crate::codec::fill(&mut slots.author_id, "author_id", map)
+                    }
+                    "owner_id" => {
+                        crate::codec::fill(&mut slots.owner_id, "owner_id", map)
+                    }
+                    "audience_ids" => {
+                        crate::codec::fill(&mut slots.audience_ids, "audience_ids", map)
+                    }
+                    "ai_chatbot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_chatbot_availability,
+                            "ai_chatbot_availability",
+                            map,
+                        )
+                    }
+                    "ai_copilot_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_copilot_availability,
+                            "ai_copilot_availability",
+                            map,
+                        )
+                    }
+                    "ai_sales_agent_availability" => {
+                        crate::codec::fill(
+                            &mut slots.ai_sales_agent_availability,
+                            "ai_sales_agent_availability",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "title",
+                                    "body",
+                                    "body_markdown",
+                                    "author_id",
+                                    "owner_id",
+                                    "audience_ids",
+                                    "ai_chatbot_availability",
+                                    "ai_copilot_availability",
+                                    "ai_sales_agent_availability",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    title: slots.title.flatten(),
+                    body: slots.body.flatten(),
+                    body_markdown: slots.body_markdown.flatten(),
+                    author_id: slots.author_id.flatten(),
+                    owner_id: slots.owner_id.flatten(),
+                    audience_ids: slots.audience_ids.flatten(),
+                    ai_chatbot_availability: slots.ai_chatbot_availability.flatten(),
+                    ai_copilot_availability: slots.ai_copilot_availability.flatten(),
+                    ai_sales_agent_availability: slots
+                        .ai_sales_agent_availability
+                        .flatten(),
+                })
+            }
+        }
+    };
+};

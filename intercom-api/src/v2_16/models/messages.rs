@@ -29,118 +29,6 @@ pub struct CreateMessageRequest {
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
     pub create_conversation_without_contact_reply: Option<bool>,
 }
-impl serde::Serialize for CreateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("message_type", &self.message_type)
-            .opt("subject", &self.subject)
-            .opt("body", &self.body)
-            .opt("template", &self.template)
-            .req("from", &self.from)
-            .req("to", &self.to)
-            .opt("cc", &self.cc)
-            .opt("bcc", &self.bcc)
-            .opt("created_at", &self.created_at)
-            .opt(
-                "create_conversation_without_contact_reply",
-                &self.create_conversation_without_contact_reply,
-            )
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        message_type: Option<CreateMessageRequestMessageType>,
-        subject: Option<Option<String>>,
-        body: Option<Option<String>>,
-        template: Option<Option<String>>,
-        from: Option<CreateMessageRequestFrom>,
-        to: Option<CreateMessageRequestTo>,
-        cc: Option<Option<CreateMessageRequestCc>>,
-        bcc: Option<Option<CreateMessageRequestBcc>>,
-        created_at: Option<Option<i64>>,
-        create_conversation_without_contact_reply: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequest {
-        const NAME: &'static str = "CreateMessageRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
-                }
-                "subject" => {
-                    crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "template" => {
-                    crate::codec::fill_opt_string(&mut slots.template, "template", map)
-                }
-                "from" => crate::codec::fill(&mut slots.from, "from", map),
-                "to" => crate::codec::fill(&mut slots.to, "to", map),
-                "cc" => crate::codec::fill(&mut slots.cc, "cc", map),
-                "bcc" => crate::codec::fill(&mut slots.bcc, "bcc", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "create_conversation_without_contact_reply" => {
-                    crate::codec::fill(
-                        &mut slots.create_conversation_without_contact_reply,
-                        "create_conversation_without_contact_reply",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "message_type",
-                                "subject",
-                                "body",
-                                "template",
-                                "from",
-                                "to",
-                                "cc",
-                                "bcc",
-                                "created_at",
-                                "create_conversation_without_contact_reply",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                subject: slots.subject.flatten(),
-                body: slots.body.flatten(),
-                template: slots.template.flatten(),
-                from: crate::codec::missing(slots.from, "from")?,
-                to: crate::codec::missing(slots.to, "to")?,
-                cc: slots.cc.flatten(),
-                bcc: slots.bcc.flatten(),
-                created_at: slots.created_at.flatten(),
-                create_conversation_without_contact_reply: slots
-                    .create_conversation_without_contact_reply
-                    .flatten(),
-            })
-        }
-    }
-};
 impl CreateMessageRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -204,31 +92,17 @@ impl CreateMessageRequest {
         self
     }
 }
-/// `CreateMessageRequestBcc` (defined inline at `/components/schemas/create_message_request/properties/bcc`).
+/// The `bcc` member of `CreateMessageRequest`.
+///
+/// Defined inline at `/components/schemas/create_message_request/properties/bcc`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestBcc {
-    /// `Recipient` variant.
+    /// A recipient of a message
     Recipient(Recipient),
     /// The BCC recipients of the message.
     RecipientArray(Vec<Recipient>),
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestBcc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for CreateMessageRequestBcc {
-    const EXPECTING: &'static str = "an object or an array";
-    fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::codec::map(map).map(Self::Recipient)
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::RecipientArray)
-    }
 }
 impl From<Recipient> for CreateMessageRequestBcc {
     fn from(value: Recipient) -> Self {
@@ -241,32 +115,17 @@ impl From<Vec<Recipient>> for CreateMessageRequestBcc {
         Self::RecipientArray(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateMessageRequestBcc);
-/// `CreateMessageRequestCc` (defined inline at `/components/schemas/create_message_request/properties/cc`).
+/// The `cc` member of `CreateMessageRequest`.
+///
+/// Defined inline at `/components/schemas/create_message_request/properties/cc`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestCc {
-    /// `Recipient` variant.
+    /// A recipient of a message
     Recipient(Recipient),
     /// The CC recipients of the message.
     RecipientArray(Vec<Recipient>),
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestCc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for CreateMessageRequestCc {
-    const EXPECTING: &'static str = "an object or an array";
-    fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::codec::map(map).map(Self::Recipient)
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::RecipientArray)
-    }
 }
 impl From<Recipient> for CreateMessageRequestCc {
     fn from(value: Recipient) -> Self {
@@ -279,58 +138,12 @@ impl From<Vec<Recipient>> for CreateMessageRequestCc {
         Self::RecipientArray(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateMessageRequestCc);
 /// The sender of the message. If not provided, the default sender will be used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
-impl serde::Serialize for CreateMessageRequestFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", "admin")
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<()>,
-        id: Option<i64>,
-    }
-    impl crate::codec::StructDecode for CreateMessageRequestFrom {
-        const NAME: &'static str = "CreateMessageRequestFrom";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "id" => crate::codec::fill(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateMessageRequestFrom {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: i64) -> Self {
@@ -379,32 +192,17 @@ impl std::str::FromStr for CreateMessageRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateMessageRequestMessageType);
-/// `CreateMessageRequestTo` (defined inline at `/components/schemas/create_message_request/properties/to`).
+/// The `to` member of `CreateMessageRequest`.
+///
+/// Defined inline at `/components/schemas/create_message_request/properties/to`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateMessageRequestTo {
-    /// `Recipient` variant.
+    /// A recipient of a message
     Recipient(Recipient),
     /// The recipients of the message.
     RecipientArray(Vec<Recipient>),
-}
-impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_union(deserializer)
-    }
-}
-impl crate::codec::UnionDecode for CreateMessageRequestTo {
-    const EXPECTING: &'static str = "an object or an array";
-    fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        crate::codec::map(map).map(Self::Recipient)
-    }
-    fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-        crate::codec::seq(seq).map(Self::RecipientArray)
-    }
 }
 impl From<Recipient> for CreateMessageRequestTo {
     fn from(value: Recipient) -> Self {
@@ -417,7 +215,6 @@ impl From<Vec<Recipient>> for CreateMessageRequestTo {
         Self::RecipientArray(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateMessageRequestTo);
 /// Recipient
 ///
 /// A recipient of a message
@@ -428,49 +225,6 @@ pub struct Recipient {
     /// The identifier for the contact which is given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for Recipient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("type", &self.type_)
-            .req("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Recipient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        type_: Option<RecipientType>,
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for Recipient {
-        const NAME: &'static str = "Recipient";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "type" => crate::codec::fill(&mut slots.type_, "type", map),
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                type_: crate::codec::missing(slots.type_, "type")?,
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl Recipient {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(type_: impl Into<RecipientType>, id: impl Into<String>) -> Self {
@@ -511,7 +265,6 @@ impl std::str::FromStr for RecipientType {
         )
     }
 }
-crate::codec::string_enum!(closed RecipientType);
 /// The delivery status of a specific WhatsApp message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatus {
@@ -534,57 +287,6 @@ pub struct WhatsappMessageStatus {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WhatsappMessageStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("status", &self.status)
-            .opt("type", &self.type_)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("template_name", &self.template_name)
-            .opt("message_id", &self.message_id)
-            .opt("error", &self.error)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatus {
-    const NAME: &'static str = "WhatsappMessageStatus";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "template_name" => crate::codec::set(&mut slots.template_name, map),
-            "message_id" => crate::codec::set(&mut slots.message_id, map),
-            "error" => crate::codec::set(&mut slots.error, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Error details, present only when status is "failed"
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusError {
@@ -594,45 +296,6 @@ pub struct WhatsappMessageStatusError {
     pub details: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for WhatsappMessageStatusError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("message", &self.message)
-            .opt("details", &self.details)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusError {
-    const NAME: &'static str = "WhatsappMessageStatusError";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "message" => crate::codec::set(&mut slots.message, map),
-            "details" => crate::codec::set(&mut slots.details, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The `whatsapp_message_status_list` object.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -650,52 +313,9 @@ pub struct WhatsappMessageStatusList {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WhatsappMessageStatusList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("ruleset_id", &self.ruleset_id)
-            .opt("pages", &self.pages)
-            .opt("total_count", &self.total_count)
-            .opt("events", &self.events)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusList {
-    const NAME: &'static str = "WhatsappMessageStatusList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "ruleset_id" => crate::codec::set(&mut slots.ruleset_id, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "events" => crate::codec::set(&mut slots.events, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `WhatsappMessageStatusListEventsItem` (defined inline at `/components/schemas/whatsapp_message_status_list/properties/events/items`).
+/// An item of the `events` member of `WhatsappMessageStatusList`.
+///
+/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/events/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
@@ -720,61 +340,6 @@ pub struct WhatsappMessageStatusListEventsItem {
     pub user_id: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for WhatsappMessageStatusListEventsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("status", &self.status)
-            .opt("type", &self.type_)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("whatsapp_message_id", &self.whatsapp_message_id)
-            .opt("template_name", &self.template_name)
-            .opt("user_id", &self.user_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListEventsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusListEventsItem {
-    const NAME: &'static str = "WhatsappMessageStatusListEventsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "whatsapp_message_id" => {
-                crate::codec::set(&mut slots.whatsapp_message_id, map)
-            }
-            "template_name" => crate::codec::set(&mut slots.template_name, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Current status of the message
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -818,8 +383,9 @@ impl std::str::FromStr for WhatsappMessageStatusListEventsItemStatus {
         )
     }
 }
-crate::codec::string_enum!(WhatsappMessageStatusListEventsItemStatus);
-/// `WhatsappMessageStatusListPages` (defined inline at `/components/schemas/whatsapp_message_status_list/properties/pages`).
+/// The `pages` member of `WhatsappMessageStatusList`.
+///
+/// Defined inline at `/components/schemas/whatsapp_message_status_list/properties/pages`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListPages {
     /// The spec allows only `pages`.
@@ -833,49 +399,6 @@ pub struct WhatsappMessageStatusListPages {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WhatsappMessageStatusListPages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("per_page", &self.per_page)
-            .opt("total_pages", &self.total_pages)
-            .opt("next", &self.next)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListPages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusListPages {
-    const NAME: &'static str = "WhatsappMessageStatusListPages";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "per_page" => crate::codec::set(&mut slots.per_page, map),
-            "total_pages" => crate::codec::set(&mut slots.total_pages, map),
-            "next" => crate::codec::set(&mut slots.next, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Information for fetching next page (null if no more pages)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListPagesNext {
@@ -883,43 +406,6 @@ pub struct WhatsappMessageStatusListPagesNext {
     pub starting_after: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for WhatsappMessageStatusListPagesNext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("starting_after", &self.starting_after)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListPagesNext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WhatsappMessageStatusListPagesNext {
-    const NAME: &'static str = "WhatsappMessageStatusListPagesNext";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "starting_after" => crate::codec::set(&mut slots.starting_after, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Current delivery status of the message
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -963,4 +449,569 @@ impl std::str::FromStr for WhatsappMessageStatusStatus {
         )
     }
 }
-crate::codec::string_enum!(WhatsappMessageStatusStatus);
+const _: () = {
+    impl serde::Serialize for CreateMessageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("message_type", &self.message_type)
+                .opt("subject", &self.subject)
+                .opt("body", &self.body)
+                .opt("template", &self.template)
+                .req("from", &self.from)
+                .req("to", &self.to)
+                .opt("cc", &self.cc)
+                .opt("bcc", &self.bcc)
+                .opt("created_at", &self.created_at)
+                .opt(
+                    "create_conversation_without_contact_reply",
+                    &self.create_conversation_without_contact_reply,
+                )
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            message_type: Option<CreateMessageRequestMessageType>,
+            subject: Option<Option<String>>,
+            body: Option<Option<String>>,
+            template: Option<Option<String>>,
+            from: Option<CreateMessageRequestFrom>,
+            to: Option<CreateMessageRequestTo>,
+            cc: Option<Option<CreateMessageRequestCc>>,
+            bcc: Option<Option<CreateMessageRequestBcc>>,
+            created_at: Option<Option<i64>>,
+            create_conversation_without_contact_reply: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequest {
+            const NAME: &'static str = "CreateMessageRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "message_type" => {
+                        crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    }
+                    "subject" => {
+                        crate::codec::fill_opt_string(&mut slots.subject, "subject", map)
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "template" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.template,
+                            "template",
+                            map,
+                        )
+                    }
+                    "from" => crate::codec::fill(&mut slots.from, "from", map),
+                    "to" => crate::codec::fill(&mut slots.to, "to", map),
+                    "cc" => crate::codec::fill(&mut slots.cc, "cc", map),
+                    "bcc" => crate::codec::fill(&mut slots.bcc, "bcc", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "create_conversation_without_contact_reply" => {
+                        crate::codec::fill(
+                            &mut slots.create_conversation_without_contact_reply,
+                            "create_conversation_without_contact_reply",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "message_type",
+                                    "subject",
+                                    "body",
+                                    "template",
+                                    "from",
+                                    "to",
+                                    "cc",
+                                    "bcc",
+                                    "created_at",
+                                    "create_conversation_without_contact_reply",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    message_type: crate::codec::missing(
+                        slots.message_type,
+                        "message_type",
+                    )?,
+                    subject: slots.subject.flatten(),
+                    body: slots.body.flatten(),
+                    template: slots.template.flatten(),
+                    from: crate::codec::missing(slots.from, "from")?,
+                    to: crate::codec::missing(slots.to, "to")?,
+                    cc: slots.cc.flatten(),
+                    bcc: slots.bcc.flatten(),
+                    created_at: slots.created_at.flatten(),
+                    create_conversation_without_contact_reply: slots
+                        .create_conversation_without_contact_reply
+                        .flatten(),
+                })
+            }
+        }
+    };
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestBcc {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateMessageRequestBcc {
+        const EXPECTING: &'static str = "an object or an array";
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map(map).map(Self::Recipient)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::RecipientArray)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequestBcc);
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestCc {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateMessageRequestCc {
+        const EXPECTING: &'static str = "an object or an array";
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map(map).map(Self::Recipient)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::RecipientArray)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequestCc);
+    impl serde::Serialize for CreateMessageRequestFrom {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", "admin")
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestFrom {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<()>,
+            id: Option<i64>,
+        }
+        impl crate::codec::StructDecode for CreateMessageRequestFrom {
+            const NAME: &'static str = "CreateMessageRequestFrom";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "id" => crate::codec::fill(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateMessageRequestMessageType);
+    impl<'de> serde::Deserialize<'de> for CreateMessageRequestTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_union(deserializer)
+        }
+    }
+    impl crate::codec::UnionDecode for CreateMessageRequestTo {
+        const EXPECTING: &'static str = "an object or an array";
+        fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::codec::map(map).map(Self::Recipient)
+        }
+        fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+            crate::codec::seq(seq).map(Self::RecipientArray)
+        }
+    }
+    crate::codec::lenient_strict_union!(CreateMessageRequestTo);
+    impl serde::Serialize for Recipient {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("type", &self.type_)
+                .req("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Recipient {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            type_: Option<RecipientType>,
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for Recipient {
+            const NAME: &'static str = "Recipient";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "type" => crate::codec::fill(&mut slots.type_, "type", map),
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["type", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    type_: crate::codec::missing(slots.type_, "type")?,
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed RecipientType);
+    impl serde::Serialize for WhatsappMessageStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("status", &self.status)
+                .opt("type", &self.type_)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("template_name", &self.template_name)
+                .opt("message_id", &self.message_id)
+                .opt("error", &self.error)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatus {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for WhatsappMessageStatus {
+        const NAME: &'static str = "WhatsappMessageStatus";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "template_name" => crate::codec::set(&mut slots.template_name, map),
+                "message_id" => crate::codec::set(&mut slots.message_id, map),
+                "error" => crate::codec::set(&mut slots.error, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for WhatsappMessageStatusError {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("message", &self.message)
+                .opt("details", &self.details)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusError {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for WhatsappMessageStatusError {
+        const NAME: &'static str = "WhatsappMessageStatusError";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "message" => crate::codec::set(&mut slots.message, map),
+                "details" => crate::codec::set(&mut slots.details, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for WhatsappMessageStatusList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("ruleset_id", &self.ruleset_id)
+                .opt("pages", &self.pages)
+                .opt("total_count", &self.total_count)
+                .opt("events", &self.events)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for WhatsappMessageStatusList {
+        const NAME: &'static str = "WhatsappMessageStatusList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "ruleset_id" => crate::codec::set(&mut slots.ruleset_id, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "events" => crate::codec::set(&mut slots.events, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for WhatsappMessageStatusListEventsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("status", &self.status)
+                .opt("type", &self.type_)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("whatsapp_message_id", &self.whatsapp_message_id)
+                .opt("template_name", &self.template_name)
+                .opt("user_id", &self.user_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListEventsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for WhatsappMessageStatusListEventsItem {
+        const NAME: &'static str = "WhatsappMessageStatusListEventsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "whatsapp_message_id" => {
+                    crate::codec::set(&mut slots.whatsapp_message_id, map)
+                }
+                "template_name" => crate::codec::set(&mut slots.template_name, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(WhatsappMessageStatusListEventsItemStatus);
+    impl serde::Serialize for WhatsappMessageStatusListPages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("per_page", &self.per_page)
+                .opt("total_pages", &self.total_pages)
+                .opt("next", &self.next)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListPages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for WhatsappMessageStatusListPages {
+        const NAME: &'static str = "WhatsappMessageStatusListPages";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "per_page" => crate::codec::set(&mut slots.per_page, map),
+                "total_pages" => crate::codec::set(&mut slots.total_pages, map),
+                "next" => crate::codec::set(&mut slots.next, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for WhatsappMessageStatusListPagesNext {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("starting_after", &self.starting_after)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for WhatsappMessageStatusListPagesNext {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for WhatsappMessageStatusListPagesNext {
+        const NAME: &'static str = "WhatsappMessageStatusListPagesNext";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "starting_after" => crate::codec::set(&mut slots.starting_after, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(WhatsappMessageStatusStatus);
+};

@@ -19,96 +19,6 @@ pub struct CreateOfficeHoursExceptionRequest {
     /// Whether the exception repeats every year on the same date.
     pub recurring_annually: Option<bool>,
 }
-impl serde::Serialize for CreateOfficeHoursExceptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("exception_date", &self.exception_date)
-            .req("exception_type", &self.exception_type)
-            .opt("name", &self.name)
-            .opt("time_intervals", &self.time_intervals)
-            .opt("recurring_annually", &self.recurring_annually)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateOfficeHoursExceptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        exception_date: Option<String>,
-        exception_type: Option<CreateOfficeHoursExceptionRequestExceptionType>,
-        name: Option<Option<String>>,
-        time_intervals: Option<Option<Vec<OfficeHoursTimeInterval>>>,
-        recurring_annually: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateOfficeHoursExceptionRequest {
-        const NAME: &'static str = "CreateOfficeHoursExceptionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "exception_date" => {
-                    crate::codec::fill_string(
-                        &mut slots.exception_date,
-                        "exception_date",
-                        map,
-                    )
-                }
-                "exception_type" => {
-                    crate::codec::fill(&mut slots.exception_type, "exception_type", map)
-                }
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "time_intervals" => {
-                    crate::codec::fill(&mut slots.time_intervals, "time_intervals", map)
-                }
-                "recurring_annually" => {
-                    crate::codec::fill(
-                        &mut slots.recurring_annually,
-                        "recurring_annually",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "exception_date",
-                                "exception_type",
-                                "name",
-                                "time_intervals",
-                                "recurring_annually",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                exception_date: crate::codec::missing(
-                    slots.exception_date,
-                    "exception_date",
-                )?,
-                exception_type: crate::codec::missing(
-                    slots.exception_type,
-                    "exception_type",
-                )?,
-                name: slots.name.flatten(),
-                time_intervals: slots.time_intervals.flatten(),
-                recurring_annually: slots.recurring_annually.flatten(),
-            })
-        }
-    }
-};
 impl CreateOfficeHoursExceptionRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -184,7 +94,6 @@ impl std::str::FromStr for CreateOfficeHoursExceptionRequestExceptionType {
         )
     }
 }
-crate::codec::string_enum!(closed CreateOfficeHoursExceptionRequestExceptionType);
 /// Create Office Hours Schedule Request
 ///
 /// The request payload for creating an office hours schedule.
@@ -197,74 +106,6 @@ pub struct CreateOfficeHoursScheduleRequest {
     /// The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
     pub time_intervals: Vec<OfficeHoursTimeInterval>,
 }
-impl serde::Serialize for CreateOfficeHoursScheduleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("time_zone_name", &self.time_zone_name)
-            .req("time_intervals", &self.time_intervals)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateOfficeHoursScheduleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        time_zone_name: Option<String>,
-        time_intervals: Option<Vec<OfficeHoursTimeInterval>>,
-    }
-    impl crate::codec::StructDecode for CreateOfficeHoursScheduleRequest {
-        const NAME: &'static str = "CreateOfficeHoursScheduleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "time_zone_name" => {
-                    crate::codec::fill_string(
-                        &mut slots.time_zone_name,
-                        "time_zone_name",
-                        map,
-                    )
-                }
-                "time_intervals" => {
-                    crate::codec::fill(&mut slots.time_intervals, "time_intervals", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["name", "time_zone_name", "time_intervals"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                time_zone_name: crate::codec::missing(
-                    slots.time_zone_name,
-                    "time_zone_name",
-                )?,
-                time_intervals: crate::codec::missing(
-                    slots.time_intervals,
-                    "time_intervals",
-                )?,
-            })
-        }
-    }
-};
 impl CreateOfficeHoursScheduleRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -279,7 +120,9 @@ impl CreateOfficeHoursScheduleRequest {
         }
     }
 }
-/// `DeleteOfficeHoursExceptionResponse` (defined inline at `/paths/~1office_hours_schedules~1{office_hours_schedule_id}~1office_hours_exceptions~1{id}/delete/responses/200/content/application~1json/schema`).
+/// The `200` response of `delete_office_hours_exception`.
+///
+/// Defined inline at `/paths/~1office_hours_schedules~1{office_hours_schedule_id}~1office_hours_exceptions~1{id}/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOfficeHoursExceptionResponse {
     #[allow(missing_docs)]
@@ -291,48 +134,9 @@ pub struct DeleteOfficeHoursExceptionResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for DeleteOfficeHoursExceptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteOfficeHoursExceptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeleteOfficeHoursExceptionResponse {
-    const NAME: &'static str = "DeleteOfficeHoursExceptionResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `DeleteOfficeHoursScheduleResponse` (defined inline at `/paths/~1office_hours_schedules~1{id}/delete/responses/200/content/application~1json/schema`).
+/// The `200` response of `delete_office_hours_schedule`.
+///
+/// Defined inline at `/paths/~1office_hours_schedules~1{id}/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOfficeHoursScheduleResponse {
     #[allow(missing_docs)]
@@ -343,47 +147,6 @@ pub struct DeleteOfficeHoursScheduleResponse {
     pub deleted: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for DeleteOfficeHoursScheduleResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteOfficeHoursScheduleResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for DeleteOfficeHoursScheduleResponse {
-    const NAME: &'static str = "DeleteOfficeHoursScheduleResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Office Hours Exception
 ///
@@ -412,63 +175,6 @@ pub struct OfficeHoursException {
     pub updated_at: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for OfficeHoursException {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("office_hours_schedule_id", &self.office_hours_schedule_id)
-            .opt("exception_date", &self.exception_date)
-            .opt("exception_type", &self.exception_type)
-            .opt("name", &self.name)
-            .opt("time_intervals", &self.time_intervals)
-            .opt("recurring_annually", &self.recurring_annually)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursException {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursException {
-    const NAME: &'static str = "OfficeHoursException";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "office_hours_schedule_id" => {
-                crate::codec::set(&mut slots.office_hours_schedule_id, map)
-            }
-            "exception_date" => crate::codec::set(&mut slots.exception_date, map),
-            "exception_type" => crate::codec::set(&mut slots.exception_type, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "time_intervals" => crate::codec::set(&mut slots.time_intervals, map),
-            "recurring_annually" => crate::codec::set(&mut slots.recurring_annually, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -504,7 +210,6 @@ impl std::str::FromStr for OfficeHoursExceptionExceptionType {
         )
     }
 }
-crate::codec::string_enum!(OfficeHoursExceptionExceptionType);
 /// Office Hours Exception List
 ///
 /// A list of office hours exceptions.
@@ -516,45 +221,6 @@ pub struct OfficeHoursExceptionList {
     pub data: Option<Vec<OfficeHoursException>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for OfficeHoursExceptionList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursExceptionList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursExceptionList {
-    const NAME: &'static str = "OfficeHoursExceptionList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Office Hours Schedule
 ///
@@ -580,57 +246,6 @@ pub struct OfficeHoursSchedule {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for OfficeHoursSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("time_zone_name", &self.time_zone_name)
-            .opt("time_intervals", &self.time_intervals)
-            .opt("twenty_four_seven", &self.twenty_four_seven)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursSchedule {
-    const NAME: &'static str = "OfficeHoursSchedule";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "time_zone_name" => crate::codec::set(&mut slots.time_zone_name, map),
-            "time_intervals" => crate::codec::set(&mut slots.time_intervals, map),
-            "twenty_four_seven" => crate::codec::set(&mut slots.twenty_four_seven, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Office Hours Schedule List
 ///
 /// A list of office hours schedules.
@@ -642,45 +257,6 @@ pub struct OfficeHoursScheduleList {
     pub data: Option<Vec<OfficeHoursSchedule>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for OfficeHoursScheduleList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursScheduleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursScheduleList {
-    const NAME: &'static str = "OfficeHoursScheduleList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Office Hours Time Interval
 ///
@@ -695,47 +271,6 @@ pub struct OfficeHoursTimeInterval {
     pub day_of_week: Option<i64>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for OfficeHoursTimeInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("start_minute", &self.start_minute)
-            .opt("end_minute", &self.end_minute)
-            .opt("day_of_week", &self.day_of_week)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OfficeHoursTimeInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for OfficeHoursTimeInterval {
-    const NAME: &'static str = "OfficeHoursTimeInterval";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "start_minute" => crate::codec::set(&mut slots.start_minute, map),
-            "end_minute" => crate::codec::set(&mut slots.end_minute, map),
-            "day_of_week" => crate::codec::set(&mut slots.day_of_week, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Update Office Hours Exception Request
 ///
@@ -753,90 +288,6 @@ pub struct UpdateOfficeHoursExceptionRequest {
     /// Whether the exception repeats every year on the same date.
     pub recurring_annually: Option<bool>,
 }
-impl serde::Serialize for UpdateOfficeHoursExceptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("exception_date", &self.exception_date)
-            .opt("exception_type", &self.exception_type)
-            .opt("name", &self.name)
-            .opt("time_intervals", &self.time_intervals)
-            .opt("recurring_annually", &self.recurring_annually)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        exception_date: Option<Option<String>>,
-        exception_type: Option<Option<UpdateOfficeHoursExceptionRequestExceptionType>>,
-        name: Option<Option<String>>,
-        time_intervals: Option<Option<Vec<OfficeHoursTimeInterval>>>,
-        recurring_annually: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateOfficeHoursExceptionRequest {
-        const NAME: &'static str = "UpdateOfficeHoursExceptionRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "exception_date" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.exception_date,
-                        "exception_date",
-                        map,
-                    )
-                }
-                "exception_type" => {
-                    crate::codec::fill(&mut slots.exception_type, "exception_type", map)
-                }
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "time_intervals" => {
-                    crate::codec::fill(&mut slots.time_intervals, "time_intervals", map)
-                }
-                "recurring_annually" => {
-                    crate::codec::fill(
-                        &mut slots.recurring_annually,
-                        "recurring_annually",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "exception_date",
-                                "exception_type",
-                                "name",
-                                "time_intervals",
-                                "recurring_annually",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                exception_date: slots.exception_date.flatten(),
-                exception_type: slots.exception_type.flatten(),
-                name: slots.name.flatten(),
-                time_intervals: slots.time_intervals.flatten(),
-                recurring_annually: slots.recurring_annually.flatten(),
-            })
-        }
-    }
-};
 impl UpdateOfficeHoursExceptionRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -922,7 +373,6 @@ impl std::str::FromStr for UpdateOfficeHoursExceptionRequestExceptionType {
         )
     }
 }
-crate::codec::string_enum!(closed UpdateOfficeHoursExceptionRequestExceptionType);
 /// Update Office Hours Schedule Request
 ///
 /// The request payload for updating an office hours schedule. Only the provided fields are updated.
@@ -935,68 +385,6 @@ pub struct UpdateOfficeHoursScheduleRequest {
     /// The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
     pub time_intervals: Option<Vec<OfficeHoursTimeInterval>>,
 }
-impl serde::Serialize for UpdateOfficeHoursScheduleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("name", &self.name)
-            .opt("time_zone_name", &self.time_zone_name)
-            .opt("time_intervals", &self.time_intervals)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateOfficeHoursScheduleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<Option<String>>,
-        time_zone_name: Option<Option<String>>,
-        time_intervals: Option<Option<Vec<OfficeHoursTimeInterval>>>,
-    }
-    impl crate::codec::StructDecode for UpdateOfficeHoursScheduleRequest {
-        const NAME: &'static str = "UpdateOfficeHoursScheduleRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
-                "time_zone_name" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.time_zone_name,
-                        "time_zone_name",
-                        map,
-                    )
-                }
-                "time_intervals" => {
-                    crate::codec::fill(&mut slots.time_intervals, "time_intervals", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["name", "time_zone_name", "time_intervals"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: slots.name.flatten(),
-                time_zone_name: slots.time_zone_name.flatten(),
-                time_intervals: slots.time_intervals.flatten(),
-            })
-        }
-    }
-};
 impl UpdateOfficeHoursScheduleRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1029,3 +417,684 @@ impl UpdateOfficeHoursScheduleRequest {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for CreateOfficeHoursExceptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("exception_date", &self.exception_date)
+                .req("exception_type", &self.exception_type)
+                .opt("name", &self.name)
+                .opt("time_intervals", &self.time_intervals)
+                .opt("recurring_annually", &self.recurring_annually)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOfficeHoursExceptionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            exception_date: Option<String>,
+            exception_type: Option<CreateOfficeHoursExceptionRequestExceptionType>,
+            name: Option<Option<String>>,
+            time_intervals: Option<Option<Vec<OfficeHoursTimeInterval>>>,
+            recurring_annually: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateOfficeHoursExceptionRequest {
+            const NAME: &'static str = "CreateOfficeHoursExceptionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "exception_date" => {
+                        crate::codec::fill_string(
+                            &mut slots.exception_date,
+                            "exception_date",
+                            map,
+                        )
+                    }
+                    "exception_type" => {
+                        crate::codec::fill(
+                            &mut slots.exception_type,
+                            "exception_type",
+                            map,
+                        )
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "time_intervals" => {
+                        crate::codec::fill(
+                            &mut slots.time_intervals,
+                            "time_intervals",
+                            map,
+                        )
+                    }
+                    "recurring_annually" => {
+                        crate::codec::fill(
+                            &mut slots.recurring_annually,
+                            "recurring_annually",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "exception_date",
+                                    "exception_type",
+                                    "name",
+                                    "time_intervals",
+                                    "recurring_annually",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    exception_date: crate::codec::missing(
+                        slots.exception_date,
+                        "exception_date",
+                    )?,
+                    exception_type: crate::codec::missing(
+                        slots.exception_type,
+                        "exception_type",
+                    )?,
+                    name: slots.name.flatten(),
+                    time_intervals: slots.time_intervals.flatten(),
+                    recurring_annually: slots.recurring_annually.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed CreateOfficeHoursExceptionRequestExceptionType);
+    impl serde::Serialize for CreateOfficeHoursScheduleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("time_zone_name", &self.time_zone_name)
+                .req("time_intervals", &self.time_intervals)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOfficeHoursScheduleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            time_zone_name: Option<String>,
+            time_intervals: Option<Vec<OfficeHoursTimeInterval>>,
+        }
+        impl crate::codec::StructDecode for CreateOfficeHoursScheduleRequest {
+            const NAME: &'static str = "CreateOfficeHoursScheduleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "time_zone_name" => {
+                        crate::codec::fill_string(
+                            &mut slots.time_zone_name,
+                            "time_zone_name",
+                            map,
+                        )
+                    }
+                    "time_intervals" => {
+                        crate::codec::fill(
+                            &mut slots.time_intervals,
+                            "time_intervals",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["name", "time_zone_name", "time_intervals"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    time_zone_name: crate::codec::missing(
+                        slots.time_zone_name,
+                        "time_zone_name",
+                    )?,
+                    time_intervals: crate::codec::missing(
+                        slots.time_intervals,
+                        "time_intervals",
+                    )?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for DeleteOfficeHoursExceptionResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteOfficeHoursExceptionResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeleteOfficeHoursExceptionResponse {
+        const NAME: &'static str = "DeleteOfficeHoursExceptionResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for DeleteOfficeHoursScheduleResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DeleteOfficeHoursScheduleResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for DeleteOfficeHoursScheduleResponse {
+        const NAME: &'static str = "DeleteOfficeHoursScheduleResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for OfficeHoursException {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("office_hours_schedule_id", &self.office_hours_schedule_id)
+                .opt("exception_date", &self.exception_date)
+                .opt("exception_type", &self.exception_type)
+                .opt("name", &self.name)
+                .opt("time_intervals", &self.time_intervals)
+                .opt("recurring_annually", &self.recurring_annually)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OfficeHoursException {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for OfficeHoursException {
+        const NAME: &'static str = "OfficeHoursException";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "office_hours_schedule_id" => {
+                    crate::codec::set(&mut slots.office_hours_schedule_id, map)
+                }
+                "exception_date" => crate::codec::set(&mut slots.exception_date, map),
+                "exception_type" => crate::codec::set(&mut slots.exception_type, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "time_intervals" => crate::codec::set(&mut slots.time_intervals, map),
+                "recurring_annually" => {
+                    crate::codec::set(&mut slots.recurring_annually, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(OfficeHoursExceptionExceptionType);
+    impl serde::Serialize for OfficeHoursExceptionList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OfficeHoursExceptionList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for OfficeHoursExceptionList {
+        const NAME: &'static str = "OfficeHoursExceptionList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for OfficeHoursSchedule {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("time_zone_name", &self.time_zone_name)
+                .opt("time_intervals", &self.time_intervals)
+                .opt("twenty_four_seven", &self.twenty_four_seven)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OfficeHoursSchedule {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for OfficeHoursSchedule {
+        const NAME: &'static str = "OfficeHoursSchedule";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "time_zone_name" => crate::codec::set(&mut slots.time_zone_name, map),
+                "time_intervals" => crate::codec::set(&mut slots.time_intervals, map),
+                "twenty_four_seven" => {
+                    crate::codec::set(&mut slots.twenty_four_seven, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for OfficeHoursScheduleList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OfficeHoursScheduleList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for OfficeHoursScheduleList {
+        const NAME: &'static str = "OfficeHoursScheduleList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for OfficeHoursTimeInterval {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("start_minute", &self.start_minute)
+                .opt("end_minute", &self.end_minute)
+                .opt("day_of_week", &self.day_of_week)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for OfficeHoursTimeInterval {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for OfficeHoursTimeInterval {
+        const NAME: &'static str = "OfficeHoursTimeInterval";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "start_minute" => crate::codec::set(&mut slots.start_minute, map),
+                "end_minute" => crate::codec::set(&mut slots.end_minute, map),
+                "day_of_week" => crate::codec::set(&mut slots.day_of_week, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for UpdateOfficeHoursExceptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("exception_date", &self.exception_date)
+                .opt("exception_type", &self.exception_type)
+                .opt("name", &self.name)
+                .opt("time_intervals", &self.time_intervals)
+                .opt("recurring_annually", &self.recurring_annually)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            exception_date: Option<Option<String>>,
+            exception_type: Option<
+                Option<UpdateOfficeHoursExceptionRequestExceptionType>,
+            >,
+            name: Option<Option<String>>,
+            time_intervals: Option<Option<Vec<OfficeHoursTimeInterval>>>,
+            recurring_annually: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateOfficeHoursExceptionRequest {
+            const NAME: &'static str = "UpdateOfficeHoursExceptionRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "exception_date" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.exception_date,
+                            "exception_date",
+                            map,
+                        )
+                    }
+                    "exception_type" => {
+                        crate::codec::fill(
+                            &mut slots.exception_type,
+                            "exception_type",
+                            map,
+                        )
+                    }
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "time_intervals" => {
+                        crate::codec::fill(
+                            &mut slots.time_intervals,
+                            "time_intervals",
+                            map,
+                        )
+                    }
+                    "recurring_annually" => {
+                        crate::codec::fill(
+                            &mut slots.recurring_annually,
+                            "recurring_annually",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "exception_date",
+                                    "exception_type",
+                                    "name",
+                                    "time_intervals",
+                                    "recurring_annually",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    exception_date: slots.exception_date.flatten(),
+                    exception_type: slots.exception_type.flatten(),
+                    name: slots.name.flatten(),
+                    time_intervals: slots.time_intervals.flatten(),
+                    recurring_annually: slots.recurring_annually.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::string_enum!(closed UpdateOfficeHoursExceptionRequestExceptionType);
+    impl serde::Serialize for UpdateOfficeHoursScheduleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("name", &self.name)
+                .opt("time_zone_name", &self.time_zone_name)
+                .opt("time_intervals", &self.time_intervals)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateOfficeHoursScheduleRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<Option<String>>,
+            time_zone_name: Option<Option<String>>,
+            time_intervals: Option<Option<Vec<OfficeHoursTimeInterval>>>,
+        }
+        impl crate::codec::StructDecode for UpdateOfficeHoursScheduleRequest {
+            const NAME: &'static str = "UpdateOfficeHoursScheduleRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_opt_string(&mut slots.name, "name", map),
+                    "time_zone_name" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.time_zone_name,
+                            "time_zone_name",
+                            map,
+                        )
+                    }
+                    "time_intervals" => {
+                        crate::codec::fill(
+                            &mut slots.time_intervals,
+                            "time_intervals",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["name", "time_zone_name", "time_intervals"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: slots.name.flatten(),
+                    time_zone_name: slots.time_zone_name.flatten(),
+                    time_intervals: slots.time_intervals.flatten(),
+                })
+            }
+        }
+    };
+};

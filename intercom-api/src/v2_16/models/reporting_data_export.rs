@@ -3,7 +3,9 @@
 //! Models of the `reporting_data_export` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `GetExportReportingDataGetDatasetsResponse` (defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`).
+/// The `200` response of `get_export_reporting_data_get_datasets`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponse {
     #[allow(missing_docs)]
@@ -13,46 +15,9 @@ pub struct GetExportReportingDataGetDatasetsResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for GetExportReportingDataGetDatasetsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("data", &self.data)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetExportReportingDataGetDatasetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for GetExportReportingDataGetDatasetsResponse {
-    const NAME: &'static str = "GetExportReportingDataGetDatasetsResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "data" => crate::codec::set(&mut slots.data, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `GetExportReportingDataGetDatasetsResponseDataItem` (defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`).
+/// An item of the `data` member of `GetExportReportingDataGetDatasetsResponse`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItem {
     #[allow(missing_docs)]
@@ -70,54 +35,9 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for GetExportReportingDataGetDatasetsResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("description", &self.description)
-            .opt("default_time_attribute_id", &self.default_time_attribute_id)
-            .opt("attributes", &self.attributes)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetExportReportingDataGetDatasetsResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for GetExportReportingDataGetDatasetsResponseDataItem {
-    const NAME: &'static str = "GetExportReportingDataGetDatasetsResponseDataItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "default_time_attribute_id" => {
-                crate::codec::set(&mut slots.default_time_attribute_id, map)
-            }
-            "attributes" => crate::codec::set(&mut slots.attributes, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `GetExportReportingDataGetDatasetsResponseDataItemAttributesItem` (defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`).
+/// An item of the `attributes` member of `GetExportReportingDataGetDatasetsResponseDataItem`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1get_datasets/get/responses/200/content/application~1json/schema/properties/data/items/properties/attributes/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
@@ -129,51 +49,9 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize
-for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("qualified_id", &self.qualified_id)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode
-for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
-    const NAME: &'static str = "GetExportReportingDataGetDatasetsResponseDataItemAttributesItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "qualified_id" => crate::codec::set(&mut slots.qualified_id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `GetExportReportingDataJobIdentifierResponse` (defined inline at `/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`).
+/// The `200` response of `get_export_reporting_data_job_identifier`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1{job_identifier}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataJobIdentifierResponse {
     #[allow(missing_docs)]
@@ -187,52 +65,9 @@ pub struct GetExportReportingDataJobIdentifierResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for GetExportReportingDataJobIdentifierResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("job_identifier", &self.job_identifier)
-            .opt("status", &self.status)
-            .opt("download_url", &self.download_url)
-            .opt("download_expires_at", &self.download_expires_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetExportReportingDataJobIdentifierResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for GetExportReportingDataJobIdentifierResponse {
-    const NAME: &'static str = "GetExportReportingDataJobIdentifierResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "job_identifier" => crate::codec::set(&mut slots.job_identifier, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "download_url" => crate::codec::set(&mut slots.download_url, map),
-            "download_expires_at" => {
-                crate::codec::set(&mut slots.download_expires_at, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `PostExportReportingDataEnqueueRequest` (defined inline at `/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`).
+/// The request body of `post_export_reporting_data_enqueue`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1enqueue/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostExportReportingDataEnqueueRequest {
     #[allow(missing_docs)]
@@ -244,73 +79,6 @@ pub struct PostExportReportingDataEnqueueRequest {
     #[allow(missing_docs)]
     pub end_time: i64,
 }
-impl serde::Serialize for PostExportReportingDataEnqueueRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("dataset_id", &self.dataset_id)
-            .req("attribute_ids", &self.attribute_ids)
-            .req("start_time", &self.start_time)
-            .req("end_time", &self.end_time)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PostExportReportingDataEnqueueRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        dataset_id: Option<String>,
-        attribute_ids: Option<Vec<String>>,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    }
-    impl crate::codec::StructDecode for PostExportReportingDataEnqueueRequest {
-        const NAME: &'static str = "PostExportReportingDataEnqueueRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "dataset_id" => {
-                    crate::codec::fill_string(&mut slots.dataset_id, "dataset_id", map)
-                }
-                "attribute_ids" => {
-                    crate::codec::fill(&mut slots.attribute_ids, "attribute_ids", map)
-                }
-                "start_time" => {
-                    crate::codec::fill(&mut slots.start_time, "start_time", map)
-                }
-                "end_time" => crate::codec::fill(&mut slots.end_time, "end_time", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["dataset_id", "attribute_ids", "start_time", "end_time"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                dataset_id: crate::codec::missing(slots.dataset_id, "dataset_id")?,
-                attribute_ids: crate::codec::missing(
-                    slots.attribute_ids,
-                    "attribute_ids",
-                )?,
-                start_time: crate::codec::missing(slots.start_time, "start_time")?,
-                end_time: crate::codec::missing(slots.end_time, "end_time")?,
-            })
-        }
-    }
-};
 impl PostExportReportingDataEnqueueRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -327,7 +95,9 @@ impl PostExportReportingDataEnqueueRequest {
         }
     }
 }
-/// `PostExportReportingDataEnqueueResponse` (defined inline at `/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`).
+/// The `200` response of `post_export_reporting_data_enqueue`.
+///
+/// Defined inline at `/paths/~1export~1reporting_data~1enqueue/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostExportReportingDataEnqueueResponse {
     #[allow(missing_docs)]
@@ -341,48 +111,322 @@ pub struct PostExportReportingDataEnqueueResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for PostExportReportingDataEnqueueResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("job_identifier", &self.job_identifier)
-            .opt("status", &self.status)
-            .opt("download_url", &self.download_url)
-            .opt("download_expires_at", &self.download_expires_at)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PostExportReportingDataEnqueueResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for PostExportReportingDataEnqueueResponse {
-    const NAME: &'static str = "PostExportReportingDataEnqueueResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "job_identifier" => crate::codec::set(&mut slots.job_identifier, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "download_url" => crate::codec::set(&mut slots.download_url, map),
-            "download_expires_at" => {
-                crate::codec::set(&mut slots.download_expires_at, map)
-            }
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for GetExportReportingDataGetDatasetsResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("data", &self.data)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for GetExportReportingDataGetDatasetsResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for GetExportReportingDataGetDatasetsResponse {
+        const NAME: &'static str = "GetExportReportingDataGetDatasetsResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "data" => crate::codec::set(&mut slots.data, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+    impl serde::Serialize for GetExportReportingDataGetDatasetsResponseDataItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("description", &self.description)
+                .opt("default_time_attribute_id", &self.default_time_attribute_id)
+                .opt("attributes", &self.attributes)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for GetExportReportingDataGetDatasetsResponseDataItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode
+    for GetExportReportingDataGetDatasetsResponseDataItem {
+        const NAME: &'static str = "GetExportReportingDataGetDatasetsResponseDataItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "default_time_attribute_id" => {
+                    crate::codec::set(&mut slots.default_time_attribute_id, map)
+                }
+                "attributes" => crate::codec::set(&mut slots.attributes, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize
+    for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("qualified_id", &self.qualified_id)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de>
+    for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode
+    for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
+        const NAME: &'static str = "GetExportReportingDataGetDatasetsResponseDataItemAttributesItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "qualified_id" => crate::codec::set(&mut slots.qualified_id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for GetExportReportingDataJobIdentifierResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("job_identifier", &self.job_identifier)
+                .opt("status", &self.status)
+                .opt("download_url", &self.download_url)
+                .opt("download_expires_at", &self.download_expires_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetExportReportingDataJobIdentifierResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for GetExportReportingDataJobIdentifierResponse {
+        const NAME: &'static str = "GetExportReportingDataJobIdentifierResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "job_identifier" => crate::codec::set(&mut slots.job_identifier, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "download_url" => crate::codec::set(&mut slots.download_url, map),
+                "download_expires_at" => {
+                    crate::codec::set(&mut slots.download_expires_at, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for PostExportReportingDataEnqueueRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("dataset_id", &self.dataset_id)
+                .req("attribute_ids", &self.attribute_ids)
+                .req("start_time", &self.start_time)
+                .req("end_time", &self.end_time)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PostExportReportingDataEnqueueRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            dataset_id: Option<String>,
+            attribute_ids: Option<Vec<String>>,
+            start_time: Option<i64>,
+            end_time: Option<i64>,
+        }
+        impl crate::codec::StructDecode for PostExportReportingDataEnqueueRequest {
+            const NAME: &'static str = "PostExportReportingDataEnqueueRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "dataset_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.dataset_id,
+                            "dataset_id",
+                            map,
+                        )
+                    }
+                    "attribute_ids" => {
+                        crate::codec::fill(
+                            &mut slots.attribute_ids,
+                            "attribute_ids",
+                            map,
+                        )
+                    }
+                    "start_time" => {
+                        crate::codec::fill(&mut slots.start_time, "start_time", map)
+                    }
+                    "end_time" => {
+                        crate::codec::fill(&mut slots.end_time, "end_time", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["dataset_id", "attribute_ids", "start_time", "end_time"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    dataset_id: crate::codec::missing(slots.dataset_id, "dataset_id")?,
+                    attribute_ids: crate::codec::missing(
+                        slots.attribute_ids,
+                        "attribute_ids",
+                    )?,
+                    start_time: crate::codec::missing(slots.start_time, "start_time")?,
+                    end_time: crate::codec::missing(slots.end_time, "end_time")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for PostExportReportingDataEnqueueResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("job_identifier", &self.job_identifier)
+                .opt("status", &self.status)
+                .opt("download_url", &self.download_url)
+                .opt("download_expires_at", &self.download_expires_at)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for PostExportReportingDataEnqueueResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for PostExportReportingDataEnqueueResponse {
+        const NAME: &'static str = "PostExportReportingDataEnqueueResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "job_identifier" => crate::codec::set(&mut slots.job_identifier, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "download_url" => crate::codec::set(&mut slots.download_url, map),
+                "download_expires_at" => {
+                    crate::codec::set(&mut slots.download_expires_at, map)
+                }
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+};

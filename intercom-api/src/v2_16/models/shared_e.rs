@@ -17,47 +17,6 @@ pub struct EmailAddressHeader {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for EmailAddressHeader {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("email_address", &self.email_address)
-            .opt("name", &self.name)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmailAddressHeader {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for EmailAddressHeader {
-    const NAME: &'static str = "EmailAddressHeader";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "email_address" => crate::codec::set(&mut slots.email_address, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Email Message Metadata
 ///
 /// Contains metadata if the message was sent as an email
@@ -74,49 +33,6 @@ pub struct EmailMessageMetadata {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for EmailMessageMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("subject", &self.subject)
-            .opt("email_address_headers", &self.email_address_headers)
-            .opt("message_id", &self.message_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmailMessageMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for EmailMessageMetadata {
-    const NAME: &'static str = "EmailMessageMetadata";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "subject" => crate::codec::set(&mut slots.subject, map),
-            "email_address_headers" => {
-                crate::codec::set(&mut slots.email_address_headers, map)
-            }
-            "message_id" => crate::codec::set(&mut slots.message_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Error
 ///
 /// The API will return an Error List for a failed request, which will contain one or more Error objects.
@@ -131,48 +47,9 @@ pub struct Error {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("request_id", &self.request_id)
-            .opt("errors", &self.errors)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Error {
-    const NAME: &'static str = "Error";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "request_id" => crate::codec::set(&mut slots.request_id, map),
-            "errors" => crate::codec::set(&mut slots.errors, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `ErrorErrorsItem` (defined inline at `/components/schemas/error/properties/errors/items`).
+/// An item of the `errors` member of `Error`.
+///
+/// Defined inline at `/components/schemas/error/properties/errors/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
@@ -184,149 +61,25 @@ pub struct ErrorErrorsItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for ErrorErrorsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("code", &self.code)
-            .opt("message", &self.message)
-            .opt("field", &self.field)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ErrorErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for ErrorErrorsItem {
-    const NAME: &'static str = "ErrorErrorsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "code" => crate::codec::set(&mut slots.code, map),
-            "message" => crate::codec::set(&mut slots.message, map),
-            "field" => crate::codec::set(&mut slots.field, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Event details of Workflow & actions
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EventDetails {
-    /// `ConversationAttributeUpdatedByWorkflow` variant.
+    /// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type &lt;code&gt;conversation_attribute_updated_by_workflow&lt;/code&gt;.
     ConversationAttributeUpdatedByWorkflow(ConversationAttributeUpdatedByWorkflow),
-    /// `ConversationAttributeUpdatedByAdmin` variant.
+    /// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type &lt;code&gt;conversation_attribute_updated_by_admin&lt;/code&gt;.
     ConversationAttributeUpdatedByAdmin(ConversationAttributeUpdatedByAdmin),
-    /// `ConversationAttributeUpdatedByUser` variant.
+    /// Contains details about Custom Data Attributes (CDAs) that were modified by a user for conversation part type &lt;code&gt;conversation_attribute_updated_by_user&lt;/code&gt;.
     ConversationAttributeUpdatedByUser(ConversationAttributeUpdatedByUser),
-    /// `CustomActionStarted` variant.
+    /// Contains details about name of the action that was initiated for conversation part type &lt;code&gt;custom_action_started&lt;/code&gt;.
     CustomActionStarted(CustomActionStarted),
-    /// `CustomActionFinished` variant.
+    /// Contains details about final status of the completed action for conversation part type &lt;code&gt;custom_action_finished&lt;/code&gt;.
     CustomActionFinished(CustomActionFinished),
-    /// `OperatorWorkflowEvent` variant.
+    /// Contains details about name of the workflow for conversation part type &lt;code&gt;operator_workflow_event&lt;/code&gt;.
     OperatorWorkflowEvent(OperatorWorkflowEvent),
     /// A shape this version of the crate does not know; kept verbatim.
     Other(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for EventDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        match crate::codec::best_fit(
-            &raw,
-            &[
-                &[
-                    "workflow",
-                    "workflow.name",
-                    "attribute",
-                    "attribute.name",
-                    "value",
-                    "value.name",
-                ],
-                &[
-                    "attribute",
-                    "attribute.name",
-                    "value",
-                    "value.name",
-                    "value.previous",
-                ],
-                &[
-                    "attribute",
-                    "attribute.name",
-                    "value",
-                    "value.name",
-                    "value.previous",
-                ],
-                &["action", "action.name"],
-                &["action", "action.name", "action.result"],
-                &["workflow", "workflow.name", "event", "event.type", "event.result"],
-            ],
-        ) {
-            Some(0usize) => {
-                match <ConversationAttributeUpdatedByWorkflow as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => {
-                        Ok((Self::ConversationAttributeUpdatedByWorkflow)(value))
-                    }
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(1usize) => {
-                match <ConversationAttributeUpdatedByAdmin as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::ConversationAttributeUpdatedByAdmin)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(2usize) => {
-                match <ConversationAttributeUpdatedByUser as serde::Deserialize>::deserialize(
-                    &raw,
-                ) {
-                    Ok(value) => Ok((Self::ConversationAttributeUpdatedByUser)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(3usize) => {
-                match <CustomActionStarted as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::CustomActionStarted)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(4usize) => {
-                match <CustomActionFinished as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::CustomActionFinished)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            Some(5usize) => {
-                match <OperatorWorkflowEvent as serde::Deserialize>::deserialize(&raw) {
-                    Ok(value) => Ok((Self::OperatorWorkflowEvent)(value)),
-                    Err(_) => Ok(Self::Other(raw)),
-                }
-            }
-            _ => Ok(Self::Other(raw)),
-        }
-    }
 }
 impl From<ConversationAttributeUpdatedByWorkflow> for EventDetails {
     fn from(value: ConversationAttributeUpdatedByWorkflow) -> Self {
@@ -358,4 +111,279 @@ impl From<OperatorWorkflowEvent> for EventDetails {
         Self::OperatorWorkflowEvent(value)
     }
 }
-crate::codec::lenient_untagged!(EventDetails);
+const _: () = {
+    impl serde::Serialize for EmailAddressHeader {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("email_address", &self.email_address)
+                .opt("name", &self.name)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EmailAddressHeader {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for EmailAddressHeader {
+        const NAME: &'static str = "EmailAddressHeader";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "email_address" => crate::codec::set(&mut slots.email_address, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for EmailMessageMetadata {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("subject", &self.subject)
+                .opt("email_address_headers", &self.email_address_headers)
+                .opt("message_id", &self.message_id)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EmailMessageMetadata {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for EmailMessageMetadata {
+        const NAME: &'static str = "EmailMessageMetadata";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "subject" => crate::codec::set(&mut slots.subject, map),
+                "email_address_headers" => {
+                    crate::codec::set(&mut slots.email_address_headers, map)
+                }
+                "message_id" => crate::codec::set(&mut slots.message_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for Error {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("request_id", &self.request_id)
+                .opt("errors", &self.errors)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Error {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Error {
+        const NAME: &'static str = "Error";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "request_id" => crate::codec::set(&mut slots.request_id, map),
+                "errors" => crate::codec::set(&mut slots.errors, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for ErrorErrorsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("code", &self.code)
+                .opt("message", &self.message)
+                .opt("field", &self.field)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ErrorErrorsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for ErrorErrorsItem {
+        const NAME: &'static str = "ErrorErrorsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "code" => crate::codec::set(&mut slots.code, map),
+                "message" => crate::codec::set(&mut slots.message, map),
+                "field" => crate::codec::set(&mut slots.field, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EventDetails {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let raw = <serde_json::Value as serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            match crate::codec::best_fit(
+                &raw,
+                &[
+                    &[
+                        "workflow",
+                        "workflow.name",
+                        "attribute",
+                        "attribute.name",
+                        "value",
+                        "value.name",
+                    ],
+                    &[
+                        "attribute",
+                        "attribute.name",
+                        "value",
+                        "value.name",
+                        "value.previous",
+                    ],
+                    &[
+                        "attribute",
+                        "attribute.name",
+                        "value",
+                        "value.name",
+                        "value.previous",
+                    ],
+                    &["action", "action.name"],
+                    &["action", "action.name", "action.result"],
+                    &["workflow", "workflow.name", "event", "event.type", "event.result"],
+                ],
+            ) {
+                Some(0usize) => {
+                    match <ConversationAttributeUpdatedByWorkflow as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => {
+                            Ok((Self::ConversationAttributeUpdatedByWorkflow)(value))
+                        }
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(1usize) => {
+                    match <ConversationAttributeUpdatedByAdmin as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => {
+                            Ok((Self::ConversationAttributeUpdatedByAdmin)(value))
+                        }
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(2usize) => {
+                    match <ConversationAttributeUpdatedByUser as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => {
+                            Ok((Self::ConversationAttributeUpdatedByUser)(value))
+                        }
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(3usize) => {
+                    match <CustomActionStarted as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::CustomActionStarted)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(4usize) => {
+                    match <CustomActionFinished as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::CustomActionFinished)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                Some(5usize) => {
+                    match <OperatorWorkflowEvent as serde::Deserialize>::deserialize(
+                        &raw,
+                    ) {
+                        Ok(value) => Ok((Self::OperatorWorkflowEvent)(value)),
+                        Err(_) => Ok(Self::Other(raw)),
+                    }
+                }
+                _ => Ok(Self::Other(raw)),
+            }
+        }
+    }
+    crate::codec::lenient_untagged!(EventDetails);
+};

@@ -27,55 +27,6 @@ pub struct Jobs {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Jobs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("url", &self.url)
-            .opt("status", &self.status)
-            .opt("resource_type", &self.resource_type)
-            .opt("resource_id", &self.resource_id)
-            .opt("resource_url", &self.resource_url)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Jobs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for Jobs {
-    const NAME: &'static str = "Jobs";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "url" => crate::codec::set(&mut slots.url, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "resource_type" => crate::codec::set(&mut slots.resource_type, map),
-            "resource_id" => crate::codec::set(&mut slots.resource_id, map),
-            "resource_url" => crate::codec::set(&mut slots.resource_url, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// The status of the job execution.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -114,4 +65,58 @@ impl std::str::FromStr for JobsStatus {
         )
     }
 }
-crate::codec::string_enum!(JobsStatus);
+const _: () = {
+    impl serde::Serialize for Jobs {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("url", &self.url)
+                .opt("status", &self.status)
+                .opt("resource_type", &self.resource_type)
+                .opt("resource_id", &self.resource_id)
+                .opt("resource_url", &self.resource_url)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Jobs {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for Jobs {
+        const NAME: &'static str = "Jobs";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "url" => crate::codec::set(&mut slots.url, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "resource_type" => crate::codec::set(&mut slots.resource_type, map),
+                "resource_id" => crate::codec::set(&mut slots.resource_id, map),
+                "resource_url" => crate::codec::set(&mut slots.resource_url, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(JobsStatus);
+};

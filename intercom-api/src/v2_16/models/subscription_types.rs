@@ -3,7 +3,9 @@
 //! Models of the `subscription_types` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachSubscriptionTypeToContactRequest` (defined inline at `/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_subscription_type_to_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}~1subscriptions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachSubscriptionTypeToContactRequest {
     /// The unique identifier for the subscription which is given by Intercom
@@ -11,55 +13,6 @@ pub struct AttachSubscriptionTypeToContactRequest {
     /// The consent_type of a subscription, opt_out or opt_in.
     pub consent_type: String,
 }
-impl serde::Serialize for AttachSubscriptionTypeToContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .req("consent_type", &self.consent_type)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachSubscriptionTypeToContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        consent_type: Option<String>,
-    }
-    impl crate::codec::StructDecode for AttachSubscriptionTypeToContactRequest {
-        const NAME: &'static str = "AttachSubscriptionTypeToContactRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "consent_type" => {
-                    crate::codec::fill_string(
-                        &mut slots.consent_type,
-                        "consent_type",
-                        map,
-                    )
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "consent_type"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                consent_type: crate::codec::missing(slots.consent_type, "consent_type")?,
-            })
-        }
-    }
-};
 impl AttachSubscriptionTypeToContactRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>, consent_type: impl Into<String>) -> Self {
@@ -69,3 +22,60 @@ impl AttachSubscriptionTypeToContactRequest {
         }
     }
 }
+const _: () = {
+    impl serde::Serialize for AttachSubscriptionTypeToContactRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("consent_type", &self.consent_type)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachSubscriptionTypeToContactRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            consent_type: Option<String>,
+        }
+        impl crate::codec::StructDecode for AttachSubscriptionTypeToContactRequest {
+            const NAME: &'static str = "AttachSubscriptionTypeToContactRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "consent_type" => {
+                        crate::codec::fill_string(
+                            &mut slots.consent_type,
+                            "consent_type",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "consent_type"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    consent_type: crate::codec::missing(
+                        slots.consent_type,
+                        "consent_type",
+                    )?,
+                })
+            }
+        }
+    };
+};

@@ -3,56 +3,23 @@
 //! Models of the `tags` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `AttachTagToContactRequest` (defined inline at `/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_tag_to_contact`.
+///
+/// Defined inline at `/paths/~1contacts~1{contact_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToContactRequest {
     /// The unique identifier for the tag which is given by Intercom
     pub id: String,
 }
-impl serde::Serialize for AttachTagToContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachTagToContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for AttachTagToContactRequest {
-        const NAME: &'static str = "AttachTagToContactRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl AttachTagToContactRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
-/// `AttachTagToConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_tag_to_conversation`.
+///
+/// Defined inline at `/paths/~1conversations~1{conversation_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToConversationRequest {
     /// The unique identifier for the tag which is given by Intercom
@@ -60,51 +27,6 @@ pub struct AttachTagToConversationRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
 }
-impl serde::Serialize for AttachTagToConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .req("admin_id", &self.admin_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachTagToConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for AttachTagToConversationRequest {
-        const NAME: &'static str = "AttachTagToConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
-};
 impl AttachTagToConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
@@ -114,7 +36,9 @@ impl AttachTagToConversationRequest {
         }
     }
 }
-/// `AttachTagToTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `attach_tag_to_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToTicketRequest {
     /// The unique identifier for the tag which is given by Intercom
@@ -122,51 +46,6 @@ pub struct AttachTagToTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
 }
-impl serde::Serialize for AttachTagToTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("id", &self.id)
-            .req("admin_id", &self.admin_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachTagToTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for AttachTagToTicketRequest {
-        const NAME: &'static str = "AttachTagToTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
-};
 impl AttachTagToTicketRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>, admin_id: impl Into<String>) -> Self {
@@ -186,49 +65,6 @@ pub struct CreateOrUpdateTagRequest {
     /// The id of tag to updates.
     pub id: Option<String>,
 }
-impl serde::Serialize for CreateOrUpdateTagRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .opt("id", &self.id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateOrUpdateTagRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CreateOrUpdateTagRequest {
-        const NAME: &'static str = "CreateOrUpdateTagRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                id: slots.id.flatten(),
-            })
-        }
-    }
-};
 impl CreateOrUpdateTagRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -247,18 +83,20 @@ impl CreateOrUpdateTagRequest {
         self
     }
 }
-/// `CreateTagRequest` (defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`).
+/// The request body of `create_tag`.
+///
+/// Defined inline at `/paths/~1tags/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum CreateTagRequest {
-    /// `CreateOrUpdateTag` variant.
+    /// You can create or update an existing tag.
     CreateOrUpdateTag(CreateOrUpdateTagRequest),
-    /// `TagCompany` variant.
+    /// You can tag a single company or a list of companies.
     TagCompany(TagCompanyRequest),
-    /// `UntagCompany` variant.
+    /// You can tag a single company or a list of companies.
     UntagCompany(UntagCompanyRequest),
-    /// `TagMultipleUsers` variant.
+    /// You can tag a list of users.
     TagMultipleUsers(TagMultipleUsersRequest),
 }
 impl From<CreateOrUpdateTagRequest> for CreateTagRequest {
@@ -281,103 +119,28 @@ impl From<TagMultipleUsersRequest> for CreateTagRequest {
         Self::TagMultipleUsers(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateTagRequest);
-/// `DetachTagFromConversationRequest` (defined inline at `/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`).
+/// The request body of `detach_tag_from_conversation`.
+///
+/// Defined inline at `/paths/~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetachTagFromConversationRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
 }
-impl serde::Serialize for DetachTagFromConversationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("admin_id", &self.admin_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DetachTagFromConversationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for DetachTagFromConversationRequest {
-        const NAME: &'static str = "DetachTagFromConversationRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
-};
 impl DetachTagFromConversationRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
         Self { admin_id: admin_id.into() }
     }
 }
-/// `DetachTagFromTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`).
+/// The request body of `detach_tag_from_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}~1tags~1{tag_id}/delete/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetachTagFromTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: String,
 }
-impl serde::Serialize for DetachTagFromTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("admin_id", &self.admin_id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DetachTagFromTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        admin_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for DetachTagFromTicketRequest {
-        const NAME: &'static str = "DetachTagFromTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-            })
-        }
-    }
-};
 impl DetachTagFromTicketRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(admin_id: impl Into<String>) -> Self {
@@ -394,49 +157,6 @@ pub struct TagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<TagCompanyRequestCompaniesItem>,
 }
-impl serde::Serialize for TagCompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("companies", &self.companies)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagCompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        companies: Option<Vec<TagCompanyRequestCompaniesItem>>,
-    }
-    impl crate::codec::StructDecode for TagCompanyRequest {
-        const NAME: &'static str = "TagCompanyRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "companies" => crate::codec::fill(&mut slots.companies, "companies", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                companies: crate::codec::missing(slots.companies, "companies")?,
-            })
-        }
-    }
-};
 impl TagCompanyRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -449,7 +169,9 @@ impl TagCompanyRequest {
         }
     }
 }
-/// `TagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/tag_company_request/properties/companies/items`).
+/// An item of the `companies` member of `TagCompanyRequest`.
+///
+/// Defined inline at `/components/schemas/tag_company_request/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
@@ -457,55 +179,6 @@ pub struct TagCompanyRequestCompaniesItem {
     /// The company id you have defined for the company.
     pub company_id: Option<String>,
 }
-impl serde::Serialize for TagCompanyRequestCompaniesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("company_id", &self.company_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagCompanyRequestCompaniesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-        company_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for TagCompanyRequestCompaniesItem {
-        const NAME: &'static str = "TagCompanyRequestCompaniesItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                _ => Err(crate::codec::unknown_member(key, &["id", "company_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: slots.id.flatten(),
-                company_id: slots.company_id.flatten(),
-            })
-        }
-    }
-};
 impl TagCompanyRequestCompaniesItem {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -544,52 +217,9 @@ pub struct TagCreateResponse {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TagCreateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("name", &self.name)
-            .opt("users", &self.users)
-            .opt("companies", &self.companies)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagCreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TagCreateResponse {
-    const NAME: &'static str = "TagCreateResponse";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "name" => crate::codec::set(&mut slots.name, map),
-            "users" => crate::codec::set(&mut slots.users, map),
-            "companies" => crate::codec::set(&mut slots.companies, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `TagCreateResponseCompaniesItem` (defined inline at `/components/schemas/tag_create_response/allOf/1/properties/companies/items`).
+/// An item of the `companies` member of `TagCreateResponse`.
+///
+/// Defined inline at `/components/schemas/tag_create_response/allOf/1/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponseCompaniesItem {
     /// The Intercom ID of the company.
@@ -599,46 +229,9 @@ pub struct TagCreateResponseCompaniesItem {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TagCreateResponseCompaniesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("tagged", &self.tagged)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagCreateResponseCompaniesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TagCreateResponseCompaniesItem {
-    const NAME: &'static str = "TagCreateResponseCompaniesItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "tagged" => crate::codec::set(&mut slots.tagged, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `TagCreateResponseUsersItem` (defined inline at `/components/schemas/tag_create_response/allOf/1/properties/users/items`).
+/// An item of the `users` member of `TagCreateResponse`.
+///
+/// Defined inline at `/components/schemas/tag_create_response/allOf/1/properties/users/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponseUsersItem {
     /// The Intercom ID of the user.
@@ -647,45 +240,6 @@ pub struct TagCreateResponseUsersItem {
     pub tagged: Option<bool>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TagCreateResponseUsersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("tagged", &self.tagged)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagCreateResponseUsersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TagCreateResponseUsersItem {
-    const NAME: &'static str = "TagCreateResponseUsersItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "tagged" => crate::codec::set(&mut slots.tagged, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Tag Users Request Payload
 ///
@@ -697,49 +251,6 @@ pub struct TagMultipleUsersRequest {
     #[allow(missing_docs)]
     pub users: Vec<TagMultipleUsersRequestUsersItem>,
 }
-impl serde::Serialize for TagMultipleUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("users", &self.users)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        users: Option<Vec<TagMultipleUsersRequestUsersItem>>,
-    }
-    impl crate::codec::StructDecode for TagMultipleUsersRequest {
-        const NAME: &'static str = "TagMultipleUsersRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "users" => crate::codec::fill(&mut slots.users, "users", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "users"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                users: crate::codec::missing(slots.users, "users")?,
-            })
-        }
-    }
-};
 impl TagMultipleUsersRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -749,47 +260,14 @@ impl TagMultipleUsersRequest {
         Self { name: name.into(), users }
     }
 }
-/// `TagMultipleUsersRequestUsersItem` (defined inline at `/components/schemas/tag_multiple_users_request/properties/users/items`).
+/// An item of the `users` member of `TagMultipleUsersRequest`.
+///
+/// Defined inline at `/components/schemas/tag_multiple_users_request/properties/users/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
     pub id: Option<String>,
 }
-impl serde::Serialize for TagMultipleUsersRequestUsersItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).opt("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequestUsersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for TagMultipleUsersRequestUsersItem {
-        const NAME: &'static str = "TagMultipleUsersRequestUsersItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self { id: slots.id.flatten() })
-        }
-    }
-};
 impl TagMultipleUsersRequestUsersItem {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -815,49 +293,6 @@ pub struct UntagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: Vec<UntagCompanyRequestCompaniesItem>,
 }
-impl serde::Serialize for UntagCompanyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("name", &self.name)
-            .req("companies", &self.companies)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UntagCompanyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        name: Option<String>,
-        companies: Option<Vec<UntagCompanyRequestCompaniesItem>>,
-    }
-    impl crate::codec::StructDecode for UntagCompanyRequest {
-        const NAME: &'static str = "UntagCompanyRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "name" => crate::codec::fill_string(&mut slots.name, "name", map),
-                "companies" => crate::codec::fill(&mut slots.companies, "companies", map),
-                _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                name: crate::codec::missing(slots.name, "name")?,
-                companies: crate::codec::missing(slots.companies, "companies")?,
-            })
-        }
-    }
-};
 impl UntagCompanyRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(
@@ -870,7 +305,9 @@ impl UntagCompanyRequest {
         }
     }
 }
-/// `UntagCompanyRequestCompaniesItem` (defined inline at `/components/schemas/untag_company_request/properties/companies/items`).
+/// An item of the `companies` member of `UntagCompanyRequest`.
+///
+/// Defined inline at `/components/schemas/untag_company_request/properties/companies/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
@@ -880,63 +317,6 @@ pub struct UntagCompanyRequestCompaniesItem {
     /// Always set to true
     pub untag: Option<bool>,
 }
-impl serde::Serialize for UntagCompanyRequestCompaniesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("company_id", &self.company_id)
-            .opt("untag", &self.untag)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UntagCompanyRequestCompaniesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<Option<String>>,
-        company_id: Option<Option<String>>,
-        untag: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UntagCompanyRequestCompaniesItem {
-        const NAME: &'static str = "UntagCompanyRequestCompaniesItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                "untag" => crate::codec::fill(&mut slots.untag, "untag", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(key, &["id", "company_id", "untag"]),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: slots.id.flatten(),
-                company_id: slots.company_id.flatten(),
-                untag: slots.untag.flatten(),
-            })
-        }
-    }
-};
 impl UntagCompanyRequestCompaniesItem {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -966,3 +346,703 @@ impl UntagCompanyRequestCompaniesItem {
         self
     }
 }
+const _: () = {
+    impl serde::Serialize for AttachTagToContactRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToContactRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for AttachTagToContactRequest {
+            const NAME: &'static str = "AttachTagToContactRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for AttachTagToConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for AttachTagToConversationRequest {
+            const NAME: &'static str = "AttachTagToConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for AttachTagToTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("id", &self.id)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AttachTagToTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for AttachTagToTicketRequest {
+            const NAME: &'static str = "AttachTagToTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateOrUpdateTagRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .opt("id", &self.id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateOrUpdateTagRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CreateOrUpdateTagRequest {
+            const NAME: &'static str = "CreateOrUpdateTagRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["name", "id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    id: slots.id.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(CreateTagRequest);
+    impl serde::Serialize for DetachTagFromConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DetachTagFromConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for DetachTagFromConversationRequest {
+            const NAME: &'static str = "DetachTagFromConversationRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for DetachTagFromTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("admin_id", &self.admin_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for DetachTagFromTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for DetachTagFromTicketRequest {
+            const NAME: &'static str = "DetachTagFromTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["admin_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for TagCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("companies", &self.companies)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            companies: Option<Vec<TagCompanyRequestCompaniesItem>>,
+        }
+        impl crate::codec::StructDecode for TagCompanyRequest {
+            const NAME: &'static str = "TagCompanyRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "companies" => {
+                        crate::codec::fill(&mut slots.companies, "companies", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    companies: crate::codec::missing(slots.companies, "companies")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for TagCompanyRequestCompaniesItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("company_id", &self.company_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagCompanyRequestCompaniesItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+            company_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for TagCompanyRequestCompaniesItem {
+            const NAME: &'static str = "TagCompanyRequestCompaniesItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["id", "company_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: slots.id.flatten(),
+                    company_id: slots.company_id.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for TagCreateResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("users", &self.users)
+                .opt("companies", &self.companies)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagCreateResponse {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TagCreateResponse {
+        const NAME: &'static str = "TagCreateResponse";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "name" => crate::codec::set(&mut slots.name, map),
+                "users" => crate::codec::set(&mut slots.users, map),
+                "companies" => crate::codec::set(&mut slots.companies, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TagCreateResponseCompaniesItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("tagged", &self.tagged)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagCreateResponseCompaniesItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TagCreateResponseCompaniesItem {
+        const NAME: &'static str = "TagCreateResponseCompaniesItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "tagged" => crate::codec::set(&mut slots.tagged, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TagCreateResponseUsersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("tagged", &self.tagged)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagCreateResponseUsersItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TagCreateResponseUsersItem {
+        const NAME: &'static str = "TagCreateResponseUsersItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "tagged" => crate::codec::set(&mut slots.tagged, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TagMultipleUsersRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("users", &self.users)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            users: Option<Vec<TagMultipleUsersRequestUsersItem>>,
+        }
+        impl crate::codec::StructDecode for TagMultipleUsersRequest {
+            const NAME: &'static str = "TagMultipleUsersRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "users" => crate::codec::fill(&mut slots.users, "users", map),
+                    _ => Err(crate::codec::unknown_member(key, &["name", "users"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    users: crate::codec::missing(slots.users, "users")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for TagMultipleUsersRequestUsersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).opt("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TagMultipleUsersRequestUsersItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for TagMultipleUsersRequestUsersItem {
+            const NAME: &'static str = "TagMultipleUsersRequestUsersItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self { id: slots.id.flatten() })
+            }
+        }
+    };
+    impl serde::Serialize for UntagCompanyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("name", &self.name)
+                .req("companies", &self.companies)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UntagCompanyRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            name: Option<String>,
+            companies: Option<Vec<UntagCompanyRequestCompaniesItem>>,
+        }
+        impl crate::codec::StructDecode for UntagCompanyRequest {
+            const NAME: &'static str = "UntagCompanyRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "name" => crate::codec::fill_string(&mut slots.name, "name", map),
+                    "companies" => {
+                        crate::codec::fill(&mut slots.companies, "companies", map)
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["name", "companies"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    name: crate::codec::missing(slots.name, "name")?,
+                    companies: crate::codec::missing(slots.companies, "companies")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for UntagCompanyRequestCompaniesItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("company_id", &self.company_id)
+                .opt("untag", &self.untag)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UntagCompanyRequestCompaniesItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<Option<String>>,
+            company_id: Option<Option<String>>,
+            untag: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UntagCompanyRequestCompaniesItem {
+            const NAME: &'static str = "UntagCompanyRequestCompaniesItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_opt_string(&mut slots.id, "id", map),
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    "untag" => crate::codec::fill(&mut slots.untag, "untag", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["id", "company_id", "untag"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: slots.id.flatten(),
+                    company_id: slots.company_id.flatten(),
+                    untag: slots.untag.flatten(),
+                })
+            }
+        }
+    };
+};

@@ -3,7 +3,9 @@
 //! Models of the `tickets` group (Intercom API 2.16).
 #[allow(unused_imports)]
 use super::*;
-/// `AdminReplyTicketRequestMessageType` (defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`).
+/// The `message_type` member of `AdminReplyTicketRequest`.
+///
+/// Defined inline at `/components/schemas/admin_reply_ticket_request/properties/message_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
@@ -45,7 +47,6 @@ impl std::str::FromStr for AdminReplyTicketRequestMessageType {
         )
     }
 }
-crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
 /// Quick Reply Option
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
@@ -54,49 +55,6 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
     pub uuid: String,
 }
-impl serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("text", &self.text)
-            .req("uuid", &self.uuid)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        text: Option<String>,
-        uuid: Option<String>,
-    }
-    impl crate::codec::StructDecode for AdminReplyTicketRequestReplyOptionsItem {
-        const NAME: &'static str = "AdminReplyTicketRequestReplyOptionsItem";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "text" => crate::codec::fill_string(&mut slots.text, "text", map),
-                "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
-                _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                text: crate::codec::missing(slots.text, "text")?,
-                uuid: crate::codec::missing(slots.uuid, "uuid")?,
-            })
-        }
-    }
-};
 impl AdminReplyTicketRequestReplyOptionsItem {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
@@ -118,84 +76,6 @@ pub struct ChangeTicketTypeRequest {
     /// The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred automatically from the old type; values provided here override the transferred values.
     pub ticket_attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
-impl serde::Serialize for ChangeTicketTypeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .req("ticket_state_id", &self.ticket_state_id)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ChangeTicketTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        ticket_type_id: Option<String>,
-        ticket_state_id: Option<String>,
-        ticket_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    }
-    impl crate::codec::StructDecode for ChangeTicketTypeRequest {
-        const NAME: &'static str = "ChangeTicketTypeRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ticket_type_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.ticket_type_id,
-                        "ticket_type_id",
-                        map,
-                    )
-                }
-                "ticket_state_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.ticket_state_id,
-                        "ticket_state_id",
-                        map,
-                    )
-                }
-                "ticket_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.ticket_attributes,
-                        "ticket_attributes",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["ticket_type_id", "ticket_state_id", "ticket_attributes"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ticket_type_id: crate::codec::missing(
-                    slots.ticket_type_id,
-                    "ticket_type_id",
-                )?,
-                ticket_state_id: crate::codec::missing(
-                    slots.ticket_state_id,
-                    "ticket_state_id",
-                )?,
-                ticket_attributes: slots.ticket_attributes.flatten(),
-            })
-        }
-    }
-};
 impl ChangeTicketTypeRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -221,7 +101,9 @@ impl ChangeTicketTypeRequest {
         self
     }
 }
-/// `CreateTicketRequestAssignment` (defined inline at `/components/schemas/create_ticket_request/properties/assignment`).
+/// The `assignment` member of `CreateTicketRequest`.
+///
+/// Defined inline at `/components/schemas/create_ticket_request/properties/assignment`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {
     /// The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned.
@@ -229,68 +111,6 @@ pub struct CreateTicketRequestAssignment {
     /// The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned.
     pub team_assignee_id: Option<String>,
 }
-impl serde::Serialize for CreateTicketRequestAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("admin_assignee_id", &self.admin_assignee_id)
-            .opt("team_assignee_id", &self.team_assignee_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        admin_assignee_id: Option<Option<String>>,
-        team_assignee_id: Option<Option<String>>,
-    }
-    impl crate::codec::StructDecode for CreateTicketRequestAssignment {
-        const NAME: &'static str = "CreateTicketRequestAssignment";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "admin_assignee_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.admin_assignee_id,
-                        "admin_assignee_id",
-                        map,
-                    )
-                }
-                "team_assignee_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.team_assignee_id,
-                        "team_assignee_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &["admin_assignee_id", "team_assignee_id"],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                admin_assignee_id: slots.admin_assignee_id.flatten(),
-                team_assignee_id: slots.team_assignee_id.flatten(),
-            })
-        }
-    }
-};
 impl CreateTicketRequestAssignment {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -314,7 +134,9 @@ impl CreateTicketRequestAssignment {
         self
     }
 }
-/// `CreateTicketRequestContactsItem` (defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`).
+/// An item of the `contacts` member of `CreateTicketRequest`.
+///
+/// Defined inline at `/components/schemas/create_ticket_request/properties/contacts/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -342,50 +164,12 @@ impl From<CreateTicketRequestContactsItemEmail> for CreateTicketRequestContactsI
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(CreateTicketRequestContactsItem);
 /// Email
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
     pub email: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        email: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateTicketRequestContactsItemEmail {
-        const NAME: &'static str = "CreateTicketRequestContactsItemEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                _ => Err(crate::codec::unknown_member(key, &["email"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                email: crate::codec::missing(slots.email, "email")?,
-            })
-        }
-    }
-};
 impl CreateTicketRequestContactsItemEmail {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(email: impl Into<String>) -> Self {
@@ -398,47 +182,6 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemExternalId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("external_id", &self.external_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        external_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateTicketRequestContactsItemExternalId {
-        const NAME: &'static str = "CreateTicketRequestContactsItemExternalId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "external_id" => {
-                    crate::codec::fill_string(&mut slots.external_id, "external_id", map)
-                }
-                _ => Err(crate::codec::unknown_member(key, &["external_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                external_id: crate::codec::missing(slots.external_id, "external_id")?,
-            })
-        }
-    }
-};
 impl CreateTicketRequestContactsItemExternalId {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(external_id: impl Into<String>) -> Self {
@@ -453,50 +196,15 @@ pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
     pub id: String,
 }
-impl serde::Serialize for CreateTicketRequestContactsItemId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        id: Option<String>,
-    }
-    impl crate::codec::StructDecode for CreateTicketRequestContactsItemId {
-        const NAME: &'static str = "CreateTicketRequestContactsItemId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "id" => crate::codec::fill_string(&mut slots.id, "id", map),
-                _ => Err(crate::codec::unknown_member(key, &["id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                id: crate::codec::missing(slots.id, "id")?,
-            })
-        }
-    }
-};
 impl CreateTicketRequestContactsItemId {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
-/// `CreateTicketRequestObject` (defined inline at `/paths/~1tickets/post/requestBody/content/application~1json/schema`).
+/// The request body of `create_ticket`.
+///
+/// Defined inline at `/paths/~1tickets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestObject {
     /// The ID of the type of ticket you want to create
@@ -520,126 +228,6 @@ pub struct CreateTicketRequestObject {
     /// Option to disable notifications when a Ticket is created.
     pub skip_notifications: Option<bool>,
 }
-impl serde::Serialize for CreateTicketRequestObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .req("contacts", &self.contacts)
-            .opt("conversation_to_link_id", &self.conversation_to_link_id)
-            .opt("company_id", &self.company_id)
-            .opt("created_at", &self.created_at)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .opt("assignment", &self.assignment)
-            .opt("skip_notifications", &self.skip_notifications)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateTicketRequestObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        ticket_type_id: Option<String>,
-        contacts: Option<Vec<CreateTicketRequestContactsItem>>,
-        conversation_to_link_id: Option<Option<String>>,
-        company_id: Option<Option<String>>,
-        created_at: Option<Option<i64>>,
-        ticket_attributes: Option<Option<TicketRequestCustomAttributes>>,
-        assignment: Option<Option<CreateTicketRequestAssignment>>,
-        skip_notifications: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for CreateTicketRequestObject {
-        const NAME: &'static str = "CreateTicketRequestObject";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ticket_type_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.ticket_type_id,
-                        "ticket_type_id",
-                        map,
-                    )
-                }
-                "contacts" => crate::codec::fill(&mut slots.contacts, "contacts", map),
-                "conversation_to_link_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.conversation_to_link_id,
-                        "conversation_to_link_id",
-                        map,
-                    )
-                }
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "ticket_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.ticket_attributes,
-                        "ticket_attributes",
-                        map,
-                    )
-                }
-                "assignment" => {
-                    crate::codec::fill(&mut slots.assignment, "assignment", map)
-                }
-                "skip_notifications" => {
-                    crate::codec::fill(
-                        &mut slots.skip_notifications,
-                        "skip_notifications",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "ticket_type_id",
-                                "contacts",
-                                "conversation_to_link_id",
-                                "company_id",
-                                "created_at",
-                                "ticket_attributes",
-                                "assignment",
-                                "skip_notifications",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ticket_type_id: crate::codec::missing(
-                    slots.ticket_type_id,
-                    "ticket_type_id",
-                )?,
-                contacts: crate::codec::missing(slots.contacts, "contacts")?,
-                conversation_to_link_id: slots.conversation_to_link_id.flatten(),
-                company_id: slots.company_id.flatten(),
-                created_at: slots.created_at.flatten(),
-                ticket_attributes: slots.ticket_attributes.flatten(),
-                assignment: slots.assignment.flatten(),
-                skip_notifications: slots.skip_notifications.flatten(),
-            })
-        }
-    }
-};
 impl CreateTicketRequestObject {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -698,7 +286,9 @@ impl CreateTicketRequestObject {
         self
     }
 }
-/// `EnqueueCreateTicketRequest` (defined inline at `/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`).
+/// The request body of `enqueue_create_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1enqueue/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnqueueCreateTicketRequest {
     /// The ID of the type of ticket you want to create
@@ -722,126 +312,6 @@ pub struct EnqueueCreateTicketRequest {
     /// Option to disable notifications when a Ticket is created.
     pub skip_notifications: Option<bool>,
 }
-impl serde::Serialize for EnqueueCreateTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("ticket_type_id", &self.ticket_type_id)
-            .req("contacts", &self.contacts)
-            .opt("conversation_to_link_id", &self.conversation_to_link_id)
-            .opt("company_id", &self.company_id)
-            .opt("created_at", &self.created_at)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .opt("assignment", &self.assignment)
-            .opt("skip_notifications", &self.skip_notifications)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EnqueueCreateTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        ticket_type_id: Option<String>,
-        contacts: Option<Vec<CreateTicketRequestContactsItem>>,
-        conversation_to_link_id: Option<Option<String>>,
-        company_id: Option<Option<String>>,
-        created_at: Option<Option<i64>>,
-        ticket_attributes: Option<Option<TicketRequestCustomAttributes>>,
-        assignment: Option<Option<CreateTicketRequestAssignment>>,
-        skip_notifications: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for EnqueueCreateTicketRequest {
-        const NAME: &'static str = "EnqueueCreateTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ticket_type_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.ticket_type_id,
-                        "ticket_type_id",
-                        map,
-                    )
-                }
-                "contacts" => crate::codec::fill(&mut slots.contacts, "contacts", map),
-                "conversation_to_link_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.conversation_to_link_id,
-                        "conversation_to_link_id",
-                        map,
-                    )
-                }
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "ticket_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.ticket_attributes,
-                        "ticket_attributes",
-                        map,
-                    )
-                }
-                "assignment" => {
-                    crate::codec::fill(&mut slots.assignment, "assignment", map)
-                }
-                "skip_notifications" => {
-                    crate::codec::fill(
-                        &mut slots.skip_notifications,
-                        "skip_notifications",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "ticket_type_id",
-                                "contacts",
-                                "conversation_to_link_id",
-                                "company_id",
-                                "created_at",
-                                "ticket_attributes",
-                                "assignment",
-                                "skip_notifications",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ticket_type_id: crate::codec::missing(
-                    slots.ticket_type_id,
-                    "ticket_type_id",
-                )?,
-                contacts: crate::codec::missing(slots.contacts, "contacts")?,
-                conversation_to_link_id: slots.conversation_to_link_id.flatten(),
-                company_id: slots.company_id.flatten(),
-                created_at: slots.created_at.flatten(),
-                ticket_attributes: slots.ticket_attributes.flatten(),
-                assignment: slots.assignment.flatten(),
-                skip_notifications: slots.skip_notifications.flatten(),
-            })
-        }
-    }
-};
 impl EnqueueCreateTicketRequest {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -900,60 +370,14 @@ impl EnqueueCreateTicketRequest {
         self
     }
 }
-/// `LinkConversationToTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1linked_conversations/post/requestBody/content/application~1json/schema`).
+/// The request body of `link_conversation_to_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}~1linked_conversations/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkConversationToTicketRequest {
     /// The unique identifier (given by Intercom) for the conversation or customer ticket to link to the tracker ticket.
     pub conversation_id: String,
 }
-impl serde::Serialize for LinkConversationToTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .req("conversation_id", &self.conversation_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for LinkConversationToTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        conversation_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for LinkConversationToTicketRequest {
-        const NAME: &'static str = "LinkConversationToTicketRequest";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "conversation_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.conversation_id,
-                        "conversation_id",
-                        map,
-                    )
-                }
-                _ => Err(crate::codec::unknown_member(key, &["conversation_id"])),
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                conversation_id: crate::codec::missing(
-                    slots.conversation_id,
-                    "conversation_id",
-                )?,
-            })
-        }
-    }
-};
 impl LinkConversationToTicketRequest {
     /// A value with the required fields; optional fields are `None`.
     pub fn new(conversation_id: impl Into<String>) -> Self {
@@ -962,40 +386,16 @@ impl LinkConversationToTicketRequest {
         }
     }
 }
-/// `ReplyTicketRequest` (defined inline at `/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`).
+/// The request body of `reply_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}~1reply/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReplyTicketRequest {
     /// `type: user`
     Contact(ReplyTicketRequestContact),
-    /// `type: admin`
+    /// Payload of the request to reply on behalf of an admin
     Admin(ReplyTicketRequestAdmin),
-}
-impl serde::Serialize for ReplyTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
-            Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_tagged(deserializer)
-    }
-}
-impl crate::codec::TaggedDecode for ReplyTicketRequest {
-    const TAG: &'static str = "type";
-    fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-        let tag = crate::codec::tag_of(&value, Self::TAG);
-        match tag.as_deref() {
-            Some("user") => crate::codec::from_value(value).map(Self::Contact),
-            Some("admin") => crate::codec::from_value(value).map(Self::Admin),
-            other => Err(crate::codec::unknown_tag("type", other, &["user", "admin"])),
-        }
-    }
 }
 impl From<ReplyTicketRequestContact> for ReplyTicketRequest {
     fn from(value: ReplyTicketRequestContact) -> Self {
@@ -1007,7 +407,6 @@ impl From<ReplyTicketRequestAdmin> for ReplyTicketRequest {
         Self::Admin(value)
     }
 }
-crate::codec::lenient_strict_union!(ReplyTicketRequest);
 /// Admin Reply on ticket
 ///
 /// Payload of the request to reply on behalf of an admin
@@ -1034,129 +433,6 @@ pub struct ReplyTicketRequestAdmin {
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
     pub cross_post: Option<bool>,
 }
-impl serde::Serialize for ReplyTicketRequestAdmin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("skip_notifications", &self.skip_notifications)
-            .req("message_type", &self.message_type)
-            .req("type", "admin")
-            .opt("body", &self.body)
-            .req("admin_id", &self.admin_id)
-            .opt("created_at", &self.created_at)
-            .opt("reply_options", &self.reply_options)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("attachment_files", &self.attachment_files)
-            .opt("cross_post", &self.cross_post)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequestAdmin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        skip_notifications: Option<Option<bool>>,
-        message_type: Option<AdminReplyTicketRequestMessageType>,
-        type_: Option<()>,
-        body: Option<Option<String>>,
-        admin_id: Option<String>,
-        created_at: Option<Option<i64>>,
-        reply_options: Option<Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
-        cross_post: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for ReplyTicketRequestAdmin {
-        const NAME: &'static str = "ReplyTicketRequestAdmin";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "skip_notifications" => {
-                    crate::codec::fill(
-                        &mut slots.skip_notifications,
-                        "skip_notifications",
-                        map,
-                    )
-                }
-                "message_type" => {
-                    crate::codec::fill(&mut slots.message_type, "message_type", map)
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "admin", map)
-                }
-                "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
-                "admin_id" => {
-                    crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
-                }
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "attachment_files" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_files,
-                        "attachment_files",
-                        map,
-                    )
-                }
-                "cross_post" => {
-                    crate::codec::fill(&mut slots.cross_post, "cross_post", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "skip_notifications",
-                                "message_type",
-                                "type",
-                                "body",
-                                "admin_id",
-                                "created_at",
-                                "reply_options",
-                                "attachment_urls",
-                                "attachment_files",
-                                "cross_post",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                skip_notifications: slots.skip_notifications.flatten(),
-                message_type: crate::codec::missing(slots.message_type, "message_type")?,
-                body: slots.body.flatten(),
-                admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
-                created_at: slots.created_at.flatten(),
-                reply_options: slots.reply_options.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                attachment_files: slots.attachment_files.flatten(),
-                cross_post: slots.cross_post.flatten(),
-            })
-        }
-    }
-};
 impl ReplyTicketRequestAdmin {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1231,11 +507,11 @@ impl ReplyTicketRequestAdmin {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ReplyTicketRequestContact {
-    /// `IntercomUserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
     IntercomUserId(ReplyTicketRequestContactIntercomUserId),
-    /// `UserId` variant.
+    /// Payload of the request to reply on behalf of a contact using their `user_id`
     UserId(ReplyTicketRequestContactUserId),
-    /// `Email` variant.
+    /// Payload of the request to reply on behalf of a contact using their `email`
     Email(ReplyTicketRequestContactEmail),
 }
 impl From<ReplyTicketRequestContactIntercomUserId> for ReplyTicketRequestContact {
@@ -1253,7 +529,6 @@ impl From<ReplyTicketRequestContactEmail> for ReplyTicketRequestContact {
         Self::Email(value)
     }
 }
-crate::codec::lenient_strict_union!(ReplyTicketRequestContact);
 /// Email
 ///
 /// Payload of the request to reply on behalf of a contact using their `email`
@@ -1276,114 +551,6 @@ pub struct ReplyTicketRequestContactEmail {
     /// The email you have defined for the user.
     pub email: String,
 }
-impl serde::Serialize for ReplyTicketRequestContactEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("skip_notifications", &self.skip_notifications)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("email", &self.email)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        skip_notifications: Option<Option<bool>>,
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        created_at: Option<Option<i64>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
-        email: Option<String>,
-    }
-    impl crate::codec::StructDecode for ReplyTicketRequestContactEmail {
-        const NAME: &'static str = "ReplyTicketRequestContactEmail";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "skip_notifications" => {
-                    crate::codec::fill(
-                        &mut slots.skip_notifications,
-                        "skip_notifications",
-                        map,
-                    )
-                }
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "email" => crate::codec::fill_string(&mut slots.email, "email", map),
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "skip_notifications",
-                                "message_type",
-                                "type",
-                                "body",
-                                "created_at",
-                                "attachment_urls",
-                                "reply_options",
-                                "email",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                skip_notifications: slots.skip_notifications.flatten(),
-                body: crate::codec::missing(slots.body, "body")?,
-                created_at: slots.created_at.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                reply_options: slots.reply_options.flatten(),
-                email: crate::codec::missing(slots.email, "email")?,
-            })
-        }
-    }
-};
 impl ReplyTicketRequestContactEmail {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1451,123 +618,6 @@ pub struct ReplyTicketRequestContactIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: String,
 }
-impl serde::Serialize for ReplyTicketRequestContactIntercomUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("skip_notifications", &self.skip_notifications)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("intercom_user_id", &self.intercom_user_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactIntercomUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        skip_notifications: Option<Option<bool>>,
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        created_at: Option<Option<i64>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
-        intercom_user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ReplyTicketRequestContactIntercomUserId {
-        const NAME: &'static str = "ReplyTicketRequestContactIntercomUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "skip_notifications" => {
-                    crate::codec::fill(
-                        &mut slots.skip_notifications,
-                        "skip_notifications",
-                        map,
-                    )
-                }
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "intercom_user_id" => {
-                    crate::codec::fill_string(
-                        &mut slots.intercom_user_id,
-                        "intercom_user_id",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "skip_notifications",
-                                "message_type",
-                                "type",
-                                "body",
-                                "created_at",
-                                "attachment_urls",
-                                "reply_options",
-                                "intercom_user_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                skip_notifications: slots.skip_notifications.flatten(),
-                body: crate::codec::missing(slots.body, "body")?,
-                created_at: slots.created_at.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                reply_options: slots.reply_options.flatten(),
-                intercom_user_id: crate::codec::missing(
-                    slots.intercom_user_id,
-                    "intercom_user_id",
-                )?,
-            })
-        }
-    }
-};
 impl ReplyTicketRequestContactIntercomUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1635,116 +685,6 @@ pub struct ReplyTicketRequestContactUserId {
     /// The external_id you have defined for the contact.
     pub user_id: String,
 }
-impl serde::Serialize for ReplyTicketRequestContactUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("skip_notifications", &self.skip_notifications)
-            .req("message_type", "comment")
-            .req("type", "user")
-            .req("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("attachment_urls", &self.attachment_urls)
-            .opt("reply_options", &self.reply_options)
-            .req("user_id", &self.user_id)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        skip_notifications: Option<Option<bool>>,
-        message_type: Option<()>,
-        type_: Option<()>,
-        body: Option<String>,
-        created_at: Option<Option<i64>>,
-        attachment_urls: Option<Option<Vec<String>>>,
-        reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
-        user_id: Option<String>,
-    }
-    impl crate::codec::StructDecode for ReplyTicketRequestContactUserId {
-        const NAME: &'static str = "ReplyTicketRequestContactUserId";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "skip_notifications" => {
-                    crate::codec::fill(
-                        &mut slots.skip_notifications,
-                        "skip_notifications",
-                        map,
-                    )
-                }
-                "message_type" => {
-                    crate::codec::fill_constant(
-                        &mut slots.message_type,
-                        "message_type",
-                        "comment",
-                        map,
-                    )
-                }
-                "type" => {
-                    crate::codec::fill_constant(&mut slots.type_, "type", "user", map)
-                }
-                "body" => crate::codec::fill_string(&mut slots.body, "body", map),
-                "created_at" => {
-                    crate::codec::fill(&mut slots.created_at, "created_at", map)
-                }
-                "attachment_urls" => {
-                    crate::codec::fill(
-                        &mut slots.attachment_urls,
-                        "attachment_urls",
-                        map,
-                    )
-                }
-                "reply_options" => {
-                    crate::codec::fill(&mut slots.reply_options, "reply_options", map)
-                }
-                "user_id" => {
-                    crate::codec::fill_string(&mut slots.user_id, "user_id", map)
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "skip_notifications",
-                                "message_type",
-                                "type",
-                                "body",
-                                "created_at",
-                                "attachment_urls",
-                                "reply_options",
-                                "user_id",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
-            crate::codec::missing::<(), E>(slots.type_, "type")?;
-            Ok(Self {
-                skip_notifications: slots.skip_notifications.flatten(),
-                body: crate::codec::missing(slots.body, "body")?,
-                created_at: slots.created_at.flatten(),
-                attachment_urls: slots.attachment_urls.flatten(),
-                reply_options: slots.reply_options.flatten(),
-                user_id: crate::codec::missing(slots.user_id, "user_id")?,
-            })
-        }
-    }
-};
 impl ReplyTicketRequestContactUserId {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -1806,47 +746,6 @@ pub struct TicketDeleted {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for TicketDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("object", &self.object)
-            .opt("deleted", &self.deleted)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketDeleted {
-    const NAME: &'static str = "TicketDeleted";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "object" => crate::codec::set(&mut slots.object, map),
-            "deleted" => crate::codec::set(&mut slots.deleted, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Ticket List
 ///
 /// Tickets are how you track requests from your users.
@@ -1865,49 +764,6 @@ pub struct TicketList {
     pub pages: Option<CursorPages>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TicketList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("tickets", &self.tickets)
-            .opt("total_count", &self.total_count)
-            .opt("pages", &self.pages)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketList {
-    const NAME: &'static str = "TicketList";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "tickets" => crate::codec::set(&mut slots.tickets, map),
-            "total_count" => crate::codec::set(&mut slots.total_count, map),
-            "pages" => crate::codec::set(&mut slots.pages, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1938,61 +794,6 @@ pub struct TicketReply {
     pub app_package_code: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for TicketReply {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("type", &self.type_)
-            .opt("id", &self.id)
-            .opt("part_type", &self.part_type)
-            .opt("body", &self.body)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("author", &self.author)
-            .opt("attachments", &self.attachments)
-            .opt("redacted", &self.redacted)
-            .opt("app_package_code", &self.app_package_code)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TicketReply {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for TicketReply {
-    const NAME: &'static str = "TicketReply";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "type" => crate::codec::set(&mut slots.type_, map),
-            "id" => crate::codec::set(&mut slots.id, map),
-            "part_type" => crate::codec::set(&mut slots.part_type, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "author" => crate::codec::set(&mut slots.author, map),
-            "attachments" => crate::codec::set(&mut slots.attachments, map),
-            "redacted" => crate::codec::set(&mut slots.redacted, map),
-            "app_package_code" => crate::codec::set(&mut slots.app_package_code, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Type of the part
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2032,8 +833,9 @@ impl std::str::FromStr for TicketReplyPartType {
         )
     }
 }
-crate::codec::string_enum!(TicketReplyPartType);
-/// `UpdateTicketRequestObject` (defined inline at `/paths/~1tickets~1{ticket_id}/put/requestBody/content/application~1json/schema`).
+/// The request body of `update_ticket`.
+///
+/// Defined inline at `/paths/~1tickets~1{ticket_id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestObject {
     /// The attributes set on the ticket.
@@ -2055,126 +857,6 @@ pub struct UpdateTicketRequestObject {
     /// Option to disable notifications when a Ticket is updated.
     pub skip_notifications: Option<bool>,
 }
-impl serde::Serialize for UpdateTicketRequestObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .opt("ticket_state_id", &self.ticket_state_id)
-            .opt("company_id", &self.company_id)
-            .opt("open", &self.open)
-            .opt("is_shared", &self.is_shared)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("admin_id", &self.admin_id)
-            .opt("assignee_id", &self.assignee_id)
-            .opt("skip_notifications", &self.skip_notifications)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateTicketRequestObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-const _: () = {
-    #[derive(Default)]
-    pub struct Slots {
-        ticket_attributes: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-        ticket_state_id: Option<Option<String>>,
-        company_id: Option<Option<String>>,
-        open: Option<Option<bool>>,
-        is_shared: Option<Option<bool>>,
-        snoozed_until: Option<Option<i64>>,
-        admin_id: Option<Option<i64>>,
-        assignee_id: Option<Option<String>>,
-        skip_notifications: Option<Option<bool>>,
-    }
-    impl crate::codec::StructDecode for UpdateTicketRequestObject {
-        const NAME: &'static str = "UpdateTicketRequestObject";
-        type Slots = Slots;
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            slots: &mut Slots,
-            key: &crate::codec::Key<'de>,
-            map: &mut A,
-        ) -> Result<crate::codec::Outcome, A::Error> {
-            match key.as_str() {
-                "ticket_attributes" => {
-                    crate::codec::fill(
-                        &mut slots.ticket_attributes,
-                        "ticket_attributes",
-                        map,
-                    )
-                }
-                "ticket_state_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.ticket_state_id,
-                        "ticket_state_id",
-                        map,
-                    )
-                }
-                "company_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.company_id,
-                        "company_id",
-                        map,
-                    )
-                }
-                "open" => crate::codec::fill(&mut slots.open, "open", map),
-                "is_shared" => crate::codec::fill(&mut slots.is_shared, "is_shared", map),
-                "snoozed_until" => {
-                    crate::codec::fill(&mut slots.snoozed_until, "snoozed_until", map)
-                }
-                "admin_id" => crate::codec::fill(&mut slots.admin_id, "admin_id", map),
-                "assignee_id" => {
-                    crate::codec::fill_opt_string(
-                        &mut slots.assignee_id,
-                        "assignee_id",
-                        map,
-                    )
-                }
-                "skip_notifications" => {
-                    crate::codec::fill(
-                        &mut slots.skip_notifications,
-                        "skip_notifications",
-                        map,
-                    )
-                }
-                _ => {
-                    Err(
-                        crate::codec::unknown_member(
-                            key,
-                            &[
-                                "ticket_attributes",
-                                "ticket_state_id",
-                                "company_id",
-                                "open",
-                                "is_shared",
-                                "snoozed_until",
-                                "admin_id",
-                                "assignee_id",
-                                "skip_notifications",
-                            ],
-                        ),
-                    )
-                }
-            }
-        }
-        fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
-            Ok(Self {
-                ticket_attributes: slots.ticket_attributes.flatten(),
-                ticket_state_id: slots.ticket_state_id.flatten(),
-                company_id: slots.company_id.flatten(),
-                open: slots.open.flatten(),
-                is_shared: slots.is_shared.flatten(),
-                snoozed_until: slots.snoozed_until.flatten(),
-                admin_id: slots.admin_id.flatten(),
-                assignee_id: slots.assignee_id.flatten(),
-                skip_notifications: slots.skip_notifications.flatten(),
-            })
-        }
-    }
-};
 impl UpdateTicketRequestObject {
     /// A value with the required fields; optional fields are `None`.
     ///
@@ -2243,3 +925,1454 @@ impl UpdateTicketRequestObject {
         self
     }
 }
+const _: () = {
+    crate::codec::string_enum!(closed AdminReplyTicketRequestMessageType);
+    impl serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("text", &self.text)
+                .req("uuid", &self.uuid)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            text: Option<String>,
+            uuid: Option<String>,
+        }
+        impl crate::codec::StructDecode for AdminReplyTicketRequestReplyOptionsItem {
+            const NAME: &'static str = "AdminReplyTicketRequestReplyOptionsItem";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "text" => crate::codec::fill_string(&mut slots.text, "text", map),
+                    "uuid" => crate::codec::fill_string(&mut slots.uuid, "uuid", map),
+                    _ => Err(crate::codec::unknown_member(key, &["text", "uuid"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    text: crate::codec::missing(slots.text, "text")?,
+                    uuid: crate::codec::missing(slots.uuid, "uuid")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ChangeTicketTypeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .req("ticket_state_id", &self.ticket_state_id)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ChangeTicketTypeRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ticket_type_id: Option<String>,
+            ticket_state_id: Option<String>,
+            ticket_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+        }
+        impl crate::codec::StructDecode for ChangeTicketTypeRequest {
+            const NAME: &'static str = "ChangeTicketTypeRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ticket_type_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.ticket_type_id,
+                            "ticket_type_id",
+                            map,
+                        )
+                    }
+                    "ticket_state_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.ticket_state_id,
+                            "ticket_state_id",
+                            map,
+                        )
+                    }
+                    "ticket_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.ticket_attributes,
+                            "ticket_attributes",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["ticket_type_id", "ticket_state_id", "ticket_attributes"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ticket_type_id: crate::codec::missing(
+                        slots.ticket_type_id,
+                        "ticket_type_id",
+                    )?,
+                    ticket_state_id: crate::codec::missing(
+                        slots.ticket_state_id,
+                        "ticket_state_id",
+                    )?,
+                    ticket_attributes: slots.ticket_attributes.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateTicketRequestAssignment {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("admin_assignee_id", &self.admin_assignee_id)
+                .opt("team_assignee_id", &self.team_assignee_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestAssignment {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            admin_assignee_id: Option<Option<String>>,
+            team_assignee_id: Option<Option<String>>,
+        }
+        impl crate::codec::StructDecode for CreateTicketRequestAssignment {
+            const NAME: &'static str = "CreateTicketRequestAssignment";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "admin_assignee_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.admin_assignee_id,
+                            "admin_assignee_id",
+                            map,
+                        )
+                    }
+                    "team_assignee_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.team_assignee_id,
+                            "team_assignee_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &["admin_assignee_id", "team_assignee_id"],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    admin_assignee_id: slots.admin_assignee_id.flatten(),
+                    team_assignee_id: slots.team_assignee_id.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(CreateTicketRequestContactsItem);
+    impl serde::Serialize for CreateTicketRequestContactsItemEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("email", &self.email).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            email: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateTicketRequestContactsItemEmail {
+            const NAME: &'static str = "CreateTicketRequestContactsItemEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    _ => Err(crate::codec::unknown_member(key, &["email"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    email: crate::codec::missing(slots.email, "email")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateTicketRequestContactsItemExternalId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("external_id", &self.external_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            external_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateTicketRequestContactsItemExternalId {
+            const NAME: &'static str = "CreateTicketRequestContactsItemExternalId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "external_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.external_id,
+                            "external_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["external_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    external_id: crate::codec::missing(slots.external_id, "external_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateTicketRequestContactsItemId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer).req("id", &self.id).end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            id: Option<String>,
+        }
+        impl crate::codec::StructDecode for CreateTicketRequestContactsItemId {
+            const NAME: &'static str = "CreateTicketRequestContactsItemId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "id" => crate::codec::fill_string(&mut slots.id, "id", map),
+                    _ => Err(crate::codec::unknown_member(key, &["id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    id: crate::codec::missing(slots.id, "id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for CreateTicketRequestObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .req("contacts", &self.contacts)
+                .opt("conversation_to_link_id", &self.conversation_to_link_id)
+                .opt("company_id", &self.company_id)
+                .opt("created_at", &self.created_at)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .opt("assignment", &self.assignment)
+                .opt("skip_notifications", &self.skip_notifications)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for CreateTicketRequestObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ticket_type_id: Option<String>,
+            contacts: Option<Vec<CreateTicketRequestContactsItem>>,
+            conversation_to_link_id: Option<Option<String>>,
+            company_id: Option<Option<String>>,
+            created_at: Option<Option<i64>>,
+            ticket_attributes: Option<Option<TicketRequestCustomAttributes>>,
+            assignment: Option<Option<CreateTicketRequestAssignment>>,
+            skip_notifications: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for CreateTicketRequestObject {
+            const NAME: &'static str = "CreateTicketRequestObject";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ticket_type_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.ticket_type_id,
+                            "ticket_type_id",
+                            map,
+                        )
+                    }
+                    "contacts" => {
+                        crate::codec::fill(&mut slots.contacts, "contacts", map)
+                    }
+                    "conversation_to_link_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.conversation_to_link_id,
+                            "conversation_to_link_id",
+                            map,
+                        )
+                    }
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "ticket_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.ticket_attributes,
+                            "ticket_attributes",
+                            map,
+                        )
+                    }
+                    "assignment" => {
+                        crate::codec::fill(&mut slots.assignment, "assignment", map)
+                    }
+                    "skip_notifications" => {
+                        crate::codec::fill(
+                            &mut slots.skip_notifications,
+                            "skip_notifications",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "ticket_type_id",
+                                    "contacts",
+                                    "conversation_to_link_id",
+                                    "company_id",
+                                    "created_at",
+                                    "ticket_attributes",
+                                    "assignment",
+                                    "skip_notifications",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ticket_type_id: crate::codec::missing(
+                        slots.ticket_type_id,
+                        "ticket_type_id",
+                    )?,
+                    contacts: crate::codec::missing(slots.contacts, "contacts")?,
+                    conversation_to_link_id: slots.conversation_to_link_id.flatten(),
+                    company_id: slots.company_id.flatten(),
+                    created_at: slots.created_at.flatten(),
+                    ticket_attributes: slots.ticket_attributes.flatten(),
+                    assignment: slots.assignment.flatten(),
+                    skip_notifications: slots.skip_notifications.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for EnqueueCreateTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("ticket_type_id", &self.ticket_type_id)
+                .req("contacts", &self.contacts)
+                .opt("conversation_to_link_id", &self.conversation_to_link_id)
+                .opt("company_id", &self.company_id)
+                .opt("created_at", &self.created_at)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .opt("assignment", &self.assignment)
+                .opt("skip_notifications", &self.skip_notifications)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for EnqueueCreateTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ticket_type_id: Option<String>,
+            contacts: Option<Vec<CreateTicketRequestContactsItem>>,
+            conversation_to_link_id: Option<Option<String>>,
+            company_id: Option<Option<String>>,
+            created_at: Option<Option<i64>>,
+            ticket_attributes: Option<Option<TicketRequestCustomAttributes>>,
+            assignment: Option<Option<CreateTicketRequestAssignment>>,
+            skip_notifications: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for EnqueueCreateTicketRequest {
+            const NAME: &'static str = "EnqueueCreateTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ticket_type_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.ticket_type_id,
+                            "ticket_type_id",
+                            map,
+                        )
+                    }
+                    "contacts" => {
+                        crate::codec::fill(&mut slots.contacts, "contacts", map)
+                    }
+                    "conversation_to_link_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.conversation_to_link_id,
+                            "conversation_to_link_id",
+                            map,
+                        )
+                    }
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "ticket_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.ticket_attributes,
+                            "ticket_attributes",
+                            map,
+                        )
+                    }
+                    "assignment" => {
+                        crate::codec::fill(&mut slots.assignment, "assignment", map)
+                    }
+                    "skip_notifications" => {
+                        crate::codec::fill(
+                            &mut slots.skip_notifications,
+                            "skip_notifications",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "ticket_type_id",
+                                    "contacts",
+                                    "conversation_to_link_id",
+                                    "company_id",
+                                    "created_at",
+                                    "ticket_attributes",
+                                    "assignment",
+                                    "skip_notifications",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ticket_type_id: crate::codec::missing(
+                        slots.ticket_type_id,
+                        "ticket_type_id",
+                    )?,
+                    contacts: crate::codec::missing(slots.contacts, "contacts")?,
+                    conversation_to_link_id: slots.conversation_to_link_id.flatten(),
+                    company_id: slots.company_id.flatten(),
+                    created_at: slots.created_at.flatten(),
+                    ticket_attributes: slots.ticket_attributes.flatten(),
+                    assignment: slots.assignment.flatten(),
+                    skip_notifications: slots.skip_notifications.flatten(),
+                })
+            }
+        }
+    };
+    impl serde::Serialize for LinkConversationToTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .req("conversation_id", &self.conversation_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for LinkConversationToTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            conversation_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for LinkConversationToTicketRequest {
+            const NAME: &'static str = "LinkConversationToTicketRequest";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "conversation_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.conversation_id,
+                            "conversation_id",
+                            map,
+                        )
+                    }
+                    _ => Err(crate::codec::unknown_member(key, &["conversation_id"])),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    conversation_id: crate::codec::missing(
+                        slots.conversation_id,
+                        "conversation_id",
+                    )?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ReplyTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Contact(inner) => serde::Serialize::serialize(inner, serializer),
+                Self::Admin(inner) => serde::Serialize::serialize(inner, serializer),
+            }
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_tagged(deserializer)
+        }
+    }
+    impl crate::codec::TaggedDecode for ReplyTicketRequest {
+        const TAG: &'static str = "type";
+        fn buffered<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+            let tag = crate::codec::tag_of(&value, Self::TAG);
+            match tag.as_deref() {
+                Some("user") => crate::codec::from_value(value).map(Self::Contact),
+                Some("admin") => crate::codec::from_value(value).map(Self::Admin),
+                other => {
+                    Err(crate::codec::unknown_tag("type", other, &["user", "admin"]))
+                }
+            }
+        }
+    }
+    crate::codec::lenient_strict_union!(ReplyTicketRequest);
+    impl serde::Serialize for ReplyTicketRequestAdmin {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("skip_notifications", &self.skip_notifications)
+                .req("message_type", &self.message_type)
+                .req("type", "admin")
+                .opt("body", &self.body)
+                .req("admin_id", &self.admin_id)
+                .opt("created_at", &self.created_at)
+                .opt("reply_options", &self.reply_options)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("attachment_files", &self.attachment_files)
+                .opt("cross_post", &self.cross_post)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequestAdmin {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            skip_notifications: Option<Option<bool>>,
+            message_type: Option<AdminReplyTicketRequestMessageType>,
+            type_: Option<()>,
+            body: Option<Option<String>>,
+            admin_id: Option<String>,
+            created_at: Option<Option<i64>>,
+            reply_options: Option<Option<Vec<AdminReplyTicketRequestReplyOptionsItem>>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            attachment_files: Option<Option<Vec<ConversationAttachmentFiles>>>,
+            cross_post: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for ReplyTicketRequestAdmin {
+            const NAME: &'static str = "ReplyTicketRequestAdmin";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "skip_notifications" => {
+                        crate::codec::fill(
+                            &mut slots.skip_notifications,
+                            "skip_notifications",
+                            map,
+                        )
+                    }
+                    "message_type" => {
+                        crate::codec::fill(&mut slots.message_type, "message_type", map)
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "admin",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_opt_string(&mut slots.body, "body", map),
+                    "admin_id" => {
+                        crate::codec::fill_string(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "attachment_files" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_files,
+                            "attachment_files",
+                            map,
+                        )
+                    }
+                    "cross_post" => {
+                        crate::codec::fill(&mut slots.cross_post, "cross_post", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "skip_notifications",
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "admin_id",
+                                    "created_at",
+                                    "reply_options",
+                                    "attachment_urls",
+                                    "attachment_files",
+                                    "cross_post",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    skip_notifications: slots.skip_notifications.flatten(),
+                    message_type: crate::codec::missing(
+                        slots.message_type,
+                        "message_type",
+                    )?,
+                    body: slots.body.flatten(),
+                    admin_id: crate::codec::missing(slots.admin_id, "admin_id")?,
+                    created_at: slots.created_at.flatten(),
+                    reply_options: slots.reply_options.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    attachment_files: slots.attachment_files.flatten(),
+                    cross_post: slots.cross_post.flatten(),
+                })
+            }
+        }
+    };
+    crate::codec::lenient_strict_union!(ReplyTicketRequestContact);
+    impl serde::Serialize for ReplyTicketRequestContactEmail {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("skip_notifications", &self.skip_notifications)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("email", &self.email)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactEmail {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            skip_notifications: Option<Option<bool>>,
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            created_at: Option<Option<i64>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
+            email: Option<String>,
+        }
+        impl crate::codec::StructDecode for ReplyTicketRequestContactEmail {
+            const NAME: &'static str = "ReplyTicketRequestContactEmail";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "skip_notifications" => {
+                        crate::codec::fill(
+                            &mut slots.skip_notifications,
+                            "skip_notifications",
+                            map,
+                        )
+                    }
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "email" => crate::codec::fill_string(&mut slots.email, "email", map),
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "skip_notifications",
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "created_at",
+                                    "attachment_urls",
+                                    "reply_options",
+                                    "email",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    skip_notifications: slots.skip_notifications.flatten(),
+                    body: crate::codec::missing(slots.body, "body")?,
+                    created_at: slots.created_at.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    reply_options: slots.reply_options.flatten(),
+                    email: crate::codec::missing(slots.email, "email")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ReplyTicketRequestContactIntercomUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("skip_notifications", &self.skip_notifications)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("intercom_user_id", &self.intercom_user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactIntercomUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            skip_notifications: Option<Option<bool>>,
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            created_at: Option<Option<i64>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
+            intercom_user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ReplyTicketRequestContactIntercomUserId {
+            const NAME: &'static str = "ReplyTicketRequestContactIntercomUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "skip_notifications" => {
+                        crate::codec::fill(
+                            &mut slots.skip_notifications,
+                            "skip_notifications",
+                            map,
+                        )
+                    }
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "intercom_user_id" => {
+                        crate::codec::fill_string(
+                            &mut slots.intercom_user_id,
+                            "intercom_user_id",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "skip_notifications",
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "created_at",
+                                    "attachment_urls",
+                                    "reply_options",
+                                    "intercom_user_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    skip_notifications: slots.skip_notifications.flatten(),
+                    body: crate::codec::missing(slots.body, "body")?,
+                    created_at: slots.created_at.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    reply_options: slots.reply_options.flatten(),
+                    intercom_user_id: crate::codec::missing(
+                        slots.intercom_user_id,
+                        "intercom_user_id",
+                    )?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for ReplyTicketRequestContactUserId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("skip_notifications", &self.skip_notifications)
+                .req("message_type", "comment")
+                .req("type", "user")
+                .req("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("attachment_urls", &self.attachment_urls)
+                .opt("reply_options", &self.reply_options)
+                .req("user_id", &self.user_id)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for ReplyTicketRequestContactUserId {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            skip_notifications: Option<Option<bool>>,
+            message_type: Option<()>,
+            type_: Option<()>,
+            body: Option<String>,
+            created_at: Option<Option<i64>>,
+            attachment_urls: Option<Option<Vec<String>>>,
+            reply_options: Option<Option<Vec<ContactReplyBaseRequestReplyOptionsItem>>>,
+            user_id: Option<String>,
+        }
+        impl crate::codec::StructDecode for ReplyTicketRequestContactUserId {
+            const NAME: &'static str = "ReplyTicketRequestContactUserId";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "skip_notifications" => {
+                        crate::codec::fill(
+                            &mut slots.skip_notifications,
+                            "skip_notifications",
+                            map,
+                        )
+                    }
+                    "message_type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.message_type,
+                            "message_type",
+                            "comment",
+                            map,
+                        )
+                    }
+                    "type" => {
+                        crate::codec::fill_constant(
+                            &mut slots.type_,
+                            "type",
+                            "user",
+                            map,
+                        )
+                    }
+                    "body" => crate::codec::fill_string(&mut slots.body, "body", map),
+                    "created_at" => {
+                        crate::codec::fill(&mut slots.created_at, "created_at", map)
+                    }
+                    "attachment_urls" => {
+                        crate::codec::fill(
+                            &mut slots.attachment_urls,
+                            "attachment_urls",
+                            map,
+                        )
+                    }
+                    "reply_options" => {
+                        crate::codec::fill(
+                            &mut slots.reply_options,
+                            "reply_options",
+                            map,
+                        )
+                    }
+                    "user_id" => {
+                        crate::codec::fill_string(&mut slots.user_id, "user_id", map)
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "skip_notifications",
+                                    "message_type",
+                                    "type",
+                                    "body",
+                                    "created_at",
+                                    "attachment_urls",
+                                    "reply_options",
+                                    "user_id",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                crate::codec::missing::<(), E>(slots.message_type, "message_type")?;
+                crate::codec::missing::<(), E>(slots.type_, "type")?;
+                Ok(Self {
+                    skip_notifications: slots.skip_notifications.flatten(),
+                    body: crate::codec::missing(slots.body, "body")?,
+                    created_at: slots.created_at.flatten(),
+                    attachment_urls: slots.attachment_urls.flatten(),
+                    reply_options: slots.reply_options.flatten(),
+                    user_id: crate::codec::missing(slots.user_id, "user_id")?,
+                })
+            }
+        }
+    };
+    impl serde::Serialize for TicketDeleted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("object", &self.object)
+                .opt("deleted", &self.deleted)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketDeleted {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketDeleted {
+        const NAME: &'static str = "TicketDeleted";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "object" => crate::codec::set(&mut slots.object, map),
+                "deleted" => crate::codec::set(&mut slots.deleted, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TicketList {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("tickets", &self.tickets)
+                .opt("total_count", &self.total_count)
+                .opt("pages", &self.pages)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketList {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketList {
+        const NAME: &'static str = "TicketList";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "tickets" => crate::codec::set(&mut slots.tickets, map),
+                "total_count" => crate::codec::set(&mut slots.total_count, map),
+                "pages" => crate::codec::set(&mut slots.pages, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for TicketReply {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("type", &self.type_)
+                .opt("id", &self.id)
+                .opt("part_type", &self.part_type)
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("author", &self.author)
+                .opt("attachments", &self.attachments)
+                .opt("redacted", &self.redacted)
+                .opt("app_package_code", &self.app_package_code)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for TicketReply {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for TicketReply {
+        const NAME: &'static str = "TicketReply";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "type" => crate::codec::set(&mut slots.type_, map),
+                "id" => crate::codec::set(&mut slots.id, map),
+                "part_type" => crate::codec::set(&mut slots.part_type, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "attachments" => crate::codec::set(&mut slots.attachments, map),
+                "redacted" => crate::codec::set(&mut slots.redacted, map),
+                "app_package_code" => crate::codec::set(&mut slots.app_package_code, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(TicketReplyPartType);
+    impl serde::Serialize for UpdateTicketRequestObject {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .opt("ticket_state_id", &self.ticket_state_id)
+                .opt("company_id", &self.company_id)
+                .opt("open", &self.open)
+                .opt("is_shared", &self.is_shared)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("admin_id", &self.admin_id)
+                .opt("assignee_id", &self.assignee_id)
+                .opt("skip_notifications", &self.skip_notifications)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for UpdateTicketRequestObject {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    const _: () = {
+        #[derive(Default)]
+        pub struct Slots {
+            ticket_attributes: Option<
+                Option<serde_json::Map<String, serde_json::Value>>,
+            >,
+            ticket_state_id: Option<Option<String>>,
+            company_id: Option<Option<String>>,
+            open: Option<Option<bool>>,
+            is_shared: Option<Option<bool>>,
+            snoozed_until: Option<Option<i64>>,
+            admin_id: Option<Option<i64>>,
+            assignee_id: Option<Option<String>>,
+            skip_notifications: Option<Option<bool>>,
+        }
+        impl crate::codec::StructDecode for UpdateTicketRequestObject {
+            const NAME: &'static str = "UpdateTicketRequestObject";
+            type Slots = Slots;
+            fn member<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Slots,
+                key: &crate::codec::Key<'de>,
+                map: &mut A,
+            ) -> Result<crate::codec::Outcome, A::Error> {
+                match key.as_str() {
+                    "ticket_attributes" => {
+                        crate::codec::fill(
+                            &mut slots.ticket_attributes,
+                            "ticket_attributes",
+                            map,
+                        )
+                    }
+                    "ticket_state_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.ticket_state_id,
+                            "ticket_state_id",
+                            map,
+                        )
+                    }
+                    "company_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.company_id,
+                            "company_id",
+                            map,
+                        )
+                    }
+                    "open" => crate::codec::fill(&mut slots.open, "open", map),
+                    "is_shared" => {
+                        crate::codec::fill(&mut slots.is_shared, "is_shared", map)
+                    }
+                    "snoozed_until" => {
+                        crate::codec::fill(
+                            &mut slots.snoozed_until,
+                            "snoozed_until",
+                            map,
+                        )
+                    }
+                    "admin_id" => {
+                        crate::codec::fill(&mut slots.admin_id, "admin_id", map)
+                    }
+                    "assignee_id" => {
+                        crate::codec::fill_opt_string(
+                            &mut slots.assignee_id,
+                            "assignee_id",
+                            map,
+                        )
+                    }
+                    "skip_notifications" => {
+                        crate::codec::fill(
+                            &mut slots.skip_notifications,
+                            "skip_notifications",
+                            map,
+                        )
+                    }
+                    _ => {
+                        Err(
+                            crate::codec::unknown_member(
+                                key,
+                                &[
+                                    "ticket_attributes",
+                                    "ticket_state_id",
+                                    "company_id",
+                                    "open",
+                                    "is_shared",
+                                    "snoozed_until",
+                                    "admin_id",
+                                    "assignee_id",
+                                    "skip_notifications",
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Slots) -> Result<Self, E> {
+                Ok(Self {
+                    ticket_attributes: slots.ticket_attributes.flatten(),
+                    ticket_state_id: slots.ticket_state_id.flatten(),
+                    company_id: slots.company_id.flatten(),
+                    open: slots.open.flatten(),
+                    is_shared: slots.is_shared.flatten(),
+                    snoozed_until: slots.snoozed_until.flatten(),
+                    admin_id: slots.admin_id.flatten(),
+                    assignee_id: slots.assignee_id.flatten(),
+                    skip_notifications: slots.skip_notifications.flatten(),
+                })
+            }
+        }
+    };
+};

@@ -29,51 +29,6 @@ pub struct FinAgentCsatRequestedEvent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for FinAgentCsatRequestedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("event_name", &self.event_name)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("user_id", &self.user_id)
-            .opt("csat", &self.csat)
-            .opt("created_at_ms", &self.created_at_ms)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentCsatRequestedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentCsatRequestedEvent {
-    const NAME: &'static str = "FinAgentCsatRequestedEvent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "event_name" => crate::codec::set(&mut slots.event_name, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "csat" => crate::codec::set(&mut slots.csat, map),
-            "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// The rating survey to present to the user.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentCsatRequestedEventCsat {
@@ -82,45 +37,9 @@ pub struct FinAgentCsatRequestedEventCsat {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for FinAgentCsatRequestedEventCsat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("options", &self.options)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentCsatRequestedEventCsat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentCsatRequestedEventCsat {
-    const NAME: &'static str = "FinAgentCsatRequestedEventCsat";
-    const LIST_MEMBER: Option<&'static str> = Some("options");
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "options" => crate::codec::set(&mut slots.options, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
-/// `FinAgentCsatRequestedEventCsatOptionsItem` (defined inline at `/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items`).
+/// An item of the `options` member of `FinAgentCsatRequestedEventCsat`.
+///
+/// Defined inline at `/components/schemas/fin_agent_csat_requested_event/properties/csat/properties/options/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// The stable key to send back as 'rating' on POST /fin/csat.
@@ -133,47 +52,6 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     pub label: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("key", &self.key)
-            .opt("emoji", &self.emoji)
-            .opt("label", &self.label)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentCsatRequestedEventCsatOptionsItem {
-    const NAME: &'static str = "FinAgentCsatRequestedEventCsatOptionsItem";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "key" => crate::codec::set(&mut slots.key, map),
-            "emoji" => crate::codec::set(&mut slots.emoji, map),
-            "label" => crate::codec::set(&mut slots.label, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The stable key to send back as 'rating' on POST /fin/csat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -221,7 +99,6 @@ impl std::str::FromStr for FinAgentCsatRequestedEventCsatOptionsItemKey {
         )
     }
 }
-crate::codec::string_enum!(FinAgentCsatRequestedEventCsatOptionsItemKey);
 /// Fin Agent Replied Event
 ///
 /// Event fired when Fin replies to a user.
@@ -252,55 +129,6 @@ pub struct FinAgentRepliedEvent {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for FinAgentRepliedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("event_name", &self.event_name)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("user_id", &self.user_id)
-            .opt("message", &self.message)
-            .opt("status", &self.status)
-            .opt("stream_id", &self.stream_id)
-            .opt("created_at_ms", &self.created_at_ms)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentRepliedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentRepliedEvent {
-    const NAME: &'static str = "FinAgentRepliedEvent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "event_name" => crate::codec::set(&mut slots.event_name, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "message" => crate::codec::set(&mut slots.message, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "stream_id" => crate::codec::set(&mut slots.stream_id, map),
-            "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// Fin's answer to the user's query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentRepliedEventMessage {
@@ -316,49 +144,6 @@ pub struct FinAgentRepliedEventMessage {
     pub timestamp_ms: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for FinAgentRepliedEventMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("author", &self.author)
-            .opt("body", &self.body)
-            .opt("timestamp_ms", &self.timestamp_ms)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentRepliedEventMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentRepliedEventMessage {
-    const NAME: &'static str = "FinAgentRepliedEventMessage";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "author" => crate::codec::set(&mut slots.author, map),
-            "body" => crate::codec::set(&mut slots.body, map),
-            "timestamp_ms" => crate::codec::set(&mut slots.timestamp_ms, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Fin's current status.
 /// - replying: Intermediate reply part; more parts may follow
@@ -396,7 +181,6 @@ impl std::str::FromStr for FinAgentRepliedEventStatus {
         )
     }
 }
-crate::codec::string_enum!(FinAgentRepliedEventStatus);
 /// Fin Agent Reply Chunk Event
 ///
 /// SSE-only event fired during streaming reply generation.
@@ -427,55 +211,6 @@ pub struct FinAgentReplyChunkEvent {
     pub created_at_ms: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for FinAgentReplyChunkEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("event_name", &self.event_name)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("stream_id", &self.stream_id)
-            .opt("chunk_index", &self.chunk_index)
-            .opt("chunk_text", &self.chunk_text)
-            .opt("status", &self.status)
-            .opt("created_at_ms", &self.created_at_ms)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentReplyChunkEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentReplyChunkEvent {
-    const NAME: &'static str = "FinAgentReplyChunkEvent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "event_name" => crate::codec::set(&mut slots.event_name, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "stream_id" => crate::codec::set(&mut slots.stream_id, map),
-            "chunk_index" => crate::codec::set(&mut slots.chunk_index, map),
-            "chunk_text" => crate::codec::set(&mut slots.chunk_text, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Fin Agent Status Updated Event
 ///
@@ -510,53 +245,6 @@ pub struct FinAgentStatusUpdatedEvent {
     pub created_at_ms: Option<String>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for FinAgentStatusUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("event_name", &self.event_name)
-            .opt("conversation_id", &self.conversation_id)
-            .opt("user_id", &self.user_id)
-            .opt("status", &self.status)
-            .opt("reason", &self.reason)
-            .opt("created_at_ms", &self.created_at_ms)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FinAgentStatusUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for FinAgentStatusUpdatedEvent {
-    const NAME: &'static str = "FinAgentStatusUpdatedEvent";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "event_name" => crate::codec::set(&mut slots.event_name, map),
-            "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
-            "user_id" => crate::codec::set(&mut slots.user_id, map),
-            "status" => crate::codec::set(&mut slots.status, map),
-            "reason" => crate::codec::set(&mut slots.reason, map),
-            "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// Fin's current status.
 /// - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond
@@ -604,4 +292,341 @@ impl std::str::FromStr for FinAgentStatusUpdatedEventStatus {
         )
     }
 }
-crate::codec::string_enum!(FinAgentStatusUpdatedEventStatus);
+const _: () = {
+    impl serde::Serialize for FinAgentCsatRequestedEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("event_name", &self.event_name)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("user_id", &self.user_id)
+                .opt("csat", &self.csat)
+                .opt("created_at_ms", &self.created_at_ms)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentCsatRequestedEvent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentCsatRequestedEvent {
+        const NAME: &'static str = "FinAgentCsatRequestedEvent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "event_name" => crate::codec::set(&mut slots.event_name, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "csat" => crate::codec::set(&mut slots.csat, map),
+                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentCsatRequestedEventCsat {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("options", &self.options)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentCsatRequestedEventCsat {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentCsatRequestedEventCsat {
+        const NAME: &'static str = "FinAgentCsatRequestedEventCsat";
+        const LIST_MEMBER: Option<&'static str> = Some("options");
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "options" => crate::codec::set(&mut slots.options, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("key", &self.key)
+                .opt("emoji", &self.emoji)
+                .opt("label", &self.label)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItem {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentCsatRequestedEventCsatOptionsItem {
+        const NAME: &'static str = "FinAgentCsatRequestedEventCsatOptionsItem";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "key" => crate::codec::set(&mut slots.key, map),
+                "emoji" => crate::codec::set(&mut slots.emoji, map),
+                "label" => crate::codec::set(&mut slots.label, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(FinAgentCsatRequestedEventCsatOptionsItemKey);
+    impl serde::Serialize for FinAgentRepliedEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("event_name", &self.event_name)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("user_id", &self.user_id)
+                .opt("message", &self.message)
+                .opt("status", &self.status)
+                .opt("stream_id", &self.stream_id)
+                .opt("created_at_ms", &self.created_at_ms)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentRepliedEvent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentRepliedEvent {
+        const NAME: &'static str = "FinAgentRepliedEvent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "event_name" => crate::codec::set(&mut slots.event_name, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "message" => crate::codec::set(&mut slots.message, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "stream_id" => crate::codec::set(&mut slots.stream_id, map),
+                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentRepliedEventMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("author", &self.author)
+                .opt("body", &self.body)
+                .opt("timestamp_ms", &self.timestamp_ms)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentRepliedEventMessage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentRepliedEventMessage {
+        const NAME: &'static str = "FinAgentRepliedEventMessage";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "author" => crate::codec::set(&mut slots.author, map),
+                "body" => crate::codec::set(&mut slots.body, map),
+                "timestamp_ms" => crate::codec::set(&mut slots.timestamp_ms, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(FinAgentRepliedEventStatus);
+    impl serde::Serialize for FinAgentReplyChunkEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("event_name", &self.event_name)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("stream_id", &self.stream_id)
+                .opt("chunk_index", &self.chunk_index)
+                .opt("chunk_text", &self.chunk_text)
+                .opt("status", &self.status)
+                .opt("created_at_ms", &self.created_at_ms)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentReplyChunkEvent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentReplyChunkEvent {
+        const NAME: &'static str = "FinAgentReplyChunkEvent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "event_name" => crate::codec::set(&mut slots.event_name, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "stream_id" => crate::codec::set(&mut slots.stream_id, map),
+                "chunk_index" => crate::codec::set(&mut slots.chunk_index, map),
+                "chunk_text" => crate::codec::set(&mut slots.chunk_text, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for FinAgentStatusUpdatedEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("event_name", &self.event_name)
+                .opt("conversation_id", &self.conversation_id)
+                .opt("user_id", &self.user_id)
+                .opt("status", &self.status)
+                .opt("reason", &self.reason)
+                .opt("created_at_ms", &self.created_at_ms)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for FinAgentStatusUpdatedEvent {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for FinAgentStatusUpdatedEvent {
+        const NAME: &'static str = "FinAgentStatusUpdatedEvent";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "event_name" => crate::codec::set(&mut slots.event_name, map),
+                "conversation_id" => crate::codec::set(&mut slots.conversation_id, map),
+                "user_id" => crate::codec::set(&mut slots.user_id, map),
+                "status" => crate::codec::set(&mut slots.status, map),
+                "reason" => crate::codec::set(&mut slots.reason, map),
+                "created_at_ms" => crate::codec::set(&mut slots.created_at_ms, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(FinAgentStatusUpdatedEventStatus);
+};

@@ -27,54 +27,61 @@ pub struct UpdateTicketRequest {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for UpdateTicketRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("ticket_attributes", &self.ticket_attributes)
-            .opt("ticket_state_id", &self.ticket_state_id)
-            .opt("company_id", &self.company_id)
-            .opt("open", &self.open)
-            .opt("is_shared", &self.is_shared)
-            .opt("snoozed_until", &self.snoozed_until)
-            .opt("admin_id", &self.admin_id)
-            .opt("assignee_id", &self.assignee_id)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateTicketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for UpdateTicketRequest {
-    const NAME: &'static str = "UpdateTicketRequest";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "ticket_attributes" => crate::codec::set(&mut slots.ticket_attributes, map),
-            "ticket_state_id" => crate::codec::set(&mut slots.ticket_state_id, map),
-            "company_id" => crate::codec::set(&mut slots.company_id, map),
-            "open" => crate::codec::set(&mut slots.open, map),
-            "is_shared" => crate::codec::set(&mut slots.is_shared, map),
-            "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
-            "admin_id" => crate::codec::set(&mut slots.admin_id, map),
-            "assignee_id" => crate::codec::set(&mut slots.assignee_id, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+const _: () = {
+    impl serde::Serialize for UpdateTicketRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("ticket_attributes", &self.ticket_attributes)
+                .opt("ticket_state_id", &self.ticket_state_id)
+                .opt("company_id", &self.company_id)
+                .opt("open", &self.open)
+                .opt("is_shared", &self.is_shared)
+                .opt("snoozed_until", &self.snoozed_until)
+                .opt("admin_id", &self.admin_id)
+                .opt("assignee_id", &self.assignee_id)
+                .extra(&self.additional_properties)
+                .end()
         }
     }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
+    impl<'de> serde::Deserialize<'de> for UpdateTicketRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
     }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
+    impl crate::codec::StructDecode for UpdateTicketRequest {
+        const NAME: &'static str = "UpdateTicketRequest";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "ticket_attributes" => {
+                    crate::codec::set(&mut slots.ticket_attributes, map)
+                }
+                "ticket_state_id" => crate::codec::set(&mut slots.ticket_state_id, map),
+                "company_id" => crate::codec::set(&mut slots.company_id, map),
+                "open" => crate::codec::set(&mut slots.open, map),
+                "is_shared" => crate::codec::set(&mut slots.is_shared, map),
+                "snoozed_until" => crate::codec::set(&mut slots.snoozed_until, map),
+                "admin_id" => crate::codec::set(&mut slots.admin_id, map),
+                "assignee_id" => crate::codec::set(&mut slots.assignee_id, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
     }
-}
+};

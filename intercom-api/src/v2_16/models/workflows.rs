@@ -19,49 +19,6 @@ pub struct WorkflowExport {
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for WorkflowExport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("export_version", &self.export_version)
-            .opt("exported_at", &self.exported_at)
-            .opt("app_id", &self.app_id)
-            .opt("workflow", &self.workflow)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WorkflowExport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WorkflowExport {
-    const NAME: &'static str = "WorkflowExport";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "export_version" => crate::codec::set(&mut slots.export_version, map),
-            "exported_at" => crate::codec::set(&mut slots.exported_at, map),
-            "app_id" => crate::codec::set(&mut slots.app_id, map),
-            "workflow" => crate::codec::set(&mut slots.workflow, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
-}
 /// The workflow configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExportWorkflow {
@@ -93,67 +50,6 @@ pub struct WorkflowExportWorkflow {
     pub embedded_rules: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Members not declared in the spec (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-impl serde::Serialize for WorkflowExportWorkflow {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::codec::ObjectWriter::new(serializer)
-            .opt("id", &self.id)
-            .opt("title", &self.title)
-            .opt("description", &self.description)
-            .opt("trigger_type", &self.trigger_type)
-            .opt("state", &self.state)
-            .opt("target_channels", &self.target_channels)
-            .opt("preferred_devices", &self.preferred_devices)
-            .opt("created_at", &self.created_at)
-            .opt("updated_at", &self.updated_at)
-            .opt("targeting", &self.targeting)
-            .opt("snapshot", &self.snapshot)
-            .opt("attributes", &self.attributes)
-            .opt("embedded_rules", &self.embedded_rules)
-            .extra(&self.additional_properties)
-            .end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WorkflowExportWorkflow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::decode_struct(deserializer)
-    }
-}
-impl crate::codec::StructDecode for WorkflowExportWorkflow {
-    const NAME: &'static str = "WorkflowExportWorkflow";
-    type Slots = Self;
-    fn member<'de, A: serde::de::MapAccess<'de>>(
-        slots: &mut Self,
-        key: &crate::codec::Key<'de>,
-        map: &mut A,
-    ) -> Result<crate::codec::Outcome, A::Error> {
-        match key.as_str() {
-            "id" => crate::codec::set(&mut slots.id, map),
-            "title" => crate::codec::set(&mut slots.title, map),
-            "description" => crate::codec::set(&mut slots.description, map),
-            "trigger_type" => crate::codec::set(&mut slots.trigger_type, map),
-            "state" => crate::codec::set(&mut slots.state, map),
-            "target_channels" => crate::codec::set(&mut slots.target_channels, map),
-            "preferred_devices" => crate::codec::set(&mut slots.preferred_devices, map),
-            "created_at" => crate::codec::set(&mut slots.created_at, map),
-            "updated_at" => crate::codec::set(&mut slots.updated_at, map),
-            "targeting" => crate::codec::set(&mut slots.targeting, map),
-            "snapshot" => crate::codec::set(&mut slots.snapshot, map),
-            "attributes" => crate::codec::set(&mut slots.attributes, map),
-            "embedded_rules" => crate::codec::set(&mut slots.embedded_rules, map),
-            _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
-        }
-    }
-    fn extra(
-        slots: &mut Self,
-    ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
-        Some(&mut slots.additional_properties)
-    }
-    fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
-        Ok(slots)
-    }
 }
 /// The current state of the workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -193,4 +89,118 @@ impl std::str::FromStr for WorkflowExportWorkflowState {
         )
     }
 }
-crate::codec::string_enum!(WorkflowExportWorkflowState);
+const _: () = {
+    impl serde::Serialize for WorkflowExport {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("export_version", &self.export_version)
+                .opt("exported_at", &self.exported_at)
+                .opt("app_id", &self.app_id)
+                .opt("workflow", &self.workflow)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for WorkflowExport {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for WorkflowExport {
+        const NAME: &'static str = "WorkflowExport";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "export_version" => crate::codec::set(&mut slots.export_version, map),
+                "exported_at" => crate::codec::set(&mut slots.exported_at, map),
+                "app_id" => crate::codec::set(&mut slots.app_id, map),
+                "workflow" => crate::codec::set(&mut slots.workflow, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    impl serde::Serialize for WorkflowExportWorkflow {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            crate::codec::ObjectWriter::new(serializer)
+                .opt("id", &self.id)
+                .opt("title", &self.title)
+                .opt("description", &self.description)
+                .opt("trigger_type", &self.trigger_type)
+                .opt("state", &self.state)
+                .opt("target_channels", &self.target_channels)
+                .opt("preferred_devices", &self.preferred_devices)
+                .opt("created_at", &self.created_at)
+                .opt("updated_at", &self.updated_at)
+                .opt("targeting", &self.targeting)
+                .opt("snapshot", &self.snapshot)
+                .opt("attributes", &self.attributes)
+                .opt("embedded_rules", &self.embedded_rules)
+                .extra(&self.additional_properties)
+                .end()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for WorkflowExportWorkflow {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            crate::codec::decode_struct(deserializer)
+        }
+    }
+    impl crate::codec::StructDecode for WorkflowExportWorkflow {
+        const NAME: &'static str = "WorkflowExportWorkflow";
+        type Slots = Self;
+        fn member<'de, A: serde::de::MapAccess<'de>>(
+            slots: &mut Self,
+            key: &crate::codec::Key<'de>,
+            map: &mut A,
+        ) -> Result<crate::codec::Outcome, A::Error> {
+            match key.as_str() {
+                "id" => crate::codec::set(&mut slots.id, map),
+                "title" => crate::codec::set(&mut slots.title, map),
+                "description" => crate::codec::set(&mut slots.description, map),
+                "trigger_type" => crate::codec::set(&mut slots.trigger_type, map),
+                "state" => crate::codec::set(&mut slots.state, map),
+                "target_channels" => crate::codec::set(&mut slots.target_channels, map),
+                "preferred_devices" => {
+                    crate::codec::set(&mut slots.preferred_devices, map)
+                }
+                "created_at" => crate::codec::set(&mut slots.created_at, map),
+                "updated_at" => crate::codec::set(&mut slots.updated_at, map),
+                "targeting" => crate::codec::set(&mut slots.targeting, map),
+                "snapshot" => crate::codec::set(&mut slots.snapshot, map),
+                "attributes" => crate::codec::set(&mut slots.attributes, map),
+                "embedded_rules" => crate::codec::set(&mut slots.embedded_rules, map),
+                _ => crate::codec::set_extra(&mut slots.additional_properties, key, map),
+            }
+        }
+        fn extra(
+            slots: &mut Self,
+        ) -> Option<&mut std::collections::BTreeMap<String, serde_json::Value>> {
+            Some(&mut slots.additional_properties)
+        }
+        fn finish<E: serde::de::Error>(slots: Self) -> Result<Self, E> {
+            Ok(slots)
+        }
+    }
+    crate::codec::string_enum!(WorkflowExportWorkflowState);
+};
