@@ -18,7 +18,7 @@
 //!   array); decoded as `TicketList`, the drifted members kept raw.
 //!
 //! Each body is decoded with `serde_json::from_slice` into the generated type and into `Value`, with
-//! `from_str` into both, and through `serde_path_to_error` (the client's decode path). Then two union
+//! `from_str` into both, and through the client's decode path (`decode_json` on a `RawResponse`). Then two union
 //! micro-benchmarks: a union told apart by JSON kind (`TicketCustomAttributesValue`, one
 //! `deserialize_any` visitor) and a tagged union (`Component`, buffered through `Value`).
 //!
@@ -31,6 +31,10 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use intercom_api::__private::reqwest::header::HeaderMap;
+use intercom_api::__private::{RawResponse, decode_json};
+use intercom_api::StatusCode;
 use intercom_api::v2_11::models;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -401,17 +405,12 @@ fn decode_str<T: DeserializeOwned>(text: &str) -> T {
     serde_json::from_str(black_box(text)).expect("decodes")
 }
 
-/// The client's path (`runtime::response::decode_json`): `serde_path_to_error` over `from_slice`,
-/// collecting drift records.
-fn decode_client<T: DeserializeOwned>(bytes: &[u8]) -> T {
-    let (value, drift) = intercom_api::drift::collect(|| {
-        let mut de = serde_json::Deserializer::from_slice(black_box(bytes));
-        let value = serde_path_to_error::deserialize(&mut de).expect("decodes");
-        de.end().expect("no trailing data");
-        value
-    });
-    black_box(drift);
-    value
+/// The client's path: `decode_json` as the generated `send()` calls it on a read body (the depth
+/// check, the decode, the drift records on the response).
+fn decode_client<T: DeserializeOwned>(raw: &RawResponse) -> T {
+    let response = decode_json::<T>(black_box(raw.clone())).expect("decodes");
+    black_box(response.drift());
+    response.into_body()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,6 +420,11 @@ fn typed_cases<'a, T: DeserializeOwned + 'a>(body: &'a Body) -> Vec<Case<'a>> {
     let n = body.bytes.len();
     let bytes = &body.bytes[..];
     let text = body.text();
+    let raw = RawResponse::new(
+        StatusCode::OK,
+        HeaderMap::new(),
+        Bytes::copy_from_slice(bytes),
+    );
     vec![
         Case::new("value_slice", n, move || {
             black_box(decode_slice::<Value>(bytes));
@@ -435,7 +439,7 @@ fn typed_cases<'a, T: DeserializeOwned + 'a>(body: &'a Body) -> Vec<Case<'a>> {
             black_box(decode_str::<T>(text));
         }),
         Case::new("typed_client_path", n, move || {
-            black_box(decode_client::<T>(bytes));
+            black_box(decode_client::<T>(&raw));
         }),
     ]
 }

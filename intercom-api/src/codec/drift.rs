@@ -230,6 +230,14 @@ impl fmt::Display for Kind {
 ///
 /// Calls may nest: an inner `collect` takes only what was recorded inside it.
 pub fn collect<R>(decode: impl FnOnce() -> R) -> (R, Vec<Drift>) {
+    let (result, drifts) = collect_unlogged(decode);
+    log(&drifts);
+    (result, drifts)
+}
+
+/// [`collect`] without the `tracing` warnings: the caller logs the records with [`log`] once it
+/// keeps them (the client's decode drops those of a first attempt that failed).
+pub(crate) fn collect_unlogged<R>(decode: impl FnOnce() -> R) -> (R, Vec<Drift>) {
     let outer = ACTIVE.with(|a| a.replace(true));
     let outer_records = RECORDS.with(|r| std::mem::take(&mut *r.borrow_mut()));
     let outer_count = COUNT.with(|c| c.replace(0));
@@ -256,7 +264,12 @@ pub fn collect<R>(decode: impl FnOnce() -> R) -> (R, Vec<Drift>) {
     let records = RECORDS.with(|r| std::mem::take(&mut *r.borrow_mut()));
     drop(restore);
     let drifts: Vec<Drift> = records.into_iter().map(Record::finish).collect();
-    for d in &drifts {
+    (result, drifts)
+}
+
+/// Logs each record as a `tracing` warning.
+pub(crate) fn log(drifts: &[Drift]) {
+    for d in drifts {
         warn(
             tracing::field::display(&d.path),
             &d.type_name,
@@ -265,7 +278,6 @@ pub fn collect<R>(decode: impl FnOnce() -> R) -> (R, Vec<Drift>) {
             &d.action,
         );
     }
-    (result, drifts)
 }
 
 /// The `tracing` warning of a record: names, never values.

@@ -176,11 +176,47 @@ pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<&str> {
 /// are recorded on the response ([`Response::drift`]) and logged.
 #[doc(hidden)]
 pub fn decode_json<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>, Error> {
-    let body: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {
+    // A plain typed decode first, with serde_json's own depth limit (128 levels, within ours:
+    // every level it parses counts, so a body it decodes is within `MAX_RESPONSE_DEPTH`; only a
+    // value skipped as `IgnoredAny`, which no response type uses, is walked without recursion
+    // and uncounted). A body that decodes (the usual case, drift being tolerated) pays neither
+    // for the depth scan nor for field paths. Its drift records are logged only if it is kept.
+    let mut de = serde_json::Deserializer::from_slice(json_body(&raw));
+    let (first, drifted) = drift::collect_unlogged(|| {
+        T::deserialize(&mut de).and_then(|value| de.end().map(|()| value))
+    });
+    match first {
+        Ok(value) => {
+            drift::log(&drifted);
+            let mut response = raw.with_body(value);
+            response.drift = drifted;
+            Ok(response)
+        }
+        // Anything else is decoded again the thorough way, which gives the error: the first
+        // attempt's records are dropped unlogged (the second logs its own).
+        Err(_) => {
+            drop(drifted);
+            decode_json_with_path(raw)
+        }
+    }
+}
+
+/// The body [`decode_json`] decodes: an empty (or blank) body is `null`.
+fn json_body(raw: &RawResponse) -> &[u8] {
+    if raw.body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         &raw.body
-    };
+    }
+}
+
+/// [`decode_json`] for a body the plain decode rejected: the depth check of our own, then the
+/// decode through `serde_path_to_error`, so the error names the path of the member that failed.
+/// Out of line, so the usual path stays small.
+#[cold]
+#[inline(never)]
+fn decode_json_with_path<T: DeserializeOwned>(raw: RawResponse) -> Result<Response<T>, Error> {
+    let body = json_body(&raw);
     if let Some(offset) = too_deep(body, MAX_RESPONSE_DEPTH) {
         let request_id = header_request_id(&raw.headers).map(str::to_owned);
         return Err(DecodeError::too_deep(
@@ -359,5 +395,12 @@ mod depth_tests {
         assert_eq!(too_deep(b"[[[1]]]", 2), Some(2));
         assert_eq!(too_deep(br#"{"a":"[[[[\"[[["}"#, 1), None);
         assert_eq!(too_deep(br#"[{"a":[]}]"#, 2), Some(6));
+        // Escapes: an escaped quote or backslash does not end the string.
+        assert_eq!(too_deep(br#"["\\",[["x"]]]"#, 2), Some(7));
+        assert_eq!(too_deep(br#"["\\\"[[",[1]]"#, 2), None);
+        // An unterminated string or escape hides what follows.
+        assert_eq!(too_deep(br#"["[[[[["#, 2), None);
+        assert_eq!(too_deep(b"[\"\\", 0), Some(0));
+        assert_eq!(too_deep(b"[\"\\", 1), None);
     }
 }
