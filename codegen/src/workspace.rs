@@ -263,7 +263,8 @@ pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation,
     for reg in emit::emit_registries(&versions)? {
         files.insert(reg.path, reg.contents);
     }
-    let guides = migration_guides(specs, &apis);
+    let steps = adjacent_steps(specs, &apis);
+    let guides = migration_guides(specs, &apis, &steps);
     if !guides.is_empty() {
         files.insert(format!("{}/mod.rs", guide::DIR), guide::index(&guides));
     }
@@ -303,7 +304,7 @@ pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation,
             &readme,
             README_BEGIN,
             README_END,
-            &readme_region(&apis, &reports),
+            &readme_region(&apis, &reports, &steps),
             readme_path,
         )?,
     );
@@ -317,19 +318,44 @@ pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation,
     })
 }
 
-/// One migration guide per pair of adjacent pinned versions (in [`specs::version_key`] order),
-/// from the same comparison as `cargo xtask diff`. `apis` are the lowered `specs`, same order.
-fn migration_guides(specs: &[SpecText], apis: &[Api]) -> Vec<guide::Guide> {
+/// Two adjacent pinned versions (indices into the specs and their lowered APIs) and their
+/// comparison, the one `cargo xtask diff` prints.
+struct Step {
+    old: usize,
+    new: usize,
+    report: crate::diff::Report,
+}
+
+/// Every pair of adjacent pinned versions (in [`specs::version_key`] order), compared once: the
+/// migration guides and the README's table of versions both read these. `apis` are the lowered
+/// `specs`, same order.
+fn adjacent_steps(specs: &[SpecText], apis: &[Api]) -> Vec<Step> {
     let mut order: Vec<usize> = (0..specs.len().min(apis.len())).collect();
     order.sort_by_key(|&i| specs::version_key(&specs[i].pin.version));
     order
         .windows(2)
         .map(|w| {
-            let (a, b) = (&specs[w[0]].pin, &specs[w[1]].pin);
+            let (old, new) = (&apis[w[0]], &apis[w[1]]);
+            Step {
+                old: w[0],
+                new: w[1],
+                report: crate::diff::compare(old, new, &old.version, &new.version),
+            }
+        })
+        .collect()
+}
+
+/// One migration guide per step.
+fn migration_guides(specs: &[SpecText], apis: &[Api], steps: &[Step]) -> Vec<guide::Guide> {
+    steps
+        .iter()
+        .map(|step| {
+            let (a, b) = (&specs[step.old].pin, &specs[step.new].pin);
             let (ha, hb) = (a.provenance_hash(), b.provenance_hash());
-            guide::guide(
-                &apis[w[0]],
-                &apis[w[1]],
+            guide::render(
+                &apis[step.old],
+                &apis[step.new],
+                &step.report,
                 &Provenance::pair((&a.version, &ha), (&b.version, &hb)),
             )
         })
@@ -406,30 +432,29 @@ fn features_region(versions: &[String]) -> String {
 /// The README's table of shipped versions, newest first: feature, operations and types (the counts
 /// of the `regen:` lines), and what changed from the version before in one line (from the same
 /// [`crate::diff::compare`] as `cargo xtask diff`).
-fn readme_region(apis: &[crate::ir::Api], reports: &[VersionReport]) -> String {
+fn readme_region(apis: &[Api], reports: &[VersionReport], steps: &[Step]) -> String {
     let versions: Vec<String> = reports.iter().map(|r| r.version.clone()).collect();
     let default = default_version(&versions);
     let mut rows = Vec::new();
-    for (i, (api, report)) in apis.iter().zip(reports).enumerate() {
+    for (i, report) in reports.iter().enumerate() {
         let m = naming::version_module(&report.version);
         let feature = if default == Some(report.version.as_str()) {
             format!("`{m}` (default)")
         } else {
             format!("`{m}`")
         };
-        let changed = match i.checked_sub(1).map(|p| &apis[p]) {
+        let changed = match steps.iter().find(|s| s.new == i) {
             None => "the oldest version shipped".to_string(),
-            Some(prev) => {
-                let d = crate::diff::compare(prev, api, &prev.version, &api.version);
+            Some(step) => {
+                let (prev, d) = (&apis[step.old].version, &step.report);
                 format!(
-                    "from {}: {} operations added, {} removed; {} types added, {} removed; {} breaking changes (`migrations::{}_to_{m}`)",
-                    prev.version,
+                    "from {prev}: {} operations added, {} removed; {} types added, {} removed; {} breaking changes (`migrations::{}`)",
                     d.operations.added,
                     d.operations.removed,
                     d.types.added,
                     d.types.removed,
                     d.count(crate::diff::Class::Breaking),
-                    naming::version_module(&prev.version),
+                    naming::migration_module(prev, &report.version),
                 )
             }
         };

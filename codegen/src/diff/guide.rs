@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Change, Class, Report, Rule, Section, compare, match_operations};
+use super::{Change, Class, Report, Rule, Section, match_operations};
 use crate::ir::{Api, Operation, TypeDef, TypeKind};
 use crate::naming;
 use crate::render::{Provenance, header};
@@ -121,13 +121,8 @@ pub struct Guide {
     pub text: String,
 }
 
-/// Compares `old` with `new` ([`compare`], as `cargo xtask diff` does) and renders the guide.
-pub fn guide(old: &Api, new: &Api, provenance: &Provenance) -> Guide {
-    let report = compare(old, new, &old.version, &new.version);
-    render(old, new, &report, provenance)
-}
-
-/// Renders the guide of `report`, the comparison of `old` with `new`.
+/// Renders the guide of `report`: the comparison of `old` with `new` by [`super::compare`], the
+/// one `cargo xtask diff` prints.
 pub fn render(old: &Api, new: &Api, report: &Report, provenance: &Provenance) -> Guide {
     let summary = Summary::of(report);
     let matching = match_operations(&old.operations, &new.operations);
