@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Docs, Site, UsedAt, Within};
+use crate::naming;
 
 /// `#[doc = ...]` attributes for `docs`, or for `fallback` when the spec has no text.
 pub fn attrs(docs: &Docs, fallback: &str) -> TokenStream {
@@ -80,7 +81,7 @@ pub fn sanitize(md: &str) -> String {
             if let Some(rest) = tag.strip_prefix("admonition") {
                 in_admonition = true;
                 let title = attribute(rest, "name")
-                    .or_else(|| attribute(rest, "type").map(capitalize))
+                    .or_else(|| attribute(rest, "type").map(|t| naming::upper_first(&t)))
                     .unwrap_or_else(|| "Note".to_string());
                 out.push(format!("> **{}**", escape_line(&title)));
                 out.push(">".to_string());
@@ -168,14 +169,6 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
     let end = tag[start..].find('"')? + start;
     Some(tag[start..end].to_string()).filter(|v| !v.trim().is_empty())
-}
-
-fn capitalize(s: String) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => s,
-    }
 }
 
 /// HTML line breaks (`<br>`, `<br/>`, `</br>`) outside code: a new line.
