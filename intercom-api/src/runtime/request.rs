@@ -1,5 +1,5 @@
 //! Request assembly: [`RequestParts`] (what generated code and [`RawRequest`](super::RawRequest)
-//! build) and [`CallOptions`]. Sending them is the job of [`send`](super::send).
+//! build) and [`CallOptions`]. Sending them is the job of [`send`](mod@super::send).
 
 use std::borrow::Cow;
 use std::time::Duration;
