@@ -86,6 +86,37 @@ impl Extras {
         self.inner.as_deref()
     }
 
+    /// The per-call options (none set: the client's settings).
+    pub(crate) fn options(&self) -> &CallOptions {
+        static NONE: CallOptions = CallOptions {
+            max_attempts: None,
+            retry_non_idempotent: None,
+            timeout: None,
+            max_response_bytes: None,
+        };
+        self.get().map_or(&NONE, |inner| &inner.options)
+    }
+
+    /// The undeclared query parameters.
+    pub(crate) fn query(&self) -> &[(String, String)] {
+        self.get().map_or(&[], |inner| &inner.query)
+    }
+
+    /// The extra headers, already validated.
+    pub(crate) fn headers(&self) -> &[(HeaderName, HeaderValue)] {
+        self.get().map_or(&[], |inner| &inner.headers)
+    }
+
+    /// The raw body replacing the typed one.
+    pub(crate) fn raw_body(&self) -> Option<&Bytes> {
+        self.get().and_then(|inner| inner.raw_body.as_ref())
+    }
+
+    /// The first problem found while assembling.
+    pub(crate) fn invalid(&self) -> Option<&str> {
+        self.get().and_then(|inner| inner.invalid.as_deref())
+    }
+
     fn inner_mut(&mut self) -> &mut ExtrasInner {
         self.inner.get_or_insert_with(Box::default)
     }

@@ -1,16 +1,31 @@
-//! The send path of the generated operations: a built request goes through
-//! [`Client::execute`](super::Client) (retries, errors) and its body is decoded.
+//! The send path, in one place: a [`RequestParts`] built by generated code (or a
+//! [`RawRequest`](super::RawRequest)) goes through [`Client::execute`]: URL and headers
+//! ([`url`], [`headers`]), attempts that send and read the body within the size limit
+//! ([`attempt`]), the retry loop around them (here, with the policy of
+//! [`retry`](super::retry)), then the success is handed to its decoder.
 //!
 //! The generated `send()` / `send_with_response()` methods are plain functions that build the
-//! [`RequestParts`] and return this future, so each operation compiles to a few lines and
-//! the asynchronous code exists once, here.
+//! [`RequestParts`] and return the future of [`send`], so each operation compiles to a few lines
+//! and the asynchronous code exists once, here.
+
+mod attempt;
+mod headers;
+mod url;
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
+use backon::Retryable;
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use self::attempt::{AttemptError, Call};
 use super::client::Client;
 use super::error::Error;
 use super::request::RequestParts;
 use super::response::{RawResponse, Response};
+use super::retry;
 
 /// Sends the request and decodes the success with `decode` (`decode_json`, `decode_empty` or
 /// `decode_bytes`). The future owns `client` (a clone: an `Arc`), so it is `'static` and can be
@@ -30,4 +45,96 @@ pub async fn body<T>(
     response: impl Future<Output = Result<Response<T>, Error>>,
 ) -> Result<T, Error> {
     response.await.map(Response::into_body)
+}
+
+impl Client {
+    /// Sends a request assembled by generated code: builds the URL, adds the
+    /// authentication, `Intercom-Version`, `Accept` and `User-Agent`
+    /// headers, retries per the retry policy and turns non-2xx responses into
+    /// [`Error::Api`].
+    #[doc(hidden)]
+    pub async fn execute(&self, parts: RequestParts) -> Result<RawResponse, Error> {
+        let span = tracing::info_span!(
+            "intercom.request",
+            method = %parts.method,
+            path = &*parts.path_template,
+            api_version = parts.api_version.as_deref().unwrap_or("(default)"),
+            attempts = Empty,
+            status = Empty,
+            duration_ms = Empty,
+        );
+        let started = Instant::now();
+        let attempts = AtomicU32::new(0);
+        let result = self
+            .execute_inner(&parts, &attempts)
+            .instrument(span.clone())
+            .await;
+        span.record("attempts", attempts.load(Ordering::Relaxed));
+        span.record("duration_ms", millis(started.elapsed()));
+        let status = match &result {
+            Ok(raw) => Some(raw.status()),
+            Err(error) => error.status(),
+        };
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
+        }
+        if let Err(error) = &result {
+            span.in_scope(|| tracing::debug!(error = %error, "Intercom request failed"));
+        }
+        result
+    }
+
+    /// The retry loop: attempts until one succeeds, fails for good or the attempts are used up,
+    /// waiting what the server asks (bounded) or the backoff in between.
+    async fn execute_inner(
+        &self,
+        parts: &RequestParts,
+        attempts: &AtomicU32,
+    ) -> Result<RawResponse, Error> {
+        let ready = match &self.inner.ready {
+            Ok(ready) => ready,
+            Err(reason) => {
+                return Err(Error::invalid_request(format!(
+                    "the client could not be set up: {reason}"
+                )));
+            }
+        };
+        let call = &Call::new(ready, parts)?;
+        let max_attempts = parts
+            .options()
+            .max_attempts
+            .unwrap_or(ready.retry.max_attempts)
+            .max(1);
+        let max_wait = ready.retry.max_retry_wait;
+        let initial_backoff = ready.retry.initial_backoff;
+        let result = (move || async move {
+            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            call.attempt(attempt).await
+        })
+        .retry(ready.retry.backoff(max_attempts))
+        .sleep(backon::TokioSleeper)
+        .when(|e: &AttemptError| e.retryable)
+        .adjust(move |e: &AttemptError, backoff: Option<Duration>| {
+            // `None` means the attempts are used up: give up either way.
+            backoff.map(|backoff| {
+                e.server_wait.map_or(backoff, |wait| {
+                    retry::server_wait_with_floor(wait, max_wait, initial_backoff)
+                })
+            })
+        })
+        .notify(|e: &AttemptError, wait: Duration| {
+            tracing::warn!(
+                error = %e.error,
+                wait_ms = millis(wait),
+                "retrying Intercom request"
+            );
+        })
+        .await;
+        result.map_err(|e| e.error)
+    }
+}
+
+/// Whole milliseconds, for tracing.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
