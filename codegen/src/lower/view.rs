@@ -79,21 +79,14 @@ fn additional(a: &Option<AdditionalProperties>) -> Option<Additional<'_>> {
     }
 }
 
-/// `{}`: no constraints at all.
+/// `{}`: no constraints at all (no `type`, and only constraints such as `required` or `title`,
+/// without an `enum` of any values).
 fn is_empty_schema(s: &Schema) -> bool {
-    match &s.schema_kind {
-        SchemaKind::Any(a) => {
-            a.typ.is_none()
-                && a.properties.is_empty()
-                && a.items.is_none()
-                && a.one_of.is_empty()
-                && a.any_of.is_empty()
-                && a.all_of.is_empty()
-                && a.enumeration.is_empty()
-                && a.additional_properties.is_none()
-        }
-        _ => false,
-    }
+    let v = View::new(s);
+    matches!(s.schema_kind, SchemaKind::Any(_))
+        && v.is_constraint_only()
+        && !v.enum_has_null
+        && !v.enum_other
 }
 
 impl<'a> View<'a> {
