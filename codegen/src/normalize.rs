@@ -9,6 +9,8 @@
 //! - `format: uuid` with `maxLength` below 36 (unsatisfiable) loses the format;
 //! - an `enum` that lists `null` beside a `type` loses the `null` and gets `nullable: true`.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Warning, pointer_token};
@@ -204,17 +206,43 @@ fn collect_refs(v: &Value, ptr: &str, out: &mut Vec<(String, String)>) {
 /// a body of the wrong kind is a decode error). Component schemas used by requests too are copied
 /// (`<name>_response`) first, so request validation keeps its full strength.
 pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
-    let mut out = Vec::new();
     let components: Vec<String> = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
-    let schema_of = |doc: &Value, name: &str| {
-        doc.pointer(&format!("/components/schemas/{}", pointer_token(name)))
-            .cloned()
-    };
-    // Roots: every response schema and every request schema (body and parameters).
+    let (response_roots, request_roots) = operation_roots(document);
+    let responses = reachable_components(document, &response_roots);
+    let requests = reachable_components(document, &request_roots);
+    // The JSON kind of every component, read before relaxing (a response body keeps it).
+    let mut kinds: BTreeMap<String, String> = components
+        .iter()
+        .filter_map(|c| {
+            component_schema(document, c)
+                .and_then(|s| root_kind(document, &s, 0))
+                .map(|k| (c.clone(), k))
+        })
+        .collect();
+    let rename = response_copy_names(&components, &responses, &requests);
+    for (old, new) in &rename {
+        if let Some(k) = kinds.get(old).cloned() {
+            kinds.insert(new.clone(), k);
+        }
+    }
+    let out = relax_response_components(document, &responses, &requests, &rename);
+    relax_response_bodies(document, &rename, &kinds);
+    out
+}
+
+/// A component schema by name (`None` when there is none).
+fn component_schema(doc: &Value, name: &str) -> Option<Value> {
+    doc.pointer(&format!("/components/schemas/{}", pointer_token(name)))
+        .cloned()
+}
+
+/// The roots of each side, over every operation: its `responses` (response side), its
+/// `requestBody` and `parameters` (request side).
+fn operation_roots(document: &Value) -> (Vec<Value>, Vec<Value>) {
     let mut response_roots = Vec::new();
     let mut request_roots = Vec::new();
     if let Some(paths) = document.get("paths").and_then(Value::as_object) {
@@ -231,114 +259,133 @@ pub fn relax_responses(document: &mut Value) -> Vec<Warning> {
             }
         }
     }
-    let closure = |doc: &Value, roots: &[Value]| {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack: Vec<String> = Vec::new();
-        for r in roots {
-            schema_refs(r, &mut stack);
+    (response_roots, request_roots)
+}
+
+/// The names of the component schemas reachable from `roots` through `$ref`s.
+fn reachable_components(doc: &Value, roots: &[Value]) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = Vec::new();
+    for r in roots {
+        schema_refs(r, &mut stack);
+    }
+    while let Some(n) = stack.pop() {
+        if seen.insert(n.clone())
+            && let Some(s) = component_schema(doc, &n)
+        {
+            schema_refs(&s, &mut stack);
         }
-        while let Some(n) = stack.pop() {
-            if seen.insert(n.clone())
-                && let Some(s) = schema_of(doc, &n)
-            {
-                schema_refs(&s, &mut stack);
-            }
-        }
-        seen
-    };
-    let responses = closure(document, &response_roots);
-    let requests = closure(document, &request_roots);
-    // The JSON kind of every component, read before relaxing (a response body keeps it).
-    let kinds: std::collections::BTreeMap<String, String> = components
-        .iter()
-        .filter_map(|c| {
-            schema_of(document, c)
-                .and_then(|s| root_kind(document, &s, 0))
-                .map(|k| (c.clone(), k))
-        })
-        .collect();
-    let shared: Vec<&String> = components
+    }
+    seen
+}
+
+/// The name of the response-side copy of each component both sides use: `<name>_response`, with
+/// `_` appended until it is free.
+fn response_copy_names(
+    components: &[String],
+    responses: &BTreeSet<String>,
+    requests: &BTreeSet<String>,
+) -> BTreeMap<String, String> {
+    components
         .iter()
         .filter(|c| responses.contains(*c) && requests.contains(*c))
-        .collect();
-    let rename: std::collections::BTreeMap<String, String> = shared
-        .iter()
         .map(|c| {
             let mut n = format!("{c}_response");
             while components.contains(&n) {
                 n.push('_');
             }
-            ((*c).clone(), n)
+            (c.clone(), n)
         })
-        .collect();
-    let mut kinds = kinds;
-    for (old, new) in &rename {
-        if let Some(k) = kinds.get(old).cloned() {
-            kinds.insert(new.clone(), k);
-        }
-    }
-    // Copies of shared schemas, then rewrite refs on the response side.
-    if let Some(schemas) = document
+        .collect()
+}
+
+/// Copies the shared components under their response names, then relaxes every response-only
+/// component and every copy (their refs pointing at the copies); one warning each.
+fn relax_response_components(
+    document: &mut Value,
+    responses: &BTreeSet<String>,
+    requests: &BTreeSet<String>,
+    rename: &BTreeMap<String, String>,
+) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let Some(schemas) = document
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
-    {
-        for (old, new) in &rename {
-            if let Some(s) = schemas.get(old).cloned() {
-                schemas.insert(new.clone(), s);
-            }
-        }
-        for name in responses
-            .iter()
-            .filter(|n| !requests.contains(*n))
-            .chain(rename.values())
-        {
-            if let Some(s) = schemas.get_mut(name) {
-                rewrite_refs(s, &rename);
-                relax(s);
-                out.push(Warning {
-                    pointer: format!("#/components/schemas/{}", pointer_token(name)),
-                    message: "response schema relaxed to the lenient decoding policy".to_string(),
-                });
-            }
+    else {
+        return out;
+    };
+    for (old, new) in rename {
+        if let Some(s) = schemas.get(old).cloned() {
+            schemas.insert(new.clone(), s);
         }
     }
-    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut() {
-            for op in item
-                .as_object_mut()
-                .into_iter()
-                .flat_map(|m| m.values_mut())
-            {
-                if let Some(r) = op.get_mut("responses") {
-                    rewrite_refs(r, &rename);
-                    for resp in r.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
-                        for media in resp
-                            .get_mut("content")
-                            .and_then(Value::as_object_mut)
-                            .into_iter()
-                            .flat_map(|m| m.values_mut())
-                        {
-                            if let Some(s) = media.get_mut("schema") {
-                                let kind = match s.get("$ref").and_then(Value::as_str) {
-                                    Some(r) => r
-                                        .strip_prefix("#/components/schemas/")
-                                        .map(|n| n.replace("~1", "/").replace("~0", "~"))
-                                        .and_then(|n| kinds.get(&n).cloned()),
-                                    None => inline_kind(s),
-                                };
-                                relax(s);
-                                if let Some(kind) = kind {
-                                    let relaxed = std::mem::take(s);
-                                    *s = json!({"allOf": [relaxed], "type": kind});
-                                }
-                            }
-                        }
+    for name in responses
+        .iter()
+        .filter(|n| !requests.contains(*n))
+        .chain(rename.values())
+    {
+        if let Some(s) = schemas.get_mut(name) {
+            rewrite_refs(s, rename);
+            relax(s);
+            out.push(Warning {
+                pointer: format!("#/components/schemas/{}", pointer_token(name)),
+                message: "response schema relaxed to the lenient decoding policy".to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// Points every operation's responses at the response copies and relaxes each response body's
+/// schema, putting back its JSON kind at the top (from `kinds` for a `$ref`).
+fn relax_response_bodies(
+    document: &mut Value,
+    rename: &BTreeMap<String, String>,
+    kinds: &BTreeMap<String, String>,
+) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|m| m.values_mut())
+        {
+            let Some(r) = op.get_mut("responses") else {
+                continue;
+            };
+            rewrite_refs(r, rename);
+            for resp in r.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                for media in resp
+                    .get_mut("content")
+                    .and_then(Value::as_object_mut)
+                    .into_iter()
+                    .flat_map(|m| m.values_mut())
+                {
+                    if let Some(s) = media.get_mut("schema") {
+                        relax_body(s, kinds);
                     }
                 }
             }
         }
     }
-    out
+}
+
+/// Relaxes one response body's schema, keeping its JSON kind checked at the top.
+fn relax_body(s: &mut Value, kinds: &BTreeMap<String, String>) {
+    let kind = match s.get("$ref").and_then(Value::as_str) {
+        Some(r) => r
+            .strip_prefix("#/components/schemas/")
+            .map(|n| n.replace("~1", "/").replace("~0", "~"))
+            .and_then(|n| kinds.get(&n).cloned()),
+        None => inline_kind(s),
+    };
+    relax(s);
+    if let Some(kind) = kind {
+        let relaxed = std::mem::take(s);
+        *s = json!({"allOf": [relaxed], "type": kind});
+    }
 }
 
 fn schema_refs(v: &Value, out: &mut Vec<String>) {
@@ -362,7 +409,7 @@ fn schema_refs(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn rewrite_refs(v: &mut Value, rename: &std::collections::BTreeMap<String, String>) {
+fn rewrite_refs(v: &mut Value, rename: &BTreeMap<String, String>) {
     match v {
         Value::Object(m) => {
             if let Some(Value::String(r)) = m.get_mut("$ref")

@@ -26,7 +26,8 @@
 //! members sorted by name.
 
 use crate::ir::{
-    Api, Field, Operation, ResponseBody, TypeDef, TypeKind, TypeRef, UnionVariant, Usage,
+    Api, Field, Operation, ResponseBody, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant, Usage,
 };
 use crate::naming;
 
@@ -205,81 +206,95 @@ fn type_lines(def: &TypeDef) -> Vec<String> {
         },
         policy(def.usage)
     )];
-    let mut members = Vec::new();
-    match &def.kind {
-        TypeKind::Struct(s) => {
-            for f in &s.fields {
-                let rename = if f.rust_name == f.wire_name {
-                    String::new()
-                } else {
-                    format!(" (wire {:?})", f.wire_name)
-                };
-                if let Some(c) = &f.constant {
-                    if !f.is_rust_field(def.usage) {
-                        members.push(format!(
-                            "const {item} member {:?} = {c:?}: written by serialization, no field",
-                            f.wire_name
-                        ));
-                        continue;
-                    }
-                    members.push(format!(
-                        "field {item}::{}: {}{rename} (the spec allows only {c:?})",
-                        f.rust_name,
-                        field_type(def.usage, f)
-                    ));
-                    continue;
-                }
-                members.push(format!(
-                    "field {item}::{}: {}{rename}",
-                    f.rust_name,
-                    field_type(def.usage, f)
-                ));
-            }
-            if let Some((name, value)) = s.additional_field(def.usage) {
-                members.push(format!(
-                    "field {item}::{name}: std::collections::BTreeMap<String, {}> (undeclared members)",
-                    rust_type(&value)
-                ));
-            }
-        }
-        TypeKind::Enum(e) => {
-            for v in &e.variants {
-                members.push(format!("variant {item}::{} = {:?}", v.rust_name, v.wire));
-            }
-            if def.usage.lenient() {
-                members.push(format!(
-                    "variant {item}::Unknown(intercom_api::UnknownValue): fallback for unknown values"
-                ));
-            }
-        }
-        TypeKind::Union(u) => {
-            for v in &u.variants {
-                let tag = match &v.tag_value {
-                    Some(t) => format!(" tag {t:?}"),
-                    None => String::new(),
-                };
-                if v.rust_name == "Null" && v.tag_value.is_none() && v.ty == TypeRef::Json {
-                    members.push(format!("variant {item}::Null{tag}"));
-                } else {
-                    members.push(format!(
-                        "variant {item}::{}({}){tag}",
-                        v.rust_name,
-                        variant_payload(v)
-                    ));
-                }
-            }
-            if def.usage.lenient() {
-                let fallback = if u.tag.is_some() { "Unknown" } else { "Other" };
-                members.push(format!(
-                    "variant {item}::{fallback}(serde_json::Value): fallback for unknown shapes"
-                ));
-            }
-        }
-        TypeKind::Alias(_) => {}
-    }
+    let mut members = match &def.kind {
+        TypeKind::Struct(s) => struct_member_lines(&item, def.usage, s),
+        TypeKind::Enum(e) => enum_member_lines(&item, def.usage, e),
+        TypeKind::Union(u) => union_member_lines(&item, def.usage, u),
+        TypeKind::Alias(_) => Vec::new(),
+    };
     members.sort();
     lines.extend(members);
     lines
+}
+
+/// A struct's members: one line per field (its wire name when renamed, the value a constant
+/// member allows), a constant written only by serialization, and the undeclared-members map.
+fn struct_member_lines(item: &str, usage: Usage, s: &Struct) -> Vec<String> {
+    let mut members = Vec::new();
+    for f in &s.fields {
+        let rename = if f.rust_name == f.wire_name {
+            String::new()
+        } else {
+            format!(" (wire {:?})", f.wire_name)
+        };
+        let line = match &f.constant {
+            Some(c) if !f.is_rust_field(usage) => format!(
+                "const {item} member {:?} = {c:?}: written by serialization, no field",
+                f.wire_name
+            ),
+            Some(c) => format!(
+                "field {item}::{}: {}{rename} (the spec allows only {c:?})",
+                f.rust_name,
+                field_type(usage, f)
+            ),
+            None => format!(
+                "field {item}::{}: {}{rename}",
+                f.rust_name,
+                field_type(usage, f)
+            ),
+        };
+        members.push(line);
+    }
+    if let Some((name, value)) = s.additional_field(usage) {
+        members.push(format!(
+            "field {item}::{name}: std::collections::BTreeMap<String, {}> (undeclared members)",
+            rust_type(&value)
+        ));
+    }
+    members
+}
+
+/// A string enum's variants with their wire values, and the fallback of a lenient one.
+fn enum_member_lines(item: &str, usage: Usage, e: &StringEnum) -> Vec<String> {
+    let mut members: Vec<String> = e
+        .variants
+        .iter()
+        .map(|v| format!("variant {item}::{} = {:?}", v.rust_name, v.wire))
+        .collect();
+    if usage.lenient() {
+        members.push(format!(
+            "variant {item}::Unknown(intercom_api::UnknownValue): fallback for unknown values"
+        ));
+    }
+    members
+}
+
+/// A union's variants with their payload and tag value, and the fallback of a lenient one
+/// (`Unknown` for a tagged union, `Other` for an untagged one).
+fn union_member_lines(item: &str, usage: Usage, u: &Union) -> Vec<String> {
+    let mut members = Vec::new();
+    for v in &u.variants {
+        let tag = match &v.tag_value {
+            Some(t) => format!(" tag {t:?}"),
+            None => String::new(),
+        };
+        if v.rust_name == "Null" && v.tag_value.is_none() && v.ty == TypeRef::Json {
+            members.push(format!("variant {item}::Null{tag}"));
+        } else {
+            members.push(format!(
+                "variant {item}::{}({}){tag}",
+                v.rust_name,
+                variant_payload(v)
+            ));
+        }
+    }
+    if usage.lenient() {
+        let fallback = if u.tag.is_some() { "Unknown" } else { "Other" };
+        members.push(format!(
+            "variant {item}::{fallback}(serde_json::Value): fallback for unknown shapes"
+        ));
+    }
+    members
 }
 
 #[cfg(test)]

@@ -248,48 +248,78 @@ impl GitHub<'_> {
 pub fn check(pins: &[Pin], config: &Config) -> Result<Report, Error> {
     let github = GitHub { config };
     let mut dates: BTreeMap<(String, String), String> = BTreeMap::new();
-    let mut statuses = Vec::new();
-    for pin in pins {
-        let known = is_full_sha(&pin.commit);
-        let newer = if known {
-            let key = (pin.repository.clone(), pin.commit.clone());
-            let since = match dates.get(&key) {
-                Some(d) => d.clone(),
-                None => {
-                    let d = github
-                        .commit_date(&pin.repository, &pin.commit)
-                        .map_err(|e| {
-                            Error::other(format!(
-                                "spec {}: pinned commit {}: {e}",
-                                pin.version, pin.commit
-                            ))
-                        })?;
-                    dates.insert(key, d.clone());
-                    d
-                }
-            };
-            github.commits_touching(
-                &pin.repository,
-                &pin.path,
-                Some(&since),
-                Some(&pin.commit),
-                "100",
-                MAX_PAGES,
-            )?
-        } else {
-            github.commits_touching(&pin.repository, &pin.path, None, None, "1", 1)?
-        };
-        statuses.push(PinStatus {
-            version: pin.version.clone(),
-            repository: pin.repository.clone(),
-            path: pin.path.clone(),
-            pinned_commit: pin.commit.clone(),
-            pinned_commit_known: known,
-            latest_commit: newer.first().map(|c| c.sha.clone()),
-            newer_commits: newer,
-        });
-    }
+    let statuses = pins
+        .iter()
+        .map(|pin| pin_status(&github, pin, &mut dates))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let (new_versions, older) = unpinned_versions(&github, pins)?;
+    let up_to_date = statuses.iter().all(|s| s.newer_commits.is_empty())
+        && new_versions.iter().all(|v| v.latest_commit.is_none());
+    Ok(Report {
+        api_url: config.api_url.clone(),
+        branch: config.branch.clone(),
+        pins: statuses,
+        new_versions,
+        unpinned_older_versions: older,
+        up_to_date,
+    })
+}
 
+/// The commits upstream newer than one pin: those touching its file since the pinned commit's
+/// date (asked once per repository and commit, kept in `dates`), or only the newest one when the
+/// pinned commit is not a full sha.
+fn pin_status(
+    github: &GitHub<'_>,
+    pin: &Pin,
+    dates: &mut BTreeMap<(String, String), String>,
+) -> Result<PinStatus, Error> {
+    let known = is_full_sha(&pin.commit);
+    let newer = if known {
+        let key = (pin.repository.clone(), pin.commit.clone());
+        let since = match dates.get(&key) {
+            Some(d) => d.clone(),
+            None => {
+                let d = github
+                    .commit_date(&pin.repository, &pin.commit)
+                    .map_err(|e| {
+                        Error::other(format!(
+                            "spec {}: pinned commit {}: {e}",
+                            pin.version, pin.commit
+                        ))
+                    })?;
+                dates.insert(key, d.clone());
+                d
+            }
+        };
+        github.commits_touching(
+            &pin.repository,
+            &pin.path,
+            Some(&since),
+            Some(&pin.commit),
+            "100",
+            MAX_PAGES,
+        )?
+    } else {
+        github.commits_touching(&pin.repository, &pin.path, None, None, "1", 1)?
+    };
+    Ok(PinStatus {
+        version: pin.version.clone(),
+        repository: pin.repository.clone(),
+        path: pin.path.clone(),
+        pinned_commit: pin.commit.clone(),
+        pinned_commit_known: known,
+        latest_commit: newer.first().map(|c| c.sha.clone()),
+        newer_commits: newer,
+    })
+}
+
+/// The versions upstream that no pin has, in each pinned repository (or the upstream one when
+/// there are no pins): those newer than the newest stable pin, with their latest commit, and the
+/// older ones by name only (sorted, deduplicated).
+fn unpinned_versions(
+    github: &GitHub<'_>,
+    pins: &[Pin],
+) -> Result<(Vec<NewVersion>, Vec<String>), Error> {
     let pinned: BTreeSet<&str> = pins.iter().map(|p| p.version.as_str()).collect();
     // Newer than the newest stable pin: a pinned named version (`Preview`) sorts after every
     // numbered one and would hide them.
@@ -330,16 +360,7 @@ pub fn check(pins: &[Pin], config: &Config) -> Result<Report, Error> {
     }
     older.sort_by_key(|v| specs::version_key(v));
     older.dedup();
-    let up_to_date = statuses.iter().all(|s| s.newer_commits.is_empty())
-        && new_versions.iter().all(|v| v.latest_commit.is_none());
-    Ok(Report {
-        api_url: config.api_url.clone(),
-        branch: config.branch.clone(),
-        pins: statuses,
-        new_versions,
-        unpinned_older_versions: older,
-        up_to_date,
-    })
+    Ok((new_versions, older))
 }
 
 impl Report {

@@ -116,22 +116,54 @@ fn update(
     let mut pins = specs::load_pins(workspace)?;
     let previous = pins.iter().find(|p| p.version == version).cloned();
     specs::check_modules_distinct(pins.iter().map(|p| p.version.as_str()).chain([version]))?;
-    match (&previous, existing) {
-        (Some(_), false) => {
-            return Err(Error::other(format!(
-                "version {version} is already pinned ({}); use `cargo xtask pin {version} --from FILE` to update it",
-                pin_file.display()
-            )));
-        }
-        (None, true) => {
-            return Err(Error::other(format!(
-                "version {version} is not pinned (no {}); use `cargo xtask add-version {version}` to add it",
-                pin_file.display()
-            )));
-        }
-        _ => {}
+    check_pinned(version, &pin_file, previous.is_some(), existing)?;
+    let mut pin = new_pin(version, previous.as_ref(), source);
+    let (text, origin) = read_description(version, source, &pin)?;
+    pin.sha256 = specs::sha256_hex(text.as_bytes());
+    let new_corrections = attach_corrections(workspace, &mut pin, previous.as_ref(), corrections)?;
+
+    // Regenerate in memory with the new pin before writing anything.
+    let new_spec = SpecText {
+        pin: pin.clone(),
+        path: PathBuf::from(&origin),
+        text,
+        corrections: new_corrections,
+    };
+    let generation = regenerate_with(workspace, &mut pins, &new_spec)
+        .map_err(|e| Error::other(format!("spec {version} from {origin}: {e}")))?;
+    let (cached, cached_corrections) = cache_files(workspace, &new_spec, corrections)?;
+    std::fs::write(&pin_file, pin.to_toml())
+        .map_err(|e| Error::other(format!("cannot write {}: {e}", pin_file.display())))?;
+    let written = workspace::write(workspace, &generation)?;
+    Ok(Updated {
+        pin,
+        previous,
+        cached,
+        cached_corrections,
+        generation,
+        written,
+    })
+}
+
+/// Refuses to add a version that is pinned, or to re-pin one that is not.
+fn check_pinned(version: &str, pin_file: &Path, pinned: bool, existing: bool) -> Result<(), Error> {
+    match (pinned, existing) {
+        (true, false) => Err(Error::other(format!(
+            "version {version} is already pinned ({}); use `cargo xtask pin {version} --from FILE` to update it",
+            pin_file.display()
+        ))),
+        (false, true) => Err(Error::other(format!(
+            "version {version} is not pinned (no {}); use `cargo xtask add-version {version}` to add it",
+            pin_file.display()
+        ))),
+        _ => Ok(()),
     }
-    let (repository, path) = match &previous {
+}
+
+/// The new pin before its description is read: the previous pin's repository and path (or the
+/// upstream ones for a new version) and the source's commit; no sha256 and no corrections yet.
+fn new_pin(version: &str, previous: Option<&Pin>, source: &Source) -> Pin {
+    let (repository, path) = match previous {
         Some(p) => (p.repository.clone(), p.path.clone()),
         None => (UPSTREAM_REPOSITORY.to_string(), upstream_path(version)),
     };
@@ -139,14 +171,18 @@ fn update(
         Source::File { commit, .. } => commit.clone().unwrap_or_else(|| UNKNOWN_COMMIT.into()),
         Source::Download { commit } => commit.clone(),
     };
-    let mut pin = Pin {
+    Pin {
         version: version.to_string(),
         repository,
-        commit: commit.clone(),
+        commit,
         path,
         sha256: String::new(),
         corrections: None,
-    };
+    }
+}
+
+/// The description's text and where it came from (the local file, or the pin's URL downloaded).
+fn read_description(version: &str, source: &Source, pin: &Pin) -> Result<(String, String), Error> {
     let (bytes, origin) = match source {
         Source::File { path, .. } => (
             std::fs::read(path).map_err(|e| {
@@ -164,18 +200,29 @@ fn update(
             (bytes, url)
         }
     };
-    pin.sha256 = specs::sha256_hex(&bytes);
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::other(format!("spec {version}: {origin} is not UTF-8")))?;
-    let mut new_corrections = None;
+    Ok((text, origin))
+}
+
+/// Records the chosen corrections in `pin` and returns their text: the previous pin's kept, none
+/// removed, or a local file pinned with the description's commit.
+fn attach_corrections(
+    workspace: &Path,
+    pin: &mut Pin,
+    previous: Option<&Pin>,
+    corrections: &Corrections,
+) -> Result<Option<CorrectionsText>, Error> {
+    let version = pin.version.clone();
     match corrections {
-        Corrections::Remove => {}
-        Corrections::Keep => {
-            if let Some(prev) = previous.as_ref().and_then(|p| p.corrections.clone()) {
+        Corrections::Remove => Ok(None),
+        Corrections::Keep => match previous.and_then(|p| p.corrections.clone()) {
+            Some(prev) => {
                 pin.corrections = Some(prev);
-                new_corrections = specs::locate_corrections(workspace, &pin)?;
+                specs::locate_corrections(workspace, pin)
             }
-        }
+            None => Ok(None),
+        },
         Corrections::File(file) => {
             let bytes = std::fs::read(file).map_err(|e| {
                 Error::other(format!(
@@ -191,67 +238,67 @@ fn update(
             })?;
             pin.corrections = Some(CorrectionsPin {
                 path: previous
-                    .as_ref()
                     .and_then(|p| p.corrections.as_ref())
                     .map_or_else(|| UPSTREAM_CORRECTIONS_PATH.to_string(), |c| c.path.clone()),
-                commit,
+                commit: pin.commit.clone(),
                 sha256: specs::sha256_hex(text.as_bytes()),
             });
-            new_corrections = Some(CorrectionsText {
+            Ok(Some(CorrectionsText {
                 path: file.clone(),
                 text,
-            });
+            }))
         }
     }
+}
 
-    // Regenerate in memory with the new pin before writing anything.
-    pins.retain(|p| p.version != version);
-    pins.push(pin.clone());
+/// Generates the workspace in memory with `new_spec` in place of its version's pin (the other
+/// pins' descriptions read from the cache), in version order.
+fn regenerate_with(
+    workspace: &Path,
+    pins: &mut Vec<Pin>,
+    new_spec: &SpecText,
+) -> Result<Generation, Error> {
+    let version = &new_spec.pin.version;
+    pins.retain(|p| &p.version != version);
+    pins.push(new_spec.pin.clone());
     pins.sort_by_key(|p| specs::version_key(&p.version));
     let mut located = Vec::new();
-    for p in &pins {
-        if p.version == version {
-            located.push(SpecText {
-                pin: pin.clone(),
-                path: PathBuf::from(&origin),
-                text: text.clone(),
-                corrections: new_corrections.clone(),
-            });
+    for p in pins.iter() {
+        if &p.version == version {
+            located.push(new_spec.clone());
         } else {
             located.push(specs::locate(workspace, p)?);
         }
     }
-    let generation = workspace::generate_from(workspace, &located)
-        .map_err(|e| Error::other(format!("spec {version} from {origin}: {e}")))?;
+    workspace::generate_from(workspace, &located)
+}
 
-    let cached = specs::cache_path(workspace, &pin);
+/// Puts the description in the spec cache, and a corrections file given as
+/// [`Corrections::File`] beside it; returns both paths.
+fn cache_files(
+    workspace: &Path,
+    new_spec: &SpecText,
+    corrections: &Corrections,
+) -> Result<(PathBuf, Option<PathBuf>), Error> {
+    let pin = &new_spec.pin;
+    let cached = specs::cache_path(workspace, pin);
     if let Some(parent) = cached.parent() {
         std::fs::create_dir_all(parent)
             .map_err(|e| Error::other(format!("cannot create {}: {e}", parent.display())))?;
     }
-    std::fs::write(&cached, text.as_bytes())
+    std::fs::write(&cached, new_spec.text.as_bytes())
         .map_err(|e| Error::other(format!("cannot write {}: {e}", cached.display())))?;
     let mut cached_corrections = None;
     if let (Corrections::File(_), Some(c), Some(path)) = (
         corrections,
-        &new_corrections,
-        specs::corrections_cache_path(workspace, &pin),
+        &new_spec.corrections,
+        specs::corrections_cache_path(workspace, pin),
     ) {
         std::fs::write(&path, c.text.as_bytes())
             .map_err(|e| Error::other(format!("cannot write {}: {e}", path.display())))?;
         cached_corrections = Some(path);
     }
-    std::fs::write(&pin_file, pin.to_toml())
-        .map_err(|e| Error::other(format!("cannot write {}: {e}", pin_file.display())))?;
-    let written = workspace::write(workspace, &generation)?;
-    Ok(Updated {
-        pin,
-        previous,
-        cached,
-        cached_corrections,
-        generation,
-        written,
-    })
+    Ok((cached, cached_corrections))
 }
 
 #[cfg(test)]

@@ -79,21 +79,14 @@ fn additional(a: &Option<AdditionalProperties>) -> Option<Additional<'_>> {
     }
 }
 
-/// `{}`: no constraints at all.
+/// `{}`: no constraints at all (no `type`, and only constraints such as `required` or `title`,
+/// without an `enum` of any values).
 fn is_empty_schema(s: &Schema) -> bool {
-    match &s.schema_kind {
-        SchemaKind::Any(a) => {
-            a.typ.is_none()
-                && a.properties.is_empty()
-                && a.items.is_none()
-                && a.one_of.is_empty()
-                && a.any_of.is_empty()
-                && a.all_of.is_empty()
-                && a.enumeration.is_empty()
-                && a.additional_properties.is_none()
-        }
-        _ => false,
-    }
+    let v = View::new(s);
+    matches!(s.schema_kind, SchemaKind::Any(_))
+        && v.is_constraint_only()
+        && !v.enum_has_null
+        && !v.enum_other
 }
 
 impl<'a> View<'a> {
@@ -133,13 +126,7 @@ impl<'a> View<'a> {
             SchemaKind::Type(Type::Boolean(_)) => v.ty = Some("boolean"),
             SchemaKind::Type(Type::Object(o)) => {
                 v.ty = Some("object");
-                v.properties = o
-                    .properties
-                    .iter()
-                    .map(|(k, p)| (k.as_str(), Node::of_boxed(p)))
-                    .collect();
-                v.required = o.required.iter().map(String::as_str).collect();
-                v.additional = additional(&o.additional_properties);
+                v.set_members(&o.properties, &o.required, &o.additional_properties);
             }
             SchemaKind::Type(Type::Array(a)) => {
                 v.ty = Some("array");
@@ -151,13 +138,7 @@ impl<'a> View<'a> {
             SchemaKind::Not { .. } => v.not = true,
             SchemaKind::Any(a) => {
                 v.ty = a.typ.as_deref();
-                v.properties = a
-                    .properties
-                    .iter()
-                    .map(|(k, p)| (k.as_str(), Node::of_boxed(p)))
-                    .collect();
-                v.required = a.required.iter().map(String::as_str).collect();
-                v.additional = additional(&a.additional_properties);
+                v.set_members(&a.properties, &a.required, &a.additional_properties);
                 v.items = a.items.as_ref().map(Node::of_boxed);
                 for e in &a.enumeration {
                     match e {
@@ -174,6 +155,22 @@ impl<'a> View<'a> {
             }
         }
         v
+    }
+
+    /// The object members of a schema (typed `object` or untyped): its properties, its required
+    /// names and its `additionalProperties`.
+    fn set_members(
+        &mut self,
+        properties: impl IntoIterator<Item = (&'a String, &'a ReferenceOr<Box<Schema>>)>,
+        required: &'a [String],
+        additional_properties: &'a Option<AdditionalProperties>,
+    ) {
+        self.properties = properties
+            .into_iter()
+            .map(|(k, p)| (k.as_str(), Node::of_boxed(p)))
+            .collect();
+        self.required = required.iter().map(String::as_str).collect();
+        self.additional = additional(additional_properties);
     }
 
     /// Only constraints (`required`, `title`): an anyOf/oneOf entry like `{required: [email]}`.

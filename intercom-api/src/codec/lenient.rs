@@ -114,8 +114,9 @@ pub(super) fn raw_map<'de, A: MapAccess<'de>>(map: A) -> Result<Value, A::Error>
 }
 
 /// A visitor for scalars: each `accept_*` hook returns the value for an input of its kind; an
-/// input no hook takes comes back raw.
-trait Scalar: Sized {
+/// input no hook takes comes back raw. `String`'s hooks are the one home of the number-to-string
+/// coercion (also asked by [`super::string`]).
+pub(super) trait Scalar: Sized {
     const EXPECTING: &'static str;
     fn accept_str(v: &str) -> Option<Self> {
         let _ = v;

@@ -22,7 +22,9 @@ pub use unions::{
 
 pub use enums::{UnknownEnumValue, UnknownValue};
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Unexpected};
+
+use lenient::Scalar as _;
 
 /// Implements `Serialize`, `Deserialize`, `Display`, `AsRef<str>` and [`Lenient`] for a generated
 /// string enum that has `as_str()` and `FromStr`. `string_enum!(Name)` is an open (response) enum,
@@ -77,15 +79,19 @@ macro_rules! string_enum {
 }
 
 /// Implements [`Lenient`] for a generated response union: its own `Deserialize` already keeps
-/// what no variant takes (`Other`/`Unknown`) and records the drift.
+/// what no variant takes (`Other`/`Unknown`) and records the drift. `@via` is the one shape of the
+/// three union macros: `decode_lenient` hands the deserializer (and an extra argument) to a helper.
 #[allow(unused_macros)]
 macro_rules! lenient_union {
     ($name:ident) => {
+        $crate::codec::lenient_union!(@via $name, $crate::codec::via_deserialize);
+    };
+    (@via $name:ident, $helper:path $(, $extra:expr)?) => {
         impl $crate::codec::Lenient for $name {
             fn decode_lenient<'de, D: serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<$crate::codec::Fit<Self>, D::Error> {
-                $crate::codec::via_deserialize(deserializer)
+                $helper(deserializer $(, $extra)?)
             }
         }
     };
@@ -98,16 +104,14 @@ pub(crate) use lenient_union;
 #[allow(unused_macros)]
 macro_rules! lenient_untagged {
     ($name:ident) => {
-        impl $crate::codec::Lenient for $name {
-            fn decode_lenient<'de, D: serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<$crate::codec::Fit<Self>, D::Error> {
-                $crate::codec::via_deserialize_untagged(deserializer, |value: &Self| match value {
-                    Self::Other(raw) => Some(raw),
-                    _ => None,
-                })
+        $crate::codec::lenient_union!(
+            @via $name,
+            $crate::codec::via_deserialize_untagged,
+            |value: &Self| match value {
+                Self::Other(raw) => Some(raw),
+                _ => None,
             }
-        }
+        );
     };
 }
 #[allow(unused_imports)]
@@ -118,13 +122,7 @@ pub(crate) use lenient_untagged;
 #[allow(unused_macros)]
 macro_rules! lenient_strict_union {
     ($name:ident) => {
-        impl $crate::codec::Lenient for $name {
-            fn decode_lenient<'de, D: serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<$crate::codec::Fit<Self>, D::Error> {
-                $crate::codec::via_value(deserializer)
-            }
-        }
+        $crate::codec::lenient_union!(@via $name, $crate::codec::via_value);
     };
 }
 #[allow(unused_imports)]
@@ -243,6 +241,13 @@ pub fn opt_string<'de, D: serde::Deserializer<'de>>(
 
 struct LenientString;
 
+impl LenientString {
+    /// The text the lenient `String` takes a scalar as; an error naming `found` if it takes none.
+    fn text<E: serde::de::Error>(text: Option<String>, found: Unexpected<'_>) -> Result<String, E> {
+        text.ok_or_else(|| E::invalid_type(found, &LenientString))
+    }
+}
+
 impl serde::de::Visitor<'_> for LenientString {
     type Value = String;
 
@@ -258,20 +263,22 @@ impl serde::de::Visitor<'_> for LenientString {
         Ok(v)
     }
 
+    // A number or boolean is kept as its text: the rule of the lenient `String` ([`lenient`]),
+    // asked here so that it has one home.
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
+        Self::text(String::accept_i64(v), Unexpected::Signed(v))
     }
 
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
+        Self::text(String::accept_u64(v), Unexpected::Unsigned(v))
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
-        Ok(v.to_string())
+        Self::text(String::accept_f64(v), Unexpected::Float(v))
     }
 
     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<String, E> {
-        Ok(v.to_string())
+        Self::text(String::accept_bool(v), Unexpected::Bool(v))
     }
 }
 
