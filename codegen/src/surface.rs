@@ -1,5 +1,5 @@
 //! The public Rust API of one generated version as a sorted, human-readable listing
-//! (`intercom-api/api/<vmod>.txt`), written by regen next to the code so that a pull request shows
+//! ([`crate::layout::api_listing`]), written by regen next to the code so that a pull request shows
 //! what users of the crate see change, one item per line.
 //!
 //! The listing is computed from the IR with the same rules the generator applies (see README
@@ -29,11 +29,6 @@ use crate::ir::{
     Api, Field, Operation, ResponseBody, TypeDef, TypeKind, TypeRef, UnionVariant, Usage,
 };
 use crate::naming;
-
-/// Workspace-relative path of the listing for `version`: `intercom-api/api/<vmod>.txt`.
-pub fn path(version: &str) -> String {
-    format!("intercom-api/api/{}.txt", naming::version_module(version))
-}
 
 /// The whole listing for `api`. `sha256` is the pinned hash of the spec, shown in the header.
 pub fn render(api: &Api, sha256: &str) -> String {

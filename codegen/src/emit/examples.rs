@@ -7,15 +7,14 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::GeneratedFile;
+use super::Output;
 use super::types::rust_type;
-use crate::error::Error;
 use crate::ir::{Api, ResponseBody, TypeDef, TypeKind};
-use crate::naming;
-use crate::render::{Provenance, render};
+use crate::render::Provenance;
+use crate::{layout, naming};
 
 /// `intercom-api/tests/generated/<vmod>.rs`.
-pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
+pub fn dispatch(api: &Api, prov: &Provenance) -> Output {
     let vmod = format_ident!("{}", naming::version_module(&api.version));
     let prefix = quote!(models::);
     let mut resp_arms = Vec::new();
@@ -71,13 +70,12 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
 
         #(#walks)*
     };
-    Ok(GeneratedFile {
-        path: format!(
-            "intercom-api/tests/generated/{}.rs",
-            naming::version_module(&api.version)
-        ),
-        contents: render(tokens, prov, "example dispatch")?,
-    })
+    Output::new(
+        layout::examples_file(&api.version),
+        tokens,
+        prov,
+        "example dispatch",
+    )
 }
 
 /// `impl Leftovers` for a struct (its fields, then the keys of an undeclared-members map, or the values
@@ -132,7 +130,7 @@ fn pointer_token(s: &str) -> String {
 }
 
 /// `intercom-api/tests/generated/mod.rs`: which versions have a table.
-pub fn registry(versions: &[String]) -> Result<GeneratedFile, Error> {
+pub fn registry(versions: &[String]) -> Output {
     let mut mods: Vec<TokenStream> = Vec::new();
     let mut arms: Vec<TokenStream> = Vec::new();
     for v in versions {
@@ -209,9 +207,10 @@ pub fn registry(versions: &[String]) -> Result<GeneratedFile, Error> {
             match version { #(#arms)* _ => None }
         }
     };
-    let prov = Provenance::all();
-    Ok(GeneratedFile {
-        path: "intercom-api/tests/generated/mod.rs".to_string(),
-        contents: render(tokens, &prov, "example registry")?,
-    })
+    Output::new(
+        layout::examples_registry(),
+        tokens,
+        &Provenance::all(),
+        "example registry",
+    )
 }
