@@ -1,7 +1,6 @@
 //! Test support: a per-version table from operationId to a call of the generated client with
 //! arguments taken from a JSON argument bag, so that the contract test can call every operation.
 
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Output;
@@ -92,14 +91,9 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Output {
 
 /// `intercom-api/tests/generated_calls/mod.rs`: which versions have a table.
 pub fn registry(versions: &[String]) -> Output {
-    let mut mods: Vec<TokenStream> = Vec::new();
-    let mut arms: Vec<TokenStream> = Vec::new();
-    for v in versions {
-        let m = naming::version_module(v);
-        let ident = format_ident!("{}", m);
-        mods.push(quote! { #[cfg(feature = #m)] pub mod #ident; });
-        arms.push(quote! { #[cfg(feature = #m)] #v => Some(#ident::call(client, operation_id, args).await), });
-    }
+    let (mods, arms) = super::version_table(versions, |v, ident| {
+        quote! { #v => Some(#ident::call(client, operation_id, args).await), }
+    });
     let tokens = quote! {
         //! Generated call tables, one per pinned version.
         #(#mods)*

@@ -131,18 +131,32 @@ fn pointer_token(s: &str) -> String {
 
 /// `intercom-api/tests/generated/mod.rs`: which versions have a table.
 pub fn registry(versions: &[String]) -> Output {
-    let mut mods: Vec<TokenStream> = Vec::new();
-    let mut arms: Vec<TokenStream> = Vec::new();
-    for v in versions {
-        let m = naming::version_module(v);
-        let ident = format_ident!("{}", m);
-        mods.push(quote! { #[cfg(feature = #m)] pub mod #ident; });
-        arms.push(quote! { #[cfg(feature = #m)] #v => Some(Dispatch { response: #ident::response, request: #ident::request, leftovers: #ident::leftovers }), });
-    }
+    let (mods, arms) = super::version_table(versions, |v, ident| {
+        quote! { #v => Some(Dispatch { response: #ident::response, request: #ident::request, leftovers: #ident::leftovers }), }
+    });
+    let support = leftovers_support();
     let tokens = quote! {
         //! Generated example dispatch tables, one per pinned version.
         #(#mods)*
 
+        #support
+
+        /// The decoders of `version`, when its cargo feature is enabled.
+        pub fn dispatch(version: &str) -> Option<Dispatch> {
+            match version { #(#arms)* _ => None }
+        }
+    };
+    Output::new(
+        layout::examples_registry(),
+        tokens,
+        &Provenance::all(),
+        "example registry",
+    )
+}
+
+/// The registry's types: `Dispatch`, and the `Leftovers` walk with its impls for std types.
+fn leftovers_support() -> TokenStream {
+    quote! {
         /// Decoders of one version.
         pub struct Dispatch {
             /// Response examples.
@@ -201,16 +215,5 @@ pub fn registry(versions: &[String]) -> Output {
         pub fn pointer_token(key: &str) -> String {
             key.replace('~', "~0").replace('/', "~1")
         }
-
-        /// The decoders of `version`, when its cargo feature is enabled.
-        pub fn dispatch(version: &str) -> Option<Dispatch> {
-            match version { #(#arms)* _ => None }
-        }
-    };
-    Output::new(
-        layout::examples_registry(),
-        tokens,
-        &Provenance::all(),
-        "example registry",
-    )
+    }
 }

@@ -220,3 +220,23 @@ fn version_module(api: &Api, prov: &Provenance) -> Output {
 pub fn emit_registries(versions: &[String]) -> Vec<Output> {
     vec![examples::registry(versions), calls::registry(versions)]
 }
+
+/// A test registry's table: per version, `#[cfg(feature = "<vmod>")] pub mod <vmod>;` and the
+/// `match` arm `arm(version, vmod)`, under the same `cfg`.
+fn version_table(
+    versions: &[String],
+    arm: impl Fn(&str, &proc_macro2::Ident) -> TokenStream,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    versions
+        .iter()
+        .map(|v| {
+            let m = naming::version_module(v);
+            let ident = format_ident!("{}", m);
+            let arm = arm(v, &ident);
+            (
+                quote! { #[cfg(feature = #m)] pub mod #ident; },
+                quote! { #[cfg(feature = #m)] #arm },
+            )
+        })
+        .unzip()
+}
