@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::docs;
-use crate::emit::types::rust_type;
+use crate::emit::types::{field_type, rust_type};
 use crate::ir::{Field, Struct, TypeRef, Usage};
 
 pub(super) fn struct_item(
@@ -67,19 +67,6 @@ pub(super) fn struct_item(
         #setters
     };
     (item, quote! { #serialize #deserialize })
-}
-
-/// The Rust type of a struct field: `Option<T>` for lenient types, optional or nullable fields.
-fn field_type(f: &Field, usage: Usage) -> TokenStream {
-    let mut ty = rust_type(&f.ty, &quote!());
-    if f.boxed {
-        ty = quote!(Box<#ty>);
-    }
-    if f.is_option(usage) {
-        quote!(Option<#ty>)
-    } else {
-        ty
-    }
 }
 
 /// `string` fields also accept numbers (kept as their text): Intercom sends numeric ids as either.
@@ -200,7 +187,17 @@ fn struct_deserialize(
             }
         }
     };
-    // The slots of a strict struct are a private type, scoped with its impl.
+    deserialize_impl(name, decode, lenient, &slots)
+}
+
+/// `Deserialize` through `crate::codec::decode_struct`, beside the `StructDecode` impl `decode`;
+/// a strict struct's `Slots` type is private, scoped with that impl.
+fn deserialize_impl(
+    name: &proc_macro2::Ident,
+    decode: TokenStream,
+    lenient: bool,
+    slots: &[TokenStream],
+) -> TokenStream {
     let decode = if lenient {
         decode
     } else {

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::docs;
-use crate::emit::types::rust_type;
+use crate::emit::types::{rust_type, variant_payload};
 use crate::ir::{Api, Field, TypeKind, TypeRef, Union, UnionVariant};
 
 /// A union's item (its type, `From` conversions) and codec impls.
@@ -65,12 +65,6 @@ fn union_from_impls(api: &Api, name: &proc_macro2::Ident, u: &Union) -> TokenStr
     quote! { #(#impls)* }
 }
 
-fn variant_payload(v: &UnionVariant) -> TokenStream {
-    let ty = rust_type(&v.ty, &quote!());
-    if v.boxed { quote!(Box<#ty>) } else { ty }
-}
-
-/// A function from the variant's payload to the union (`Self::Variant`, boxing where needed).
 /// `Self::Variant(value)`, boxed where the variant breaks a recursive cycle.
 pub(in crate::emit) fn variant_value(v: &UnionVariant, value: TokenStream) -> TokenStream {
     let ident = format_ident!("{}", v.rust_name);
@@ -358,26 +352,11 @@ fn kind_hook(
 ) -> (&'static str, TokenStream) {
     let wrap = |value: TokenStream| variant_value(v, value);
     let constructor = variant_constructor(v);
-    let resolved = api.resolve_alias(&v.ty);
-    // What the variant decodes into without failing, so a response union need not buffer.
-    let infallible = match resolved {
-        TypeRef::JsonObject | TypeRef::Json => true,
-        TypeRef::Array(t) | TypeRef::Map(t) => **t == TypeRef::Json,
-        _ => false,
-    };
-    // Arrays and objects: decoded from the stream; a response union keeps what does not fit.
-    let container = |decode: TokenStream, or_other: TokenStream, access: TokenStream| {
-        if lenient && !infallible {
-            quote!(#or_other(#access, #constructor, Self::Other))
-        } else {
-            quote!(#decode(#access).map(#constructor))
-        }
-    };
     match kind {
         Kind::String => {
-            let body = match resolved {
+            let body = match api.resolve_alias(&v.ty) {
                 // A closed (request-only) enum rejects values it does not have.
-                TypeRef::Named(_) => {
+                resolved @ TypeRef::Named(_) => {
                     let ty = rust_type(resolved, &quote!());
                     quote!(value.parse::<#ty>().ok().map(#constructor))
                 }
@@ -420,32 +399,56 @@ fn kind_hook(
             "null",
             quote! { fn null() -> Option<Self> { Some(Self::Null) } },
         ),
-        Kind::Array => {
-            let body = container(
-                quote!(crate::codec::seq),
-                quote!(crate::codec::seq_or_other),
-                quote!(seq),
-            );
-            let hook = quote! {
-                fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-                    #body
-                }
-            };
-            ("an array", hook)
+        Kind::Array | Kind::Object => container_hook(api, kind, v, lenient),
+    }
+}
+
+/// The `array` or `object` hook: decoded from the stream; a response union keeps what does not
+/// fit its variant in `Other`.
+fn container_hook(
+    api: &Api,
+    kind: Kind,
+    v: &UnionVariant,
+    lenient: bool,
+) -> (&'static str, TokenStream) {
+    let constructor = variant_constructor(v);
+    // What the variant decodes into without failing, so a response union need not buffer.
+    let infallible = match api.resolve_alias(&v.ty) {
+        TypeRef::JsonObject | TypeRef::Json => true,
+        TypeRef::Array(t) | TypeRef::Map(t) => **t == TypeRef::Json,
+        _ => false,
+    };
+    let body = |decode: TokenStream, or_other: TokenStream, access: TokenStream| {
+        if lenient && !infallible {
+            quote!(#or_other(#access, #constructor, Self::Other))
+        } else {
+            quote!(#decode(#access).map(#constructor))
         }
-        Kind::Object => {
-            let body = container(
-                quote!(crate::codec::map),
-                quote!(crate::codec::map_or_other),
-                quote!(map),
-            );
-            let hook = quote! {
-                fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-                    #body
-                }
-            };
-            ("an object", hook)
-        }
+    };
+    if kind == Kind::Array {
+        let body = body(
+            quote!(crate::codec::seq),
+            quote!(crate::codec::seq_or_other),
+            quote!(seq),
+        );
+        let hook = quote! {
+            fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+                #body
+            }
+        };
+        ("an array", hook)
+    } else {
+        let body = body(
+            quote!(crate::codec::map),
+            quote!(crate::codec::map_or_other),
+            quote!(map),
+        );
+        let hook = quote! {
+            fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                #body
+            }
+        };
+        ("an object", hook)
     }
 }
 
