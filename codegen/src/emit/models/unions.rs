@@ -418,38 +418,44 @@ fn container_hook(
         TypeRef::Array(t) | TypeRef::Map(t) => **t == TypeRef::Json,
         _ => false,
     };
-    let body = |decode: TokenStream, or_other: TokenStream, access: TokenStream| {
-        if lenient && !infallible {
-            quote!(#or_other(#access, #constructor, Self::Other))
-        } else {
-            quote!(#decode(#access).map(#constructor))
-        }
-    };
-    if kind == Kind::Array {
-        let body = body(
+    let (what, hook, access, access_trait, decode, or_other) = if kind == Kind::Array {
+        let codec = (
             quote!(crate::codec::seq),
             quote!(crate::codec::seq_or_other),
-            quote!(seq),
         );
-        let hook = quote! {
-            fn array<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
-                #body
-            }
-        };
-        ("an array", hook)
+        (
+            "an array",
+            quote!(array),
+            quote!(seq),
+            quote!(SeqAccess),
+            codec.0,
+            codec.1,
+        )
     } else {
-        let body = body(
+        let codec = (
             quote!(crate::codec::map),
             quote!(crate::codec::map_or_other),
-            quote!(map),
         );
-        let hook = quote! {
-            fn object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-                #body
-            }
-        };
-        ("an object", hook)
-    }
+        (
+            "an object",
+            quote!(object),
+            quote!(map),
+            quote!(MapAccess),
+            codec.0,
+            codec.1,
+        )
+    };
+    let body = if lenient && !infallible {
+        quote!(#or_other(#access, #constructor, Self::Other))
+    } else {
+        quote!(#decode(#access).map(#constructor))
+    };
+    let hook = quote! {
+        fn #hook<'de, A: serde::de::#access_trait<'de>>(#access: A) -> Result<Self, A::Error> {
+            #body
+        }
+    };
+    (what, hook)
 }
 
 /// A union told apart by a tag member: the enum, and its codec impls ([`tagged_codec`]).
