@@ -8,6 +8,16 @@ use crate::emit::docs;
 use crate::emit::types::{field_type, rust_type};
 use crate::ir::{Field, Struct, TypeRef, Usage};
 
+/// The struct being emitted: its name, shape, usage and the name of its undeclared-members map.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    name: &'a proc_macro2::Ident,
+    s: &'a Struct,
+    usage: Usage,
+    extra: Option<&'a str>,
+}
+
+/// A struct's item (the type, `new` for a strict one, `with_` setters) and codec impls.
 pub(super) fn struct_item(
     name: &proc_macro2::Ident,
     doc: TokenStream,
@@ -55,8 +65,14 @@ pub(super) fn struct_item(
     }
     let extra_name = extra.as_ref().map(|(n, _)| n.as_str());
     let default = all_optional.then(|| quote!(Default,));
-    let serialize = struct_serialize(name, s, usage, extra_name);
-    let deserialize = struct_deserialize(name, s, usage, extra_name);
+    let target = Target {
+        name,
+        s,
+        usage,
+        extra: extra_name,
+    };
+    let serialize = struct_serialize(&target);
+    let deserialize = struct_deserialize(&target);
     let constructor = (!lenient).then(|| constructor(name, s, extra_name));
     let setters = crate::emit::ergonomics::with_setters(name, s, usage);
     let item = quote! {
@@ -76,12 +92,8 @@ fn lenient_string(f: &Field) -> bool {
 
 /// `Serialize` through `crate::codec::ObjectWriter`: optional members are skipped when `None`,
 /// required ones are always written (`null` for a required nullable field), undeclared members last.
-fn struct_serialize(
-    name: &proc_macro2::Ident,
-    s: &Struct,
-    usage: Usage,
-    extra: Option<&str>,
-) -> TokenStream {
+fn struct_serialize(t: &Target<'_>) -> TokenStream {
+    let (name, s, usage, extra) = (t.name, t.s, t.usage, t.extra);
     let lenient = usage.lenient();
     let members = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
@@ -123,12 +135,8 @@ fn struct_serialize(
 /// - Strict (request) structs collect one `Option` slot per field in a private type, then check the
 ///   required ones. A repeated member is an error, and so is an undeclared one unless the spec
 ///   declares `additionalProperties`.
-fn struct_deserialize(
-    name: &proc_macro2::Ident,
-    s: &Struct,
-    usage: Usage,
-    extra: Option<&str>,
-) -> TokenStream {
+fn struct_deserialize(t: &Target<'_>) -> TokenStream {
+    let (name, s, usage, extra) = (t.name, t.s, t.usage, t.extra);
     let lenient = usage.lenient();
     let mut m = member_decoders(s, usage);
     let rest = undeclared_member(s, lenient, extra, &mut m);

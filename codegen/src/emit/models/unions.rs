@@ -8,6 +8,15 @@ use crate::emit::docs;
 use crate::emit::types::{rust_type, variant_payload};
 use crate::ir::{Api, Field, TypeKind, TypeRef, Union, UnionVariant};
 
+/// The union being emitted, and whether it is lenient (a response type).
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    api: &'a Api,
+    name: &'a proc_macro2::Ident,
+    u: &'a Union,
+    lenient: bool,
+}
+
 /// A union's item (its type, `From` conversions) and codec impls.
 pub(super) fn union_item(
     api: &Api,
@@ -18,10 +27,16 @@ pub(super) fn union_item(
 ) -> (TokenStream, TokenStream) {
     let from = union_from_impls(api, name, u);
     let scalars = crate::emit::ergonomics::scalar_from_impls(api, name, u);
+    let target = Target {
+        api,
+        name,
+        u,
+        lenient,
+    };
     let (item, codec) = if u.tag.is_some() {
-        tagged_union(api, name, doc, u, lenient)
+        tagged_union(&target, doc)
     } else {
-        untagged_union(api, name, doc, u, lenient)
+        untagged_union(&target, doc)
     };
     // Response unions keep what no variant takes, so they always fit a field; those decoded
     // by serde's untagged derive record their `Other` as drift here (the others in their
@@ -84,13 +99,13 @@ fn variant_constructor(v: &UnionVariant) -> TokenStream {
     }
 }
 
-fn untagged_union(
-    api: &Api,
-    name: &proc_macro2::Ident,
-    doc: TokenStream,
-    u: &Union,
-    lenient: bool,
-) -> (TokenStream, TokenStream) {
+fn untagged_union(t: &Target<'_>, doc: TokenStream) -> (TokenStream, TokenStream) {
+    let Target {
+        api,
+        name,
+        u,
+        lenient,
+    } = *t;
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let vdoc = docs::attrs(&v.docs, &variant_fallback(api, u, v));
@@ -418,33 +433,15 @@ fn container_hook(
         TypeRef::Array(t) | TypeRef::Map(t) => **t == TypeRef::Json,
         _ => false,
     };
-    let (what, hook, access, access_trait, decode, or_other) = if kind == Kind::Array {
-        let codec = (
-            quote!(crate::codec::seq),
-            quote!(crate::codec::seq_or_other),
-        );
-        (
-            "an array",
-            quote!(array),
-            quote!(seq),
-            quote!(SeqAccess),
-            codec.0,
-            codec.1,
-        )
-    } else {
-        let codec = (
-            quote!(crate::codec::map),
-            quote!(crate::codec::map_or_other),
-        );
-        (
-            "an object",
-            quote!(object),
-            quote!(map),
-            quote!(MapAccess),
-            codec.0,
-            codec.1,
-        )
+    // `array(seq)` through `crate::codec::seq`, `object(map)` through `crate::codec::map`.
+    let (what, names) = match kind {
+        Kind::Array => ("an array", ["array", "seq", "SeqAccess"]),
+        _ => ("an object", ["object", "map", "MapAccess"]),
     };
+    let [hook, access, access_trait] = names.map(|n| format_ident!("{}", n));
+    let decode = quote!(crate::codec::#access);
+    let or_other = format_ident!("{}_or_other", access);
+    let or_other = quote!(crate::codec::#or_other);
     let body = if lenient && !infallible {
         quote!(#or_other(#access, #constructor, Self::Other))
     } else {
@@ -459,13 +456,13 @@ fn container_hook(
 }
 
 /// A union told apart by a tag member: the enum, and its codec impls ([`tagged_codec`]).
-fn tagged_union(
-    api: &Api,
-    name: &proc_macro2::Ident,
-    doc: TokenStream,
-    u: &Union,
-    lenient: bool,
-) -> (TokenStream, TokenStream) {
+fn tagged_union(t: &Target<'_>, doc: TokenStream) -> (TokenStream, TokenStream) {
+    let Target {
+        api,
+        name,
+        u,
+        lenient,
+    } = *t;
     let tag = u.tag.clone().unwrap_or_default();
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
