@@ -104,3 +104,50 @@ pub fn owned_dirs(versions: &[String]) -> Vec<String> {
     dirs.extend(versions.iter().map(|v| version_dir(v)));
     dirs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_file_lies_in_a_directory_regen_owns() {
+        let versions: Vec<String> = ["2.11", "2.14", "Preview"].map(String::from).to_vec();
+        let owned = owned_dirs(&versions);
+        let mut generated = vec![
+            examples_registry(),
+            calls_registry(),
+            migration_guide("v2_11_to_v2_14"),
+            migrations_index(),
+        ];
+        for v in &versions {
+            generated.extend([
+                version_module_file(v),
+                model_file(v, "contacts"),
+                models_index(v),
+                operations_file(v, "contacts"),
+                operations_index(v),
+                examples_file(v),
+                calls_file(v),
+                api_listing(v),
+            ]);
+        }
+        for path in &generated {
+            let owners: Vec<&String> = owned
+                .iter()
+                .filter(|d| path.starts_with(&format!("{d}/")))
+                .collect();
+            assert_eq!(owners.len(), 1, "{path}: owned by {owners:?}");
+        }
+        // The hand-written files with a managed region lie outside every owned directory: regen
+        // owns only their region.
+        for path in [LIB, CARGO_TOML, README] {
+            assert!(
+                !owned.iter().any(|d| path.starts_with(&format!("{d}/"))),
+                "{path}"
+            );
+        }
+        // One version's directory is not a prefix of another's files (`v2_1` / `v2_11`).
+        assert_eq!(version_dir("2.11"), "intercom-api/src/v2_11");
+        assert!(!model_file("2.11", "x").starts_with(&format!("{}/", version_dir("2.1"))));
+    }
+}
