@@ -13,6 +13,7 @@ pub mod emit;
 pub mod error;
 pub mod http;
 pub mod ir;
+pub mod layout;
 pub mod load;
 pub mod lower;
 pub mod naming;

@@ -1,10 +1,8 @@
 //! Stage 5: tokens -> formatted source (`prettyplease`) with the @generated header.
 
-use std::cell::Cell;
-use std::time::{Duration, Instant};
-
 use proc_macro2::TokenStream;
 
+use crate::emit::{GeneratedFile, Output};
 use crate::error::Error;
 
 /// Where a generated file comes from, for its header line.
@@ -46,23 +44,22 @@ pub fn header(p: &Provenance) -> String {
     )
 }
 
-thread_local! {
-    /// Time this thread has spent in [`render`] since the last [`take_render_time`].
-    static RENDER_TIME: Cell<Duration> = const { Cell::new(Duration::ZERO) };
-}
-
 /// Formats `tokens` as a Rust file with the header.
 pub fn render(tokens: TokenStream, p: &Provenance, what: &str) -> Result<String, Error> {
-    let started = Instant::now();
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::other(format!("internal: generated {what} does not parse: {e}")))?;
-    let text = format!("{}\n{}", header(p), prettyplease::unparse(&file));
-    RENDER_TIME.with(|t| t.set(t.get() + started.elapsed()));
-    Ok(text)
+    Ok(format!("{}\n{}", header(p), prettyplease::unparse(&file)))
 }
 
-/// The time this thread has spent in [`render`] since the previous call (for the stage timings of
-/// `workspace::generate_version`: emit renders each file as it goes).
-pub fn take_render_time() -> Duration {
-    RENDER_TIME.with(|t| t.replace(Duration::ZERO))
+/// Renders every file emit returned, in order.
+pub fn render_all(outputs: Vec<Output>) -> Result<Vec<GeneratedFile>, Error> {
+    outputs
+        .into_iter()
+        .map(|o| {
+            Ok(GeneratedFile {
+                contents: render(o.tokens, &o.provenance, &o.label)?,
+                path: o.path,
+            })
+        })
+        .collect()
 }

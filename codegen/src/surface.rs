@@ -1,10 +1,10 @@
 //! The public Rust API of one generated version as a sorted, human-readable listing
-//! (`intercom-api/api/<vmod>.txt`), written by regen next to the code so that a pull request shows
+//! ([`crate::layout::api_listing`]), written by regen next to the code so that a pull request shows
 //! what users of the crate see change, one item per line.
 //!
 //! The listing is computed from the IR with the same rules the generator applies (see README
 //! "Decoding policy"): module, builder and file names come from the IR (decided once by
-//! `lower::placement`), type spellings from [`crate::emit::types::spelling`]; [`crate::diff`] uses
+//! `lower::placement`), type spellings (a field's, a variant's payload, a return type) from [`crate::emit::types`]; [`crate::diff`] uses
 //! the same helpers to name Rust items and types.
 //!
 //! Format (every line is self-contained, so a line diff needs no context):
@@ -25,16 +25,12 @@
 //! Operations come first, sorted by call path; then types sorted by name, each followed by its
 //! members sorted by name.
 
+use crate::emit::types;
 use crate::ir::{
-    Api, Field, Operation, ResponseBody, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
-    UnionVariant, Usage,
+    Api, Field, Operation, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Usage,
 };
 use crate::naming;
-
-/// Workspace-relative path of the listing for `version`: `intercom-api/api/<vmod>.txt`.
-pub fn path(version: &str) -> String {
-    format!("intercom-api/api/{}.txt", naming::version_module(version))
-}
 
 /// The whole listing for `api`. `sha256` is the pinned hash of the spec, shown in the header.
 pub fn render(api: &Api, sha256: &str) -> String {
@@ -83,42 +79,27 @@ pub fn type_item(vmod: &str, name: &str) -> String {
 
 /// The Rust spelling of `t` as it appears inside the `models` module (named types unqualified).
 pub fn rust_type(t: &TypeRef) -> String {
-    crate::emit::types::spelling(t, "")
+    types::spelling(t, "")
 }
 
-/// The Rust type of a struct field as users see it (`Option`, `Box` included); for a constant
+/// The Rust type of a struct field as users see it ([`types::field_spelling`]); for a constant
 /// member of a strict type, which is no Rust field, `const "value"`.
 pub fn field_type(usage: Usage, f: &Field) -> String {
     if let (Some(c), false) = (&f.constant, f.is_rust_field(usage)) {
         return format!("const {c:?}");
     }
-    let mut ty = rust_type(&f.ty);
-    if f.boxed {
-        ty = format!("Box<{ty}>");
-    }
-    if f.is_option(usage) {
-        ty = format!("Option<{ty}>");
-    }
-    ty
+    types::field_spelling(f, usage)
 }
 
-/// The payload type of a union variant as users see it (`Box` included).
+/// The payload type of a union variant as users see it ([`types::variant_spelling`]).
 pub fn variant_payload(v: &UnionVariant) -> String {
-    let ty = rust_type(&v.ty);
-    if v.boxed { format!("Box<{ty}>") } else { ty }
+    types::variant_spelling(v)
 }
 
-/// The Rust return type of an operation: the first 2xx response's body type; `()` when it has no
-/// content, `bytes::Bytes` when it is not JSON, `serde_json::Value` when there is no 2xx response.
+/// The Rust return type of an operation as users of the crate see it
+/// ([`types::return_spelling`]).
 pub fn return_type(op: &Operation) -> String {
-    match op.success().map(|r| &r.body) {
-        Some(ResponseBody::Json(t)) => rust_type(t),
-        Some(ResponseBody::Empty) => "()".to_string(),
-        Some(ResponseBody::Text(_)) => "String".to_string(),
-        Some(ResponseBody::Bytes(_)) => "bytes::Bytes".to_string(),
-        None if op.declares_redirect() => "intercom_api::Redirect".to_string(),
-        None => "serde_json::Value".to_string(),
-    }
+    types::return_spelling(op, "", "intercom_api")
 }
 
 /// `lenient (response)`, `strict (request)`, `lenient (request, response)`, `lenient (unused)`.

@@ -10,9 +10,9 @@ use crate::diff::guide;
 use crate::emit::{self, GeneratedFile};
 use crate::error::{Error, Warning};
 use crate::ir::Api;
-use crate::naming;
 use crate::render::Provenance;
 use crate::specs::{self, SpecText};
+use crate::{layout, naming};
 
 /// Marker lines of the managed region in `intercom-api/src/lib.rs`.
 pub const LIB_BEGIN: &str = "// @generated versions (begin): managed by `cargo xtask regen`";
@@ -143,9 +143,7 @@ pub fn generate_spec(spec: &SpecText) -> Result<(Vec<GeneratedFile>, VersionRepo
 }
 
 /// [`generate_spec`], also returning the lowered API (for what compares versions).
-fn generate_spec_lowered(
-    spec: &SpecText,
-) -> Result<(Vec<GeneratedFile>, VersionReport, crate::ir::Api), Error> {
+fn generate_spec_lowered(spec: &SpecText) -> Result<Generated, Error> {
     generate_loaded(
         || crate::load::load_spec(spec),
         &spec.pin.version,
@@ -158,21 +156,22 @@ fn generate_loaded(
     load: impl FnOnce() -> Result<crate::load::Loaded, Error>,
     version: &str,
     hash: &str,
-) -> Result<(Vec<GeneratedFile>, VersionReport, crate::ir::Api), Error> {
+) -> Result<Generated, Error> {
     let t0 = Instant::now();
     let loaded = load()?;
     let t1 = Instant::now();
     let api = crate::lower::lower(&loaded.doc, version)?;
     let t2 = Instant::now();
-    crate::render::take_render_time();
-    let mut files = emit::emit_version(&api, &Provenance::version(version, hash))?;
-    // The public API listing (`intercom-api/api/<vmod>.txt`), reviewed in pull requests.
-    files.push(GeneratedFile {
-        path: crate::surface::path(version),
+    let outputs = emit::emit_version(&api, &Provenance::version(version, hash));
+    // The public API listing, reviewed in pull requests.
+    let listing = GeneratedFile {
+        path: layout::api_listing(version),
         contents: crate::surface::render(&api, hash),
-    });
+    };
     let t3 = Instant::now();
-    let render = crate::render::take_render_time();
+    let mut files = crate::render::render_all(outputs)?;
+    let t4 = Instant::now();
+    files.push(listing);
     let mut warnings = loaded
         .corrections
         .as_ref()
@@ -194,8 +193,8 @@ fn generate_loaded(
         timings: Timings {
             load: t1 - t0,
             lower: t2 - t1,
-            emit: (t3 - t2).saturating_sub(render),
-            render,
+            emit: t3 - t2,
+            render: t4 - t3,
         },
         pagination: api
             .operations
@@ -224,15 +223,62 @@ pub fn generate(workspace: &Path) -> Result<Generation, Error> {
 pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation, Error> {
     let mut files = BTreeMap::new();
     let mut reports = Vec::new();
-    let mut owned_dirs = vec![
-        "intercom-api/tests/generated".to_string(),
-        "intercom-api/tests/generated_calls".to_string(),
-        "intercom-api/api".to_string(),
-        guide::DIR.to_string(),
+    let mut apis = Vec::new();
+    for result in generate_all(specs) {
+        let (out, report, api) = result?;
+        files.extend(out.into_iter().map(|f| (f.path, f.contents)));
+        reports.push(report);
+        apis.push(api);
+    }
+    let versions: Vec<String> = specs.iter().map(|s| s.pin.version.clone()).collect();
+    let registries = crate::render::render_all(emit::emit_registries(&versions))?;
+    files.extend(registries.into_iter().map(|f| (f.path, f.contents)));
+    let steps = adjacent_steps(specs, &apis);
+    let guides = migration_guides(specs, &apis, &steps);
+    if !guides.is_empty() {
+        files.insert(layout::migrations_index(), guide::index(&guides));
+    }
+    let migrations: Vec<guide::Summary> = guides.iter().map(|g| g.summary.clone()).collect();
+    files.extend(guides.into_iter().map(|g| (g.path, g.text)));
+    let regions = [
+        (
+            layout::LIB,
+            (LIB_BEGIN, LIB_END),
+            lib_region(&versions, !migrations.is_empty()),
+        ),
+        (
+            layout::CARGO_TOML,
+            (FEATURES_BEGIN, FEATURES_END),
+            features_region(&versions),
+        ),
+        (
+            layout::README,
+            (README_BEGIN, README_END),
+            readme_region(&apis, &reports, &steps),
+        ),
     ];
-    // Versions are independent: each is generated on its own thread (the output is collected in
-    // pin order, so it does not depend on scheduling).
-    let generated: Vec<_> = std::thread::scope(|scope| {
+    for (path, (begin, end), body) in regions {
+        let text = read(workspace, path)?;
+        let replaced = replace_region(&text, begin, end, &body, path)?;
+        files.insert(path.to_string(), replaced);
+    }
+    let warnings = naming_override_warnings(&reports);
+    Ok(Generation {
+        files,
+        reports,
+        owned_dirs: layout::owned_dirs(&versions),
+        warnings,
+        migrations,
+    })
+}
+
+/// One version generated: its files, its report and its lowered API.
+type Generated = (Vec<GeneratedFile>, VersionReport, Api);
+
+/// Every spec generated: versions are independent, so each is generated on its own thread (the
+/// results come back in spec order, so the output does not depend on scheduling).
+fn generate_all(specs: &[SpecText]) -> Vec<Result<Generated, Error>> {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = specs
             .iter()
             .map(|spec| scope.spawn(move || generate_spec_lowered(spec)))
@@ -244,77 +290,6 @@ pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation,
                     .unwrap_or_else(|_| Err(Error::other("internal: a generator thread panicked")))
             })
             .collect()
-    });
-    let mut apis = Vec::new();
-    for (spec, result) in specs.iter().zip(generated) {
-        let pin = &spec.pin;
-        let (out, report, api) = result?;
-        for f in out {
-            files.insert(f.path, f.contents);
-        }
-        reports.push(report);
-        apis.push(api);
-        owned_dirs.push(format!(
-            "intercom-api/src/{}",
-            naming::version_module(&pin.version)
-        ));
-    }
-    let versions: Vec<String> = specs.iter().map(|s| s.pin.version.clone()).collect();
-    for reg in emit::emit_registries(&versions)? {
-        files.insert(reg.path, reg.contents);
-    }
-    let steps = adjacent_steps(specs, &apis);
-    let guides = migration_guides(specs, &apis, &steps);
-    if !guides.is_empty() {
-        files.insert(format!("{}/mod.rs", guide::DIR), guide::index(&guides));
-    }
-    let migrations: Vec<guide::Summary> = guides.iter().map(|g| g.summary.clone()).collect();
-    for g in guides {
-        files.insert(g.path, g.text);
-    }
-    let lib_path = "intercom-api/src/lib.rs";
-    let lib = read(workspace, lib_path)?;
-    files.insert(
-        lib_path.to_string(),
-        replace_region(
-            &lib,
-            LIB_BEGIN,
-            LIB_END,
-            &lib_region(&versions, !migrations.is_empty()),
-            lib_path,
-        )?,
-    );
-    let cargo_path = "intercom-api/Cargo.toml";
-    let cargo = read(workspace, cargo_path)?;
-    files.insert(
-        cargo_path.to_string(),
-        replace_region(
-            &cargo,
-            FEATURES_BEGIN,
-            FEATURES_END,
-            &features_region(&versions),
-            cargo_path,
-        )?,
-    );
-    let readme_path = "README.md";
-    let readme = read(workspace, readme_path)?;
-    files.insert(
-        readme_path.to_string(),
-        replace_region(
-            &readme,
-            README_BEGIN,
-            README_END,
-            &readme_region(&apis, &reports, &steps),
-            readme_path,
-        )?,
-    );
-    let warnings = naming_override_warnings(&reports);
-    Ok(Generation {
-        files,
-        reports,
-        owned_dirs,
-        warnings,
-        migrations,
     })
 }
 

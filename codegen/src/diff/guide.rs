@@ -24,9 +24,6 @@ use crate::naming;
 use crate::render::{Provenance, header};
 use crate::surface::{field_type, return_type, rust_type, variant_payload};
 
-/// Workspace-relative directory of the guides (`mod.rs` and one file per pair).
-pub const DIR: &str = "intercom-api/src/migrations";
-
 /// A section of a guide: what a change means for code moving to the new version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
@@ -152,7 +149,7 @@ pub fn render(old: &Api, new: &Api, report: &Report, provenance: &Provenance) ->
         "#![cfg_attr(not(all(feature = \"{ov}\", feature = \"{nv}\")), allow(rustdoc::broken_intra_doc_links))]"
     );
     Guide {
-        path: format!("{DIR}/{}.rs", summary.module()),
+        path: crate::layout::migration_guide(&summary.module()),
         summary,
         text,
     }

@@ -1,18 +1,16 @@
 //! Test support: a per-version table from operationId to a call of the generated client with
 //! arguments taken from a JSON argument bag, so that the contract test can call every operation.
 
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::GeneratedFile;
+use super::Output;
 use super::types::rust_type;
-use crate::error::Error;
 use crate::ir::{Api, ParamLocation};
-use crate::naming;
-use crate::render::{Provenance, render};
+use crate::render::Provenance;
+use crate::{layout, naming};
 
 /// `intercom-api/tests/generated_calls/<vmod>.rs`.
-pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
+pub fn dispatch(api: &Api, prov: &Provenance) -> Output {
     let vmod = naming::version_module(&api.version);
     let vmod_ident = format_ident!("{}", vmod);
     let prefix = quote!(models::);
@@ -83,22 +81,19 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
             Some(match operation_id { #(#arms)* _ => return None })
         }
     };
-    Ok(GeneratedFile {
-        path: format!("intercom-api/tests/generated_calls/{vmod}.rs"),
-        contents: render(tokens, prov, "call dispatch")?,
-    })
+    Output::new(
+        layout::calls_file(&api.version),
+        tokens,
+        prov,
+        "call dispatch",
+    )
 }
 
 /// `intercom-api/tests/generated_calls/mod.rs`: which versions have a table.
-pub fn registry(versions: &[String]) -> Result<GeneratedFile, Error> {
-    let mut mods: Vec<TokenStream> = Vec::new();
-    let mut arms: Vec<TokenStream> = Vec::new();
-    for v in versions {
-        let m = naming::version_module(v);
-        let ident = format_ident!("{}", m);
-        mods.push(quote! { #[cfg(feature = #m)] pub mod #ident; });
-        arms.push(quote! { #[cfg(feature = #m)] #v => Some(#ident::call(client, operation_id, args).await), });
-    }
+pub fn registry(versions: &[String]) -> Output {
+    let (mods, arms) = super::version_table(versions, |v, ident| {
+        quote! { #v => Some(#ident::call(client, operation_id, args).await), }
+    });
     let tokens = quote! {
         //! Generated call tables, one per pinned version.
         #(#mods)*
@@ -114,8 +109,10 @@ pub fn registry(versions: &[String]) -> Result<GeneratedFile, Error> {
             match version { #(#arms)* _ => None }
         }
     };
-    Ok(GeneratedFile {
-        path: "intercom-api/tests/generated_calls/mod.rs".to_string(),
-        contents: render(tokens, &Provenance::all(), "call registry")?,
-    })
+    Output::new(
+        layout::calls_registry(),
+        tokens,
+        &Provenance::all(),
+        "call registry",
+    )
 }

@@ -207,82 +207,78 @@ fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        i = escape_at(&chars, i, &mut out);
+    }
+    out
+}
+
+/// Escapes what starts at `chars[i]` into `out`; returns the index after it.
+fn escape_at(chars: &[char], i: usize, out: &mut String) -> usize {
+    match chars[i] {
         // Inline code span: copy verbatim up to the matching run of backticks.
-        if c == '`' {
+        '`' => {
             let run = chars[i..].iter().take_while(|&&x| x == '`').count();
-            let close = find_run(&chars, i + run, run);
-            match close {
+            match find_run(chars, i + run, run) {
                 Some(end) => {
                     out.extend(&chars[i..end + run]);
-                    i = end + run;
+                    end + run
                 }
                 None => {
-                    for _ in 0..run {
-                        out.push_str("\\`");
-                    }
-                    i += run;
+                    out.push_str(&"\\`".repeat(run));
+                    i + run
                 }
             }
-            continue;
         }
         // Markdown link `[text](url)`: keep it.
-        if c == '[' {
-            if let Some(end) = link_end(&chars, i) {
+        '[' => match link_end(chars, i) {
+            Some(end) => {
                 out.extend(&chars[i..end]);
-                i = end;
-                continue;
+                end
             }
-            out.push_str("\\[");
-            i += 1;
-            continue;
-        }
-        if c == ']' {
-            out.push_str("\\]");
-            i += 1;
-            continue;
-        }
-        if c == '<' {
-            // `<https://...>` autolinks stay; anything tag-like is escaped.
+            None => {
+                out.push_str("\\[");
+                i + 1
+            }
+        },
+        // `<https://...>` autolinks stay; anything tag-like is escaped.
+        '<' => {
             let rest: String = chars[i + 1..].iter().collect();
             if (rest.starts_with("http://") || rest.starts_with("https://")) && rest.contains('>') {
                 let len = rest.find('>').map(|p| p + 2).unwrap_or(1);
                 out.extend(&chars[i..i + len]);
-                i += len;
-                continue;
+                i + len
+            } else {
+                out.push_str("&lt;");
+                i + 1
             }
-            out.push_str("&lt;");
-            i += 1;
-            continue;
         }
-        if c == '>' && i > 0 {
-            out.push_str("&gt;");
-            i += 1;
-            continue;
-        }
-        if c == '\\' {
-            out.push_str("\\\\");
-            i += 1;
-            continue;
-        }
-        if (c == 'h') && starts_url(&chars, i) {
-            let end = (i..chars.len())
-                .find(|&j| chars[j].is_whitespace() || chars[j] == ')' || chars[j] == '"')
-                .unwrap_or(chars.len());
-            let mut url_end = end;
-            while url_end > i && matches!(chars[url_end - 1], '.' | ',' | ';' | ':') {
-                url_end -= 1;
+        'h' if starts_url(chars, i) => bare_url(chars, i, out),
+        c => {
+            match c {
+                ']' => out.push_str("\\]"),
+                '>' if i > 0 => out.push_str("&gt;"),
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
             }
-            out.push('<');
-            out.extend(&chars[i..url_end]);
-            out.push('>');
-            i = url_end;
-            continue;
+            i + 1
         }
-        out.push(c);
-        i += 1;
     }
-    out
+}
+
+/// A bare URL at `chars[i]` as an autolink (`<url>`), without trailing punctuation; returns the
+/// index after it.
+fn bare_url(chars: &[char], i: usize, out: &mut String) -> usize {
+    let end = (i..chars.len())
+        .find(|&j| chars[j].is_whitespace() || chars[j] == ')' || chars[j] == '"')
+        .unwrap_or(chars.len());
+    let mut url_end = end;
+    while url_end > i && matches!(chars[url_end - 1], '.' | ',' | ';' | ':') {
+        url_end -= 1;
+    }
+    out.push('<');
+    out.extend(&chars[i..url_end]);
+    out.push('>');
+    url_end
 }
 
 fn starts_url(chars: &[char], i: usize) -> bool {

@@ -7,15 +7,14 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::GeneratedFile;
+use super::Output;
 use super::types::rust_type;
-use crate::error::Error;
 use crate::ir::{Api, ResponseBody, TypeDef, TypeKind};
-use crate::naming;
-use crate::render::{Provenance, render};
+use crate::render::Provenance;
+use crate::{layout, naming};
 
 /// `intercom-api/tests/generated/<vmod>.rs`.
-pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
+pub fn dispatch(api: &Api, prov: &Provenance) -> Output {
     let vmod = format_ident!("{}", naming::version_module(&api.version));
     let prefix = quote!(models::);
     let mut resp_arms = Vec::new();
@@ -71,13 +70,12 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Result<GeneratedFile, Error> {
 
         #(#walks)*
     };
-    Ok(GeneratedFile {
-        path: format!(
-            "intercom-api/tests/generated/{}.rs",
-            naming::version_module(&api.version)
-        ),
-        contents: render(tokens, prov, "example dispatch")?,
-    })
+    Output::new(
+        layout::examples_file(&api.version),
+        tokens,
+        prov,
+        "example dispatch",
+    )
 }
 
 /// `impl Leftovers` for a struct (its fields, then the keys of an undeclared-members map, or the values
@@ -132,19 +130,33 @@ fn pointer_token(s: &str) -> String {
 }
 
 /// `intercom-api/tests/generated/mod.rs`: which versions have a table.
-pub fn registry(versions: &[String]) -> Result<GeneratedFile, Error> {
-    let mut mods: Vec<TokenStream> = Vec::new();
-    let mut arms: Vec<TokenStream> = Vec::new();
-    for v in versions {
-        let m = naming::version_module(v);
-        let ident = format_ident!("{}", m);
-        mods.push(quote! { #[cfg(feature = #m)] pub mod #ident; });
-        arms.push(quote! { #[cfg(feature = #m)] #v => Some(Dispatch { response: #ident::response, request: #ident::request, leftovers: #ident::leftovers }), });
-    }
+pub fn registry(versions: &[String]) -> Output {
+    let (mods, arms) = super::version_table(versions, |v, ident| {
+        quote! { #v => Some(Dispatch { response: #ident::response, request: #ident::request, leftovers: #ident::leftovers }), }
+    });
+    let support = leftovers_support();
     let tokens = quote! {
         //! Generated example dispatch tables, one per pinned version.
         #(#mods)*
 
+        #support
+
+        /// The decoders of `version`, when its cargo feature is enabled.
+        pub fn dispatch(version: &str) -> Option<Dispatch> {
+            match version { #(#arms)* _ => None }
+        }
+    };
+    Output::new(
+        layout::examples_registry(),
+        tokens,
+        &Provenance::all(),
+        "example registry",
+    )
+}
+
+/// The registry's types: `Dispatch`, and the `Leftovers` walk with its impls for std types.
+fn leftovers_support() -> TokenStream {
+    quote! {
         /// Decoders of one version.
         pub struct Dispatch {
             /// Response examples.
@@ -203,15 +215,5 @@ pub fn registry(versions: &[String]) -> Result<GeneratedFile, Error> {
         pub fn pointer_token(key: &str) -> String {
             key.replace('~', "~0").replace('/', "~1")
         }
-
-        /// The decoders of `version`, when its cargo feature is enabled.
-        pub fn dispatch(version: &str) -> Option<Dispatch> {
-            match version { #(#arms)* _ => None }
-        }
-    };
-    let prov = Provenance::all();
-    Ok(GeneratedFile {
-        path: "intercom-api/tests/generated/mod.rs".to_string(),
-        contents: render(tokens, &prov, "example registry")?,
-    })
+    }
 }

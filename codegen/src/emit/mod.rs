@@ -15,12 +15,12 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::error::Error;
 use crate::ir::Api;
+use crate::layout;
 use crate::naming;
-use crate::render::{Provenance, render};
+use crate::render::Provenance;
 
-/// One generated file, with its path relative to the workspace root.
+/// One generated file, rendered, with its path relative to the workspace root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
     /// Path relative to the workspace root, `/`-separated.
@@ -29,15 +29,45 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Every file generated for one API version.
-pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, Error> {
-    let vmod = naming::version_module(&api.version);
-    let base = format!("intercom-api/src/{vmod}");
-    let mut files = Vec::new();
+/// One file as emit leaves it: tokens, not yet rendered ([`crate::render::render_all`] formats
+/// them; `workspace` does so for every file of a version at once).
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Path relative to the workspace root ([`crate::layout`]).
+    pub path: String,
+    /// The file's items.
+    pub tokens: TokenStream,
+    /// What its header line names as its source.
+    pub provenance: Provenance,
+    /// What the file is, for the error when the tokens do not parse.
+    pub label: String,
+}
 
-    // Models: one file per `TypeDef::file` (decided by `lower::placement`), types sorted by name.
-    // Each file reads type-first: the types with their inherent impls, then every codec impl in
-    // one `const _` block at the end.
+impl Output {
+    fn new(path: String, tokens: TokenStream, provenance: &Provenance, label: &str) -> Self {
+        Output {
+            path,
+            tokens,
+            provenance: provenance.clone(),
+            label: label.to_string(),
+        }
+    }
+}
+
+/// Every file generated for one API version, as tokens.
+pub fn emit_version(api: &Api, prov: &Provenance) -> Vec<Output> {
+    let mut files = model_files(api, prov);
+    files.extend(operation_files(api, prov));
+    files.push(version_module(api, prov));
+    files.push(examples::dispatch(api, prov));
+    files.push(calls::dispatch(api, prov));
+    files
+}
+
+/// Models: one file per `TypeDef::file` (decided by `lower::placement`), types sorted by name, and
+/// the `models` module that re-exports them all. Each file reads type-first: the types with their
+/// inherent impls, then every codec impl in one `const _` block at the end.
+fn model_files(api: &Api, prov: &Provenance) -> Vec<Output> {
     type Chunk<'a> = (&'a str, Vec<TokenStream>, Vec<TokenStream>);
     let mut chunks: BTreeMap<&str, Chunk<'_>> = BTreeMap::new();
     for def in api.types.values() {
@@ -48,6 +78,7 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
         chunk.1.push(item);
         chunk.2.push(codec);
     }
+    let mut files = Vec::new();
     let mut mods = Vec::new();
     for (file, (module, items, codecs)) in &chunks {
         // Serialization and decoding (serde, `crate::codec`), out of the reader's way.
@@ -55,8 +86,7 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
             .iter()
             .any(|c| !c.is_empty())
             .then(|| quote! { const _: () = { #(#codecs)* }; });
-        let ident = format_ident!("{}", file);
-        mods.push(ident);
+        mods.push(format_ident!("{}", file));
         let doc = format!(
             " Models of the `{module}` group (Intercom API {}).",
             api.version
@@ -68,10 +98,8 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
             #(#items)*
             #codec
         };
-        files.push(GeneratedFile {
-            path: format!("{base}/models/{file}.rs"),
-            contents: render(tokens, prov, file)?,
-        });
+        let path = layout::model_file(&api.version, file);
+        files.push(Output::new(path, tokens, prov, file));
     }
     let models_doc = format!(
         " Every schema of the Intercom API {} as a Rust type.\n\n Response types are lenient: every field is an `Option`, undeclared members are kept in `additional_properties`, and string enums keep unknown values in `Unknown`. Request types are strict: required fields are required and undeclared members are rejected. Every enum and union is `#[non_exhaustive]`. A member the spec fixes to one value (`type: admin`) has no type: an `Option<String>` in response types, written by serialization (no field) in request types.",
@@ -83,13 +111,20 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
         #![allow(clippy::large_enum_variant)]
         #( mod #mods; pub use #mods::*; )*
     };
-    files.push(GeneratedFile {
-        path: format!("{base}/models/mod.rs"),
-        contents: render(tokens, prov, "models")?,
-    });
+    files.push(Output::new(
+        layout::models_index(&api.version),
+        tokens,
+        prov,
+        "models",
+    ));
+    files
+}
 
-    // Operations, one file per tag, and the `Api` accessor.
+/// Operations, one file per tag, and the `operations` module with the `Api` accessor.
+fn operation_files(api: &Api, prov: &Provenance) -> Vec<Output> {
+    let vmod = naming::version_module(&api.version);
     let tags = operations::tag_files(api);
+    let mut files = Vec::new();
     let mut accessors = Vec::new();
     let mut op_mods = Vec::new();
     for t in &tags {
@@ -103,12 +138,9 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
             }
         });
         op_mods.push(module);
-        files.push(GeneratedFile {
-            path: format!("{base}/operations/{}.rs", t.module),
-            contents: render(t.tokens.clone(), prov, &t.module)?,
-        });
+        let path = layout::operations_file(&api.version, &t.module);
+        files.push(Output::new(path, t.tokens.clone(), prov, &t.module));
     }
-    let vmod_ident = format_ident!("{}", vmod);
     let version = &api.version;
     let ops_doc = format!(
         " Every operation of the Intercom API {version}, grouped by tag: `client.{vmod}().<tag>().<operation>(...)`, then optional setters, then `.send().await`. Accessors and builders own a clone of the client (an `Arc`): the futures and streams they return are `Send + 'static`, so they can be spawned."
@@ -144,11 +176,20 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
             #(#accessors)*
         }
     };
-    files.push(GeneratedFile {
-        path: format!("{base}/operations/mod.rs"),
-        contents: render(tokens, prov, "operations")?,
-    });
+    files.push(Output::new(
+        layout::operations_index(version),
+        tokens,
+        prov,
+        "operations",
+    ));
+    files
+}
 
+/// The version module: `models`, `operations`, `VERSION` and the `Client` accessor.
+fn version_module(api: &Api, prov: &Provenance) -> Output {
+    let vmod = naming::version_module(&api.version);
+    let vmod_ident = format_ident!("{}", vmod);
+    let version = &api.version;
     let vdoc = format!(" Intercom REST API version {version}: typed models and operations.");
     let client_doc = format!(
         " The Intercom API {version} operations. Every request made through it sends `Intercom-Version: {version}`."
@@ -167,20 +208,35 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Result<Vec<GeneratedFile>, 
             }
         }
     };
-    files.push(GeneratedFile {
-        path: format!("{base}/mod.rs"),
-        contents: render(tokens, prov, "version module")?,
-    });
-
-    files.push(examples::dispatch(api, prov)?);
-    files.push(calls::dispatch(api, prov)?);
-    Ok(files)
+    Output::new(
+        layout::version_module_file(version),
+        tokens,
+        prov,
+        "version module",
+    )
 }
 
 /// Files that list every version: the test registries.
-pub fn emit_registries(versions: &[String]) -> Result<Vec<GeneratedFile>, Error> {
-    Ok(vec![
-        examples::registry(versions)?,
-        calls::registry(versions)?,
-    ])
+pub fn emit_registries(versions: &[String]) -> Vec<Output> {
+    vec![examples::registry(versions), calls::registry(versions)]
+}
+
+/// A test registry's table: per version, `#[cfg(feature = "<vmod>")] pub mod <vmod>;` and the
+/// `match` arm `arm(version, vmod)`, under the same `cfg`.
+fn version_table(
+    versions: &[String],
+    arm: impl Fn(&str, &proc_macro2::Ident) -> TokenStream,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    versions
+        .iter()
+        .map(|v| {
+            let m = naming::version_module(v);
+            let ident = format_ident!("{}", m);
+            let arm = arm(v, &ident);
+            (
+                quote! { #[cfg(feature = #m)] pub mod #ident; },
+                quote! { #[cfg(feature = #m)] #arm },
+            )
+        })
+        .unzip()
 }
