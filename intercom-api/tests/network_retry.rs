@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use intercom_api::__private::RequestParts;
 use intercom_api::__private::reqwest::Method;
 use intercom_api::Client;
+use intercom_api::prelude::*;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
