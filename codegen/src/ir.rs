@@ -318,6 +318,61 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+/// The HTTP method of an operation (the methods an OpenAPI path item can hold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Upper case, as sent and printed (`GET`); also the name of `reqwest::Method`'s constant.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// When a failed call of an operation may be retried (the runtime's `RequestParts` flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryClass {
+    /// As its HTTP method says: idempotent methods are retried, others only when the call opts in.
+    Method,
+    /// Only reads although its method is not idempotent (a `POST .../search`): retried like a `GET`.
+    Read,
+    /// Changes state on the server with every call (a scroll): a failed call is not retried, since
+    /// the server may have advanced.
+    Stateful,
+}
+
 /// An HTTP operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -325,8 +380,10 @@ pub struct Operation {
     pub operation_id: String,
     /// Rust method name (snake case of the operationId).
     pub method_name: String,
-    /// HTTP method, upper case.
-    pub http_method: String,
+    /// HTTP method (printed upper case).
+    pub http_method: HttpMethod,
+    /// When a failed call may be retried; decided by `lower` from the operation's shapes.
+    pub retry: RetryClass,
     /// Path template as in the spec, e.g. `/contacts/{contact_id}`.
     pub path: String,
     /// JSON pointer of the operation.

@@ -9,6 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
+use intercom_api::prelude::*;
 use intercom_api::v2_16::models::{
     CreateMessageRequest, CreateMessageRequestFrom, CreateMessageRequestMessageType, Recipient,
     RecipientType,

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
 use intercom_api::Client;
+use intercom_api::prelude::*;
 
 #[tokio::main]
 async fn main() -> ExitCode {

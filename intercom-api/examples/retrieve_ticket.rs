@@ -9,6 +9,7 @@
 use std::process::ExitCode;
 
 use intercom_api::Client;
+use intercom_api::prelude::*;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -18,6 +18,7 @@
 //! ```no_run
 //! # #[cfg(feature = "v2_11")]
 //! # mod example {
+//! use intercom_api::prelude::*;
 //! use intercom_api::{Client, Region};
 //!
 //! #[tokio::main]
@@ -65,6 +66,7 @@
 //! ```no_run
 //! # #[cfg(feature = "v2_11")]
 //! # mod example {
+//! use intercom_api::prelude::*;
 //! use intercom_api::v2_11::models::{
 //!     MultipleFilterSearchRequest, MultipleFilterSearchRequestOperator, SearchRequest,
 //!     SingleFilterSearchRequest, SingleFilterSearchRequestOperator as Op,
@@ -134,7 +136,7 @@
 //! - **Strict requests.** Types used only in requests keep required fields required and reject
 //!   undeclared members. Constant members (`"type": "admin"`) are no fields: serialization writes
 //!   them and `new()` does not take them.
-//! - **Escape hatches.** Every operation builder implements [`OperationExt`]: `.query_param`,
+//! - **Escape hatches.** Every operation builder implements [`Operation`]: `.query_param`,
 //!   `.header` and `.raw_body` for what the spec lacks; [`RawRequest`] calls any endpoint with
 //!   the same authentication, retries and errors.
 //!
@@ -148,9 +150,9 @@
 //!   jitter. [`Response::rate_limit`] and [`Error::rate_limit`] expose the rate-limit headers.
 //! - **Redirects** are never followed: an unexpected 3xx is [`Error::Redirect`]; an operation
 //!   whose only declared result is a redirect returns [`Redirect`].
-//! - **Pagination.** Every operation that returns a page has `.pages()` (a stream of whole pages,
-//!   [`Pages`]) and `.stream()` (the items of every page, [`Items`], capped with
-//!   [`Items::max_items`]). Both are lazy `futures` streams: nothing is sent before they are
+//! - **Pagination.** Every operation that returns a page implements [`Paginated`]: `.pages()` (a
+//!   stream of whole pages, [`Pages`]) and `.stream()` (the items of every page, [`Items`], capped
+//!   with [`Items::max_items`]). Both are lazy `futures` streams: nothing is sent before they are
 //!   polled and each page is one call through the retry policy. Cursors, searches, page numbers
 //!   and the companies scroll are followed; pagination is detected from response shapes. A stream
 //!   ends on the last page, on a repeated cursor, or with [`Error::Pagination`] when the server
@@ -190,20 +192,32 @@ pub use drift::Drift;
 /// The HTTP status of a response or an error (`reqwest`'s, i.e. `http`'s), as returned by
 /// [`Error::status`] and [`Response::status`].
 pub use reqwest::StatusCode;
+/// The former name of [`Operation`] (its escape hatches), kept so `use intercom_api::OperationExt;`
+/// still works.
+#[doc(hidden)]
+pub use runtime::Operation as OperationExt;
 pub use runtime::{
     ApiError, ApiErrorItem, CallOptions, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
     DecodeError, Error, InvalidRequestError, Items, MAX_ERROR_BODY_BYTES, MAX_RESPONSE_DEPTH,
-    Method, OperationExt, Pages, PaginationError, RateLimit, RawRequest, Redirect, RedirectError,
-    Region, Response, ResponseTooLargeError, TransportError, path_segment,
+    Method, Operation, Pages, Paginated, PaginationError, RateLimit, RawRequest, Redirect,
+    RedirectError, Region, Response, ResponseTooLargeError, TransportError, path_segment,
 };
+
+/// What a program sending operations always needs in scope: the [`Operation`] trait (`send`,
+/// `send_with_response`, `options` and the escape hatches of every builder) and [`Paginated`]
+/// (`pages` and `stream` of list operations). `use intercom_api::prelude::*;`
+pub mod prelude {
+    pub use crate::runtime::{Operation, Paginated};
+}
 
 /// Not public API: what the generated code and the crate's own tests reach into (the request
 /// parts, the decoders, the send path, the pagination drivers, the codec). No semver guarantee.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        Extras, RawResponse, RequestParts, body, decode_bytes, decode_empty, decode_json,
-        decode_json_array, decode_redirect, decode_text, pagination, reqwest, send,
+        CallState, Decoder, Extras, RawResponse, RequestParts, body, decode_bytes, decode_empty,
+        decode_json, decode_json_array, decode_redirect, decode_text, pagination, reqwest, send,
+        send_as,
     };
 
     /// The serde helpers of the generated types.

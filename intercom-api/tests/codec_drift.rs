@@ -5,6 +5,7 @@
 #![cfg(feature = "v2_11")]
 
 use intercom_api::drift::{self, Kind};
+use intercom_api::prelude::*;
 use intercom_api::v2_11::models::{
     Admin, Company, Component, ContactList, ContentObject, ListComponent, ListComponentItemsItem,
     Tag, Ticket, TicketTicketState,

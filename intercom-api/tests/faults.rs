@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
+use intercom_api::prelude::*;
 use intercom_api::v2_11::models;
 use intercom_api::{CallOptions, Client, Error};
 use serde_json::{Value, json};

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use futures_util::{StreamExt, TryStreamExt};
 use intercom_api::Client;
+use intercom_api::prelude::*;
 use intercom_api::v2_10::models;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};

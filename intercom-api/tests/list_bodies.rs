@@ -5,6 +5,7 @@
 //! drift report; anything else of the wrong kind still fails, naming the field path.
 
 use intercom_api::drift::{Action, Kind};
+use intercom_api::prelude::*;
 use intercom_api::{Client, Error};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};

@@ -3,6 +3,7 @@
 //! (`DecodeError::body`) for the caller to read another way.
 #![cfg(feature = "v2_11")]
 
+use intercom_api::prelude::*;
 use intercom_api::{Client, Error};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};

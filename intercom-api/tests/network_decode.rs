@@ -4,6 +4,7 @@
 //! free-form member still decode.
 #![cfg(feature = "v2_11")]
 
+use intercom_api::prelude::*;
 use intercom_api::{Client, Error};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
+use intercom_api::prelude::*;
 use intercom_api::v2_11::models;
 use intercom_api::{Client, Error};
 use serde_json::{Value, json};

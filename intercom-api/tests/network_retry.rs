@@ -77,6 +77,7 @@ async fn retry_after_date_in_the_past_waits_at_least_the_first_backoff() {
 #[cfg(feature = "v2_11")]
 mod searches {
     use super::*;
+    use intercom_api::prelude::*;
     use intercom_api::v2_11::models;
     use wiremock::matchers::{method, path};
 

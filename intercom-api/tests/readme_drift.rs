@@ -1,4 +1,5 @@
 use intercom_api::Client;
+use intercom_api::prelude::*;
 
 async fn run(client: &Client) -> Result<(), intercom_api::Error> {
     let response = client

@@ -1,5 +1,6 @@
+use intercom_api::prelude::*;
 use intercom_api::v2_16::models::SetAwayAdminRequest;
-use intercom_api::{Client, Method, OperationExt};
+use intercom_api::{Client, Method};
 use serde::Deserialize;
 use serde_json::json;
 

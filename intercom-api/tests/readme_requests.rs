@@ -1,4 +1,5 @@
 use intercom_api::Client;
+use intercom_api::prelude::*;
 use intercom_api::v2_16::models::{
     AdminReplyTicketRequestMessageType, MultipleFilterSearchRequest,
     MultipleFilterSearchRequestOperator, ReplyTicketRequestAdmin, SearchRequest,

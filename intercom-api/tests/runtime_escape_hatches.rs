@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use intercom_api::v2_11::models::SetAwayAdminRequest;
-use intercom_api::{CallOptions, Client, Error, Method, OperationExt};
+use intercom_api::{CallOptions, Client, Error, Method, OperationExt, Paginated};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};

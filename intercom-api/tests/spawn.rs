@@ -10,7 +10,7 @@ use intercom_api::v2_11::models;
 use intercom_api::v2_11::operations::Api;
 use intercom_api::v2_11::operations::contacts::{Contacts, ListContacts, ShowContact};
 use intercom_api::{Client, Items, Pages};
-use intercom_api::{Method, OperationExt, RawRequest};
+use intercom_api::{Method, OperationExt, Paginated, RawRequest};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -103,7 +103,7 @@ pub fn match_operations<'a>(old: &'a [Operation], new: &'a [Operation]) -> Match
             new_match[j] = Some((i, MatchedBy::OperationId));
         }
     }
-    let key = |o: &Operation| (o.http_method.clone(), normalize_path(&o.path));
+    let key = |o: &Operation| (o.http_method.to_string(), normalize_path(&o.path));
     let mut by_route: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, o) in old.iter().enumerate() {
         if !old_used[i] {

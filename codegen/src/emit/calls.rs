@@ -73,6 +73,7 @@ pub fn dispatch(api: &Api, prov: &Provenance) -> Output {
         #![allow(unused_imports, non_snake_case)]
         use intercom_api::#vmod_ident::models;
         use intercom_api::Client;
+        use intercom_api::prelude::*;
 
         #(#fns)*
 

@@ -83,10 +83,12 @@ pub fn example(api: &Api, op: &Operation) -> TokenStream {
         String::new(),
         " ```no_run".to_string(),
     ];
+    // `send` is a method of the `Operation` trait: the prelude brings it into scope.
+    lines.push(" use intercom_api::prelude::*;".to_string());
     if inputs.iter().any(|i| i.contains("models::")) {
         lines.push(format!(" use intercom_api::{vmod}::models;"));
-        lines.push(String::new());
     }
+    lines.push(String::new());
     // The function's parameters are the placeholders: shown, so their types are.
     lines.push(format!(
         " async fn example({}) -> Result<(), intercom_api::Error> {{",

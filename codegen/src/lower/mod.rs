@@ -82,6 +82,7 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
     lists::mark_list_objects(&mut api);
     bodies::require_bodies(&mut api);
     pagination::detect(&mut api);
+    operation::retry_classes(&mut api);
     placement::place(&mut api);
     api.warnings.sort();
     api.warnings.dedup();

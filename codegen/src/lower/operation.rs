@@ -8,8 +8,8 @@ use super::Lowerer;
 use super::view::{Node, View};
 use crate::error::{Error, pointer_token};
 use crate::ir::{
-    Body, Docs, Operation, ParamLocation, Parameter, ResponseBody, ResponseDef, TypeRef,
-    media_is_form, media_is_json, media_is_text,
+    Api, Body, Docs, HttpMethod, Operation, PageKind, ParamLocation, Parameter, ResponseBody,
+    ResponseDef, RetryClass, TypeRef, media_is_form, media_is_json, media_is_text,
 };
 use crate::naming;
 
@@ -22,6 +22,7 @@ const ACCEPT_HEADER: &str = "accept";
 /// Argument names the generated call takes itself: a parameter with one of these names is renamed.
 const RESERVED_ARGS: &[&str] = &[
     "body",
+    "call",
     "client",
     "extra",
     "header",
@@ -40,7 +41,7 @@ struct At<'a, 'p> {
     path: &'a String,
     item: &'a openapiv3::PathItem,
     path_ptr: &'p str,
-    method: &'static str,
+    method: HttpMethod,
 }
 
 /// The names already given out: operation ids in the spec, method names per tag.
@@ -96,14 +97,14 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let ops = [
-                ("GET", &item.get),
-                ("PUT", &item.put),
-                ("POST", &item.post),
-                ("DELETE", &item.delete),
-                ("OPTIONS", &item.options),
-                ("HEAD", &item.head),
-                ("PATCH", &item.patch),
-                ("TRACE", &item.trace),
+                (HttpMethod::Get, &item.get),
+                (HttpMethod::Put, &item.put),
+                (HttpMethod::Post, &item.post),
+                (HttpMethod::Delete, &item.delete),
+                (HttpMethod::Options, &item.options),
+                (HttpMethod::Head, &item.head),
+                (HttpMethod::Patch, &item.patch),
+                (HttpMethod::Trace, &item.trace),
             ];
             for (method, op) in ops {
                 let Some(op) = op else { continue };
@@ -126,7 +127,7 @@ impl<'a> Lowerer<'a> {
         op: &'a openapiv3::Operation,
         taken: &mut Taken,
     ) -> Result<Operation, Error> {
-        let ptr = format!("{}/{}", at.path_ptr, at.method.to_lowercase());
+        let ptr = format!("{}/{}", at.path_ptr, at.method.as_str().to_lowercase());
         let operation_id = self.operation_id(at, op, &ptr, taken)?;
         let tag = op
             .tags
@@ -147,7 +148,9 @@ impl<'a> Lowerer<'a> {
         Ok(Operation {
             operation_id,
             method_name,
-            http_method: at.method.to_string(),
+            http_method: at.method,
+            // Refined by `retry_classes` once pagination is known.
+            retry: RetryClass::Method,
             path: at.path.clone(),
             pointer: ptr,
             tag,
@@ -178,7 +181,11 @@ impl<'a> Lowerer<'a> {
         let operation_id = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => id.clone(),
             _ => {
-                let id = format!("{}{}", at.method.to_lowercase(), naming::type_name(at.path));
+                let id = format!(
+                    "{}{}",
+                    at.method.as_str().to_lowercase(),
+                    naming::type_name(at.path)
+                );
                 self.warn(ptr, format!("operation has no operationId: named {id:?}"));
                 id
             }
@@ -322,7 +329,7 @@ impl<'a> Lowerer<'a> {
             if success {
                 first_success = false;
             }
-            let get = at.method == "GET";
+            let get = at.method == HttpMethod::Get;
             responses.push(self.response(status, r, &rptr, &rhint, success, get)?);
         }
         Ok(responses)
@@ -570,5 +577,24 @@ fn status_name(code: &StatusCode) -> String {
     match code {
         StatusCode::Code(c) => c.to_string(),
         StatusCode::Range(r) => format!("{r}XX"),
+    }
+}
+
+/// Sets every operation's [`RetryClass`] from its shapes (after pagination is detected): a scroll
+/// is stateful (the server advances it with every call); a `POST` whose path ends in `/search`
+/// only reads (Intercom's searches take their query as a body); the rest retry as their method says.
+pub(super) fn retry_classes(api: &mut Api) {
+    for op in &mut api.operations {
+        op.retry = if op
+            .pagination
+            .as_ref()
+            .is_some_and(|p| matches!(p.kind, PageKind::Scroll { .. }))
+        {
+            RetryClass::Stateful
+        } else if op.http_method == HttpMethod::Post && op.path.ends_with("/search") {
+            RetryClass::Read
+        } else {
+            RetryClass::Method
+        };
     }
 }

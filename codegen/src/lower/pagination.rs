@@ -14,8 +14,8 @@
 //! several holding the same item type.
 
 use crate::ir::{
-    Api, Body, Field, FieldStep, Operation, PageKind, Pagination, ParamLocation, ResponseBody,
-    Struct, TypeKind, TypeRef,
+    Api, Body, Field, FieldStep, HttpMethod, Operation, PageKind, Pagination, ParamLocation,
+    ResponseBody, Struct, TypeKind, TypeRef,
 };
 
 /// Sets `pagination` on every operation whose shapes match one of the kinds.
@@ -236,7 +236,7 @@ fn implied(
             .iter()
             .any(|p| p.location == ParamLocation::Query && p.name == name)
     };
-    if !op.http_method.eq_ignore_ascii_case("get")
+    if op.http_method != HttpMethod::Get
         || ["starting_after", "page", "scroll_param"]
             .iter()
             .any(|n| declared(n))

@@ -29,7 +29,9 @@ pub const SPLIT_GROUPS: &[&str] = &[SHARED_MODULE, UNREFERENCED_MODULE, "convers
 
 /// Names used by generated operation files that accessors and builders must not take.
 const RESERVED_IN_OPERATIONS: &[&str] = &[
+    "CallState",
     "Client",
+    "Method",
     "Error",
     "RequestParts",
     "Response",

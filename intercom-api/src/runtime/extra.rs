@@ -1,6 +1,7 @@
 //! Escape hatches for what the spec lacks: undeclared query parameters, extra headers and a raw
-//! JSON body on every operation builder ([`OperationExt`]), and calls to endpoints the spec does
-//! not describe ([`RawRequest`]).
+//! JSON body on every operation builder (held in [`Extras`], set through
+//! [`Operation`](super::Operation)), and calls to endpoints the spec does not describe
+//! ([`RawRequest`]).
 //!
 //! Both go through the same send path as the generated operations (authentication,
 //! `Intercom-Version`, retries, rate-limit handling, [`Error`]). Problems found while the request
@@ -40,8 +41,8 @@ const RESERVED_HEADERS: &[(&str, &str)] = &[
 ];
 
 /// What a call adds to its operation: [`CallOptions`], undeclared query parameters, extra
-/// headers and a raw JSON body. Held by every generated builder; set by its `options` and the
-/// [`OperationExt`] methods.
+/// headers and a raw JSON body. Held by every generated builder; set by the
+/// [`Operation`](super::Operation) methods.
 ///
 /// Boxed, and allocated only once something is set: a builder grows by one pointer, and cloning
 /// or dropping one is a call into this module (compile time of the generated crate).
@@ -153,66 +154,6 @@ impl Extras {
 
     fn fail(&mut self, reason: String) {
         self.inner_mut().invalid.get_or_insert(reason);
-    }
-}
-
-/// The escape hatches of every generated operation builder: a query parameter the spec does not
-/// declare, an extra header, a raw JSON body in place of the typed one.
-///
-/// Every builder implements it (one shared implementation, so each of the hundreds of builders
-/// stays small); bring it into scope with `use intercom_api::OperationExt;`. The rules are the
-/// ones of [`RawRequest`]'s methods of the same names. Like [`CallOptions`], what is set applies
-/// to every page of a builder's `.pages()`/`.stream()`.
-///
-/// ```no_run
-/// # #[cfg(feature = "v2_11")]
-/// # async fn run(client: &intercom_api::Client) -> Result<(), intercom_api::Error> {
-/// use intercom_api::OperationExt;
-/// use intercom_api::v2_11::models::SetAwayAdminRequest;
-/// use serde_json::json;
-///
-/// // The raw body replaces the typed one (a required argument here).
-/// client
-///     .v2_11()
-///     .admins()
-///     .set_away_admin("991", SetAwayAdminRequest::new(true, false))
-///     .query_param("notify", "false")
-///     .header("X-Request-Source", "nightly-sync")
-///     .raw_body(json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": 42}))
-///     .send()
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
-pub trait OperationExt: Sized {
-    /// What the call adds to its operation (for the provided methods).
-    #[doc(hidden)]
-    fn extras_mut(&mut self) -> &mut Extras;
-
-    /// Appends a query parameter the spec does not declare, after the declared ones
-    /// (percent-encoded; order is kept and names may repeat).
-    fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.extras_mut().push_query(name.into(), value.into());
-        self
-    }
-
-    /// Adds a header, with the rules of [`RawRequest::header`]: it replaces a header of the
-    /// same name the client sets (`Accept`, `User-Agent`, `Content-Type`); `Authorization` (in
-    /// any case), `Proxy-Authorization`, `Intercom-Version`, `Host`, `Content-Length` and
-    /// `Transfer-Encoding` cannot be set, and like an invalid name or value they make `send`
-    /// fail with [`Error::InvalidRequest`] naming the header (nothing is sent).
-    fn header(mut self, name: &str, value: &str) -> Self {
-        self.extras_mut().push_header(name, value);
-        self
-    }
-
-    /// Sends `body` verbatim as the JSON request body (`Content-Type: application/json`) in
-    /// place of the typed one, which is then not serialized. Also on operations that declare no
-    /// body. `.pages()`/`.stream()` of a search operation put their cursor into the typed body:
-    /// with a raw body they would resend the first page, so page through those yourself.
-    fn raw_body(mut self, body: serde_json::Value) -> Self {
-        self.extras_mut().set_raw_body(&body);
-        self
     }
 }
 

@@ -1,8 +1,9 @@
 //! Hand-written runtime: client, auth, regions, errors, the shared send path,
 //! retries and the escape hatches for what the spec lacks ([`RawRequest`]).
 //!
-//! The generated API modules build a `RequestParts`, hand it to the
-//! [`Client`]'s shared send path and decode the result into a [`Response`].
+//! Every generated operation builder implements [`Operation`] (and, when it returns a page,
+//! [`Paginated`]): it describes its request as a `RequestParts`; the trait hands it to the
+//! [`Client`]'s shared send path and decodes the result into a [`Response`].
 //! The module is private: what a caller needs is re-exported at the crate root (its one public
 //! path), what the generated code and the crate's tests need under `crate::__private`.
 
@@ -10,6 +11,7 @@ mod auth;
 mod client;
 mod error;
 mod extra;
+mod operation;
 pub mod pagination;
 mod path;
 mod region;
@@ -23,8 +25,9 @@ pub use error::{
     ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, MAX_ERROR_BODY_BYTES,
     PaginationError, RedirectError, ResponseTooLargeError, TransportError,
 };
-pub use extra::{OperationExt, RawRequest};
-pub use pagination::{Items, Pages};
+pub use extra::RawRequest;
+pub use operation::{CallState, Decoder, Operation, send_as};
+pub use pagination::{Items, Pages, Paginated};
 pub use path::path_segment;
 pub use region::Region;
 pub use request::CallOptions;

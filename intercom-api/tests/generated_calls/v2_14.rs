@@ -4,6 +4,7 @@
 #![allow(unused_imports, non_snake_case)]
 use intercom_api::v2_14::models;
 use intercom_api::Client;
+use intercom_api::prelude::*;
 async fn admins__identify_admin(
     client: &Client,
     _args: &crate::Args,

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Help Center` (Intercom API 2.10).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Help Center`. Get it from [`super::Api::help_center`].
 #[derive(Debug, Clone)]
 pub struct HelpCenter {
@@ -25,6 +25,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().help_center().list_all_collections().send().await?;
@@ -34,9 +36,8 @@ impl HelpCenter {
     /// ```
     pub fn list_all_collections(&self) -> ListAllCollections {
         ListAllCollections {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Create a collection
@@ -48,6 +49,7 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_10::models;
     ///
     /// async fn example(body: models::CreateCollectionRequest) -> Result<(), intercom_api::Error> {
@@ -62,9 +64,8 @@ impl HelpCenter {
         body: impl Into<models::CreateCollectionRequest>,
     ) -> CreateCollection {
         CreateCollection {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a collection
@@ -76,6 +77,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().help_center().retrieve_collection(id).send().await?;
@@ -85,9 +88,8 @@ impl HelpCenter {
     /// ```
     pub fn retrieve_collection(&self, id: i64) -> RetrieveCollection {
         RetrieveCollection {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
-            extra: Default::default(),
         }
     }
     /// Update a collection
@@ -99,6 +101,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().help_center().update_collection(id).send().await?;
@@ -108,10 +112,9 @@ impl HelpCenter {
     /// ```
     pub fn update_collection(&self, id: i64) -> UpdateCollection {
         UpdateCollection {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete a collection
@@ -123,6 +126,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().help_center().delete_collection(id).send().await?;
@@ -132,9 +137,8 @@ impl HelpCenter {
     /// ```
     pub fn delete_collection(&self, id: i64) -> DeleteCollection {
         DeleteCollection {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
-            extra: Default::default(),
         }
     }
     /// Retrieve a Help Center
@@ -146,6 +150,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().help_center().retrieve_help_center(id).send().await?;
@@ -155,9 +161,8 @@ impl HelpCenter {
     /// ```
     pub fn retrieve_help_center(&self, id: i64) -> RetrieveHelpCenter {
         RetrieveHelpCenter {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
-            extra: Default::default(),
         }
     }
     /// List all Help Centers
@@ -169,6 +174,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().help_center().list_help_centers().send().await?;
@@ -178,240 +185,134 @@ impl HelpCenter {
     /// ```
     pub fn list_help_centers(&self) -> ListHelpCenters {
         ListHelpCenters {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
 }
-/// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAllCollections {
-    client: Client,
+    call: CallState,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListAllCollections {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+impl crate::runtime::Operation for ListAllCollections {
+    type Output = models::CollectionList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::CollectionList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::CollectionList| {
-                        crate::runtime::pagination::ImpliedPage::next(
-                                page
-                                    .pages
-                                    .as_ref()
-                                    .and_then(|v| v.next.as_ref())
-                                    .and_then(|v| v.starting_after.clone()),
-                                None,
-                                page.pages.as_ref().and_then(|v| v.page),
-                                page.pages.as_ref().and_then(|v| v.total_pages),
-                            )
-                            .filter(|key| {
-                                matches!(
-                                    key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                                )
-                                    || !(page
-                                        .data
-                                        .as_ref()
-                                        .is_none_or(|items| items.is_empty()))
-                            })
-                    },
-                    |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                        call.implied_page = Some(key);
-                        call
-                    },
-                ),
-                |page: &models::CollectionList| {
-                    let followed = page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                        .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
-                    if followed {
-                        None
-                    } else {
-                        page.pages.as_ref().and_then(|v| v.page)
-                    }
-                },
-            ),
-            |page: &models::CollectionList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Collection> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CollectionList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::CollectionList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CollectionList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/collections",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::GET, VERSION, "/help_center/collections", &[]);
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAllCollections {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListAllCollections {
+    type Item = models::Collection;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::CollectionList,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.clone()),
+            next_url: None,
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::CollectionList) -> Vec<models::Collection> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::CollectionList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCollection {
-    client: Client,
+    call: CallState,
     body: models::CreateCollectionRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateCollection {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateCollection {
+    type Output = models::Collection;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Collection>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/help_center/collections",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/help_center/collections", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateCollection {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveCollection {
-    client: Client,
+    call: CallState,
     id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveCollection {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveCollection {
+    type Output = models::Collection;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Collection>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/collections/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections/");
-        parts.push_path_param(&self.id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/help_center/collections/{id}",
+                    &[&self.id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveCollection {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCollection {
-    client: Client,
+    call: CallState,
     id: i64,
     body: Option<models::UpdateCollectionRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateCollection {
     /// Sets the request body.
@@ -419,201 +320,101 @@ impl UpdateCollection {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateCollection {
+    type Output = models::Collection;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Collection>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/help_center/collections/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections/");
-        parts.push_path_param(&self.id.to_string());
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/help_center/collections/{id}",
+                &[&self.id.to_string()],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateCollection {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCollection {
-    client: Client,
+    call: CallState,
     id: i64,
-    extra: crate::runtime::Extras,
 }
-impl DeleteCollection {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteCollection {
+    type Output = models::DeletedCollectionObject;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeletedCollectionObject, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedCollectionObject>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/help_center/collections/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections/");
-        parts.push_path_param(&self.id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/help_center/collections/{id}",
+                    &[&self.id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteCollection {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveHelpCenter {
-    client: Client,
+    call: CallState,
     id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveHelpCenter {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveHelpCenter {
+    type Output = models::HelpCenter;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::HelpCenter, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::HelpCenter>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/help_centers/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/help_centers/");
-        parts.push_path_param(&self.id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/help_center/help_centers/{id}",
+                    &[&self.id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveHelpCenter {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListHelpCenters {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl ListHelpCenters {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListHelpCenters {
+    type Output = models::HelpCenterList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::HelpCenterList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::HelpCenterList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/help_centers",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/help_centers");
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for ListHelpCenters {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/help_center/help_centers", &[]))
     }
 }

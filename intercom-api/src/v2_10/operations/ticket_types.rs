@@ -2,9 +2,9 @@
 
 //! Operations tagged `Ticket Types` (Intercom API 2.10).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Ticket Types`. Get it from [`super::Api::ticket_types`].
 #[derive(Debug, Clone)]
 pub struct TicketTypes {
@@ -23,6 +23,8 @@ impl TicketTypes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().ticket_types().list_ticket_types().send().await?;
@@ -32,8 +34,7 @@ impl TicketTypes {
     /// ```
     pub fn list_ticket_types(&self) -> ListTicketTypes {
         ListTicketTypes {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
     /// Create a ticket type
@@ -49,6 +50,7 @@ impl TicketTypes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_10::models;
     ///
     /// async fn example(body: models::CreateTicketTypeRequest) -> Result<(), intercom_api::Error> {
@@ -63,9 +65,8 @@ impl TicketTypes {
         body: impl Into<models::CreateTicketTypeRequest>,
     ) -> CreateTicketType {
         CreateTicketType {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a ticket type
@@ -77,6 +78,8 @@ impl TicketTypes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().ticket_types().get_ticket_type("<id>").send().await?;
@@ -86,9 +89,8 @@ impl TicketTypes {
     /// ```
     pub fn get_ticket_type(&self, id: impl Into<String>) -> GetTicketType {
         GetTicketType {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Update a ticket type
@@ -104,6 +106,8 @@ impl TicketTypes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().ticket_types().update_ticket_type("<id>").send().await?;
@@ -113,172 +117,77 @@ impl TicketTypes {
     /// ```
     pub fn update_ticket_type(&self, id: impl Into<String>) -> UpdateTicketType {
         UpdateTicketType {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`TicketTypes::list_ticket_types`]: `GET /ticket_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`TicketTypes::list_ticket_types`]: `GET /ticket_types`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTicketTypes {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl ListTicketTypes {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListTicketTypes {
+    type Output = models::TicketTypeList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::TicketTypeList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TicketTypeList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/ticket_types",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ticket_types");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/ticket_types", &[]))
     }
 }
-impl crate::runtime::OperationExt for ListTicketTypes {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`TicketTypes::create_ticket_type`]: `POST /ticket_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`TicketTypes::create_ticket_type`]: `POST /ticket_types`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTicketType {
-    client: Client,
+    call: CallState,
     body: models::CreateTicketTypeRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateTicketType {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateTicketType {
+    type Output = models::TicketType;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::TicketType, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TicketType>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/ticket_types",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ticket_types");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/ticket_types", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateTicketType {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`TicketTypes::get_ticket_type`]: `GET /ticket_types/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`TicketTypes::get_ticket_type`]: `GET /ticket_types/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTicketType {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl GetTicketType {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetTicketType {
+    type Output = models::TicketType;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::TicketType, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TicketType>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/ticket_types/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ticket_types/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/ticket_types/{id}", &[&self.id]))
     }
 }
-impl crate::runtime::OperationExt for GetTicketType {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`TicketTypes::update_ticket_type`]: `PUT /ticket_types/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`TicketTypes::update_ticket_type`]: `PUT /ticket_types/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTicketType {
-    client: Client,
+    call: CallState,
     id: String,
     body: Option<models::UpdateTicketTypeRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateTicketType {
     /// Sets the request body.
@@ -286,48 +195,22 @@ impl UpdateTicketType {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateTicketType {
+    type Output = models::TicketType;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::TicketType, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TicketType>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/ticket_types/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ticket_types/");
-        parts.push_path_param(&self.id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::PUT, VERSION, "/ticket_types/{id}", &[&self.id]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for UpdateTicketType {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

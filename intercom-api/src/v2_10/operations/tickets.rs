@@ -2,9 +2,9 @@
 
 //! Operations tagged `Tickets` (Intercom API 2.10).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Tickets`. Get it from [`super::Api::tickets`].
 #[derive(Debug, Clone)]
 pub struct Tickets {
@@ -23,6 +23,7 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_10::models;
     ///
     /// async fn example(body: models::ReplyTicketRequest) -> Result<(), intercom_api::Error> {
@@ -38,10 +39,9 @@ impl Tickets {
         body: impl Into<models::ReplyTicketRequest>,
     ) -> ReplyTicket {
         ReplyTicket {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Create a ticket
@@ -53,6 +53,7 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_10::models;
     ///
     /// async fn example(body: models::CreateTicketRequest) -> Result<(), intercom_api::Error> {
@@ -67,9 +68,8 @@ impl Tickets {
         body: impl Into<models::CreateTicketRequest>,
     ) -> CreateTicket {
         CreateTicket {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a ticket
@@ -81,6 +81,8 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().tickets().get_ticket("<id>").send().await?;
@@ -90,9 +92,8 @@ impl Tickets {
     /// ```
     pub fn get_ticket(&self, id: impl Into<String>) -> GetTicket {
         GetTicket {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Update a ticket
@@ -104,6 +105,8 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().tickets().update_ticket("<id>").send().await?;
@@ -113,10 +116,9 @@ impl Tickets {
     /// ```
     pub fn update_ticket(&self, id: impl Into<String>) -> UpdateTicket {
         UpdateTicket {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Search tickets
@@ -189,6 +191,7 @@ impl Tickets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_10::models;
     ///
     /// async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
@@ -203,172 +206,82 @@ impl Tickets {
         body: impl Into<models::SearchRequest>,
     ) -> SearchTickets {
         SearchTickets {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Tickets::reply_ticket`]: `POST /tickets/{id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tickets::reply_ticket`]: `POST /tickets/{id}/reply`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReplyTicket {
-    client: Client,
+    call: CallState,
     id: String,
     body: models::ReplyTicketRequest,
-    extra: crate::runtime::Extras,
 }
-impl ReplyTicket {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ReplyTicket {
+    type Output = models::TicketReply;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::TicketReply, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TicketReply>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/tickets/{id}/reply",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tickets/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/reply");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/tickets/{id}/reply", &[&self.id]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ReplyTicket {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tickets::create_ticket`]: `POST /tickets`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tickets::create_ticket`]: `POST /tickets`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTicket {
-    client: Client,
+    call: CallState,
     body: models::CreateTicketRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateTicket {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateTicket {
+    type Output = models::Ticket;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Ticket, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/tickets",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tickets");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/tickets", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateTicket {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tickets::get_ticket`]: `GET /tickets/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tickets::get_ticket`]: `GET /tickets/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTicket {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl GetTicket {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetTicket {
+    type Output = models::Ticket;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Ticket, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/tickets/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tickets/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/tickets/{id}", &[&self.id]))
     }
 }
-impl crate::runtime::OperationExt for GetTicket {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tickets::update_ticket`]: `PUT /tickets/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tickets::update_ticket`]: `PUT /tickets/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTicket {
-    client: Client,
+    call: CallState,
     id: String,
     body: Option<models::UpdateTicketRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateTicket {
     /// Sets the request body.
@@ -376,144 +289,80 @@ impl UpdateTicket {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateTicket {
+    type Output = models::Ticket;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Ticket, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/tickets/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tickets/");
-        parts.push_path_param(&self.id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::PUT, VERSION, "/tickets/{id}", &[&self.id]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateTicket {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tickets::search_tickets`]: `POST /tickets/search`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchTickets {
-    client: Client,
+    call: CallState,
     body: models::SearchRequest,
-    extra: crate::runtime::Extras,
 }
-impl SearchTickets {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+impl crate::runtime::Operation for SearchTickets {
+    type Output = models::TicketList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::TicketList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::TicketList| {
-                    page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                },
-                |mut call: Self, key: String| {
-                    call
-                        .body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                    call
-                },
-            ),
-            |page: &models::TicketList| {
-                page.tickets
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| {
-                            items
-                                .iter()
-                                .filter_map(|item| item.as_ref()?.id.clone())
-                                .collect()
-                        },
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`tickets`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<Option<models::Ticket>> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::TicketList| page.tickets.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::TicketList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TicketList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/tickets/search",
-        );
-        parts.set_extras(&self.extra);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/tickets/search", &[]);
         parts.set_read_only();
-        parts.push_path("/tickets/search");
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SearchTickets {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`tickets`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for SearchTickets {
+    type Item = Option<models::Ticket>;
+    type Strategy = crate::runtime::pagination::SearchCursor;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::TicketList) -> Option<String> {
+        page.pages
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .and_then(|v| v.starting_after.clone())
+    }
+    #[inline]
+    fn seek(mut self, key: String) -> Self {
+        self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+            key,
+        );
+        self
+    }
+    #[inline]
+    fn items(page: models::TicketList) -> Vec<Option<models::Ticket>> {
+        page.tickets.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::TicketList) -> Vec<String> {
+        page.tickets
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| {
+                    items.iter().filter_map(|item| item.as_ref()?.id.clone()).collect()
+                },
+            )
     }
 }

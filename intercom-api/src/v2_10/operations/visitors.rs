@@ -2,9 +2,9 @@
 
 //! Operations tagged `Visitors` (Intercom API 2.10).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Visitors`. Get it from [`super::Api::visitors`].
 #[derive(Debug, Clone)]
 pub struct Visitors {
@@ -23,6 +23,8 @@ impl Visitors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().visitors().retrieve_visitor_with_user_id("<user_id>").send().await?;
@@ -35,9 +37,8 @@ impl Visitors {
         user_id: impl Into<String>,
     ) -> RetrieveVisitorWithUserId {
         RetrieveVisitorWithUserId {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             user_id: user_id.into(),
-            extra: Default::default(),
         }
     }
     /// Update a visitor
@@ -53,6 +54,8 @@ impl Visitors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_10().visitors().update_visitor().send().await?;
@@ -62,9 +65,8 @@ impl Visitors {
     /// ```
     pub fn update_visitor(&self) -> UpdateVisitor {
         UpdateVisitor {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Convert a visitor
@@ -80,6 +82,7 @@ impl Visitors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_10::models;
     ///
     /// async fn example(body: models::ConvertVisitorRequest) -> Result<(), intercom_api::Error> {
@@ -94,53 +97,28 @@ impl Visitors {
         body: impl Into<models::ConvertVisitorRequest>,
     ) -> ConvertVisitor {
         ConvertVisitor {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Visitors::retrieve_visitor_with_user_id`]: `GET /visitors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Visitors::retrieve_visitor_with_user_id`]: `GET /visitors`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveVisitorWithUserId {
-    client: Client,
+    call: CallState,
     user_id: String,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveVisitorWithUserId {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveVisitorWithUserId {
+    type Output = models::Visitor;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Visitor, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Visitor>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/visitors",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/visitors");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/visitors", &[]);
         {
             let value = &self.user_id;
             parts.push_query("user_id", value.clone());
@@ -148,19 +126,12 @@ impl RetrieveVisitorWithUserId {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveVisitorWithUserId {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Visitors::update_visitor`]: `PUT /visitors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Visitors::update_visitor`]: `PUT /visitors`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateVisitor {
-    client: Client,
+    call: CallState,
     body: Option<models::UpdateVisitorRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateVisitor {
     /// Sets the request body.
@@ -168,98 +139,41 @@ impl UpdateVisitor {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateVisitor {
+    type Output = models::Visitor;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Visitor, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Visitor>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/visitors",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/visitors");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::PUT, VERSION, "/visitors", &[]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateVisitor {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Visitors::convert_visitor`]: `POST /visitors/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Visitors::convert_visitor`]: `POST /visitors/convert`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConvertVisitor {
-    client: Client,
+    call: CallState,
     body: models::ConvertVisitorRequest,
-    extra: crate::runtime::Extras,
 }
-impl ConvertVisitor {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ConvertVisitor {
+    type Output = models::Contact;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Contact, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Contact>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/visitors/convert",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/visitors/convert");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/visitors/convert", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for ConvertVisitor {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Articles` (Intercom API 2.11).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Articles`. Get it from [`super::Api::articles`].
 #[derive(Debug, Clone)]
 pub struct Articles {
@@ -27,6 +27,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().articles().list_articles().send().await?;
@@ -36,10 +38,9 @@ impl Articles {
     /// ```
     pub fn list_articles(&self) -> ListArticles {
         ListArticles {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// Create an article
@@ -51,6 +52,7 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_11::models;
     ///
     /// async fn example(body: models::CreateArticleRequest) -> Result<(), intercom_api::Error> {
@@ -65,9 +67,8 @@ impl Articles {
         body: impl Into<models::CreateArticleRequest>,
     ) -> CreateArticle {
         CreateArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve an article
@@ -79,6 +80,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().articles().retrieve_article("<article_id>").send().await?;
@@ -88,9 +91,8 @@ impl Articles {
     /// ```
     pub fn retrieve_article(&self, article_id: impl Into<String>) -> RetrieveArticle {
         RetrieveArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id: article_id.into(),
-            extra: Default::default(),
         }
     }
     /// Update an article
@@ -102,6 +104,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().articles().update_article("<article_id>").send().await?;
@@ -111,10 +115,9 @@ impl Articles {
     /// ```
     pub fn update_article(&self, article_id: impl Into<String>) -> UpdateArticle {
         UpdateArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id: article_id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete an article
@@ -126,6 +129,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().articles().delete_article("<article_id>").send().await?;
@@ -135,9 +140,8 @@ impl Articles {
     /// ```
     pub fn delete_article(&self, article_id: impl Into<String>) -> DeleteArticle {
         DeleteArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id: article_id.into(),
-            extra: Default::default(),
         }
     }
     /// Search for articles
@@ -149,6 +153,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().articles().search_articles().send().await?;
@@ -158,23 +164,21 @@ impl Articles {
     /// ```
     pub fn search_articles(&self) -> SearchArticles {
         SearchArticles {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             phrase: None,
             state: None,
             help_center_id: None,
             highlight: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListArticles {
-    client: Client,
+    call: CallState,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl ListArticles {
     /// The page of results to fetch. Defaults to first page
@@ -187,78 +191,17 @@ impl ListArticles {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListArticles {
+    type Output = models::ArticleList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ArticleList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::ArticleList| {
-                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::ArticleList| page.pages.as_ref().and_then(|v| v.page),
-            ),
-            |page: &models::ArticleList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ArticleListItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ArticleList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ArticleList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ArticleList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/articles", &[]);
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -268,122 +211,96 @@ impl ListArticles {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListArticles {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListArticles {
+    type Item = models::ArticleListItem;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::ArticleList,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(page: models::ArticleList) -> Vec<models::ArticleListItem> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::ArticleList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateArticle {
-    client: Client,
+    call: CallState,
     body: models::CreateArticleRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateArticle {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/articles",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/articles", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveArticle {
-    client: Client,
+    call: CallState,
     article_id: String,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveArticle {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/{article_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/articles/{article_id}",
+                    &[&self.article_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateArticle {
-    client: Client,
+    call: CallState,
     article_id: String,
     body: Option<models::UpdateArticleRequestBody>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateArticle {
     /// Sets the request body.
@@ -391,114 +308,62 @@ impl UpdateArticle {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateArticle {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/articles/{article_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::PUT, VERSION, "/articles/{article_id}", &[&self.article_id]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteArticle {
-    client: Client,
+    call: CallState,
     article_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteArticle {
+    type Output = models::DeletedArticleObject;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeletedArticleObject, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedArticleObject>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/articles/{article_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/articles/{article_id}",
+                    &[&self.article_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchArticles {
-    client: Client,
+    call: CallState,
     phrase: Option<String>,
     state: Option<String>,
     help_center_id: Option<i64>,
     highlight: Option<bool>,
-    extra: crate::runtime::Extras,
 }
 impl SearchArticles {
     /// The phrase within your articles to search for.
@@ -521,40 +386,17 @@ impl SearchArticles {
         self.highlight = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for SearchArticles {
+    type Output = models::SearchArticlesResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::SearchArticlesResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::SearchArticlesResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/search",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/search");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/articles/search", &[]);
         if let Some(value) = &self.phrase {
             parts.push_query("phrase", value.clone());
         }
@@ -568,11 +410,5 @@ impl SearchArticles {
             parts.push_query("highlight", value.to_string());
         }
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for SearchArticles {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

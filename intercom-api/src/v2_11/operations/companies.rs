@@ -2,9 +2,9 @@
 
 //! Operations tagged `Companies` (Intercom API 2.11).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Companies`. Get it from [`super::Api::companies`].
 #[derive(Debug, Clone)]
 pub struct Companies {
@@ -33,6 +33,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().find_companies().send().await?;
@@ -42,14 +44,13 @@ impl Companies {
     /// ```
     pub fn find_companies(&self) -> FindCompanies {
         FindCompanies {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             name: None,
             company_id: None,
             tag_id: None,
             segment_id: None,
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// Create or Update a company
@@ -69,6 +70,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().create_or_update_company().send().await?;
@@ -78,9 +81,8 @@ impl Companies {
     /// ```
     pub fn create_or_update_company(&self) -> CreateOrUpdateCompany {
         CreateOrUpdateCompany {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Retrieve a company by ID
@@ -92,6 +94,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().retrieve_a_company_by_id("<company_id>").send().await?;
@@ -104,9 +108,8 @@ impl Companies {
         company_id: impl Into<String>,
     ) -> RetrieveACompanyById {
         RetrieveACompanyById {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             company_id: company_id.into(),
-            extra: Default::default(),
         }
     }
     /// Update a company
@@ -122,6 +125,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().update_company("<company_id>").send().await?;
@@ -131,9 +136,8 @@ impl Companies {
     /// ```
     pub fn update_company(&self, company_id: impl Into<String>) -> UpdateCompany {
         UpdateCompany {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             company_id: company_id.into(),
-            extra: Default::default(),
         }
     }
     /// Delete a company
@@ -153,6 +157,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().delete_company("<company_id>").send().await?;
@@ -162,9 +168,8 @@ impl Companies {
     /// ```
     pub fn delete_company(&self, company_id: impl Into<String>) -> DeleteCompany {
         DeleteCompany {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             company_id: company_id.into(),
-            extra: Default::default(),
         }
     }
     /// List attached contacts
@@ -176,6 +181,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().list_attached_contacts("<company_id>").send().await?;
@@ -188,11 +195,10 @@ impl Companies {
         company_id: impl Into<String>,
     ) -> ListAttachedContacts {
         ListAttachedContacts {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             company_id: company_id.into(),
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// List attached segments for companies
@@ -204,6 +210,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().list_attached_segments_for_companies("<company_id>").send().await?;
@@ -216,9 +224,8 @@ impl Companies {
         company_id: impl Into<String>,
     ) -> ListAttachedSegmentsForCompanies {
         ListAttachedSegmentsForCompanies {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             company_id: company_id.into(),
-            extra: Default::default(),
         }
     }
     /// List all companies
@@ -238,6 +245,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().list_all_companies().send().await?;
@@ -247,11 +256,10 @@ impl Companies {
     /// ```
     pub fn list_all_companies(&self) -> ListAllCompanies {
         ListAllCompanies {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page: None,
             per_page: None,
             order: None,
-            extra: Default::default(),
         }
     }
     /// Scroll over all companies
@@ -278,6 +286,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().scroll_over_all_companies().send().await?;
@@ -287,9 +297,8 @@ impl Companies {
     /// ```
     pub fn scroll_over_all_companies(&self) -> ScrollOverAllCompanies {
         ScrollOverAllCompanies {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             scroll_param: None,
-            extra: Default::default(),
         }
     }
     /// Attach a Contact to a Company
@@ -301,6 +310,7 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_11::models;
     ///
     /// async fn example(body: models::AttachContactToACompanyRequest) -> Result<(), intercom_api::Error> {
@@ -316,10 +326,9 @@ impl Companies {
         body: impl Into<models::AttachContactToACompanyRequest>,
     ) -> AttachContactToACompany {
         AttachContactToACompany {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id: contact_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Detach a contact from a company
@@ -331,6 +340,8 @@ impl Companies {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().companies().detach_contact_from_a_company("<contact_id>", "<company_id>").send().await?;
@@ -344,25 +355,23 @@ impl Companies {
         company_id: impl Into<String>,
     ) -> DetachContactFromACompany {
         DetachContactFromACompany {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id: contact_id.into(),
             company_id: company_id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Companies::find_companies`]: `GET /companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::find_companies`]: `GET /companies`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct FindCompanies {
-    client: Client,
+    call: CallState,
     name: Option<String>,
     company_id: Option<String>,
     tag_id: Option<String>,
     segment_id: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl FindCompanies {
     /// The `name` of the company to filter by.
@@ -395,78 +404,17 @@ impl FindCompanies {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for FindCompanies {
+    type Output = models::CompanyList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::CompanyList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::CompanyList| {
-                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::CompanyList| page.pages.as_ref().and_then(|v| v.page),
-            ),
-            |page: &models::CompanyList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Company> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CompanyList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::CompanyList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CompanyList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/companies",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/companies", &[]);
         if let Some(value) = &self.name {
             parts.push_query("name", value.clone());
         }
@@ -488,19 +436,46 @@ impl FindCompanies {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for FindCompanies {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for FindCompanies {
+    type Item = models::Company;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::CompanyList,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(page: models::CompanyList) -> Vec<models::Company> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::CompanyList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Companies::create_or_update_company`]: `POST /companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::create_or_update_company`]: `POST /companies`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateOrUpdateCompany {
-    client: Client,
+    call: CallState,
     body: Option<models::CreateOrUpdateCompanyRequest>,
-    extra: crate::runtime::Extras,
 }
 impl CreateOrUpdateCompany {
     /// Sets the request body.
@@ -511,214 +486,115 @@ impl CreateOrUpdateCompany {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for CreateOrUpdateCompany {
+    type Output = models::Company;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Company>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/companies",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/companies", &[]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateOrUpdateCompany {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Companies::retrieve_a_company_by_id`]: `GET /companies/{company_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::retrieve_a_company_by_id`]: `GET /companies/{company_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveACompanyById {
-    client: Client,
+    call: CallState,
     company_id: String,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveACompanyById {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveACompanyById {
+    type Output = models::Company;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Company>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/companies/{company_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies/");
-        parts.push_path_param(&self.company_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/companies/{company_id}",
+                    &[&self.company_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveACompanyById {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Companies::update_company`]: `PUT /companies/{company_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::update_company`]: `PUT /companies/{company_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCompany {
-    client: Client,
+    call: CallState,
     company_id: String,
-    extra: crate::runtime::Extras,
 }
-impl UpdateCompany {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for UpdateCompany {
+    type Output = models::Company;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Company>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/companies/{company_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies/");
-        parts.push_path_param(&self.company_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::PUT,
+                    VERSION,
+                    "/companies/{company_id}",
+                    &[&self.company_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for UpdateCompany {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Companies::delete_company`]: `DELETE /companies/{company_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::delete_company`]: `DELETE /companies/{company_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCompany {
-    client: Client,
+    call: CallState,
     company_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteCompany {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteCompany {
+    type Output = models::DeletedCompanyObject;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeletedCompanyObject, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedCompanyObject>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/companies/{company_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies/");
-        parts.push_path_param(&self.company_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/companies/{company_id}",
+                    &[&self.company_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteCompany {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Companies::list_attached_contacts`]: `GET /companies/{company_id}/contacts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::list_attached_contacts`]: `GET /companies/{company_id}/contacts`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAttachedContacts {
-    client: Client,
+    call: CallState,
     company_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl ListAttachedContacts {
     /// The page of results to fetch. Defaults to first page
@@ -731,84 +607,24 @@ impl ListAttachedContacts {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListAttachedContacts {
+    type Output = models::CompanyAttachedContacts;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::CompanyAttachedContacts> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::CompanyAttachedContacts| {
-                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::CompanyAttachedContacts| {
-                    page.pages.as_ref().and_then(|v| v.page)
-                },
-            ),
-            |page: &models::CompanyAttachedContacts| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Contact> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CompanyAttachedContacts| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CompanyAttachedContacts, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CompanyAttachedContacts>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/companies/{company_id}/contacts",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies/");
-        parts.push_path_param(&self.company_id);
-        parts.push_path("/contacts");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/companies/{company_id}/contacts",
+                &[&self.company_id],
+            );
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -818,75 +634,76 @@ impl ListAttachedContacts {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAttachedContacts {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListAttachedContacts {
+    type Item = models::Contact;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::CompanyAttachedContacts,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(page: models::CompanyAttachedContacts) -> Vec<models::Contact> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::CompanyAttachedContacts) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Companies::list_attached_segments_for_companies`]: `GET /companies/{company_id}/segments`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::list_attached_segments_for_companies`]: `GET /companies/{company_id}/segments`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAttachedSegmentsForCompanies {
-    client: Client,
+    call: CallState,
     company_id: String,
-    extra: crate::runtime::Extras,
 }
-impl ListAttachedSegmentsForCompanies {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListAttachedSegmentsForCompanies {
+    type Output = models::CompanyAttachedSegments;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CompanyAttachedSegments, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CompanyAttachedSegments>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/companies/{company_id}/segments",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies/");
-        parts.push_path_param(&self.company_id);
-        parts.push_path("/segments");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/companies/{company_id}/segments",
+                    &[&self.company_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for ListAttachedSegmentsForCompanies {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Companies::list_all_companies`]: `POST /companies/list`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::list_all_companies`]: `POST /companies/list`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAllCompanies {
-    client: Client,
+    call: CallState,
     page: Option<i64>,
     per_page: Option<i64>,
     order: Option<String>,
-    extra: crate::runtime::Extras,
 }
 impl ListAllCompanies {
     /// The page of results to fetch. Defaults to first page
@@ -904,78 +721,17 @@ impl ListAllCompanies {
         self.order = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListAllCompanies {
+    type Output = models::CompanyList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::CompanyList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::CompanyList| {
-                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::CompanyList| page.pages.as_ref().and_then(|v| v.page),
-            ),
-            |page: &models::CompanyList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Company> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CompanyList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::CompanyList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CompanyList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/companies/list",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies/list");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/companies/list", &[]);
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -988,19 +744,46 @@ impl ListAllCompanies {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAllCompanies {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListAllCompanies {
+    type Item = models::Company;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::CompanyList,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(page: models::CompanyList) -> Vec<models::Company> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::CompanyList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Companies::scroll_over_all_companies`]: `GET /companies/scroll`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::scroll_over_all_companies`]: `GET /companies/scroll`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ScrollOverAllCompanies {
-    client: Client,
+    call: CallState,
     scroll_param: Option<String>,
-    extra: crate::runtime::Extras,
 }
 impl ScrollOverAllCompanies {
     /// Sets the `scroll_param` query parameter.
@@ -1008,190 +791,112 @@ impl ScrollOverAllCompanies {
         self.scroll_param = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor. A failed page is not retried (but a 429) and ends the stream with [`Error::Pagination`]: Intercom may have advanced the scroll, which must restart. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ScrollOverAllCompanies {
+    type Output = models::CompanyScroll;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::CompanyScroll> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::scroll_pages(
-                self,
-                Self::send,
-                |page: &models::CompanyScroll| {
-                    if page.data.as_ref().is_none_or(Vec::is_empty) {
-                        None
-                    } else {
-                        page.scroll_param.clone()
-                    }
-                },
-                |call: Self, key: String| call.scroll_param(key),
-            ),
-            |page: &models::CompanyScroll| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Company> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CompanyScroll| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::CompanyScroll, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CompanyScroll>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/companies/scroll",
-        );
-        parts.set_extras(&self.extra);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/companies/scroll", &[]);
         parts.set_stateful();
-        parts.push_path("/companies/scroll");
         if let Some(value) = &self.scroll_param {
             parts.push_query("scroll_param", value.clone());
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ScrollOverAllCompanies {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `scroll_param`; stops at the last page or on a missing, empty or repeated cursor. A failed page is not retried (but a 429) and ends the stream with [`Error::Pagination`](crate::Error::Pagination): Intercom may have advanced the scroll, which must restart. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ScrollOverAllCompanies {
+    type Item = models::Company;
+    type Strategy = crate::runtime::pagination::Scroll;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::CompanyScroll,
+    ) -> crate::runtime::pagination::ScrollPosition {
+        crate::runtime::pagination::ScrollPosition {
+            has_items: !page.data.as_ref().is_none_or(Vec::is_empty),
+            param: page.scroll_param.clone(),
+        }
+    }
+    #[inline]
+    fn seek(self, key: String) -> Self {
+        self.scroll_param(key)
+    }
+    #[inline]
+    fn items(page: models::CompanyScroll) -> Vec<models::Company> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::CompanyScroll) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Companies::attach_contact_to_a_company`]: `POST /contacts/{contact_id}/companies`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::attach_contact_to_a_company`]: `POST /contacts/{contact_id}/companies`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachContactToACompany {
-    client: Client,
+    call: CallState,
     contact_id: String,
     body: models::AttachContactToACompanyRequest,
-    extra: crate::runtime::Extras,
 }
-impl AttachContactToACompany {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for AttachContactToACompany {
+    type Output = models::Company;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Company>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/contacts/{contact_id}/companies",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id);
-        parts.push_path("/companies");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/contacts/{contact_id}/companies",
+                &[&self.contact_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachContactToACompany {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Companies::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{company_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Companies::detach_contact_from_a_company`]: `DELETE /contacts/{contact_id}/companies/{company_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachContactFromACompany {
-    client: Client,
+    call: CallState,
     contact_id: String,
     company_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DetachContactFromACompany {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DetachContactFromACompany {
+    type Output = models::Company;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Company, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Company>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/contacts/{contact_id}/companies/{company_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id);
-        parts.push_path("/companies/");
-        parts.push_path_param(&self.company_id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DetachContactFromACompany {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/contacts/{contact_id}/companies/{company_id}",
+                    &[&self.contact_id, &self.company_id],
+                ),
+        )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Data Attributes` (Intercom API 2.11).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Data Attributes`. Get it from [`super::Api::data_attributes`].
 #[derive(Debug, Clone)]
 pub struct DataAttributes {
@@ -23,6 +23,8 @@ impl DataAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().data_attributes().list_data_attributes().send().await?;
@@ -32,10 +34,9 @@ impl DataAttributes {
     /// ```
     pub fn list_data_attributes(&self) -> ListDataAttributes {
         ListDataAttributes {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             model: None,
             include_archived: None,
-            extra: Default::default(),
         }
     }
     /// Create a data attribute
@@ -47,6 +48,7 @@ impl DataAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_11::models;
     ///
     /// async fn example(body: models::CreateDataAttributeRequest) -> Result<(), intercom_api::Error> {
@@ -61,9 +63,8 @@ impl DataAttributes {
         body: impl Into<models::CreateDataAttributeRequest>,
     ) -> CreateDataAttribute {
         CreateDataAttribute {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Update a data attribute
@@ -79,6 +80,8 @@ impl DataAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().data_attributes().update_data_attribute("<data_attribute_id>").send().await?;
@@ -91,21 +94,19 @@ impl DataAttributes {
         data_attribute_id: impl Into<String>,
     ) -> UpdateDataAttribute {
         UpdateDataAttribute {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             data_attribute_id: data_attribute_id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`DataAttributes::list_data_attributes`]: `GET /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataAttributes::list_data_attributes`]: `GET /data_attributes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDataAttributes {
-    client: Client,
+    call: CallState,
     model: Option<models::ListDataAttributesModel>,
     include_archived: Option<bool>,
-    extra: crate::runtime::Extras,
 }
 impl ListDataAttributes {
     /// Specify the data attribute model to return.
@@ -118,40 +119,17 @@ impl ListDataAttributes {
         self.include_archived = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for ListDataAttributes {
+    type Output = models::DataAttributeList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DataAttributeList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataAttributeList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/data_attributes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_attributes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/data_attributes", &[]);
         if let Some(value) = &self.model {
             parts.push_query("model", value.as_str().to_string());
         }
@@ -161,71 +139,34 @@ impl ListDataAttributes {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListDataAttributes {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataAttributes::create_data_attribute`]: `POST /data_attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataAttributes::create_data_attribute`]: `POST /data_attributes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataAttribute {
-    client: Client,
+    call: CallState,
     body: models::CreateDataAttributeRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateDataAttribute {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateDataAttribute {
+    type Output = models::DataAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/data_attributes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_attributes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/data_attributes", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateDataAttribute {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataAttributes::update_data_attribute`]: `PUT /data_attributes/{data_attribute_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataAttributes::update_data_attribute`]: `PUT /data_attributes/{data_attribute_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateDataAttribute {
-    client: Client,
+    call: CallState,
     data_attribute_id: String,
     body: Option<models::UpdateDataAttributeRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateDataAttribute {
     /// Sets the request body.
@@ -233,48 +174,27 @@ impl UpdateDataAttribute {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateDataAttribute {
+    type Output = models::DataAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::DataAttribute, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/data_attributes/{data_attribute_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_attributes/");
-        parts.push_path_param(&self.data_attribute_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/data_attributes/{data_attribute_id}",
+                &[&self.data_attribute_id],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for UpdateDataAttribute {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Data Export` (Intercom API 2.11).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Data Export`. Get it from [`super::Api::data_export`].
 #[derive(Debug, Clone)]
 pub struct DataExport {
@@ -39,6 +39,7 @@ impl DataExport {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_11::models;
     ///
     /// async fn example(body: models::CreateDataExportsRequest) -> Result<(), intercom_api::Error> {
@@ -53,9 +54,8 @@ impl DataExport {
         body: impl Into<models::CreateDataExportsRequest>,
     ) -> CreateDataExport {
         CreateDataExport {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Show content data export
@@ -71,6 +71,8 @@ impl DataExport {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().data_export().get_data_export("<job_identifier>").send().await?;
@@ -80,9 +82,8 @@ impl DataExport {
     /// ```
     pub fn get_data_export(&self, job_identifier: impl Into<String>) -> GetDataExport {
         GetDataExport {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             job_identifier: job_identifier.into(),
-            extra: Default::default(),
         }
     }
     /// Cancel content data export
@@ -94,6 +95,8 @@ impl DataExport {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().data_export().cancel_data_export("<job_identifier>").send().await?;
@@ -106,9 +109,8 @@ impl DataExport {
         job_identifier: impl Into<String>,
     ) -> CancelDataExport {
         CancelDataExport {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             job_identifier: job_identifier.into(),
-            extra: Default::default(),
         }
     }
     /// Download content data export
@@ -126,6 +128,8 @@ impl DataExport {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().data_export().download_data_export("<job_identifier>").send().await?;
@@ -138,212 +142,115 @@ impl DataExport {
         job_identifier: impl Into<String>,
     ) -> DownloadDataExport {
         DownloadDataExport {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             job_identifier: job_identifier.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`DataExport::create_data_export`]: `POST /export/content/data`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataExport::create_data_export`]: `POST /export/content/data`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataExport {
-    client: Client,
+    call: CallState,
     body: models::CreateDataExportsRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateDataExport {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateDataExport {
+    type Output = models::DataExport;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::DataExport, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataExport>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/export/content/data",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/export/content/data");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/export/content/data", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateDataExport {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataExport::get_data_export`]: `GET /export/content/data/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataExport::get_data_export`]: `GET /export/content/data/{job_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDataExport {
-    client: Client,
+    call: CallState,
     job_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl GetDataExport {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetDataExport {
+    type Output = models::DataExport;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::DataExport, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataExport>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/export/content/data/{job_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/export/content/data/");
-        parts.push_path_param(&self.job_identifier);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/export/content/data/{job_identifier}",
+                    &[&self.job_identifier],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for GetDataExport {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataExport::cancel_data_export`]: `POST /export/cancel/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataExport::cancel_data_export`]: `POST /export/cancel/{job_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CancelDataExport {
-    client: Client,
+    call: CallState,
     job_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl CancelDataExport {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CancelDataExport {
+    type Output = models::DataExport;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::DataExport, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataExport>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/export/cancel/{job_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/export/cancel/");
-        parts.push_path_param(&self.job_identifier);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::POST,
+                    VERSION,
+                    "/export/cancel/{job_identifier}",
+                    &[&self.job_identifier],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for CancelDataExport {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataExport::download_data_export`]: `GET /download/content/data/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataExport::download_data_export`]: `GET /download/content/data/{job_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DownloadDataExport {
-    client: Client,
+    call: CallState,
     job_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl DownloadDataExport {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DownloadDataExport {
+    type Output = bytes::Bytes;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_bytes;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<bytes::Bytes, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<bytes::Bytes>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_bytes)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/download/content/data/{job_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/download/content/data/");
-        parts.push_path_param(&self.job_identifier);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/download/content/data/{job_identifier}",
+                &[&self.job_identifier],
+            );
         parts.set_accept("application/octet-stream");
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DownloadDataExport {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

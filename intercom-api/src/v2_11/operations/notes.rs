@@ -2,9 +2,9 @@
 
 //! Operations tagged `Notes` (Intercom API 2.11).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Notes`. Get it from [`super::Api::notes`].
 #[derive(Debug, Clone)]
 pub struct Notes {
@@ -23,6 +23,8 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().notes().list_notes("<contact_id>").send().await?;
@@ -32,11 +34,10 @@ impl Notes {
     /// ```
     pub fn list_notes(&self, contact_id: impl Into<String>) -> ListNotes {
         ListNotes {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id: contact_id.into(),
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// Create a note
@@ -48,6 +49,7 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_11::models;
     ///
     /// async fn example(body: models::CreateNoteRequest) -> Result<(), intercom_api::Error> {
@@ -63,10 +65,9 @@ impl Notes {
         body: impl Into<models::CreateNoteRequest>,
     ) -> CreateNote {
         CreateNote {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id: contact_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a note
@@ -78,6 +79,8 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_11().notes().retrieve_note("<note_id>").send().await?;
@@ -87,21 +90,19 @@ impl Notes {
     /// ```
     pub fn retrieve_note(&self, note_id: impl Into<String>) -> RetrieveNote {
         RetrieveNote {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             note_id: note_id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Notes::list_notes`]: `GET /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Notes::list_notes`]: `GET /contacts/{contact_id}/notes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNotes {
-    client: Client,
+    call: CallState,
     contact_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl ListNotes {
     /// The page of results to fetch. Defaults to first page
@@ -114,80 +115,24 @@ impl ListNotes {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListNotes {
+    type Output = models::NoteList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::NoteList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::NoteList| {
-                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::NoteList| page.pages.as_ref().and_then(|v| v.page),
-            ),
-            |page: &models::NoteList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Note> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::NoteList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::NoteList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::NoteList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/contacts/{contact_id}/notes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id);
-        parts.push_path("/notes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/contacts/{contact_id}/notes",
+                &[&self.contact_id],
+            );
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -197,110 +142,83 @@ impl ListNotes {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNotes {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListNotes {
+    type Item = models::Note;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::NoteList) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(page: models::NoteList) -> Vec<models::Note> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::NoteList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Notes::create_note`]: `POST /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Notes::create_note`]: `POST /contacts/{contact_id}/notes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNote {
-    client: Client,
+    call: CallState,
     contact_id: String,
     body: models::CreateNoteRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateNote {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateNote {
+    type Output = models::Note;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Note, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/contacts/{contact_id}/notes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id);
-        parts.push_path("/notes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/contacts/{contact_id}/notes",
+                &[&self.contact_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateNote {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{note_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{note_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNote {
-    client: Client,
+    call: CallState,
     note_id: String,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveNote {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveNote {
+    type Output = models::Note;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Note, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/notes/{note_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/notes/");
-        parts.push_path_param(&self.note_id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for RetrieveNote {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/notes/{note_id}", &[&self.note_id]))
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Admins` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Admins`. Get it from [`super::Api::admins`].
 #[derive(Debug, Clone)]
 pub struct Admins {
@@ -27,6 +27,8 @@ impl Admins {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().admins().identify_admin().send().await?;
@@ -36,8 +38,7 @@ impl Admins {
     /// ```
     pub fn identify_admin(&self) -> IdentifyAdmin {
         IdentifyAdmin {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
     /// Set an admin to away
@@ -49,6 +50,7 @@ impl Admins {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(admin_id: i64, body: models::SetAwayAdminRequest) -> Result<(), intercom_api::Error> {
@@ -64,10 +66,9 @@ impl Admins {
         body: impl Into<models::SetAwayAdminRequest>,
     ) -> SetAwayAdmin {
         SetAwayAdmin {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             admin_id,
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// List all activity logs
@@ -79,6 +80,8 @@ impl Admins {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().admins().list_activity_logs("<created_at_after>").send().await?;
@@ -91,11 +94,10 @@ impl Admins {
         created_at_after: impl Into<String>,
     ) -> ListActivityLogs {
         ListActivityLogs {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             created_at_after: created_at_after.into(),
             created_at_before: None,
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// List all admins
@@ -107,6 +109,8 @@ impl Admins {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().admins().list_admins().send().await?;
@@ -116,9 +120,8 @@ impl Admins {
     /// ```
     pub fn list_admins(&self) -> ListAdmins {
         ListAdmins {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             display_avatar: None,
-            extra: Default::default(),
         }
     }
     /// Retrieve an admin
@@ -130,6 +133,8 @@ impl Admins {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(admin_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().admins().retrieve_admin(admin_id).send().await?;
@@ -139,122 +144,66 @@ impl Admins {
     /// ```
     pub fn retrieve_admin(&self, admin_id: i64) -> RetrieveAdmin {
         RetrieveAdmin {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             admin_id,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Admins::identify_admin`]: `GET /me`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Admins::identify_admin`]: `GET /me`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct IdentifyAdmin {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl IdentifyAdmin {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for IdentifyAdmin {
+    type Output = models::AdminWithApp;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::AdminWithApp, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::AdminWithApp>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/me",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/me");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/me", &[]))
     }
 }
-impl crate::runtime::OperationExt for IdentifyAdmin {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Admins::set_away_admin`]: `PUT /admins/{admin_id}/away`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Admins::set_away_admin`]: `PUT /admins/{admin_id}/away`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SetAwayAdmin {
-    client: Client,
+    call: CallState,
     admin_id: i64,
     body: models::SetAwayAdminRequest,
-    extra: crate::runtime::Extras,
 }
-impl SetAwayAdmin {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for SetAwayAdmin {
+    type Output = models::Admin;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Admin, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Admin>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/admins/{admin_id}/away",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/admins/");
-        parts.push_path_param(&self.admin_id.to_string());
-        parts.push_path("/away");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/admins/{admin_id}/away",
+                &[&self.admin_id.to_string()],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SetAwayAdmin {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Admins::list_activity_logs`]: `GET /admins/activity_logs`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Admins::list_activity_logs`]: `GET /admins/activity_logs`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListActivityLogs {
-    client: Client,
+    call: CallState,
     created_at_after: String,
     created_at_before: Option<String>,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
 impl ListActivityLogs {
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
@@ -262,109 +211,19 @@ impl ListActivityLogs {
         self.created_at_before = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListActivityLogs {
+    type Output = models::ActivityLogList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ActivityLogList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::ActivityLogList| {
-                        crate::runtime::pagination::ImpliedPage::next(
-                                page
-                                    .pages
-                                    .as_ref()
-                                    .and_then(|v| v.next.as_ref())
-                                    .and_then(|v| v.starting_after.clone()),
-                                None,
-                                page.pages.as_ref().and_then(|v| v.page),
-                                page.pages.as_ref().and_then(|v| v.total_pages),
-                            )
-                            .filter(|key| {
-                                matches!(
-                                    key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                                )
-                                    || !(page
-                                        .activity_logs
-                                        .as_ref()
-                                        .is_none_or(|items| items.is_empty()))
-                            })
-                    },
-                    |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                        call.implied_page = Some(key);
-                        call
-                    },
-                ),
-                |page: &models::ActivityLogList| {
-                    let followed = page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                        .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
-                    if followed {
-                        None
-                    } else {
-                        page.pages.as_ref().and_then(|v| v.page)
-                    }
-                },
-            ),
-            |page: &models::ActivityLogList| {
-                page.activity_logs
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| {
-                            items
-                                .iter()
-                                .filter_map(|item| item.as_ref()?.id.clone())
-                                .collect()
-                        },
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`activity_logs`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<Option<models::ActivityLog>> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ActivityLogList| page.activity_logs.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ActivityLogList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ActivityLogList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/admins/activity_logs",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/admins/activity_logs");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::GET, VERSION, "/admins/activity_logs", &[]);
         {
             let value = &self.created_at_after;
             parts.push_query("created_at_after", value.clone());
@@ -378,19 +237,55 @@ impl ListActivityLogs {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListActivityLogs {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`activity_logs`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListActivityLogs {
+    type Item = Option<models::ActivityLog>;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::ActivityLogList,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.clone()),
+            next_url: None,
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.activity_logs.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::ActivityLogList) -> Vec<Option<models::ActivityLog>> {
+        page.activity_logs.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::ActivityLogList) -> Vec<String> {
+        page.activity_logs
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| {
+                    items.iter().filter_map(|item| item.as_ref()?.id.clone()).collect()
+                },
+            )
     }
 }
-/// Request builder for [`Admins::list_admins`]: `GET /admins`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Admins::list_admins`]: `GET /admins`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAdmins {
-    client: Client,
+    call: CallState,
     display_avatar: Option<bool>,
-    extra: crate::runtime::Extras,
 }
 impl ListAdmins {
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
@@ -398,96 +293,48 @@ impl ListAdmins {
         self.display_avatar = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for ListAdmins {
+    type Output = models::AdminList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::AdminList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::AdminList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/admins",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/admins");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/admins", &[]);
         if let Some(value) = &self.display_avatar {
             parts.push_query("display_avatar", value.to_string());
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAdmins {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Admins::retrieve_admin`]: `GET /admins/{admin_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Admins::retrieve_admin`]: `GET /admins/{admin_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveAdmin {
-    client: Client,
+    call: CallState,
     admin_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveAdmin {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveAdmin {
+    type Output = models::Admin;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Admin, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Admin>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/admins/{admin_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/admins/");
-        parts.push_path_param(&self.admin_id.to_string());
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for RetrieveAdmin {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/admins/{admin_id}",
+                    &[&self.admin_id.to_string()],
+                ),
+        )
     }
 }

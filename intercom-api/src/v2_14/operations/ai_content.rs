@@ -2,9 +2,9 @@
 
 //! Operations tagged `AI Content` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `AI Content`. Get it from [`super::Api::ai_content`].
 #[derive(Debug, Clone)]
 pub struct AiContent {
@@ -23,6 +23,8 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().ai_content().list_content_import_sources().send().await?;
@@ -32,9 +34,8 @@ impl AiContent {
     /// ```
     pub fn list_content_import_sources(&self) -> ListContentImportSources {
         ListContentImportSources {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Create a content import source
@@ -46,6 +47,7 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::CreateContentImportSourceRequest) -> Result<(), intercom_api::Error> {
@@ -60,9 +62,8 @@ impl AiContent {
         body: impl Into<models::CreateContentImportSourceRequest>,
     ) -> CreateContentImportSource {
         CreateContentImportSource {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a content import source
@@ -72,6 +73,8 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().ai_content().get_content_import_source("<source_id>").send().await?;
@@ -84,9 +87,8 @@ impl AiContent {
         source_id: impl Into<String>,
     ) -> GetContentImportSource {
         GetContentImportSource {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             source_id: source_id.into(),
-            extra: Default::default(),
         }
     }
     /// Update a content import source
@@ -98,6 +100,7 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::UpdateContentImportSourceRequest) -> Result<(), intercom_api::Error> {
@@ -113,10 +116,9 @@ impl AiContent {
         body: impl Into<models::UpdateContentImportSourceRequest>,
     ) -> UpdateContentImportSource {
         UpdateContentImportSource {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             source_id: source_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Delete a content import source
@@ -128,6 +130,8 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     client.v2_14().ai_content().delete_content_import_source("<source_id>").send().await?;
@@ -139,9 +143,8 @@ impl AiContent {
         source_id: impl Into<String>,
     ) -> DeleteContentImportSource {
         DeleteContentImportSource {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             source_id: source_id.into(),
-            extra: Default::default(),
         }
     }
     /// List external pages
@@ -153,6 +156,8 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().ai_content().list_external_pages().send().await?;
@@ -162,9 +167,8 @@ impl AiContent {
     /// ```
     pub fn list_external_pages(&self) -> ListExternalPages {
         ListExternalPages {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Create an external page (or update an external page by external ID)
@@ -176,6 +180,7 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::CreateExternalPageRequest) -> Result<(), intercom_api::Error> {
@@ -190,9 +195,8 @@ impl AiContent {
         body: impl Into<models::CreateExternalPageRequest>,
     ) -> CreateExternalPage {
         CreateExternalPage {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve an external page
@@ -204,6 +208,8 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().ai_content().get_external_page("<page_id>").send().await?;
@@ -213,9 +219,8 @@ impl AiContent {
     /// ```
     pub fn get_external_page(&self, page_id: impl Into<String>) -> GetExternalPage {
         GetExternalPage {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page_id: page_id.into(),
-            extra: Default::default(),
         }
     }
     /// Update an external page
@@ -227,6 +232,7 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::UpdateExternalPageRequest) -> Result<(), intercom_api::Error> {
@@ -242,10 +248,9 @@ impl AiContent {
         body: impl Into<models::UpdateExternalPageRequest>,
     ) -> UpdateExternalPage {
         UpdateExternalPage {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page_id: page_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Delete an external page
@@ -257,6 +262,8 @@ impl AiContent {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().ai_content().delete_external_page("<page_id>").send().await?;
@@ -269,635 +276,339 @@ impl AiContent {
         page_id: impl Into<String>,
     ) -> DeleteExternalPage {
         DeleteExternalPage {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page_id: page_id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`AiContent::list_content_import_sources`]: `GET /ai/content_import_sources`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::list_content_import_sources`]: `GET /ai/content_import_sources`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListContentImportSources {
-    client: Client,
+    call: CallState,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListContentImportSources {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+impl crate::runtime::Operation for ListContentImportSources {
+    type Output = models::ContentImportSourcesList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ContentImportSourcesList> {
-        crate::runtime::pagination::advancing_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::ContentImportSourcesList| {
-                    crate::runtime::pagination::ImpliedPage::next(
-                            None,
-                            page.pages.as_ref().and_then(|v| v.next.clone()),
-                            page.pages.as_ref().and_then(|v| v.page),
-                            page.pages.as_ref().and_then(|v| v.total_pages),
-                        )
-                        .filter(|key| {
-                            matches!(
-                                key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                            )
-                                || !(page
-                                    .data
-                                    .as_ref()
-                                    .is_none_or(|items| items.is_empty()))
-                        })
-                },
-                |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                    call.implied_page = Some(key);
-                    call
-                },
-            ),
-            |page: &models::ContentImportSourcesList| {
-                let followed = None::<String>.is_some_and(|c| !c.is_empty())
-                    || page.pages.as_ref().and_then(|v| v.next.clone()).is_some();
-                if followed { None } else { page.pages.as_ref().and_then(|v| v.page) }
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ContentImportSource> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ContentImportSourcesList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ContentImportSourcesList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentImportSourcesList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/ai/content_import_sources",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/content_import_sources");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::GET, VERSION, "/ai/content_import_sources", &[]);
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListContentImportSources {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListContentImportSources {
+    type Item = models::ContentImportSource;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::ContentImportSourcesList,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: None,
+            next_url: page.pages.as_ref().and_then(|v| v.next.clone()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(
+        page: models::ContentImportSourcesList,
+    ) -> Vec<models::ContentImportSource> {
+        page.data.unwrap_or_default()
     }
 }
-/// Request builder for [`AiContent::create_content_import_source`]: `POST /ai/content_import_sources`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::create_content_import_source`]: `POST /ai/content_import_sources`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateContentImportSource {
-    client: Client,
+    call: CallState,
     body: models::CreateContentImportSourceRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateContentImportSource {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateContentImportSource {
+    type Output = models::ContentImportSource;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ContentImportSource, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentImportSource>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/ai/content_import_sources",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/content_import_sources");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/ai/content_import_sources", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateContentImportSource {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`AiContent::get_content_import_source`]: `GET /ai/content_import_sources/{source_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::get_content_import_source`]: `GET /ai/content_import_sources/{source_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetContentImportSource {
-    client: Client,
+    call: CallState,
     source_id: String,
-    extra: crate::runtime::Extras,
 }
-impl GetContentImportSource {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetContentImportSource {
+    type Output = models::ContentImportSource;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ContentImportSource, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentImportSource>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/ai/content_import_sources/{source_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/content_import_sources/");
-        parts.push_path_param(&self.source_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/ai/content_import_sources/{source_id}",
+                    &[&self.source_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for GetContentImportSource {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`AiContent::update_content_import_source`]: `PUT /ai/content_import_sources/{source_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::update_content_import_source`]: `PUT /ai/content_import_sources/{source_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateContentImportSource {
-    client: Client,
+    call: CallState,
     source_id: String,
     body: models::UpdateContentImportSourceRequest,
-    extra: crate::runtime::Extras,
 }
-impl UpdateContentImportSource {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for UpdateContentImportSource {
+    type Output = models::ContentImportSource;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ContentImportSource, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentImportSource>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/ai/content_import_sources/{source_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/content_import_sources/");
-        parts.push_path_param(&self.source_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/ai/content_import_sources/{source_id}",
+                &[&self.source_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateContentImportSource {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`AiContent::delete_content_import_source`]: `DELETE /ai/content_import_sources/{source_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::delete_content_import_source`]: `DELETE /ai/content_import_sources/{source_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteContentImportSource {
-    client: Client,
+    call: CallState,
     source_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteContentImportSource {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteContentImportSource {
+    type Output = ();
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_empty;
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<()>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_empty)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/ai/content_import_sources/{source_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/content_import_sources/");
-        parts.push_path_param(&self.source_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/ai/content_import_sources/{source_id}",
+                    &[&self.source_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteContentImportSource {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`AiContent::list_external_pages`]: `GET /ai/external_pages`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::list_external_pages`]: `GET /ai/external_pages`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListExternalPages {
-    client: Client,
+    call: CallState,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListExternalPages {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+impl crate::runtime::Operation for ListExternalPages {
+    type Output = models::ExternalPagesList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ExternalPagesList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::ExternalPagesList| {
-                        crate::runtime::pagination::ImpliedPage::next(
-                                None,
-                                page.pages.as_ref().and_then(|v| v.next.clone()),
-                                page.pages.as_ref().and_then(|v| v.page),
-                                page.pages.as_ref().and_then(|v| v.total_pages),
-                            )
-                            .filter(|key| {
-                                matches!(
-                                    key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                                )
-                                    || !(page
-                                        .data
-                                        .as_ref()
-                                        .is_none_or(|items| items.is_empty()))
-                            })
-                    },
-                    |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                        call.implied_page = Some(key);
-                        call
-                    },
-                ),
-                |page: &models::ExternalPagesList| {
-                    let followed = None::<String>.is_some_and(|c| !c.is_empty())
-                        || page.pages.as_ref().and_then(|v| v.next.clone()).is_some();
-                    if followed {
-                        None
-                    } else {
-                        page.pages.as_ref().and_then(|v| v.page)
-                    }
-                },
-            ),
-            |page: &models::ExternalPagesList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ExternalPage> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ExternalPagesList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ExternalPagesList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ExternalPagesList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/ai/external_pages",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/external_pages");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/ai/external_pages", &[]);
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListExternalPages {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListExternalPages {
+    type Item = models::ExternalPage;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::ExternalPagesList,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: None,
+            next_url: page.pages.as_ref().and_then(|v| v.next.clone()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::ExternalPagesList) -> Vec<models::ExternalPage> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::ExternalPagesList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`AiContent::create_external_page`]: `POST /ai/external_pages`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::create_external_page`]: `POST /ai/external_pages`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateExternalPage {
-    client: Client,
+    call: CallState,
     body: models::CreateExternalPageRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateExternalPage {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateExternalPage {
+    type Output = models::ExternalPage;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ExternalPage, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ExternalPage>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/ai/external_pages",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/external_pages");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/ai/external_pages", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateExternalPage {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`AiContent::get_external_page`]: `GET /ai/external_pages/{page_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::get_external_page`]: `GET /ai/external_pages/{page_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetExternalPage {
-    client: Client,
+    call: CallState,
     page_id: String,
-    extra: crate::runtime::Extras,
 }
-impl GetExternalPage {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetExternalPage {
+    type Output = models::ExternalPage;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ExternalPage, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ExternalPage>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/ai/external_pages/{page_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/external_pages/");
-        parts.push_path_param(&self.page_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/ai/external_pages/{page_id}",
+                    &[&self.page_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for GetExternalPage {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`AiContent::update_external_page`]: `PUT /ai/external_pages/{page_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::update_external_page`]: `PUT /ai/external_pages/{page_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateExternalPage {
-    client: Client,
+    call: CallState,
     page_id: String,
     body: models::UpdateExternalPageRequest,
-    extra: crate::runtime::Extras,
 }
-impl UpdateExternalPage {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for UpdateExternalPage {
+    type Output = models::ExternalPage;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ExternalPage, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ExternalPage>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/ai/external_pages/{page_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/external_pages/");
-        parts.push_path_param(&self.page_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/ai/external_pages/{page_id}",
+                &[&self.page_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateExternalPage {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`AiContent::delete_external_page`]: `DELETE /ai/external_pages/{page_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AiContent::delete_external_page`]: `DELETE /ai/external_pages/{page_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteExternalPage {
-    client: Client,
+    call: CallState,
     page_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteExternalPage {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteExternalPage {
+    type Output = models::ExternalPage;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ExternalPage, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ExternalPage>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/ai/external_pages/{page_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ai/external_pages/");
-        parts.push_path_param(&self.page_id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DeleteExternalPage {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/ai/external_pages/{page_id}",
+                    &[&self.page_id],
+                ),
+        )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Articles` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Articles`. Get it from [`super::Api::articles`].
 #[derive(Debug, Clone)]
 pub struct Articles {
@@ -27,6 +27,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().articles().list_articles().send().await?;
@@ -36,10 +38,9 @@ impl Articles {
     /// ```
     pub fn list_articles(&self) -> ListArticles {
         ListArticles {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// Create an article
@@ -55,6 +56,7 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::CreateArticleRequest) -> Result<(), intercom_api::Error> {
@@ -69,9 +71,8 @@ impl Articles {
         body: impl Into<models::CreateArticleRequest>,
     ) -> CreateArticle {
         CreateArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve an article
@@ -83,6 +84,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(article_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().articles().retrieve_article(article_id).send().await?;
@@ -92,9 +95,8 @@ impl Articles {
     /// ```
     pub fn retrieve_article(&self, article_id: i64) -> RetrieveArticle {
         RetrieveArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
-            extra: Default::default(),
         }
     }
     /// Update an article
@@ -110,6 +112,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(article_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().articles().update_article(article_id).send().await?;
@@ -119,10 +123,9 @@ impl Articles {
     /// ```
     pub fn update_article(&self, article_id: i64) -> UpdateArticle {
         UpdateArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete an article
@@ -134,6 +137,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(article_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().articles().delete_article(article_id).send().await?;
@@ -143,9 +148,8 @@ impl Articles {
     /// ```
     pub fn delete_article(&self, article_id: i64) -> DeleteArticle {
         DeleteArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
-            extra: Default::default(),
         }
     }
     /// Search for articles
@@ -157,6 +161,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().articles().search_articles().send().await?;
@@ -166,23 +172,21 @@ impl Articles {
     /// ```
     pub fn search_articles(&self) -> SearchArticles {
         SearchArticles {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             phrase: None,
             state: None,
             help_center_id: None,
             highlight: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListArticles {
-    client: Client,
+    call: CallState,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl ListArticles {
     /// The page of results to fetch. Defaults to first page
@@ -195,38 +199,17 @@ impl ListArticles {
         self.per_page = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for ListArticles {
+    type Output = models::ArticleList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ArticleList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ArticleList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/articles", &[]);
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -236,122 +219,62 @@ impl ListArticles {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListArticles {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateArticle {
-    client: Client,
+    call: CallState,
     body: models::CreateArticleRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateArticle {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/articles",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/articles", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveArticle {
-    client: Client,
+    call: CallState,
     article_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveArticle {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/{article_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/articles/{article_id}",
+                    &[&self.article_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateArticle {
-    client: Client,
+    call: CallState,
     article_id: i64,
     body: Option<models::UpdateArticleRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateArticle {
     /// Sets the request body.
@@ -359,114 +282,67 @@ impl UpdateArticle {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateArticle {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/articles/{article_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/articles/{article_id}",
+                &[&self.article_id.to_string()],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteArticle {
-    client: Client,
+    call: CallState,
     article_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl DeleteArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteArticle {
+    type Output = models::DeletedArticleObject;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeletedArticleObject, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedArticleObject>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/articles/{article_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/articles/{article_id}",
+                    &[&self.article_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchArticles {
-    client: Client,
+    call: CallState,
     phrase: Option<String>,
     state: Option<String>,
     help_center_id: Option<i64>,
     highlight: Option<bool>,
-    extra: crate::runtime::Extras,
 }
 impl SearchArticles {
     /// The phrase within your articles to search for.
@@ -489,40 +365,17 @@ impl SearchArticles {
         self.highlight = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for SearchArticles {
+    type Output = models::ArticleSearchResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ArticleSearchResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ArticleSearchResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/search",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/search");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/articles/search", &[]);
         if let Some(value) = &self.phrase {
             parts.push_query("phrase", value.clone());
         }
@@ -536,11 +389,5 @@ impl SearchArticles {
             parts.push_query("highlight", value.to_string());
         }
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for SearchArticles {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

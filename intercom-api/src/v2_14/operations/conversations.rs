@@ -2,9 +2,9 @@
 
 //! Operations tagged `Conversations` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Conversations`. Get it from [`super::Api::conversations`].
 #[derive(Debug, Clone)]
 pub struct Conversations {
@@ -29,6 +29,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().conversations().list_conversations().send().await?;
@@ -38,10 +40,9 @@ impl Conversations {
     /// ```
     pub fn list_conversations(&self) -> ListConversations {
         ListConversations {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             per_page: None,
             starting_after: None,
-            extra: Default::default(),
         }
     }
     /// Creates a conversation
@@ -61,6 +62,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::CreateConversationRequest) -> Result<(), intercom_api::Error> {
@@ -75,9 +77,8 @@ impl Conversations {
         body: impl Into<models::CreateConversationRequest>,
     ) -> CreateConversation {
         CreateConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a conversation
@@ -97,6 +98,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().conversations().retrieve_conversation("<conversation_id>").send().await?;
@@ -109,11 +112,10 @@ impl Conversations {
         conversation_id: impl Into<String>,
     ) -> RetrieveConversation {
         RetrieveConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             display_as: None,
             include_translations: None,
-            extra: Default::default(),
         }
     }
     /// Update a conversation
@@ -139,6 +141,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().conversations().update_conversation("<conversation_id>").send().await?;
@@ -151,11 +155,10 @@ impl Conversations {
         conversation_id: impl Into<String>,
     ) -> UpdateConversation {
         UpdateConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             display_as: None,
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete a conversation
@@ -171,6 +174,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(conversation_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().conversations().delete_conversation(conversation_id).send().await?;
@@ -180,9 +185,8 @@ impl Conversations {
     /// ```
     pub fn delete_conversation(&self, conversation_id: i64) -> DeleteConversation {
         DeleteConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id,
-            extra: Default::default(),
         }
     }
     /// Search conversations
@@ -293,6 +297,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
@@ -307,9 +312,8 @@ impl Conversations {
         body: impl Into<models::SearchRequest>,
     ) -> SearchConversations {
         SearchConversations {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Reply to a conversation
@@ -327,6 +331,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::ReplyConversationRequest) -> Result<(), intercom_api::Error> {
@@ -342,10 +347,9 @@ impl Conversations {
         body: impl Into<models::ReplyConversationRequest>,
     ) -> ReplyConversation {
         ReplyConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Manage a conversation
@@ -361,6 +365,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::ManageConversationRequest) -> Result<(), intercom_api::Error> {
@@ -376,10 +381,9 @@ impl Conversations {
         body: impl Into<models::ManageConversationRequest>,
     ) -> ManageConversation {
         ManageConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Attach a contact to a conversation
@@ -395,6 +399,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().conversations().attach_contact_to_conversation("<conversation_id>").send().await?;
@@ -407,10 +413,9 @@ impl Conversations {
         conversation_id: impl Into<String>,
     ) -> AttachContactToConversation {
         AttachContactToConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Detach a contact from a group conversation
@@ -426,6 +431,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::DetachContactFromConversationRequest) -> Result<(), intercom_api::Error> {
@@ -442,11 +448,10 @@ impl Conversations {
         body: impl Into<models::DetachContactFromConversationRequest>,
     ) -> DetachContactFromConversation {
         DetachContactFromConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Redact a conversation part
@@ -462,6 +467,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::RedactConversationRequest) -> Result<(), intercom_api::Error> {
@@ -476,9 +482,8 @@ impl Conversations {
         body: impl Into<models::RedactConversationRequest>,
     ) -> RedactConversation {
         RedactConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Convert a conversation to a ticket
@@ -490,6 +495,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(conversation_id: i64, body: models::ConvertConversationToTicketRequest) -> Result<(), intercom_api::Error> {
@@ -505,10 +511,9 @@ impl Conversations {
         body: impl Into<models::ConvertConversationToTicketRequest>,
     ) -> ConvertConversationToTicket {
         ConvertConversationToTicket {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id,
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Run Assignment Rules on a conversation
@@ -527,6 +532,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().conversations().auto_assign_conversation("<conversation_id>").send().await?;
@@ -539,20 +546,18 @@ impl Conversations {
         conversation_id: impl Into<String>,
     ) -> AutoAssignConversation {
         AutoAssignConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListConversations {
-    client: Client,
+    call: CallState,
     per_page: Option<i64>,
     starting_after: Option<String>,
-    extra: crate::runtime::Extras,
 }
 impl ListConversations {
     /// How many results per page
@@ -565,72 +570,17 @@ impl ListConversations {
         self.starting_after = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListConversations {
+    type Output = models::ConversationList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ConversationList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::ConversationList| {
-                    page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                },
-                |call: Self, key: String| call.starting_after(key),
-            ),
-            |page: &models::ConversationList| {
-                page.conversations
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ConversationListItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ConversationList| page.conversations.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ConversationList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/conversations",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/conversations", &[]);
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
@@ -640,72 +590,66 @@ impl ListConversations {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListConversations {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`conversations`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListConversations {
+    type Item = models::ConversationListItem;
+    type Strategy = crate::runtime::pagination::Cursor;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::ConversationList) -> Option<String> {
+        page.pages
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .and_then(|v| v.starting_after.clone())
+    }
+    #[inline]
+    fn seek(self, key: String) -> Self {
+        self.starting_after(key)
+    }
+    #[inline]
+    fn items(page: models::ConversationList) -> Vec<models::ConversationListItem> {
+        page.conversations.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::ConversationList) -> Vec<String> {
+        page.conversations
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateConversation {
-    client: Client,
+    call: CallState,
     body: models::CreateConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateConversation {
+    type Output = models::Message;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Message, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Message>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/conversations", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{conversation_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     display_as: Option<String>,
     include_translations: Option<bool>,
-    extra: crate::runtime::Extras,
 }
 impl RetrieveConversation {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -718,39 +662,24 @@ impl RetrieveConversation {
         self.include_translations = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for RetrieveConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/conversations/{conversation_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/conversations/{conversation_id}",
+                &[&self.conversation_id],
+            );
         if let Some(value) = &self.display_as {
             parts.push_query("display_as", value.clone());
         }
@@ -760,21 +689,14 @@ impl RetrieveConversation {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{conversation_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     display_as: Option<String>,
     body: Option<models::UpdateConversationRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateConversation {
     /// Set to plaintext to retrieve conversation messages in plain text.
@@ -787,39 +709,24 @@ impl UpdateConversation {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/conversations/{conversation_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/conversations/{conversation_id}",
+                &[&self.conversation_id],
+            );
         if let Some(value) = &self.display_as {
             parts.push_query("display_as", value.clone());
         }
@@ -829,274 +736,157 @@ impl UpdateConversation {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::delete_conversation`]: `DELETE /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::delete_conversation`]: `DELETE /conversations/{conversation_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteConversation {
-    client: Client,
+    call: CallState,
     conversation_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl DeleteConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteConversation {
+    type Output = models::ConversationDeleted;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationDeleted, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationDeleted>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/conversations/{conversation_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/conversations/{conversation_id}",
+                    &[&self.conversation_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchConversations {
-    client: Client,
+    call: CallState,
     body: models::SearchRequest,
-    extra: crate::runtime::Extras,
 }
-impl SearchConversations {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+impl crate::runtime::Operation for SearchConversations {
+    type Output = models::ConversationList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ConversationList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::ConversationList| {
-                    page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                },
-                |mut call: Self, key: String| {
-                    call
-                        .body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                    call
-                },
-            ),
-            |page: &models::ConversationList| {
-                page.conversations
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ConversationListItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ConversationList| page.conversations.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ConversationList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/search",
-        );
-        parts.set_extras(&self.extra);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/conversations/search", &[]);
         parts.set_read_only();
-        parts.push_path("/conversations/search");
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SearchConversations {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`conversations`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for SearchConversations {
+    type Item = models::ConversationListItem;
+    type Strategy = crate::runtime::pagination::SearchCursor;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::ConversationList) -> Option<String> {
+        page.pages
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .and_then(|v| v.starting_after.clone())
+    }
+    #[inline]
+    fn seek(mut self, key: String) -> Self {
+        self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+            key,
+        );
+        self
+    }
+    #[inline]
+    fn items(page: models::ConversationList) -> Vec<models::ConversationListItem> {
+        page.conversations.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::ConversationList) -> Vec<String> {
+        page.conversations
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{conversation_id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{conversation_id}/reply`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReplyConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     body: models::ReplyConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl ReplyConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ReplyConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/reply",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/reply");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/{conversation_id}/reply",
+                &[&self.conversation_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ReplyConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{conversation_id}/parts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{conversation_id}/parts`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ManageConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     body: models::ManageConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl ManageConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ManageConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/parts",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/parts");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/{conversation_id}/parts",
+                &[&self.conversation_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ManageConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachContactToConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     body: Option<models::AttachContactToConversationRequest>,
-    extra: crate::runtime::Extras,
 }
 impl AttachContactToConversation {
     /// Sets the request body.
@@ -1107,260 +897,137 @@ impl AttachContactToConversation {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for AttachContactToConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/customers",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/customers");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/{conversation_id}/customers",
+                &[&self.conversation_id],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachContactToConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachContactFromConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     contact_id: String,
     body: models::DetachContactFromConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl DetachContactFromConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DetachContactFromConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/customers/{contact_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/customers/");
-        parts.push_path_param(&self.contact_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::DELETE,
+                VERSION,
+                "/conversations/{conversation_id}/customers/{contact_id}",
+                &[&self.conversation_id, &self.contact_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DetachContactFromConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RedactConversation {
-    client: Client,
+    call: CallState,
     body: models::RedactConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl RedactConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RedactConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/redact",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/redact");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/conversations/redact", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RedactConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConvertConversationToTicket {
-    client: Client,
+    call: CallState,
     conversation_id: i64,
     body: models::ConvertConversationToTicketRequest,
-    extra: crate::runtime::Extras,
 }
-impl ConvertConversationToTicket {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ConvertConversationToTicket {
+    type Output = models::Ticket;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Ticket, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/convert",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id.to_string());
-        parts.push_path("/convert");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/{conversation_id}/convert",
+                &[&self.conversation_id.to_string()],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ConvertConversationToTicket {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{conversation_id}/run_assignment_rules`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::auto_assign_conversation`]: `POST /conversations/{conversation_id}/run_assignment_rules`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AutoAssignConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
-    extra: crate::runtime::Extras,
 }
-impl AutoAssignConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for AutoAssignConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/run_assignment_rules",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/run_assignment_rules");
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for AutoAssignConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::POST,
+                    VERSION,
+                    "/conversations/{conversation_id}/run_assignment_rules",
+                    &[&self.conversation_id],
+                ),
+        )
     }
 }

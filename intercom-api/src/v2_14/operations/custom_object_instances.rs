@@ -2,9 +2,9 @@
 
 //! Operations tagged `Custom Object Instances` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Custom Object Instances`. Get it from [`super::Api::custom_object_instances`].
 #[derive(Debug, Clone)]
 pub struct CustomObjectInstances {
@@ -23,6 +23,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().custom_object_instances().get_custom_object_instances_by_external_id("<external_id>", "<custom_object_type_identifier>").send().await?;
@@ -36,10 +38,9 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> GetCustomObjectInstancesByExternalId {
         GetCustomObjectInstancesByExternalId {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             external_id: external_id.into(),
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            extra: Default::default(),
         }
     }
     /// Create or Update a Custom Object Instance
@@ -51,6 +52,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().custom_object_instances().create_custom_object_instances("<custom_object_type_identifier>").send().await?;
@@ -63,10 +66,9 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> CreateCustomObjectInstances {
         CreateCustomObjectInstances {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             custom_object_type_identifier: custom_object_type_identifier.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete a Custom Object Instance by External ID
@@ -78,6 +80,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().custom_object_instances().delete_custom_object_instances_by_id("<external_id>", "<custom_object_type_identifier>").send().await?;
@@ -91,10 +95,9 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> DeleteCustomObjectInstancesById {
         DeleteCustomObjectInstancesById {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             external_id: external_id.into(),
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            extra: Default::default(),
         }
     }
     /// Get Custom Object Instance by ID
@@ -106,6 +109,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().custom_object_instances().get_custom_object_instances_by_id("<custom_object_instance_id>", "<custom_object_type_identifier>").send().await?;
@@ -119,10 +124,9 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> GetCustomObjectInstancesById {
         GetCustomObjectInstancesById {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             custom_object_instance_id: custom_object_instance_id.into(),
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            extra: Default::default(),
         }
     }
     /// Delete a Custom Object Instance by ID
@@ -134,6 +138,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().custom_object_instances().delete_custom_object_instances_by_external_id("<custom_object_instance_id>", "<custom_object_type_identifier>").send().await?;
@@ -147,58 +153,37 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> DeleteCustomObjectInstancesByExternalId {
         DeleteCustomObjectInstancesByExternalId {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             custom_object_instance_id: custom_object_instance_id.into(),
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`CustomObjectInstances::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::get_custom_object_instances_by_external_id`]: `GET /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetCustomObjectInstancesByExternalId {
-    client: Client,
+    call: CallState,
     external_id: String,
     custom_object_type_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl GetCustomObjectInstancesByExternalId {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetCustomObjectInstancesByExternalId {
+    type Output = models::CustomObjectInstance;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstance, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstance>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/custom_object_instances/{custom_object_type_identifier}",
+                &[&self.custom_object_type_identifier],
+            );
         {
             let value = &self.external_id;
             parts.push_query("external_id", value.clone());
@@ -206,20 +191,13 @@ impl GetCustomObjectInstancesByExternalId {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for GetCustomObjectInstancesByExternalId {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`CustomObjectInstances::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCustomObjectInstances {
-    client: Client,
+    call: CallState,
     custom_object_type_identifier: String,
     body: Option<models::CreateOrUpdateCustomObjectInstanceRequest>,
-    extra: crate::runtime::Extras,
 }
 impl CreateCustomObjectInstances {
     /// Sets the request body.
@@ -230,98 +208,55 @@ impl CreateCustomObjectInstances {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for CreateCustomObjectInstances {
+    type Output = models::CustomObjectInstance;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstance, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstance>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/custom_object_instances/{custom_object_type_identifier}",
+                &[&self.custom_object_type_identifier],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateCustomObjectInstances {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`CustomObjectInstances::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCustomObjectInstancesById {
-    client: Client,
+    call: CallState,
     external_id: String,
     custom_object_type_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteCustomObjectInstancesById {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteCustomObjectInstancesById {
+    type Output = models::CustomObjectInstanceDeleted;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstanceDeleted, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstanceDeleted>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::DELETE,
+                VERSION,
+                "/custom_object_instances/{custom_object_type_identifier}",
+                &[&self.custom_object_type_identifier],
+            );
         {
             let value = &self.external_id;
             parts.push_query("external_id", value.clone());
@@ -329,121 +264,67 @@ impl DeleteCustomObjectInstancesById {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteCustomObjectInstancesById {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`CustomObjectInstances::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetCustomObjectInstancesById {
-    client: Client,
+    call: CallState,
     custom_object_instance_id: String,
     custom_object_type_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl GetCustomObjectInstancesById {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetCustomObjectInstancesById {
+    type Output = models::CustomObjectInstance;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstance, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstance>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
-        parts.push_path("/");
-        parts.push_path_param(&self.custom_object_instance_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
+                    &[
+                        &self.custom_object_type_identifier,
+                        &self.custom_object_instance_id,
+                    ],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for GetCustomObjectInstancesById {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`CustomObjectInstances::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCustomObjectInstancesByExternalId {
-    client: Client,
+    call: CallState,
     custom_object_instance_id: String,
     custom_object_type_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteCustomObjectInstancesByExternalId {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteCustomObjectInstancesByExternalId {
+    type Output = models::CustomObjectInstanceDeleted;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstanceDeleted, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstanceDeleted>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
-        parts.push_path("/");
-        parts.push_path_param(&self.custom_object_instance_id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DeleteCustomObjectInstancesByExternalId {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
+                    &[
+                        &self.custom_object_type_identifier,
+                        &self.custom_object_instance_id,
+                    ],
+                ),
+        )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `IP Allowlist` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `IP Allowlist`. Get it from [`super::Api::ip_allowlist`].
 #[derive(Debug, Clone)]
 pub struct IpAllowlist {
@@ -23,6 +23,8 @@ impl IpAllowlist {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().ip_allowlist().get_ip_allowlist().send().await?;
@@ -32,8 +34,7 @@ impl IpAllowlist {
     /// ```
     pub fn get_ip_allowlist(&self) -> GetIpAllowlist {
         GetIpAllowlist {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
     /// Update IP allowlist settings
@@ -49,6 +50,8 @@ impl IpAllowlist {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().ip_allowlist().update_ip_allowlist().send().await?;
@@ -58,68 +61,35 @@ impl IpAllowlist {
     /// ```
     pub fn update_ip_allowlist(&self) -> UpdateIpAllowlist {
         UpdateIpAllowlist {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`IpAllowlist::get_ip_allowlist`]: `GET /ip_allowlist`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`IpAllowlist::get_ip_allowlist`]: `GET /ip_allowlist`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetIpAllowlist {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl GetIpAllowlist {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetIpAllowlist {
+    type Output = models::IpAllowlist;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::IpAllowlist, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::IpAllowlist>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/ip_allowlist",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ip_allowlist");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/ip_allowlist", &[]))
     }
 }
-impl crate::runtime::OperationExt for GetIpAllowlist {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`IpAllowlist::update_ip_allowlist`]: `PUT /ip_allowlist`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`IpAllowlist::update_ip_allowlist`]: `PUT /ip_allowlist`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateIpAllowlist {
-    client: Client,
+    call: CallState,
     body: Option<models::IpAllowlist>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateIpAllowlist {
     /// Sets the request body.
@@ -127,47 +97,20 @@ impl UpdateIpAllowlist {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateIpAllowlist {
+    type Output = models::IpAllowlist;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::IpAllowlist, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::IpAllowlist>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/ip_allowlist",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ip_allowlist");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::PUT, VERSION, "/ip_allowlist", &[]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for UpdateIpAllowlist {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

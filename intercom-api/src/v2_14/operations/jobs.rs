@@ -2,9 +2,9 @@
 
 //! Operations tagged `Jobs` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Jobs`. Get it from [`super::Api::jobs`].
 #[derive(Debug, Clone)]
 pub struct Jobs {
@@ -23,6 +23,8 @@ impl Jobs {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().jobs().jobs_status("<job_id>").send().await?;
@@ -32,58 +34,31 @@ impl Jobs {
     /// ```
     pub fn jobs_status(&self, job_id: impl Into<String>) -> JobsStatus {
         JobsStatus {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             job_id: job_id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Jobs::jobs_status`]: `GET /jobs/status/{job_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Jobs::jobs_status`]: `GET /jobs/status/{job_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct JobsStatus {
-    client: Client,
+    call: CallState,
     job_id: String,
-    extra: crate::runtime::Extras,
 }
-impl JobsStatus {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for JobsStatus {
+    type Output = models::Jobs;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Jobs, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Jobs>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/jobs/status/{job_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/jobs/status/");
-        parts.push_path_param(&self.job_id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for JobsStatus {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(Method::GET, VERSION, "/jobs/status/{job_id}", &[&self.job_id]),
+        )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `News` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `News`. Get it from [`super::Api::news`].
 #[derive(Debug, Clone)]
 pub struct News {
@@ -23,6 +23,8 @@ impl News {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().news().list_news_items().send().await?;
@@ -32,9 +34,8 @@ impl News {
     /// ```
     pub fn list_news_items(&self) -> ListNewsItems {
         ListNewsItems {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Create a news item
@@ -46,6 +47,7 @@ impl News {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
@@ -60,9 +62,8 @@ impl News {
         body: impl Into<models::NewsItemRequest>,
     ) -> CreateNewsItem {
         CreateNewsItem {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a news item
@@ -74,6 +75,8 @@ impl News {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(news_item_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().news().retrieve_news_item(news_item_id).send().await?;
@@ -83,9 +86,8 @@ impl News {
     /// ```
     pub fn retrieve_news_item(&self, news_item_id: i64) -> RetrieveNewsItem {
         RetrieveNewsItem {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             news_item_id,
-            extra: Default::default(),
         }
     }
     /// Update a news item
@@ -95,6 +97,7 @@ impl News {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(news_item_id: i64, body: models::NewsItemRequest) -> Result<(), intercom_api::Error> {
@@ -110,10 +113,9 @@ impl News {
         body: impl Into<models::NewsItemRequest>,
     ) -> UpdateNewsItem {
         UpdateNewsItem {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             news_item_id,
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Delete a news item
@@ -125,6 +127,8 @@ impl News {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(news_item_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().news().delete_news_item(news_item_id).send().await?;
@@ -134,9 +138,8 @@ impl News {
     /// ```
     pub fn delete_news_item(&self, news_item_id: i64) -> DeleteNewsItem {
         DeleteNewsItem {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             news_item_id,
-            extra: Default::default(),
         }
     }
     /// List all live newsfeed items
@@ -148,6 +151,8 @@ impl News {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().news().list_live_newsfeed_items("<newsfeed_id>").send().await?;
@@ -160,10 +165,9 @@ impl News {
         newsfeed_id: impl Into<String>,
     ) -> ListLiveNewsfeedItems {
         ListLiveNewsfeedItems {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             newsfeed_id: newsfeed_id.into(),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// List all newsfeeds
@@ -175,6 +179,8 @@ impl News {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().news().list_newsfeeds().send().await?;
@@ -184,9 +190,8 @@ impl News {
     /// ```
     pub fn list_newsfeeds(&self) -> ListNewsfeeds {
         ListNewsfeeds {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Retrieve a newsfeed
@@ -198,6 +203,8 @@ impl News {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().news().retrieve_newsfeed("<newsfeed_id>").send().await?;
@@ -207,590 +214,315 @@ impl News {
     /// ```
     pub fn retrieve_newsfeed(&self, newsfeed_id: impl Into<String>) -> RetrieveNewsfeed {
         RetrieveNewsfeed {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             newsfeed_id: newsfeed_id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`News::list_news_items`]: `GET /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`News::list_news_items`]: `GET /news/news_items`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsItems {
-    client: Client,
+    call: CallState,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListNewsItems {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+impl crate::runtime::Operation for ListNewsItems {
+    type Output = models::PaginatedResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::PaginatedResponse> {
-        crate::runtime::pagination::advancing_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::PaginatedResponse| {
-                    crate::runtime::pagination::ImpliedPage::next(
-                            page
-                                .pages
-                                .as_ref()
-                                .and_then(|v| v.next.as_ref())
-                                .and_then(|v| v.starting_after.clone()),
-                            None,
-                            page.pages.as_ref().and_then(|v| v.page),
-                            page.pages.as_ref().and_then(|v| v.total_pages),
-                        )
-                        .filter(|key| {
-                            matches!(
-                                key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                            )
-                                || !(page
-                                    .data
-                                    .as_ref()
-                                    .is_none_or(|items| items.is_empty()))
-                        })
-                },
-                |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                    call.implied_page = Some(key);
-                    call
-                },
-            ),
-            |page: &models::PaginatedResponse| {
-                let followed = page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-                    .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
-                if followed { None } else { page.pages.as_ref().and_then(|v| v.page) }
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::PaginatedResponseDataItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::PaginatedResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::PaginatedResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/news/news_items",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/news/news_items");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/news/news_items", &[]);
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNewsItems {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListNewsItems {
+    type Item = models::PaginatedResponseDataItem;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::PaginatedResponse,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.clone()),
+            next_url: None,
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::PaginatedResponse) -> Vec<models::PaginatedResponseDataItem> {
+        page.data.unwrap_or_default()
     }
 }
-/// Request builder for [`News::create_news_item`]: `POST /news/news_items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`News::create_news_item`]: `POST /news/news_items`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNewsItem {
-    client: Client,
+    call: CallState,
     body: models::NewsItemRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateNewsItem {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateNewsItem {
+    type Output = models::NewsItem;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::NewsItem, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::NewsItem>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/news/news_items",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/news/news_items");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/news/news_items", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateNewsItem {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`News::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`News::retrieve_news_item`]: `GET /news/news_items/{news_item_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNewsItem {
-    client: Client,
+    call: CallState,
     news_item_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveNewsItem {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveNewsItem {
+    type Output = models::NewsItem;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::NewsItem, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::NewsItem>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/news/news_items/{news_item_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/news/news_items/");
-        parts.push_path_param(&self.news_item_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/news/news_items/{news_item_id}",
+                    &[&self.news_item_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveNewsItem {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`News::update_news_item`]: `PUT /news/news_items/{news_item_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`News::update_news_item`]: `PUT /news/news_items/{news_item_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateNewsItem {
-    client: Client,
+    call: CallState,
     news_item_id: i64,
     body: models::NewsItemRequest,
-    extra: crate::runtime::Extras,
 }
-impl UpdateNewsItem {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for UpdateNewsItem {
+    type Output = models::NewsItem;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::NewsItem, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::NewsItem>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/news/news_items/{news_item_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/news/news_items/");
-        parts.push_path_param(&self.news_item_id.to_string());
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/news/news_items/{news_item_id}",
+                &[&self.news_item_id.to_string()],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateNewsItem {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`News::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`News::delete_news_item`]: `DELETE /news/news_items/{news_item_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteNewsItem {
-    client: Client,
+    call: CallState,
     news_item_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl DeleteNewsItem {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteNewsItem {
+    type Output = models::DeletedObject;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::DeletedObject, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedObject>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/news/news_items/{news_item_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/news/news_items/");
-        parts.push_path_param(&self.news_item_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/news/news_items/{news_item_id}",
+                    &[&self.news_item_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteNewsItem {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`News::list_live_newsfeed_items`]: `GET /news/newsfeeds/{newsfeed_id}/items`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListLiveNewsfeedItems {
-    client: Client,
+    call: CallState,
     newsfeed_id: String,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListLiveNewsfeedItems {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+impl crate::runtime::Operation for ListLiveNewsfeedItems {
+    type Output = models::PaginatedResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::PaginatedResponse> {
-        crate::runtime::pagination::advancing_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::PaginatedResponse| {
-                    crate::runtime::pagination::ImpliedPage::next(
-                            page
-                                .pages
-                                .as_ref()
-                                .and_then(|v| v.next.as_ref())
-                                .and_then(|v| v.starting_after.clone()),
-                            None,
-                            page.pages.as_ref().and_then(|v| v.page),
-                            page.pages.as_ref().and_then(|v| v.total_pages),
-                        )
-                        .filter(|key| {
-                            matches!(
-                                key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                            )
-                                || !(page
-                                    .data
-                                    .as_ref()
-                                    .is_none_or(|items| items.is_empty()))
-                        })
-                },
-                |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                    call.implied_page = Some(key);
-                    call
-                },
-            ),
-            |page: &models::PaginatedResponse| {
-                let followed = page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-                    .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
-                if followed { None } else { page.pages.as_ref().and_then(|v| v.page) }
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::PaginatedResponseDataItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::PaginatedResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::PaginatedResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/news/newsfeeds/{newsfeed_id}/items",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/news/newsfeeds/");
-        parts.push_path_param(&self.newsfeed_id);
-        parts.push_path("/items");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/news/newsfeeds/{newsfeed_id}/items",
+                &[&self.newsfeed_id],
+            );
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListLiveNewsfeedItems {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListLiveNewsfeedItems {
+    type Item = models::PaginatedResponseDataItem;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::PaginatedResponse,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.clone()),
+            next_url: None,
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::PaginatedResponse) -> Vec<models::PaginatedResponseDataItem> {
+        page.data.unwrap_or_default()
     }
 }
-/// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`News::list_newsfeeds`]: `GET /news/newsfeeds`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNewsfeeds {
-    client: Client,
+    call: CallState,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListNewsfeeds {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+impl crate::runtime::Operation for ListNewsfeeds {
+    type Output = models::PaginatedResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::PaginatedResponse> {
-        crate::runtime::pagination::advancing_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::PaginatedResponse| {
-                    crate::runtime::pagination::ImpliedPage::next(
-                            page
-                                .pages
-                                .as_ref()
-                                .and_then(|v| v.next.as_ref())
-                                .and_then(|v| v.starting_after.clone()),
-                            None,
-                            page.pages.as_ref().and_then(|v| v.page),
-                            page.pages.as_ref().and_then(|v| v.total_pages),
-                        )
-                        .filter(|key| {
-                            matches!(
-                                key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                            )
-                                || !(page
-                                    .data
-                                    .as_ref()
-                                    .is_none_or(|items| items.is_empty()))
-                        })
-                },
-                |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                    call.implied_page = Some(key);
-                    call
-                },
-            ),
-            |page: &models::PaginatedResponse| {
-                let followed = page
-                    .pages
-                    .as_ref()
-                    .and_then(|v| v.next.as_ref())
-                    .and_then(|v| v.starting_after.clone())
-                    .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
-                if followed { None } else { page.pages.as_ref().and_then(|v| v.page) }
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::PaginatedResponseDataItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::PaginatedResponse| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::PaginatedResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::PaginatedResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/news/newsfeeds",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/news/newsfeeds");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/news/newsfeeds", &[]);
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNewsfeeds {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListNewsfeeds {
+    type Item = models::PaginatedResponseDataItem;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::PaginatedResponse,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.clone()),
+            next_url: None,
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::PaginatedResponse) -> Vec<models::PaginatedResponseDataItem> {
+        page.data.unwrap_or_default()
     }
 }
-/// Request builder for [`News::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`News::retrieve_newsfeed`]: `GET /news/newsfeeds/{newsfeed_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNewsfeed {
-    client: Client,
+    call: CallState,
     newsfeed_id: String,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveNewsfeed {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveNewsfeed {
+    type Output = models::Newsfeed;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Newsfeed, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Newsfeed>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/news/newsfeeds/{newsfeed_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/news/newsfeeds/");
-        parts.push_path_param(&self.newsfeed_id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for RetrieveNewsfeed {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/news/newsfeeds/{newsfeed_id}",
+                    &[&self.newsfeed_id],
+                ),
+        )
     }
 }

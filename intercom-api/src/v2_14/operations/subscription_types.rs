@@ -2,9 +2,9 @@
 
 //! Operations tagged `Subscription Types` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Subscription Types`. Get it from [`super::Api::subscription_types`].
 #[derive(Debug, Clone)]
 pub struct SubscriptionTypes {
@@ -29,6 +29,7 @@ impl SubscriptionTypes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::AttachSubscriptionTypeToContactRequest) -> Result<(), intercom_api::Error> {
@@ -44,10 +45,9 @@ impl SubscriptionTypes {
         body: impl Into<models::AttachSubscriptionTypeToContactRequest>,
     ) -> AttachSubscriptionTypeToContact {
         AttachSubscriptionTypeToContact {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id: contact_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Remove subscription from a contact
@@ -59,6 +59,8 @@ impl SubscriptionTypes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().subscription_types().detach_subscription_type_to_contact("<contact_id>", "<subscription_id>").send().await?;
@@ -72,10 +74,9 @@ impl SubscriptionTypes {
         subscription_id: impl Into<String>,
     ) -> DetachSubscriptionTypeToContact {
         DetachSubscriptionTypeToContact {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id: contact_id.into(),
             subscription_id: subscription_id.into(),
-            extra: Default::default(),
         }
     }
     /// List subscription types
@@ -87,6 +88,8 @@ impl SubscriptionTypes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().subscription_types().list_subscription_types().send().await?;
@@ -96,167 +99,83 @@ impl SubscriptionTypes {
     /// ```
     pub fn list_subscription_types(&self) -> ListSubscriptionTypes {
         ListSubscriptionTypes {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
 }
-/// Request builder for [`SubscriptionTypes::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`SubscriptionTypes::attach_subscription_type_to_contact`]: `POST /contacts/{contact_id}/subscriptions`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachSubscriptionTypeToContact {
-    client: Client,
+    call: CallState,
     contact_id: String,
     body: models::AttachSubscriptionTypeToContactRequest,
-    extra: crate::runtime::Extras,
 }
-impl AttachSubscriptionTypeToContact {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for AttachSubscriptionTypeToContact {
+    type Output = models::SubscriptionType;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::SubscriptionType, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::SubscriptionType>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/contacts/{contact_id}/subscriptions",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id);
-        parts.push_path("/subscriptions");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/contacts/{contact_id}/subscriptions",
+                &[&self.contact_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachSubscriptionTypeToContact {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`SubscriptionTypes::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`SubscriptionTypes::detach_subscription_type_to_contact`]: `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachSubscriptionTypeToContact {
-    client: Client,
+    call: CallState,
     contact_id: String,
     subscription_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DetachSubscriptionTypeToContact {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DetachSubscriptionTypeToContact {
+    type Output = models::SubscriptionType;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::SubscriptionType, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::SubscriptionType>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/contacts/{contact_id}/subscriptions/{subscription_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id);
-        parts.push_path("/subscriptions/");
-        parts.push_path_param(&self.subscription_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/contacts/{contact_id}/subscriptions/{subscription_id}",
+                    &[&self.contact_id, &self.subscription_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DetachSubscriptionTypeToContact {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`SubscriptionTypes::list_subscription_types`]: `GET /subscription_types`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`SubscriptionTypes::list_subscription_types`]: `GET /subscription_types`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSubscriptionTypes {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl ListSubscriptionTypes {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListSubscriptionTypes {
+    type Output = models::SubscriptionTypeList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::SubscriptionTypeList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::SubscriptionTypeList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/subscription_types",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/subscription_types");
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for ListSubscriptionTypes {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/subscription_types", &[]))
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Switch` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Switch`. Get it from [`super::Api::switch`].
 #[derive(Debug, Clone)]
 pub struct Switch {
@@ -26,6 +26,7 @@ impl Switch {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::CreatePhoneSwitchRequest) -> Result<(), intercom_api::Error> {
@@ -40,60 +41,31 @@ impl Switch {
         body: impl Into<models::CreatePhoneSwitchRequest>,
     ) -> CreatePhoneSwitch {
         CreatePhoneSwitch {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Switch::create_phone_switch`]: `POST /phone_call_redirects`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Switch::create_phone_switch`]: `POST /phone_call_redirects`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePhoneSwitch {
-    client: Client,
+    call: CallState,
     body: models::CreatePhoneSwitchRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreatePhoneSwitch {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreatePhoneSwitch {
+    type Output = models::PhoneSwitch;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::PhoneSwitch, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::PhoneSwitch>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/phone_call_redirects",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/phone_call_redirects");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/phone_call_redirects", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for CreatePhoneSwitch {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Tags` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Tags`. Get it from [`super::Api::tags`].
 #[derive(Debug, Clone)]
 pub struct Tags {
@@ -23,6 +23,7 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::AttachTagToContactRequest) -> Result<(), intercom_api::Error> {
@@ -38,10 +39,9 @@ impl Tags {
         body: impl Into<models::AttachTagToContactRequest>,
     ) -> AttachTagToContact {
         AttachTagToContact {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id: contact_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Remove tag from a contact
@@ -53,6 +53,8 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().tags().detach_tag_from_contact("<contact_id>", "<tag_id>").send().await?;
@@ -66,10 +68,9 @@ impl Tags {
         tag_id: impl Into<String>,
     ) -> DetachTagFromContact {
         DetachTagFromContact {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id: contact_id.into(),
             tag_id: tag_id.into(),
-            extra: Default::default(),
         }
     }
     /// Add tag to a conversation
@@ -81,6 +82,7 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::AttachTagToConversationRequest) -> Result<(), intercom_api::Error> {
@@ -96,10 +98,9 @@ impl Tags {
         body: impl Into<models::AttachTagToConversationRequest>,
     ) -> AttachTagToConversation {
         AttachTagToConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Remove tag from a conversation
@@ -111,6 +112,7 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::DetachTagFromConversationRequest) -> Result<(), intercom_api::Error> {
@@ -127,11 +129,10 @@ impl Tags {
         body: impl Into<models::DetachTagFromConversationRequest>,
     ) -> DetachTagFromConversation {
         DetachTagFromConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             tag_id: tag_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// List all tags
@@ -143,6 +144,8 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().tags().list_tags().send().await?;
@@ -152,8 +155,7 @@ impl Tags {
     /// ```
     pub fn list_tags(&self) -> ListTags {
         ListTags {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
     /// Create or update a tag, Tag or untag companies, Tag contacts
@@ -177,6 +179,7 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::CreateTagRequest) -> Result<(), intercom_api::Error> {
@@ -188,9 +191,8 @@ impl Tags {
     /// ```
     pub fn create_tag(&self, body: impl Into<models::CreateTagRequest>) -> CreateTag {
         CreateTag {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Find a specific tag
@@ -203,6 +205,8 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().tags().find_tag("<tag_id>").send().await?;
@@ -212,9 +216,8 @@ impl Tags {
     /// ```
     pub fn find_tag(&self, tag_id: impl Into<String>) -> FindTag {
         FindTag {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             tag_id: tag_id.into(),
-            extra: Default::default(),
         }
     }
     /// Delete tag
@@ -226,6 +229,8 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     client.v2_14().tags().delete_tag("<tag_id>").send().await?;
@@ -234,9 +239,8 @@ impl Tags {
     /// ```
     pub fn delete_tag(&self, tag_id: impl Into<String>) -> DeleteTag {
         DeleteTag {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             tag_id: tag_id.into(),
-            extra: Default::default(),
         }
     }
     /// Add tag to a ticket
@@ -248,6 +252,7 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::AttachTagToTicketRequest) -> Result<(), intercom_api::Error> {
@@ -263,10 +268,9 @@ impl Tags {
         body: impl Into<models::AttachTagToTicketRequest>,
     ) -> AttachTagToTicket {
         AttachTagToTicket {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             ticket_id: ticket_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Remove tag from a ticket
@@ -278,6 +282,7 @@ impl Tags {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::DetachTagFromTicketRequest) -> Result<(), intercom_api::Error> {
@@ -294,525 +299,263 @@ impl Tags {
         body: impl Into<models::DetachTagFromTicketRequest>,
     ) -> DetachTagFromTicket {
         DetachTagFromTicket {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             ticket_id: ticket_id.into(),
             tag_id: tag_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Tags::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::attach_tag_to_contact`]: `POST /contacts/{contact_id}/tags`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachTagToContact {
-    client: Client,
+    call: CallState,
     contact_id: String,
     body: models::AttachTagToContactRequest,
-    extra: crate::runtime::Extras,
 }
-impl AttachTagToContact {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for AttachTagToContact {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/contacts/{contact_id}/tags",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id);
-        parts.push_path("/tags");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/contacts/{contact_id}/tags",
+                &[&self.contact_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachTagToContact {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tags::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::detach_tag_from_contact`]: `DELETE /contacts/{contact_id}/tags/{tag_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachTagFromContact {
-    client: Client,
+    call: CallState,
     contact_id: String,
     tag_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DetachTagFromContact {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DetachTagFromContact {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/contacts/{contact_id}/tags/{tag_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id);
-        parts.push_path("/tags/");
-        parts.push_path_param(&self.tag_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/contacts/{contact_id}/tags/{tag_id}",
+                    &[&self.contact_id, &self.tag_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DetachTagFromContact {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tags::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::attach_tag_to_conversation`]: `POST /conversations/{conversation_id}/tags`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachTagToConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     body: models::AttachTagToConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl AttachTagToConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for AttachTagToConversation {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/tags",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/tags");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/{conversation_id}/tags",
+                &[&self.conversation_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachTagToConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tags::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::detach_tag_from_conversation`]: `DELETE /conversations/{conversation_id}/tags/{tag_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachTagFromConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     tag_id: String,
     body: models::DetachTagFromConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl DetachTagFromConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DetachTagFromConversation {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/tags/{tag_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/tags/");
-        parts.push_path_param(&self.tag_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::DELETE,
+                VERSION,
+                "/conversations/{conversation_id}/tags/{tag_id}",
+                &[&self.conversation_id, &self.tag_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DetachTagFromConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tags::list_tags`]: `GET /tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::list_tags`]: `GET /tags`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTags {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl ListTags {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListTags {
+    type Output = models::TagList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::TagList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TagList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/tags",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tags");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/tags", &[]))
     }
 }
-impl crate::runtime::OperationExt for ListTags {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tags::create_tag`]: `POST /tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::create_tag`]: `POST /tags`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTag {
-    client: Client,
+    call: CallState,
     body: models::CreateTagRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateTag {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateTag {
+    type Output = models::TagBasic;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::TagBasic, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TagBasic>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/tags",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tags");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/tags", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateTag {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tags::find_tag`]: `GET /tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::find_tag`]: `GET /tags/{tag_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct FindTag {
-    client: Client,
+    call: CallState,
     tag_id: String,
-    extra: crate::runtime::Extras,
 }
-impl FindTag {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for FindTag {
+    type Output = models::TagBasic;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::TagBasic, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TagBasic>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/tags/{tag_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tags/");
-        parts.push_path_param(&self.tag_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/tags/{tag_id}", &[&self.tag_id]))
     }
 }
-impl crate::runtime::OperationExt for FindTag {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tags::delete_tag`]: `DELETE /tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::delete_tag`]: `DELETE /tags/{tag_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteTag {
-    client: Client,
+    call: CallState,
     tag_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteTag {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteTag {
+    type Output = ();
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_empty;
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<()>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_empty)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/tags/{tag_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tags/");
-        parts.push_path_param(&self.tag_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::DELETE, VERSION, "/tags/{tag_id}", &[&self.tag_id]))
     }
 }
-impl crate::runtime::OperationExt for DeleteTag {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tags::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::attach_tag_to_ticket`]: `POST /tickets/{ticket_id}/tags`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachTagToTicket {
-    client: Client,
+    call: CallState,
     ticket_id: String,
     body: models::AttachTagToTicketRequest,
-    extra: crate::runtime::Extras,
 }
-impl AttachTagToTicket {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for AttachTagToTicket {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/tickets/{ticket_id}/tags",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tickets/");
-        parts.push_path_param(&self.ticket_id);
-        parts.push_path("/tags");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/tickets/{ticket_id}/tags",
+                &[&self.ticket_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachTagToTicket {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Tags::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{tag_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Tags::detach_tag_from_ticket`]: `DELETE /tickets/{ticket_id}/tags/{tag_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachTagFromTicket {
-    client: Client,
+    call: CallState,
     ticket_id: String,
     tag_id: String,
     body: models::DetachTagFromTicketRequest,
-    extra: crate::runtime::Extras,
 }
-impl DetachTagFromTicket {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DetachTagFromTicket {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/tickets/{ticket_id}/tags/{tag_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/tickets/");
-        parts.push_path_param(&self.ticket_id);
-        parts.push_path("/tags/");
-        parts.push_path_param(&self.tag_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::DELETE,
+                VERSION,
+                "/tickets/{ticket_id}/tags/{tag_id}",
+                &[&self.ticket_id, &self.tag_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DetachTagFromTicket {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

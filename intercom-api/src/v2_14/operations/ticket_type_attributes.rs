@@ -2,9 +2,9 @@
 
 //! Operations tagged `Ticket Type Attributes` (Intercom API 2.14).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Ticket Type Attributes`. Get it from [`super::Api::ticket_type_attributes`].
 #[derive(Debug, Clone)]
 pub struct TicketTypeAttributes {
@@ -23,6 +23,7 @@ impl TicketTypeAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_14::models;
     ///
     /// async fn example(body: models::CreateTicketTypeAttributeRequest) -> Result<(), intercom_api::Error> {
@@ -38,10 +39,9 @@ impl TicketTypeAttributes {
         body: impl Into<models::CreateTicketTypeAttributeRequest>,
     ) -> CreateTicketTypeAttribute {
         CreateTicketTypeAttribute {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             ticket_type_id: ticket_type_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Update an existing attribute for a ticket type
@@ -53,6 +53,8 @@ impl TicketTypeAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_14().ticket_type_attributes().update_ticket_type_attribute("<ticket_type_id>", "<attribute_id>").send().await?;
@@ -66,79 +68,50 @@ impl TicketTypeAttributes {
         attribute_id: impl Into<String>,
     ) -> UpdateTicketTypeAttribute {
         UpdateTicketTypeAttribute {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             ticket_type_id: ticket_type_id.into(),
             attribute_id: attribute_id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`TicketTypeAttributes::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`TicketTypeAttributes::create_ticket_type_attribute`]: `POST /ticket_types/{ticket_type_id}/attributes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTicketTypeAttribute {
-    client: Client,
+    call: CallState,
     ticket_type_id: String,
     body: models::CreateTicketTypeAttributeRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateTicketTypeAttribute {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateTicketTypeAttribute {
+    type Output = models::TicketTypeAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::TicketTypeAttribute, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TicketTypeAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/ticket_types/{ticket_type_id}/attributes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ticket_types/");
-        parts.push_path_param(&self.ticket_type_id);
-        parts.push_path("/attributes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/ticket_types/{ticket_type_id}/attributes",
+                &[&self.ticket_type_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateTicketTypeAttribute {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`TicketTypeAttributes::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`TicketTypeAttributes::update_ticket_type_attribute`]: `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTicketTypeAttribute {
-    client: Client,
+    call: CallState,
     ticket_type_id: String,
     attribute_id: String,
     body: Option<models::UpdateTicketTypeAttributeRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateTicketTypeAttribute {
     /// Sets the request body.
@@ -149,52 +122,27 @@ impl UpdateTicketTypeAttribute {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateTicketTypeAttribute {
+    type Output = models::TicketTypeAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::TicketTypeAttribute, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::TicketTypeAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/ticket_types/");
-        parts.push_path_param(&self.ticket_type_id);
-        parts.push_path("/attributes/");
-        parts.push_path_param(&self.attribute_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/ticket_types/{ticket_type_id}/attributes/{attribute_id}",
+                &[&self.ticket_type_id, &self.attribute_id],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for UpdateTicketTypeAttribute {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

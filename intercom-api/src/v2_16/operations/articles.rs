@@ -2,9 +2,9 @@
 
 //! Operations tagged `Articles` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Articles`. Get it from [`super::Api::articles`].
 #[derive(Debug, Clone)]
 pub struct Articles {
@@ -27,6 +27,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().list_articles().send().await?;
@@ -36,9 +38,8 @@ impl Articles {
     /// ```
     pub fn list_articles(&self) -> ListArticles {
         ListArticles {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Create an article
@@ -54,6 +55,7 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateArticleRequest) -> Result<(), intercom_api::Error> {
@@ -68,9 +70,8 @@ impl Articles {
         body: impl Into<models::CreateArticleRequest>,
     ) -> CreateArticle {
         CreateArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve an article
@@ -82,6 +83,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(article_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().retrieve_article(article_id).send().await?;
@@ -91,9 +94,8 @@ impl Articles {
     /// ```
     pub fn retrieve_article(&self, article_id: i64) -> RetrieveArticle {
         RetrieveArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
-            extra: Default::default(),
         }
     }
     /// Update an article
@@ -109,6 +111,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(article_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().update_article(article_id).send().await?;
@@ -118,10 +122,9 @@ impl Articles {
     /// ```
     pub fn update_article(&self, article_id: i64) -> UpdateArticle {
         UpdateArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete an article
@@ -133,6 +136,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(article_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().delete_article(article_id).send().await?;
@@ -142,9 +147,8 @@ impl Articles {
     /// ```
     pub fn delete_article(&self, article_id: i64) -> DeleteArticle {
         DeleteArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
-            extra: Default::default(),
         }
     }
     /// Retrieve an article draft
@@ -163,6 +167,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().retrieve_article_draft(id).send().await?;
@@ -172,9 +178,8 @@ impl Articles {
     /// ```
     pub fn retrieve_article_draft(&self, id: i64) -> RetrieveArticleDraft {
         RetrieveArticleDraft {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
-            extra: Default::default(),
         }
     }
     /// Stage an article draft
@@ -197,6 +202,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().stage_article_draft(id).send().await?;
@@ -206,10 +213,9 @@ impl Articles {
     /// ```
     pub fn stage_article_draft(&self, id: i64) -> StageArticleDraft {
         StageArticleDraft {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
             body: None,
-            extra: Default::default(),
         }
     }
     /// Publish an article draft
@@ -230,6 +236,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().publish_article_draft(id).send().await?;
@@ -239,10 +247,9 @@ impl Articles {
     /// ```
     pub fn publish_article_draft(&self, id: i64) -> PublishArticleDraft {
         PublishArticleDraft {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
             body: None,
-            extra: Default::default(),
         }
     }
     /// Add a tag to an article
@@ -260,6 +267,7 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(article_id: i64, body: models::AttachTagToArticleRequest) -> Result<(), intercom_api::Error> {
@@ -275,10 +283,9 @@ impl Articles {
         body: impl Into<models::AttachTagToArticleRequest>,
     ) -> AttachTagToArticle {
         AttachTagToArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Remove a tag from an article
@@ -296,6 +303,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(article_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().detach_tag_from_article(article_id, "<id>").send().await?;
@@ -309,10 +318,9 @@ impl Articles {
         id: impl Into<String>,
     ) -> DetachTagFromArticle {
         DetachTagFromArticle {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// List article versions
@@ -330,6 +338,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(article_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().list_article_versions(article_id).send().await?;
@@ -339,12 +349,11 @@ impl Articles {
     /// ```
     pub fn list_article_versions(&self, article_id: i64) -> ListArticleVersions {
         ListArticleVersions {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
             page: None,
             per_page: None,
             locale: None,
-            extra: Default::default(),
         }
     }
     /// Retrieve an article version
@@ -361,6 +370,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(article_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().retrieve_article_version(article_id, "<id>").send().await?;
@@ -374,11 +385,10 @@ impl Articles {
         id: impl Into<String>,
     ) -> RetrieveArticleVersion {
         RetrieveArticleVersion {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             article_id,
             id: id.into(),
             locale: None,
-            extra: Default::default(),
         }
     }
     /// Search for articles
@@ -390,6 +400,8 @@ impl Articles {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().articles().search_articles().send().await?;
@@ -399,244 +411,134 @@ impl Articles {
     /// ```
     pub fn search_articles(&self) -> SearchArticles {
         SearchArticles {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             phrase: None,
             state: None,
             help_center_id: None,
             highlight: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::list_articles`]: `GET /articles`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListArticles {
-    client: Client,
+    call: CallState,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListArticles {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+impl crate::runtime::Operation for ListArticles {
+    type Output = models::ArticleList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ArticleList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::ArticleList| {
-                        crate::runtime::pagination::ImpliedPage::next(
-                                page
-                                    .pages
-                                    .as_ref()
-                                    .and_then(|v| v.next.as_ref())
-                                    .and_then(|v| v.starting_after.clone()),
-                                None,
-                                page.pages.as_ref().and_then(|v| v.page),
-                                page.pages.as_ref().and_then(|v| v.total_pages),
-                            )
-                            .filter(|key| {
-                                matches!(
-                                    key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                                )
-                                    || !(page
-                                        .data
-                                        .as_ref()
-                                        .is_none_or(|items| items.is_empty()))
-                            })
-                    },
-                    |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                        call.implied_page = Some(key);
-                        call
-                    },
-                ),
-                |page: &models::ArticleList| {
-                    let followed = page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                        .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
-                    if followed {
-                        None
-                    } else {
-                        page.pages.as_ref().and_then(|v| v.page)
-                    }
-                },
-            ),
-            |page: &models::ArticleList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ArticleListItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ArticleList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ArticleList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ArticleList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/articles", &[]);
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListArticles {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListArticles {
+    type Item = models::ArticleListItem;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::ArticleList,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.clone()),
+            next_url: None,
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::ArticleList) -> Vec<models::ArticleListItem> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::ArticleList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::create_article`]: `POST /articles`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateArticle {
-    client: Client,
+    call: CallState,
     body: models::CreateArticleRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateArticle {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/articles",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/articles", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::retrieve_article`]: `GET /articles/{article_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveArticle {
-    client: Client,
+    call: CallState,
     article_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveArticle {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/{article_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/articles/{article_id}",
+                    &[&self.article_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::update_article`]: `PUT /articles/{article_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateArticle {
-    client: Client,
+    call: CallState,
     article_id: i64,
     body: Option<models::UpdateArticleRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateArticle {
     /// Sets the request body.
@@ -644,164 +546,93 @@ impl UpdateArticle {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateArticle {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/articles/{article_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/articles/{article_id}",
+                &[&self.article_id.to_string()],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::delete_article`]: `DELETE /articles/{article_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteArticle {
-    client: Client,
+    call: CallState,
     article_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl DeleteArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteArticle {
+    type Output = models::DeletedArticleObject;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeletedArticleObject, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedArticleObject>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/articles/{article_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/articles/{article_id}",
+                    &[&self.article_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::retrieve_article_draft`]: `GET /articles/{id}/draft`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::retrieve_article_draft`]: `GET /articles/{id}/draft`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveArticleDraft {
-    client: Client,
+    call: CallState,
     id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveArticleDraft {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveArticleDraft {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/{id}/draft",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.id.to_string());
-        parts.push_path("/draft");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/articles/{id}/draft",
+                    &[&self.id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveArticleDraft {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::stage_article_draft`]: `PUT /articles/{id}/draft`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::stage_article_draft`]: `PUT /articles/{id}/draft`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StageArticleDraft {
-    client: Client,
+    call: CallState,
     id: i64,
     body: Option<models::UpdateArticleRequest>,
-    extra: crate::runtime::Extras,
 }
 impl StageArticleDraft {
     /// Sets the request body.
@@ -809,60 +640,37 @@ impl StageArticleDraft {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for StageArticleDraft {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/articles/{id}/draft",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.id.to_string());
-        parts.push_path("/draft");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/articles/{id}/draft",
+                &[&self.id.to_string()],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for StageArticleDraft {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::publish_article_draft`]: `POST /articles/{id}/draft/publish`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::publish_article_draft`]: `POST /articles/{id}/draft/publish`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PublishArticleDraft {
-    client: Client,
+    call: CallState,
     id: i64,
     body: Option<models::PublishArticleDraftRequest>,
-    extra: crate::runtime::Extras,
 }
 impl PublishArticleDraft {
     /// Sets the request body.
@@ -870,166 +678,97 @@ impl PublishArticleDraft {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for PublishArticleDraft {
+    type Output = models::Article;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Article, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Article>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/articles/{id}/draft/publish",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.id.to_string());
-        parts.push_path("/draft/publish");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/articles/{id}/draft/publish",
+                &[&self.id.to_string()],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for PublishArticleDraft {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::attach_tag_to_article`]: `POST /articles/{article_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::attach_tag_to_article`]: `POST /articles/{article_id}/tags`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachTagToArticle {
-    client: Client,
+    call: CallState,
     article_id: i64,
     body: models::AttachTagToArticleRequest,
-    extra: crate::runtime::Extras,
 }
-impl AttachTagToArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for AttachTagToArticle {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/articles/{article_id}/tags",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
-        parts.push_path("/tags");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/articles/{article_id}/tags",
+                &[&self.article_id.to_string()],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachTagToArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::detach_tag_from_article`]: `DELETE /articles/{article_id}/tags/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::detach_tag_from_article`]: `DELETE /articles/{article_id}/tags/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachTagFromArticle {
-    client: Client,
+    call: CallState,
     article_id: i64,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl DetachTagFromArticle {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DetachTagFromArticle {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/articles/{article_id}/tags/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
-        parts.push_path("/tags/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/articles/{article_id}/tags/{id}",
+                    &[&self.article_id.to_string(), &self.id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DetachTagFromArticle {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::list_article_versions`]: `GET /articles/{article_id}/versions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::list_article_versions`]: `GET /articles/{article_id}/versions`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListArticleVersions {
-    client: Client,
+    call: CallState,
     article_id: i64,
     page: Option<i64>,
     per_page: Option<i64>,
     locale: Option<String>,
-    extra: crate::runtime::Extras,
 }
 impl ListArticleVersions {
     /// The page of results to fetch. Defaults to the first page.
@@ -1047,84 +786,24 @@ impl ListArticleVersions {
         self.locale = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListArticleVersions {
+    type Output = models::ArticleVersionList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ArticleVersionList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::ArticleVersionList| {
-                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::ArticleVersionList| {
-                    page.pages.as_ref().and_then(|v| v.page)
-                },
-            ),
-            |page: &models::ArticleVersionList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ArticleVersionSummary> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ArticleVersionList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ArticleVersionList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ArticleVersionList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/{article_id}/versions",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
-        parts.push_path("/versions");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/articles/{article_id}/versions",
+                &[&self.article_id.to_string()],
+            );
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -1137,21 +816,48 @@ impl ListArticleVersions {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListArticleVersions {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListArticleVersions {
+    type Item = models::ArticleVersionSummary;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::ArticleVersionList,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(page: models::ArticleVersionList) -> Vec<models::ArticleVersionSummary> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::ArticleVersionList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Articles::retrieve_article_version`]: `GET /articles/{article_id}/versions/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::retrieve_article_version`]: `GET /articles/{article_id}/versions/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveArticleVersion {
-    client: Client,
+    call: CallState,
     article_id: i64,
     id: String,
     locale: Option<String>,
-    extra: crate::runtime::Extras,
 }
 impl RetrieveArticleVersion {
     /// Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.
@@ -1159,63 +865,39 @@ impl RetrieveArticleVersion {
         self.locale = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for RetrieveArticleVersion {
+    type Output = models::ArticleVersion;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ArticleVersion, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ArticleVersion>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/{article_id}/versions/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/");
-        parts.push_path_param(&self.article_id.to_string());
-        parts.push_path("/versions/");
-        parts.push_path_param(&self.id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/articles/{article_id}/versions/{id}",
+                &[&self.article_id.to_string(), &self.id],
+            );
         if let Some(value) = &self.locale {
             parts.push_query("locale", value.clone());
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveArticleVersion {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Articles::search_articles`]: `GET /articles/search`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchArticles {
-    client: Client,
+    call: CallState,
     phrase: Option<String>,
     state: Option<String>,
     help_center_id: Option<i64>,
     highlight: Option<bool>,
-    extra: crate::runtime::Extras,
 }
 impl SearchArticles {
     /// The phrase within your articles to search for.
@@ -1238,40 +920,17 @@ impl SearchArticles {
         self.highlight = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for SearchArticles {
+    type Output = models::ArticleSearchResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ArticleSearchResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ArticleSearchResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/articles/search",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/articles/search");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/articles/search", &[]);
         if let Some(value) = &self.phrase {
             parts.push_query("phrase", value.clone());
         }
@@ -1285,11 +944,5 @@ impl SearchArticles {
             parts.push_query("highlight", value.to_string());
         }
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for SearchArticles {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

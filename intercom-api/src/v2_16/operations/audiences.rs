@@ -2,9 +2,9 @@
 
 //! Operations tagged `Audiences` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Audiences`. Get it from [`super::Api::audiences`].
 #[derive(Debug, Clone)]
 pub struct Audiences {
@@ -23,6 +23,8 @@ impl Audiences {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().audiences().list_audiences().send().await?;
@@ -32,10 +34,9 @@ impl Audiences {
     /// ```
     pub fn list_audiences(&self) -> ListAudiences {
         ListAudiences {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// Create an audience
@@ -47,6 +48,7 @@ impl Audiences {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateAudienceRequest) -> Result<(), intercom_api::Error> {
@@ -61,9 +63,8 @@ impl Audiences {
         body: impl Into<models::CreateAudienceRequest>,
     ) -> CreateAudience {
         CreateAudience {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve an audience
@@ -75,6 +76,8 @@ impl Audiences {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().audiences().retrieve_audience("<id>").send().await?;
@@ -84,9 +87,8 @@ impl Audiences {
     /// ```
     pub fn retrieve_audience(&self, id: impl Into<String>) -> RetrieveAudience {
         RetrieveAudience {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Update an audience
@@ -98,6 +100,8 @@ impl Audiences {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().audiences().update_audience("<id>").send().await?;
@@ -107,10 +111,9 @@ impl Audiences {
     /// ```
     pub fn update_audience(&self, id: impl Into<String>) -> UpdateAudience {
         UpdateAudience {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete an audience
@@ -122,6 +125,8 @@ impl Audiences {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     client.v2_16().audiences().delete_audience("<id>").send().await?;
@@ -130,20 +135,18 @@ impl Audiences {
     /// ```
     pub fn delete_audience(&self, id: impl Into<String>) -> DeleteAudience {
         DeleteAudience {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Audiences::list_audiences`]: `GET /audiences`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Audiences::list_audiences`]: `GET /audiences`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAudiences {
-    client: Client,
+    call: CallState,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl ListAudiences {
     /// The page of results to fetch. Defaults to first page.
@@ -156,38 +159,17 @@ impl ListAudiences {
         self.per_page = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for ListAudiences {
+    type Output = models::AudienceList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::AudienceList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::AudienceList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/audiences",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/audiences");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/audiences", &[]);
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -197,122 +179,53 @@ impl ListAudiences {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAudiences {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Audiences::create_audience`]: `POST /audiences`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Audiences::create_audience`]: `POST /audiences`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateAudience {
-    client: Client,
+    call: CallState,
     body: models::CreateAudienceRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateAudience {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateAudience {
+    type Output = models::Audience;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Audience, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Audience>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/audiences",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/audiences");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/audiences", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateAudience {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Audiences::retrieve_audience`]: `GET /audiences/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Audiences::retrieve_audience`]: `GET /audiences/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveAudience {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveAudience {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveAudience {
+    type Output = models::Audience;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Audience, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Audience>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/audiences/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/audiences/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/audiences/{id}", &[&self.id]))
     }
 }
-impl crate::runtime::OperationExt for RetrieveAudience {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Audiences::update_audience`]: `PUT /audiences/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Audiences::update_audience`]: `PUT /audiences/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateAudience {
-    client: Client,
+    call: CallState,
     id: String,
     body: Option<models::UpdateAudienceRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateAudience {
     /// Sets the request body.
@@ -320,95 +233,41 @@ impl UpdateAudience {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateAudience {
+    type Output = models::Audience;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Audience, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Audience>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/audiences/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/audiences/");
-        parts.push_path_param(&self.id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::PUT, VERSION, "/audiences/{id}", &[&self.id]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateAudience {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Audiences::delete_audience`]: `DELETE /audiences/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Audiences::delete_audience`]: `DELETE /audiences/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteAudience {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteAudience {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteAudience {
+    type Output = ();
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_empty;
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<()>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_empty)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/audiences/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/audiences/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DeleteAudience {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::DELETE, VERSION, "/audiences/{id}", &[&self.id]))
     }
 }

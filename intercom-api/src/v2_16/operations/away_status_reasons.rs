@@ -2,9 +2,9 @@
 
 //! Operations tagged `Away Status Reasons` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Away Status Reasons`. Get it from [`super::Api::away_status_reasons`].
 #[derive(Debug, Clone)]
 pub struct AwayStatusReasons {
@@ -23,6 +23,8 @@ impl AwayStatusReasons {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().away_status_reasons().list_away_status_reasons().send().await?;
@@ -32,59 +34,25 @@ impl AwayStatusReasons {
     /// ```
     pub fn list_away_status_reasons(&self) -> ListAwayStatusReasons {
         ListAwayStatusReasons {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
 }
-/// Request builder for [`AwayStatusReasons::list_away_status_reasons`]: `GET /away_status_reasons`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`AwayStatusReasons::list_away_status_reasons`]: `GET /away_status_reasons`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAwayStatusReasons {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl ListAwayStatusReasons {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListAwayStatusReasons {
+    type Output = models::AwayStatusReasonList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::AwayStatusReasonList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::AwayStatusReasonList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/away_status_reasons",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/away_status_reasons");
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for ListAwayStatusReasons {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/away_status_reasons", &[]))
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Banners` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Banners`. Get it from [`super::Api::banners`].
 #[derive(Debug, Clone)]
 pub struct Banners {
@@ -29,6 +29,8 @@ impl Banners {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().banners().list_contact_banners("<id>").send().await?;
@@ -38,9 +40,8 @@ impl Banners {
     /// ```
     pub fn list_contact_banners(&self, id: impl Into<String>) -> ListContactBanners {
         ListContactBanners {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Dismiss a banner for a contact
@@ -57,6 +58,8 @@ impl Banners {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().banners().dismiss_contact_banner("<id>", "<view_id>").send().await?;
@@ -70,117 +73,57 @@ impl Banners {
         view_id: impl Into<String>,
     ) -> DismissContactBanner {
         DismissContactBanner {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             view_id: view_id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Banners::list_contact_banners`]: `GET /contacts/{id}/banners`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Banners::list_contact_banners`]: `GET /contacts/{id}/banners`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListContactBanners {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl ListContactBanners {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListContactBanners {
+    type Output = models::BannerList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::BannerList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::BannerList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/contacts/{id}/banners",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/banners");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/contacts/{id}/banners", &[&self.id]))
     }
 }
-impl crate::runtime::OperationExt for ListContactBanners {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Banners::dismiss_contact_banner`]: `POST /contacts/{id}/banners/{view_id}/dismiss`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Banners::dismiss_contact_banner`]: `POST /contacts/{id}/banners/{view_id}/dismiss`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DismissContactBanner {
-    client: Client,
+    call: CallState,
     id: String,
     view_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DismissContactBanner {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DismissContactBanner {
+    type Output = models::BannerDismiss;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::BannerDismiss, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::BannerDismiss>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/contacts/{id}/banners/{view_id}/dismiss",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/banners/");
-        parts.push_path_param(&self.view_id);
-        parts.push_path("/dismiss");
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DismissContactBanner {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::POST,
+                    VERSION,
+                    "/contacts/{id}/banners/{view_id}/dismiss",
+                    &[&self.id, &self.view_id],
+                ),
+        )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Brands` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Brands`. Get it from [`super::Api::brands`].
 #[derive(Debug, Clone)]
 pub struct Brands {
@@ -24,6 +24,8 @@ impl Brands {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().brands().list_brands().send().await?;
@@ -33,8 +35,7 @@ impl Brands {
     /// ```
     pub fn list_brands(&self) -> ListBrands {
         ListBrands {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
     /// Retrieve a brand
@@ -46,6 +47,8 @@ impl Brands {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().brands().retrieve_brand("<id>").send().await?;
@@ -55,107 +58,45 @@ impl Brands {
     /// ```
     pub fn retrieve_brand(&self, id: impl Into<String>) -> RetrieveBrand {
         RetrieveBrand {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Brands::list_brands`]: `GET /brands`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Brands::list_brands`]: `GET /brands`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListBrands {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl ListBrands {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListBrands {
+    type Output = models::BrandList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::BrandList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::BrandList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/brands",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/brands");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/brands", &[]))
     }
 }
-impl crate::runtime::OperationExt for ListBrands {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Brands::retrieve_brand`]: `GET /brands/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Brands::retrieve_brand`]: `GET /brands/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveBrand {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveBrand {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveBrand {
+    type Output = models::Brand;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Brand, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Brand>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/brands/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/brands/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for RetrieveBrand {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/brands/{id}", &[&self.id]))
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Calls` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Calls`. Get it from [`super::Api::calls`].
 #[derive(Debug, Clone)]
 pub struct Calls {
@@ -23,6 +23,8 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().calls().list_calls().send().await?;
@@ -32,10 +34,9 @@ impl Calls {
     /// ```
     pub fn list_calls(&self) -> ListCalls {
         ListCalls {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// Get a call
@@ -47,6 +48,8 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().calls().show_call("<call_id>").send().await?;
@@ -56,9 +59,8 @@ impl Calls {
     /// ```
     pub fn show_call(&self, call_id: impl Into<String>) -> ShowCall {
         ShowCall {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             call_id: call_id.into(),
-            extra: Default::default(),
         }
     }
     /// Get call recording by call id
@@ -73,6 +75,8 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().calls().show_call_recording("<call_id>").send().await?;
@@ -82,9 +86,8 @@ impl Calls {
     /// ```
     pub fn show_call_recording(&self, call_id: impl Into<String>) -> ShowCallRecording {
         ShowCallRecording {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             call_id: call_id.into(),
-            extra: Default::default(),
         }
     }
     /// Get call transcript by call id
@@ -99,6 +102,8 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().calls().show_call_transcript("<call_id>").send().await?;
@@ -111,9 +116,8 @@ impl Calls {
         call_id: impl Into<String>,
     ) -> ShowCallTranscript {
         ShowCallTranscript {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             call_id: call_id.into(),
-            extra: Default::default(),
         }
     }
     /// List calls with transcripts
@@ -126,6 +130,7 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::ListCallsWithTranscriptsRequest) -> Result<(), intercom_api::Error> {
@@ -140,9 +145,8 @@ impl Calls {
         body: impl Into<models::ListCallsWithTranscriptsRequest>,
     ) -> ListCallsWithTranscripts {
         ListCallsWithTranscripts {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Register a Fin Voice call
@@ -160,6 +164,7 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::RegisterFinVoiceCallRequest) -> Result<(), intercom_api::Error> {
@@ -174,9 +179,8 @@ impl Calls {
         body: impl Into<models::RegisterFinVoiceCallRequest>,
     ) -> RegisterFinVoiceCall {
         RegisterFinVoiceCall {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Collect Fin Voice call by ID
@@ -188,6 +192,8 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().calls().collect_fin_voice_call_by_id(id).send().await?;
@@ -197,9 +203,8 @@ impl Calls {
     /// ```
     pub fn collect_fin_voice_call_by_id(&self, id: i64) -> CollectFinVoiceCallById {
         CollectFinVoiceCallById {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
-            extra: Default::default(),
         }
     }
     /// Collect Fin Voice call by external ID
@@ -211,6 +216,8 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().calls().collect_fin_voice_call_by_external_id("<external_id>").send().await?;
@@ -223,9 +230,8 @@ impl Calls {
         external_id: impl Into<String>,
     ) -> CollectFinVoiceCallByExternalId {
         CollectFinVoiceCallByExternalId {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             external_id: external_id.into(),
-            extra: Default::default(),
         }
     }
     /// Collect Fin Voice call by phone number
@@ -239,6 +245,8 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().calls().collect_fin_voice_call_by_phone_number("<phone_number>").send().await?;
@@ -251,9 +259,8 @@ impl Calls {
         phone_number: impl Into<String>,
     ) -> CollectFinVoiceCallByPhoneNumber {
         CollectFinVoiceCallByPhoneNumber {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             phone_number: phone_number.into(),
-            extra: Default::default(),
         }
     }
     /// Collect Fin Voice calls by conversation ID
@@ -267,6 +274,8 @@ impl Calls {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().calls().collect_fin_voice_calls_by_conversation_id("<conversation_id>").send().await?;
@@ -279,20 +288,18 @@ impl Calls {
         conversation_id: impl Into<String>,
     ) -> CollectFinVoiceCallsByConversationId {
         CollectFinVoiceCallsByConversationId {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Calls::list_calls`]: `GET /calls`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::list_calls`]: `GET /calls`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCalls {
-    client: Client,
+    call: CallState,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl ListCalls {
     /// The page of results to fetch. Defaults to first page
@@ -305,78 +312,17 @@ impl ListCalls {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListCalls {
+    type Output = models::CallList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::CallList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::CallList| {
-                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::CallList| page.pages.as_ref().and_then(|v| v.page),
-            ),
-            |page: &models::CallList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Call> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CallList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::CallList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CallList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/calls",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/calls");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/calls", &[]);
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -386,471 +332,262 @@ impl ListCalls {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListCalls {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListCalls {
+    type Item = models::Call;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::CallList) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(page: models::CallList) -> Vec<models::Call> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::CallList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Calls::show_call`]: `GET /calls/{call_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::show_call`]: `GET /calls/{call_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ShowCall {
-    client: Client,
+    call: CallState,
     call_id: String,
-    extra: crate::runtime::Extras,
 }
-impl ShowCall {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ShowCall {
+    type Output = models::Call;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Call, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Call>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/calls/{call_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/calls/");
-        parts.push_path_param(&self.call_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/calls/{call_id}", &[&self.call_id]))
     }
 }
-impl crate::runtime::OperationExt for ShowCall {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Calls::show_call_recording`]: `GET /calls/{call_id}/recording`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::show_call_recording`]: `GET /calls/{call_id}/recording`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ShowCallRecording {
-    client: Client,
+    call: CallState,
     call_id: String,
-    extra: crate::runtime::Extras,
 }
-impl ShowCallRecording {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ShowCallRecording {
+    type Output = crate::Redirect;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_redirect;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<crate::Redirect, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<crate::Redirect>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_redirect)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/calls/{call_id}/recording",
-        );
-        parts.set_extras(&self.extra);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::GET, VERSION, "/calls/{call_id}/recording", &[&self.call_id]);
         parts.set_redirect_declared();
-        parts.push_path("/calls/");
-        parts.push_path_param(&self.call_id);
-        parts.push_path("/recording");
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ShowCallRecording {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Calls::show_call_transcript`]: `GET /calls/{call_id}/transcript`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::show_call_transcript`]: `GET /calls/{call_id}/transcript`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ShowCallTranscript {
-    client: Client,
+    call: CallState,
     call_id: String,
-    extra: crate::runtime::Extras,
 }
-impl ShowCallTranscript {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ShowCallTranscript {
+    type Output = String;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_text;
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<String, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<String>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_text)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/calls/{call_id}/transcript",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/calls/");
-        parts.push_path_param(&self.call_id);
-        parts.push_path("/transcript");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/calls/{call_id}/transcript",
+                &[&self.call_id],
+            );
         parts.set_accept("text/plain");
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ShowCallTranscript {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Calls::list_calls_with_transcripts`]: `POST /calls/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::list_calls_with_transcripts`]: `POST /calls/search`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCallsWithTranscripts {
-    client: Client,
+    call: CallState,
     body: models::ListCallsWithTranscriptsRequest,
-    extra: crate::runtime::Extras,
 }
-impl ListCallsWithTranscripts {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListCallsWithTranscripts {
+    type Output = models::ListCallsWithTranscriptsResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ListCallsWithTranscriptsResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ListCallsWithTranscriptsResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/calls/search",
-        );
-        parts.set_extras(&self.extra);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/calls/search", &[]);
         parts.set_read_only();
-        parts.push_path("/calls/search");
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListCallsWithTranscripts {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Calls::register_fin_voice_call`]: `POST /fin_voice/register`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::register_fin_voice_call`]: `POST /fin_voice/register`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RegisterFinVoiceCall {
-    client: Client,
+    call: CallState,
     body: models::RegisterFinVoiceCallRequest,
-    extra: crate::runtime::Extras,
 }
-impl RegisterFinVoiceCall {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RegisterFinVoiceCall {
+    type Output = models::AiCallResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::AiCallResponse, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::AiCallResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/fin_voice/register",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/fin_voice/register");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/fin_voice/register", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RegisterFinVoiceCall {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Calls::collect_fin_voice_call_by_id`]: `GET /fin_voice/collect/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::collect_fin_voice_call_by_id`]: `GET /fin_voice/collect/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CollectFinVoiceCallById {
-    client: Client,
+    call: CallState,
     id: i64,
-    extra: crate::runtime::Extras,
 }
-impl CollectFinVoiceCallById {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CollectFinVoiceCallById {
+    type Output = models::AiCallResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::AiCallResponse, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::AiCallResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/fin_voice/collect/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/fin_voice/collect/");
-        parts.push_path_param(&self.id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/fin_voice/collect/{id}",
+                    &[&self.id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for CollectFinVoiceCallById {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Calls::collect_fin_voice_call_by_external_id`]: `GET /fin_voice/external_id/{external_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::collect_fin_voice_call_by_external_id`]: `GET /fin_voice/external_id/{external_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CollectFinVoiceCallByExternalId {
-    client: Client,
+    call: CallState,
     external_id: String,
-    extra: crate::runtime::Extras,
 }
-impl CollectFinVoiceCallByExternalId {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CollectFinVoiceCallByExternalId {
+    type Output = models::AiCallResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::AiCallResponse, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::AiCallResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/fin_voice/external_id/{external_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/fin_voice/external_id/");
-        parts.push_path_param(&self.external_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/fin_voice/external_id/{external_id}",
+                    &[&self.external_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for CollectFinVoiceCallByExternalId {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Calls::collect_fin_voice_call_by_phone_number`]: `GET /fin_voice/phone_number/{phone_number}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::collect_fin_voice_call_by_phone_number`]: `GET /fin_voice/phone_number/{phone_number}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CollectFinVoiceCallByPhoneNumber {
-    client: Client,
+    call: CallState,
     phone_number: String,
-    extra: crate::runtime::Extras,
 }
-impl CollectFinVoiceCallByPhoneNumber {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CollectFinVoiceCallByPhoneNumber {
+    type Output = serde_json::Value;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<serde_json::Value, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<serde_json::Value>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/fin_voice/phone_number/{phone_number}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/fin_voice/phone_number/");
-        parts.push_path_param(&self.phone_number);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/fin_voice/phone_number/{phone_number}",
+                    &[&self.phone_number],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for CollectFinVoiceCallByPhoneNumber {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Calls::collect_fin_voice_calls_by_conversation_id`]: `GET /fin_voice/conversation/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Calls::collect_fin_voice_calls_by_conversation_id`]: `GET /fin_voice/conversation/{conversation_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CollectFinVoiceCallsByConversationId {
-    client: Client,
+    call: CallState,
     conversation_id: String,
-    extra: crate::runtime::Extras,
 }
-impl CollectFinVoiceCallsByConversationId {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CollectFinVoiceCallsByConversationId {
+    type Output = Vec<models::AiCallResponse>;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json_array;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<Vec<models::AiCallResponse>, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<Vec<models::AiCallResponse>>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json_array)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/fin_voice/conversation/{conversation_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/fin_voice/conversation/");
-        parts.push_path_param(&self.conversation_id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for CollectFinVoiceCallsByConversationId {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/fin_voice/conversation/{conversation_id}",
+                    &[&self.conversation_id],
+                ),
+        )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Content` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Content`. Get it from [`super::Api::content`].
 #[derive(Debug, Clone)]
 pub struct Content {
@@ -41,6 +41,7 @@ impl Content {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::ContentBulkActionRequest) -> Result<(), intercom_api::Error> {
@@ -55,9 +56,8 @@ impl Content {
         body: impl Into<models::ContentBulkActionRequest>,
     ) -> BulkContentActions {
         BulkContentActions {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Search knowledge base contents
@@ -73,6 +73,8 @@ impl Content {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().content().search_content().send().await?;
@@ -82,7 +84,7 @@ impl Content {
     /// ```
     pub fn search_content(&self) -> SearchContent {
         SearchContent {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             query: None,
             page: None,
             per_page: None,
@@ -103,68 +105,37 @@ impl Content {
             created_at_before: None,
             updated_at_after: None,
             updated_at_before: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Content::bulk_content_actions`]: `POST /content/bulk_actions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Content::bulk_content_actions`]: `POST /content/bulk_actions`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BulkContentActions {
-    client: Client,
+    call: CallState,
     body: models::ContentBulkActionRequest,
-    extra: crate::runtime::Extras,
 }
-impl BulkContentActions {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for BulkContentActions {
+    type Output = models::ContentBulkActionResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ContentBulkActionResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentBulkActionResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/content/bulk_actions",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/content/bulk_actions");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/content/bulk_actions", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for BulkContentActions {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Content::search_content`]: `GET /content/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Content::search_content`]: `GET /content/search`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchContent {
-    client: Client,
+    call: CallState,
     query: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
@@ -185,7 +156,6 @@ pub struct SearchContent {
     created_at_before: Option<i64>,
     updated_at_after: Option<i64>,
     updated_at_before: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl SearchContent {
     /// A free-text search term matched against the title and body of each content item. When omitted, returns the most recent content items.
@@ -297,72 +267,17 @@ impl SearchContent {
         self.updated_at_before = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for SearchContent {
+    type Output = models::ContentSearchResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ContentSearchResponse> {
-        crate::runtime::pagination::advancing_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::ContentSearchResponse| {
-                    if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                        return None;
-                    }
-                    let (current, total) = (
-                        page.pages.as_ref().and_then(|v| v.page)?,
-                        page.pages.as_ref().and_then(|v| v.total_pages)?,
-                    );
-                    (current < total).then_some(current + 1)
-                },
-                |call: Self, key: i64| call.page(key),
-            ),
-            |page: &models::ContentSearchResponse| {
-                page.pages.as_ref().and_then(|v| v.page)
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ContentSearchResult> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ContentSearchResponse| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ContentSearchResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentSearchResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/content/search",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/content/search");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/content/search", &[]);
         if let Some(value) = &self.query {
             parts.push_query("query", value.clone());
         }
@@ -442,9 +357,28 @@ impl SearchContent {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SearchContent {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for SearchContent {
+    type Item = models::ContentSearchResult;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::ContentSearchResponse,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(page: models::ContentSearchResponse) -> Vec<models::ContentSearchResult> {
+        page.data.unwrap_or_default()
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Content Snippets` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Content Snippets`. Get it from [`super::Api::content_snippets`].
 #[derive(Debug, Clone)]
 pub struct ContentSnippets {
@@ -23,6 +23,8 @@ impl ContentSnippets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().content_snippets().list_content_snippets().send().await?;
@@ -32,10 +34,9 @@ impl ContentSnippets {
     /// ```
     pub fn list_content_snippets(&self) -> ListContentSnippets {
         ListContentSnippets {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// Create a content snippet
@@ -47,6 +48,7 @@ impl ContentSnippets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::ContentSnippetCreateRequest) -> Result<(), intercom_api::Error> {
@@ -61,9 +63,8 @@ impl ContentSnippets {
         body: impl Into<models::ContentSnippetCreateRequest>,
     ) -> CreateContentSnippet {
         CreateContentSnippet {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a content snippet
@@ -75,6 +76,8 @@ impl ContentSnippets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().content_snippets().get_content_snippet("<id>").send().await?;
@@ -84,9 +87,8 @@ impl ContentSnippets {
     /// ```
     pub fn get_content_snippet(&self, id: impl Into<String>) -> GetContentSnippet {
         GetContentSnippet {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Update a content snippet
@@ -98,6 +100,7 @@ impl ContentSnippets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::ContentSnippetUpdateRequest) -> Result<(), intercom_api::Error> {
@@ -113,10 +116,9 @@ impl ContentSnippets {
         body: impl Into<models::ContentSnippetUpdateRequest>,
     ) -> UpdateContentSnippet {
         UpdateContentSnippet {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Delete a content snippet
@@ -128,6 +130,8 @@ impl ContentSnippets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     client.v2_16().content_snippets().delete_content_snippet("<id>").send().await?;
@@ -136,9 +140,8 @@ impl ContentSnippets {
     /// ```
     pub fn delete_content_snippet(&self, id: impl Into<String>) -> DeleteContentSnippet {
         DeleteContentSnippet {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Add a tag to a content snippet
@@ -156,6 +159,7 @@ impl ContentSnippets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::AttachTagToContentSnippetRequest) -> Result<(), intercom_api::Error> {
@@ -171,10 +175,9 @@ impl ContentSnippets {
         body: impl Into<models::AttachTagToContentSnippetRequest>,
     ) -> AttachTagToContentSnippet {
         AttachTagToContentSnippet {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             content_snippet_id: content_snippet_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Remove a tag from a content snippet
@@ -192,6 +195,8 @@ impl ContentSnippets {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().content_snippets().detach_tag_from_content_snippet("<content_snippet_id>", "<id>").send().await?;
@@ -205,21 +210,19 @@ impl ContentSnippets {
         id: impl Into<String>,
     ) -> DetachTagFromContentSnippet {
         DetachTagFromContentSnippet {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             content_snippet_id: content_snippet_id.into(),
             id: id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`ContentSnippets::list_content_snippets`]: `GET /content_snippets`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ContentSnippets::list_content_snippets`]: `GET /content_snippets`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListContentSnippets {
-    client: Client,
+    call: CallState,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl ListContentSnippets {
     /// The page of results to fetch.
@@ -232,40 +235,17 @@ impl ListContentSnippets {
         self.per_page = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for ListContentSnippets {
+    type Output = models::ContentSnippetList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ContentSnippetList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentSnippetList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/content_snippets",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/content_snippets");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/content_snippets", &[]);
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -275,315 +255,148 @@ impl ListContentSnippets {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListContentSnippets {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ContentSnippets::create_content_snippet`]: `POST /content_snippets`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ContentSnippets::create_content_snippet`]: `POST /content_snippets`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateContentSnippet {
-    client: Client,
+    call: CallState,
     body: models::ContentSnippetCreateRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateContentSnippet {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateContentSnippet {
+    type Output = models::ContentSnippet;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ContentSnippet, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentSnippet>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/content_snippets",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/content_snippets");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/content_snippets", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateContentSnippet {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ContentSnippets::get_content_snippet`]: `GET /content_snippets/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ContentSnippets::get_content_snippet`]: `GET /content_snippets/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetContentSnippet {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl GetContentSnippet {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetContentSnippet {
+    type Output = models::ContentSnippet;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ContentSnippet, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentSnippet>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/content_snippets/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/content_snippets/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/content_snippets/{id}", &[&self.id]))
     }
 }
-impl crate::runtime::OperationExt for GetContentSnippet {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ContentSnippets::update_content_snippet`]: `PUT /content_snippets/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ContentSnippets::update_content_snippet`]: `PUT /content_snippets/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateContentSnippet {
-    client: Client,
+    call: CallState,
     id: String,
     body: models::ContentSnippetUpdateRequest,
-    extra: crate::runtime::Extras,
 }
-impl UpdateContentSnippet {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for UpdateContentSnippet {
+    type Output = models::ContentSnippet;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ContentSnippet, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ContentSnippet>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/content_snippets/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/content_snippets/");
-        parts.push_path_param(&self.id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::PUT, VERSION, "/content_snippets/{id}", &[&self.id]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateContentSnippet {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ContentSnippets::delete_content_snippet`]: `DELETE /content_snippets/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ContentSnippets::delete_content_snippet`]: `DELETE /content_snippets/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteContentSnippet {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteContentSnippet {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteContentSnippet {
+    type Output = ();
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_empty;
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<()>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_empty)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/content_snippets/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/content_snippets/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(Method::DELETE, VERSION, "/content_snippets/{id}", &[&self.id]),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteContentSnippet {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ContentSnippets::attach_tag_to_content_snippet`]: `POST /content_snippets/{content_snippet_id}/tags`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ContentSnippets::attach_tag_to_content_snippet`]: `POST /content_snippets/{content_snippet_id}/tags`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachTagToContentSnippet {
-    client: Client,
+    call: CallState,
     content_snippet_id: String,
     body: models::AttachTagToContentSnippetRequest,
-    extra: crate::runtime::Extras,
 }
-impl AttachTagToContentSnippet {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for AttachTagToContentSnippet {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/content_snippets/{content_snippet_id}/tags",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/content_snippets/");
-        parts.push_path_param(&self.content_snippet_id);
-        parts.push_path("/tags");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/content_snippets/{content_snippet_id}/tags",
+                &[&self.content_snippet_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachTagToContentSnippet {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ContentSnippets::detach_tag_from_content_snippet`]: `DELETE /content_snippets/{content_snippet_id}/tags/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ContentSnippets::detach_tag_from_content_snippet`]: `DELETE /content_snippets/{content_snippet_id}/tags/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachTagFromContentSnippet {
-    client: Client,
+    call: CallState,
     content_snippet_id: String,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl DetachTagFromContentSnippet {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DetachTagFromContentSnippet {
+    type Output = models::Tag;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Tag, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Tag>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/content_snippets/{content_snippet_id}/tags/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/content_snippets/");
-        parts.push_path_param(&self.content_snippet_id);
-        parts.push_path("/tags/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DetachTagFromContentSnippet {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/content_snippets/{content_snippet_id}/tags/{id}",
+                    &[&self.content_snippet_id, &self.id],
+                ),
+        )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Conversations` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Conversations`. Get it from [`super::Api::conversations`].
 #[derive(Debug, Clone)]
 pub struct Conversations {
@@ -29,6 +29,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations().list_conversations().send().await?;
@@ -38,10 +40,9 @@ impl Conversations {
     /// ```
     pub fn list_conversations(&self) -> ListConversations {
         ListConversations {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             per_page: None,
             starting_after: None,
-            extra: Default::default(),
         }
     }
     /// Creates a conversation
@@ -61,6 +62,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateConversationRequest) -> Result<(), intercom_api::Error> {
@@ -75,9 +77,8 @@ impl Conversations {
         body: impl Into<models::CreateConversationRequest>,
     ) -> CreateConversation {
         CreateConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a conversation
@@ -97,6 +98,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(conversation_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations().retrieve_conversation(conversation_id).send().await?;
@@ -106,11 +109,10 @@ impl Conversations {
     /// ```
     pub fn retrieve_conversation(&self, conversation_id: i64) -> RetrieveConversation {
         RetrieveConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id,
             display_as: None,
             include_translations: None,
-            extra: Default::default(),
         }
     }
     /// Update a conversation
@@ -136,6 +138,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(conversation_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations().update_conversation(conversation_id).send().await?;
@@ -145,11 +149,10 @@ impl Conversations {
     /// ```
     pub fn update_conversation(&self, conversation_id: i64) -> UpdateConversation {
         UpdateConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id,
             display_as: None,
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete a conversation
@@ -175,6 +178,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(conversation_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations().delete_conversation(conversation_id).send().await?;
@@ -184,10 +189,9 @@ impl Conversations {
     /// ```
     pub fn delete_conversation(&self, conversation_id: i64) -> DeleteConversation {
         DeleteConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id,
             retain_metrics: None,
-            extra: Default::default(),
         }
     }
     /// Search conversations
@@ -298,6 +302,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::SearchRequest) -> Result<(), intercom_api::Error> {
@@ -312,11 +317,10 @@ impl Conversations {
         body: impl Into<models::SearchRequest>,
     ) -> SearchConversations {
         SearchConversations {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             include_monitors: None,
             include_scorecards: None,
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Reply to a conversation
@@ -334,6 +338,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::ReplyConversationRequest) -> Result<(), intercom_api::Error> {
@@ -349,10 +354,9 @@ impl Conversations {
         body: impl Into<models::ReplyConversationRequest>,
     ) -> ReplyConversation {
         ReplyConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Manage a conversation
@@ -368,6 +372,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::ManageConversationRequest) -> Result<(), intercom_api::Error> {
@@ -383,10 +388,9 @@ impl Conversations {
         body: impl Into<models::ManageConversationRequest>,
     ) -> ManageConversation {
         ManageConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Attach a contact to a conversation
@@ -402,6 +406,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations().attach_contact_to_conversation("<conversation_id>").send().await?;
@@ -414,10 +420,9 @@ impl Conversations {
         conversation_id: impl Into<String>,
     ) -> AttachContactToConversation {
         AttachContactToConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Detach a contact from a group conversation
@@ -433,6 +438,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::DetachContactFromConversationRequest) -> Result<(), intercom_api::Error> {
@@ -449,11 +455,10 @@ impl Conversations {
         body: impl Into<models::DetachContactFromConversationRequest>,
     ) -> DetachContactFromConversation {
         DetachContactFromConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// List handling events
@@ -467,6 +472,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations().list_handling_events("<id>").send().await?;
@@ -476,9 +483,8 @@ impl Conversations {
     /// ```
     pub fn list_handling_events(&self, id: impl Into<String>) -> ListHandlingEvents {
         ListHandlingEvents {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// List side conversations
@@ -494,6 +500,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations().list_side_conversations("<id>").send().await?;
@@ -506,11 +514,10 @@ impl Conversations {
         id: impl Into<String>,
     ) -> ListSideConversations {
         ListSideConversations {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// Redact a conversation part
@@ -526,6 +533,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::RedactConversationRequest) -> Result<(), intercom_api::Error> {
@@ -540,9 +548,8 @@ impl Conversations {
         body: impl Into<models::RedactConversationRequest>,
     ) -> RedactConversation {
         RedactConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Merge a conversation
@@ -559,6 +566,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::MergeConversationsRequest) -> Result<(), intercom_api::Error> {
@@ -574,10 +582,9 @@ impl Conversations {
         body: impl Into<models::MergeConversationsRequest>,
     ) -> MergeConversation {
         MergeConversation {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Convert a conversation to a ticket
@@ -589,6 +596,7 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(conversation_id: i64, body: models::ConvertConversationToTicketRequest) -> Result<(), intercom_api::Error> {
@@ -604,10 +612,9 @@ impl Conversations {
         body: impl Into<models::ConvertConversationToTicketRequest>,
     ) -> ConvertConversationToTicket {
         ConvertConversationToTicket {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             conversation_id,
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// List all deleted conversation IDs
@@ -623,6 +630,8 @@ impl Conversations {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations().list_deleted_conversation_ids().send().await?;
@@ -632,22 +641,20 @@ impl Conversations {
     /// ```
     pub fn list_deleted_conversation_ids(&self) -> ListDeletedConversationIds {
         ListDeletedConversationIds {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             page: None,
             per_page: None,
             order: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::list_conversations`]: `GET /conversations`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListConversations {
-    client: Client,
+    call: CallState,
     per_page: Option<i64>,
     starting_after: Option<String>,
-    extra: crate::runtime::Extras,
 }
 impl ListConversations {
     /// How many results per page
@@ -660,72 +667,17 @@ impl ListConversations {
         self.starting_after = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListConversations {
+    type Output = models::ConversationList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ConversationList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::ConversationList| {
-                    page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                },
-                |call: Self, key: String| call.starting_after(key),
-            ),
-            |page: &models::ConversationList| {
-                page.conversations
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ConversationListItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ConversationList| page.conversations.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ConversationList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/conversations",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/conversations", &[]);
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
@@ -735,72 +687,66 @@ impl ListConversations {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListConversations {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`conversations`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListConversations {
+    type Item = models::ConversationListItem;
+    type Strategy = crate::runtime::pagination::Cursor;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::ConversationList) -> Option<String> {
+        page.pages
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .and_then(|v| v.starting_after.clone())
+    }
+    #[inline]
+    fn seek(self, key: String) -> Self {
+        self.starting_after(key)
+    }
+    #[inline]
+    fn items(page: models::ConversationList) -> Vec<models::ConversationListItem> {
+        page.conversations.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::ConversationList) -> Vec<String> {
+        page.conversations
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::create_conversation`]: `POST /conversations`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateConversation {
-    client: Client,
+    call: CallState,
     body: models::CreateConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateConversation {
+    type Output = models::Message;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Message, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Message>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/conversations", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::retrieve_conversation`]: `GET /conversations/{conversation_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveConversation {
-    client: Client,
+    call: CallState,
     conversation_id: i64,
     display_as: Option<String>,
     include_translations: Option<bool>,
-    extra: crate::runtime::Extras,
 }
 impl RetrieveConversation {
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
@@ -813,39 +759,24 @@ impl RetrieveConversation {
         self.include_translations = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for RetrieveConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/conversations/{conversation_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id.to_string());
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/conversations/{conversation_id}",
+                &[&self.conversation_id.to_string()],
+            );
         if let Some(value) = &self.display_as {
             parts.push_query("display_as", value.clone());
         }
@@ -855,21 +786,14 @@ impl RetrieveConversation {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::update_conversation`]: `PUT /conversations/{conversation_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateConversation {
-    client: Client,
+    call: CallState,
     conversation_id: i64,
     display_as: Option<String>,
     body: Option<models::UpdateConversationRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateConversation {
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
@@ -882,39 +806,24 @@ impl UpdateConversation {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/conversations/{conversation_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id.to_string());
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/conversations/{conversation_id}",
+                &[&self.conversation_id.to_string()],
+            );
         if let Some(value) = &self.display_as {
             parts.push_query("display_as", value.clone());
         }
@@ -924,20 +833,13 @@ impl UpdateConversation {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::delete_conversation`]: `DELETE /conversations/{conversation_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::delete_conversation`]: `DELETE /conversations/{conversation_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteConversation {
-    client: Client,
+    call: CallState,
     conversation_id: i64,
     retain_metrics: Option<bool>,
-    extra: crate::runtime::Extras,
 }
 impl DeleteConversation {
     /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
@@ -945,62 +847,38 @@ impl DeleteConversation {
         self.retain_metrics = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for DeleteConversation {
+    type Output = models::ConversationDeleted;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationDeleted, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationDeleted>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/conversations/{conversation_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id.to_string());
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::DELETE,
+                VERSION,
+                "/conversations/{conversation_id}",
+                &[&self.conversation_id.to_string()],
+            );
         if let Some(value) = &self.retain_metrics {
             parts.push_query("retain_metrics", value.to_string());
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::search_conversations`]: `POST /conversations/search`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SearchConversations {
-    client: Client,
+    call: CallState,
     include_monitors: Option<bool>,
     include_scorecards: Option<bool>,
     body: models::SearchRequest,
-    extra: crate::runtime::Extras,
 }
 impl SearchConversations {
     /// If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.
@@ -1013,80 +891,20 @@ impl SearchConversations {
         self.include_scorecards = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for SearchConversations {
+    type Output = models::ConversationList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::ConversationList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::ConversationList| {
-                    page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                },
-                |mut call: Self, key: String| {
-                    call
-                        .body
-                        .pagination
-                        .get_or_insert_with(Default::default)
-                        .starting_after = Some(key);
-                    call
-                },
-            ),
-            |page: &models::ConversationList| {
-                page.conversations
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::ConversationListItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::ConversationList| page.conversations.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::ConversationList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/search",
-        );
-        parts.set_extras(&self.extra);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/conversations/search", &[]);
         parts.set_read_only();
-        parts.push_path("/conversations/search");
         if let Some(value) = &self.include_monitors {
             parts.push_query("include_monitors", value.to_string());
         }
@@ -1097,128 +915,105 @@ impl SearchConversations {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for SearchConversations {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the body's `pagination` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`conversations`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for SearchConversations {
+    type Item = models::ConversationListItem;
+    type Strategy = crate::runtime::pagination::SearchCursor;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::ConversationList) -> Option<String> {
+        page.pages
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .and_then(|v| v.starting_after.clone())
+    }
+    #[inline]
+    fn seek(mut self, key: String) -> Self {
+        self.body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+            key,
+        );
+        self
+    }
+    #[inline]
+    fn items(page: models::ConversationList) -> Vec<models::ConversationListItem> {
+        page.conversations.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::ConversationList) -> Vec<String> {
+        page.conversations
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{conversation_id}/reply`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::reply_conversation`]: `POST /conversations/{conversation_id}/reply`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReplyConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     body: models::ReplyConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl ReplyConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ReplyConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/reply",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/reply");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/{conversation_id}/reply",
+                &[&self.conversation_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ReplyConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{conversation_id}/parts`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::manage_conversation`]: `POST /conversations/{conversation_id}/parts`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ManageConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     body: models::ManageConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl ManageConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ManageConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/parts",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/parts");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/{conversation_id}/parts",
+                &[&self.conversation_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ManageConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::attach_contact_to_conversation`]: `POST /conversations/{conversation_id}/customers`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachContactToConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     body: Option<models::AttachContactToConversationRequest>,
-    extra: crate::runtime::Extras,
 }
 impl AttachContactToConversation {
     /// Sets the request body.
@@ -1229,171 +1024,96 @@ impl AttachContactToConversation {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for AttachContactToConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/customers",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/customers");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/{conversation_id}/customers",
+                &[&self.conversation_id],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for AttachContactToConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::detach_contact_from_conversation`]: `DELETE /conversations/{conversation_id}/customers/{contact_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachContactFromConversation {
-    client: Client,
+    call: CallState,
     conversation_id: String,
     contact_id: String,
     body: models::DetachContactFromConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl DetachContactFromConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DetachContactFromConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/customers/{contact_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id);
-        parts.push_path("/customers/");
-        parts.push_path_param(&self.contact_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::DELETE,
+                VERSION,
+                "/conversations/{conversation_id}/customers/{contact_id}",
+                &[&self.conversation_id, &self.contact_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DetachContactFromConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::list_handling_events`]: `GET /conversations/{id}/handling_events`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::list_handling_events`]: `GET /conversations/{id}/handling_events`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListHandlingEvents {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl ListHandlingEvents {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListHandlingEvents {
+    type Output = models::HandlingEventList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::HandlingEventList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::HandlingEventList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/conversations/{id}/handling_events",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/handling_events");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/conversations/{id}/handling_events",
+                    &[&self.id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for ListHandlingEvents {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::list_side_conversations`]: `GET /conversations/{id}/side_conversations`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::list_side_conversations`]: `GET /conversations/{id}/side_conversations`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSideConversations {
-    client: Client,
+    call: CallState,
     id: String,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl ListSideConversations {
     /// The page number of results to return (starting from 1).
@@ -1406,80 +1126,24 @@ impl ListSideConversations {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListSideConversations {
+    type Output = models::SideConversationList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::SideConversationList> {
-        crate::runtime::pagination::advancing_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::SideConversationList| {
-                    if page
-                        .side_conversations
-                        .as_ref()
-                        .is_none_or(|items| items.is_empty())
-                    {
-                        return None;
-                    }
-                    let (current, total) = (
-                        page.pages.as_ref().and_then(|v| v.page)?,
-                        page.pages.as_ref().and_then(|v| v.total_pages)?,
-                    );
-                    (current < total).then_some(current + 1)
-                },
-                |call: Self, key: i64| call.page(key),
-            ),
-            |page: &models::SideConversationList| {
-                page.pages.as_ref().and_then(|v| v.page)
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`side_conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::SideConversationSummary> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::SideConversationList| {
-                page.side_conversations.unwrap_or_default()
-            },
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::SideConversationList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::SideConversationList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/conversations/{id}/side_conversations",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/side_conversations");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/conversations/{id}/side_conversations",
+                &[&self.id],
+            );
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -1489,178 +1153,117 @@ impl ListSideConversations {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListSideConversations {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`side_conversations`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListSideConversations {
+    type Item = models::SideConversationSummary;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::SideConversationList,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.side_conversations.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(
+        page: models::SideConversationList,
+    ) -> Vec<models::SideConversationSummary> {
+        page.side_conversations.unwrap_or_default()
     }
 }
-/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::redact_conversation`]: `POST /conversations/redact`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RedactConversation {
-    client: Client,
+    call: CallState,
     body: models::RedactConversationRequest,
-    extra: crate::runtime::Extras,
 }
-impl RedactConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RedactConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/redact",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/redact");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/conversations/redact", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RedactConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::merge_conversation`]: `POST /conversations/{id}/merge`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::merge_conversation`]: `POST /conversations/{id}/merge`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct MergeConversation {
-    client: Client,
+    call: CallState,
     id: String,
     body: models::MergeConversationsRequest,
-    extra: crate::runtime::Extras,
 }
-impl MergeConversation {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for MergeConversation {
+    type Output = models::Conversation;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Conversation, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Conversation>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{id}/merge",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.id);
-        parts.push_path("/merge");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/conversations/{id}/merge", &[&self.id]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for MergeConversation {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::convert_conversation_to_ticket`]: `POST /conversations/{conversation_id}/convert`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConvertConversationToTicket {
-    client: Client,
+    call: CallState,
     conversation_id: i64,
     body: models::ConvertConversationToTicketRequest,
-    extra: crate::runtime::Extras,
 }
-impl ConvertConversationToTicket {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ConvertConversationToTicket {
+    type Output = models::Ticket;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Ticket, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Ticket>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/{conversation_id}/convert",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/");
-        parts.push_path_param(&self.conversation_id.to_string());
-        parts.push_path("/convert");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/{conversation_id}/convert",
+                &[&self.conversation_id.to_string()],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ConvertConversationToTicket {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Conversations::list_deleted_conversation_ids`]: `GET /conversations/deleted`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Conversations::list_deleted_conversation_ids`]: `GET /conversations/deleted`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDeletedConversationIds {
-    client: Client,
+    call: CallState,
     page: Option<i64>,
     per_page: Option<i64>,
     order: Option<String>,
-    extra: crate::runtime::Extras,
 }
 impl ListDeletedConversationIds {
     /// The page of results to fetch. Defaults to first page
@@ -1678,88 +1281,19 @@ impl ListDeletedConversationIds {
         self.order = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListDeletedConversationIds {
+    type Output = models::DeletedConversationList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::DeletedConversationList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::DeletedConversationList| {
-                        if page
-                            .conversations
-                            .as_ref()
-                            .is_none_or(|items| items.is_empty())
-                        {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::DeletedConversationList| {
-                    page.pages.as_ref().and_then(|v| v.page)
-                },
-            ),
-            |page: &models::DeletedConversationList| {
-                page.conversations
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`conversations`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::DeletedConversationItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::DeletedConversationList| {
-                page.conversations.unwrap_or_default()
-            },
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeletedConversationList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedConversationList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/conversations/deleted",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/deleted");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::GET, VERSION, "/conversations/deleted", &[]);
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -1772,9 +1306,39 @@ impl ListDeletedConversationIds {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListDeletedConversationIds {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`conversations`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListDeletedConversationIds {
+    type Item = models::DeletedConversationItem;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::DeletedConversationList,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.conversations.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(
+        page: models::DeletedConversationList,
+    ) -> Vec<models::DeletedConversationItem> {
+        page.conversations.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::DeletedConversationList) -> Vec<String> {
+        page.conversations
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Conversations Attributes` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Conversations Attributes`. Get it from [`super::Api::conversations_attributes`].
 #[derive(Debug, Clone)]
 pub struct ConversationsAttributes {
@@ -23,6 +23,8 @@ impl ConversationsAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations_attributes().list_conversation_attributes().send().await?;
@@ -32,9 +34,8 @@ impl ConversationsAttributes {
     /// ```
     pub fn list_conversation_attributes(&self) -> ListConversationAttributes {
         ListConversationAttributes {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             include_archived: None,
-            extra: Default::default(),
         }
     }
     /// Create a conversation attribute
@@ -46,6 +47,7 @@ impl ConversationsAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateConversationAttributeRequest) -> Result<(), intercom_api::Error> {
@@ -60,9 +62,8 @@ impl ConversationsAttributes {
         body: impl Into<models::CreateConversationAttributeRequest>,
     ) -> CreateConversationAttribute {
         CreateConversationAttribute {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Get a conversation attribute
@@ -74,6 +75,8 @@ impl ConversationsAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations_attributes().get_conversation_attribute(id).send().await?;
@@ -83,9 +86,8 @@ impl ConversationsAttributes {
     /// ```
     pub fn get_conversation_attribute(&self, id: i64) -> GetConversationAttribute {
         GetConversationAttribute {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
-            extra: Default::default(),
         }
     }
     /// Update a conversation attribute
@@ -97,6 +99,7 @@ impl ConversationsAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(id: i64, body: models::UpdateConversationAttributeRequest) -> Result<(), intercom_api::Error> {
@@ -112,10 +115,9 @@ impl ConversationsAttributes {
         body: impl Into<models::UpdateConversationAttributeRequest>,
     ) -> UpdateConversationAttribute {
         UpdateConversationAttribute {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Delete (archive) a conversation attribute
@@ -127,6 +129,8 @@ impl ConversationsAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations_attributes().delete_conversation_attribute(id).send().await?;
@@ -136,9 +140,8 @@ impl ConversationsAttributes {
     /// ```
     pub fn delete_conversation_attribute(&self, id: i64) -> DeleteConversationAttribute {
         DeleteConversationAttribute {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
-            extra: Default::default(),
         }
     }
     /// Add an option to a list conversation attribute
@@ -150,6 +153,7 @@ impl ConversationsAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(id: i64, body: models::CreateConversationAttributeOptionRequest) -> Result<(), intercom_api::Error> {
@@ -165,10 +169,9 @@ impl ConversationsAttributes {
         body: impl Into<models::CreateConversationAttributeOptionRequest>,
     ) -> CreateConversationAttributeOption {
         CreateConversationAttributeOption {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Update an option on a list conversation attribute
@@ -180,6 +183,7 @@ impl ConversationsAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(id: i64, body: models::UpdateConversationAttributeOptionRequest) -> Result<(), intercom_api::Error> {
@@ -196,11 +200,10 @@ impl ConversationsAttributes {
         body: impl Into<models::UpdateConversationAttributeOptionRequest>,
     ) -> UpdateConversationAttributeOption {
         UpdateConversationAttributeOption {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
             option_id: option_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Archive an option on a list conversation attribute
@@ -212,6 +215,8 @@ impl ConversationsAttributes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().conversations_attributes().delete_conversation_attribute_option(id, "<option_id>").send().await?;
@@ -225,20 +230,18 @@ impl ConversationsAttributes {
         option_id: impl Into<String>,
     ) -> DeleteConversationAttributeOption {
         DeleteConversationAttributeOption {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id,
             option_id: option_id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`ConversationsAttributes::list_conversation_attributes`]: `GET /conversations/attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ConversationsAttributes::list_conversation_attributes`]: `GET /conversations/attributes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListConversationAttributes {
-    client: Client,
+    call: CallState,
     include_archived: Option<bool>,
-    extra: crate::runtime::Extras,
 }
 impl ListConversationAttributes {
     /// Include archived attributes in the list. Default `false`.
@@ -246,433 +249,218 @@ impl ListConversationAttributes {
         self.include_archived = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for ListConversationAttributes {
+    type Output = models::ConversationAttributeList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationAttributeList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationAttributeList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/conversations/attributes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/attributes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::GET, VERSION, "/conversations/attributes", &[]);
         if let Some(value) = &self.include_archived {
             parts.push_query("include_archived", value.to_string());
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListConversationAttributes {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ConversationsAttributes::create_conversation_attribute`]: `POST /conversations/attributes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ConversationsAttributes::create_conversation_attribute`]: `POST /conversations/attributes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateConversationAttribute {
-    client: Client,
+    call: CallState,
     body: models::CreateConversationAttributeRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateConversationAttribute {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateConversationAttribute {
+    type Output = models::ConversationAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationAttribute, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/attributes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/attributes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/conversations/attributes", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateConversationAttribute {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ConversationsAttributes::get_conversation_attribute`]: `GET /conversations/attributes/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ConversationsAttributes::get_conversation_attribute`]: `GET /conversations/attributes/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetConversationAttribute {
-    client: Client,
+    call: CallState,
     id: i64,
-    extra: crate::runtime::Extras,
 }
-impl GetConversationAttribute {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetConversationAttribute {
+    type Output = models::ConversationAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationAttribute, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/conversations/attributes/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/attributes/");
-        parts.push_path_param(&self.id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/conversations/attributes/{id}",
+                    &[&self.id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for GetConversationAttribute {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ConversationsAttributes::update_conversation_attribute`]: `PUT /conversations/attributes/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ConversationsAttributes::update_conversation_attribute`]: `PUT /conversations/attributes/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateConversationAttribute {
-    client: Client,
+    call: CallState,
     id: i64,
     body: models::UpdateConversationAttributeRequest,
-    extra: crate::runtime::Extras,
 }
-impl UpdateConversationAttribute {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for UpdateConversationAttribute {
+    type Output = models::ConversationAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationAttribute, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/conversations/attributes/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/attributes/");
-        parts.push_path_param(&self.id.to_string());
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/conversations/attributes/{id}",
+                &[&self.id.to_string()],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateConversationAttribute {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ConversationsAttributes::delete_conversation_attribute`]: `DELETE /conversations/attributes/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ConversationsAttributes::delete_conversation_attribute`]: `DELETE /conversations/attributes/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteConversationAttribute {
-    client: Client,
+    call: CallState,
     id: i64,
-    extra: crate::runtime::Extras,
 }
-impl DeleteConversationAttribute {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteConversationAttribute {
+    type Output = models::ConversationAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationAttribute, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/conversations/attributes/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/attributes/");
-        parts.push_path_param(&self.id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/conversations/attributes/{id}",
+                    &[&self.id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteConversationAttribute {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ConversationsAttributes::create_conversation_attribute_option`]: `POST /conversations/attributes/{id}/options`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ConversationsAttributes::create_conversation_attribute_option`]: `POST /conversations/attributes/{id}/options`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateConversationAttributeOption {
-    client: Client,
+    call: CallState,
     id: i64,
     body: models::CreateConversationAttributeOptionRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateConversationAttributeOption {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateConversationAttributeOption {
+    type Output = models::ConversationAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationAttribute, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/conversations/attributes/{id}/options",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/attributes/");
-        parts.push_path_param(&self.id.to_string());
-        parts.push_path("/options");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/conversations/attributes/{id}/options",
+                &[&self.id.to_string()],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateConversationAttributeOption {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ConversationsAttributes::update_conversation_attribute_option`]: `PUT /conversations/attributes/{id}/options/{option_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ConversationsAttributes::update_conversation_attribute_option`]: `PUT /conversations/attributes/{id}/options/{option_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateConversationAttributeOption {
-    client: Client,
+    call: CallState,
     id: i64,
     option_id: String,
     body: models::UpdateConversationAttributeOptionRequest,
-    extra: crate::runtime::Extras,
 }
-impl UpdateConversationAttributeOption {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for UpdateConversationAttributeOption {
+    type Output = models::ConversationAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationAttribute, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/conversations/attributes/{id}/options/{option_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/attributes/");
-        parts.push_path_param(&self.id.to_string());
-        parts.push_path("/options/");
-        parts.push_path_param(&self.option_id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/conversations/attributes/{id}/options/{option_id}",
+                &[&self.id.to_string(), &self.option_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateConversationAttributeOption {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ConversationsAttributes::delete_conversation_attribute_option`]: `DELETE /conversations/attributes/{id}/options/{option_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ConversationsAttributes::delete_conversation_attribute_option`]: `DELETE /conversations/attributes/{id}/options/{option_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteConversationAttributeOption {
-    client: Client,
+    call: CallState,
     id: i64,
     option_id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteConversationAttributeOption {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteConversationAttributeOption {
+    type Output = models::ConversationAttribute;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::ConversationAttribute, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::ConversationAttribute>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/conversations/attributes/{id}/options/{option_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/conversations/attributes/");
-        parts.push_path_param(&self.id.to_string());
-        parts.push_path("/options/");
-        parts.push_path_param(&self.option_id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DeleteConversationAttributeOption {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/conversations/attributes/{id}/options/{option_id}",
+                    &[&self.id.to_string(), &self.option_id],
+                ),
+        )
     }
 }

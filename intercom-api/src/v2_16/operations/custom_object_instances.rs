@@ -2,9 +2,9 @@
 
 //! Operations tagged `Custom Object Instances` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Custom Object Instances`. Get it from [`super::Api::custom_object_instances`].
 #[derive(Debug, Clone)]
 pub struct CustomObjectInstances {
@@ -28,6 +28,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().custom_object_instances().list_custom_object_instances("<custom_object_type_identifier>").send().await?;
@@ -40,14 +42,13 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> ListCustomObjectInstances {
         ListCustomObjectInstances {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             references_contact_id: None,
             references_conversation_id: None,
             external_id: None,
             page: None,
             per_page: None,
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            extra: Default::default(),
         }
     }
     /// Create or Update a Custom Object Instance
@@ -59,6 +60,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().custom_object_instances().create_custom_object_instances("<custom_object_type_identifier>").send().await?;
@@ -71,10 +74,9 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> CreateCustomObjectInstances {
         CreateCustomObjectInstances {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             custom_object_type_identifier: custom_object_type_identifier.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete a Custom Object Instance by External ID
@@ -86,6 +88,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().custom_object_instances().delete_custom_object_instances_by_id("<external_id>", "<custom_object_type_identifier>").send().await?;
@@ -99,10 +103,9 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> DeleteCustomObjectInstancesById {
         DeleteCustomObjectInstancesById {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             external_id: external_id.into(),
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            extra: Default::default(),
         }
     }
     /// Get Custom Object Instance by ID
@@ -114,6 +117,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().custom_object_instances().get_custom_object_instances_by_id("<custom_object_instance_id>", "<custom_object_type_identifier>").send().await?;
@@ -127,10 +132,9 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> GetCustomObjectInstancesById {
         GetCustomObjectInstancesById {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             custom_object_instance_id: custom_object_instance_id.into(),
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            extra: Default::default(),
         }
     }
     /// Delete a Custom Object Instance by ID
@@ -142,6 +146,8 @@ impl CustomObjectInstances {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().custom_object_instances().delete_custom_object_instances_by_external_id("<custom_object_instance_id>", "<custom_object_type_identifier>").send().await?;
@@ -155,25 +161,23 @@ impl CustomObjectInstances {
         custom_object_type_identifier: impl Into<String>,
     ) -> DeleteCustomObjectInstancesByExternalId {
         DeleteCustomObjectInstancesByExternalId {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             custom_object_instance_id: custom_object_instance_id.into(),
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`CustomObjectInstances::list_custom_object_instances`]: `GET /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::list_custom_object_instances`]: `GET /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCustomObjectInstances {
-    client: Client,
+    call: CallState,
     references_contact_id: Option<String>,
     references_conversation_id: Option<String>,
     external_id: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
     custom_object_type_identifier: String,
-    extra: crate::runtime::Extras,
 }
 impl ListCustomObjectInstances {
     /// Return instances associated with the given contact ID.
@@ -201,90 +205,24 @@ impl ListCustomObjectInstances {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListCustomObjectInstances {
+    type Output = models::CustomObjectInstancesPaginatedList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::CustomObjectInstancesPaginatedList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::CustomObjectInstancesPaginatedList| {
-                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::CustomObjectInstancesPaginatedList| {
-                    page.pages.as_ref().and_then(|v| v.page)
-                },
-            ),
-            |page: &models::CustomObjectInstancesPaginatedList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| {
-                            items
-                                .iter()
-                                .filter_map(|item| item.as_ref()?.id.clone())
-                                .collect()
-                        },
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<Option<models::CustomObjectInstance>> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CustomObjectInstancesPaginatedList| {
-                page.data.unwrap_or_default()
-            },
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstancesPaginatedList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstancesPaginatedList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/custom_object_instances/{custom_object_type_identifier}",
+                &[&self.custom_object_type_identifier],
+            );
         if let Some(value) = &self.references_contact_id {
             parts.push_query("references_contact_id", value.clone());
         }
@@ -303,20 +241,51 @@ impl ListCustomObjectInstances {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListCustomObjectInstances {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListCustomObjectInstances {
+    type Item = Option<models::CustomObjectInstance>;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::CustomObjectInstancesPaginatedList,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(
+        page: models::CustomObjectInstancesPaginatedList,
+    ) -> Vec<Option<models::CustomObjectInstance>> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::CustomObjectInstancesPaginatedList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| {
+                    items.iter().filter_map(|item| item.as_ref()?.id.clone()).collect()
+                },
+            )
     }
 }
-/// Request builder for [`CustomObjectInstances::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::create_custom_object_instances`]: `POST /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCustomObjectInstances {
-    client: Client,
+    call: CallState,
     custom_object_type_identifier: String,
     body: Option<models::CreateOrUpdateCustomObjectInstanceRequest>,
-    extra: crate::runtime::Extras,
 }
 impl CreateCustomObjectInstances {
     /// Sets the request body.
@@ -327,98 +296,55 @@ impl CreateCustomObjectInstances {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for CreateCustomObjectInstances {
+    type Output = models::CustomObjectInstance;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstance, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstance>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/custom_object_instances/{custom_object_type_identifier}",
+                &[&self.custom_object_type_identifier],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateCustomObjectInstances {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`CustomObjectInstances::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::delete_custom_object_instances_by_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCustomObjectInstancesById {
-    client: Client,
+    call: CallState,
     external_id: String,
     custom_object_type_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteCustomObjectInstancesById {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteCustomObjectInstancesById {
+    type Output = models::CustomObjectInstanceDeleted;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstanceDeleted, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstanceDeleted>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::DELETE,
+                VERSION,
+                "/custom_object_instances/{custom_object_type_identifier}",
+                &[&self.custom_object_type_identifier],
+            );
         {
             let value = &self.external_id;
             parts.push_query("external_id", value.clone());
@@ -426,121 +352,67 @@ impl DeleteCustomObjectInstancesById {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for DeleteCustomObjectInstancesById {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`CustomObjectInstances::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::get_custom_object_instances_by_id`]: `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetCustomObjectInstancesById {
-    client: Client,
+    call: CallState,
     custom_object_instance_id: String,
     custom_object_type_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl GetCustomObjectInstancesById {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetCustomObjectInstancesById {
+    type Output = models::CustomObjectInstance;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstance, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstance>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
-        parts.push_path("/");
-        parts.push_path_param(&self.custom_object_instance_id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
+                    &[
+                        &self.custom_object_type_identifier,
+                        &self.custom_object_instance_id,
+                    ],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for GetCustomObjectInstancesById {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`CustomObjectInstances::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`CustomObjectInstances::delete_custom_object_instances_by_external_id`]: `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCustomObjectInstancesByExternalId {
-    client: Client,
+    call: CallState,
     custom_object_instance_id: String,
     custom_object_type_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteCustomObjectInstancesByExternalId {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteCustomObjectInstancesByExternalId {
+    type Output = models::CustomObjectInstanceDeleted;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::CustomObjectInstanceDeleted, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CustomObjectInstanceDeleted>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/custom_object_instances/");
-        parts.push_path_param(&self.custom_object_type_identifier);
-        parts.push_path("/");
-        parts.push_path_param(&self.custom_object_instance_id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DeleteCustomObjectInstancesByExternalId {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}",
+                    &[
+                        &self.custom_object_type_identifier,
+                        &self.custom_object_instance_id,
+                    ],
+                ),
+        )
     }
 }

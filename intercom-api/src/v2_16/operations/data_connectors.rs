@@ -2,9 +2,9 @@
 
 //! Operations tagged `Data Connectors` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Data Connectors`. Get it from [`super::Api::data_connectors`].
 #[derive(Debug, Clone)]
 pub struct DataConnectors {
@@ -23,6 +23,8 @@ impl DataConnectors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().data_connectors().list_data_connectors().send().await?;
@@ -32,10 +34,9 @@ impl DataConnectors {
     /// ```
     pub fn list_data_connectors(&self) -> ListDataConnectors {
         ListDataConnectors {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             per_page: None,
             starting_after: None,
-            extra: Default::default(),
         }
     }
     /// Create a data connector
@@ -47,6 +48,7 @@ impl DataConnectors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateDataConnectorRequest) -> Result<(), intercom_api::Error> {
@@ -61,9 +63,8 @@ impl DataConnectors {
         body: impl Into<models::CreateDataConnectorRequest>,
     ) -> CreateDataConnector {
         CreateDataConnector {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a data connector
@@ -77,6 +78,8 @@ impl DataConnectors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().data_connectors().retrieve_data_connector("<id>").send().await?;
@@ -89,10 +92,9 @@ impl DataConnectors {
         id: impl Into<String>,
     ) -> RetrieveDataConnector {
         RetrieveDataConnector {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             state_version: None,
-            extra: Default::default(),
         }
     }
     /// Delete a data connector
@@ -104,6 +106,8 @@ impl DataConnectors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().data_connectors().delete_data_connector("<id>").send().await?;
@@ -113,9 +117,8 @@ impl DataConnectors {
     /// ```
     pub fn delete_data_connector(&self, id: impl Into<String>) -> DeleteDataConnector {
         DeleteDataConnector {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Update a data connector
@@ -127,6 +130,8 @@ impl DataConnectors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().data_connectors().update_data_connector("<id>").send().await?;
@@ -136,10 +141,9 @@ impl DataConnectors {
     /// ```
     pub fn update_data_connector(&self, id: impl Into<String>) -> UpdateDataConnector {
         UpdateDataConnector {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// List execution results for a data connector
@@ -154,6 +158,8 @@ impl DataConnectors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().data_connectors().list_data_connector_execution_results("<data_connector_id>").send().await?;
@@ -166,7 +172,7 @@ impl DataConnectors {
         data_connector_id: impl Into<String>,
     ) -> ListDataConnectorExecutionResults {
         ListDataConnectorExecutionResults {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             data_connector_id: data_connector_id.into(),
             per_page: None,
             starting_after: None,
@@ -175,7 +181,6 @@ impl DataConnectors {
             start_ts: None,
             end_ts: None,
             include_bodies: None,
-            extra: Default::default(),
         }
     }
     /// Retrieve an execution result
@@ -188,6 +193,8 @@ impl DataConnectors {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().data_connectors().show_data_connector_execution_result("<data_connector_id>", "<id>").send().await?;
@@ -201,21 +208,19 @@ impl DataConnectors {
         id: impl Into<String>,
     ) -> ShowDataConnectorExecutionResult {
         ShowDataConnectorExecutionResult {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             data_connector_id: data_connector_id.into(),
             id: id.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`DataConnectors::list_data_connectors`]: `GET /data_connectors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataConnectors::list_data_connectors`]: `GET /data_connectors`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDataConnectors {
-    client: Client,
+    call: CallState,
     per_page: Option<i64>,
     starting_after: Option<String>,
-    extra: crate::runtime::Extras,
 }
 impl ListDataConnectors {
     /// The number of results to return per page. Defaults to 20, minimum 1, maximum 50.
@@ -228,74 +233,17 @@ impl ListDataConnectors {
         self.starting_after = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListDataConnectors {
+    type Output = models::DataConnectorList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::DataConnectorList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::DataConnectorList| {
-                    page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                },
-                |call: Self, key: String| call.starting_after(key),
-            ),
-            |page: &models::DataConnectorList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::DataConnector> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::DataConnectorList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DataConnectorList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataConnectorList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/data_connectors",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_connectors");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/data_connectors", &[]);
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
@@ -305,73 +253,65 @@ impl ListDataConnectors {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListDataConnectors {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListDataConnectors {
+    type Item = models::DataConnector;
+    type Strategy = crate::runtime::pagination::Cursor;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::DataConnectorList) -> Option<String> {
+        page.pages
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .and_then(|v| v.starting_after.clone())
+    }
+    #[inline]
+    fn seek(self, key: String) -> Self {
+        self.starting_after(key)
+    }
+    #[inline]
+    fn items(page: models::DataConnectorList) -> Vec<models::DataConnector> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::DataConnectorList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`DataConnectors::create_data_connector`]: `POST /data_connectors`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataConnectors::create_data_connector`]: `POST /data_connectors`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataConnector {
-    client: Client,
+    call: CallState,
     body: models::CreateDataConnectorRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateDataConnector {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateDataConnector {
+    type Output = models::DataConnectorDetail;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DataConnectorDetail, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataConnectorDetail>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/data_connectors",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_connectors");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/data_connectors", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateDataConnector {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataConnectors::retrieve_data_connector`]: `GET /data_connectors/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataConnectors::retrieve_data_connector`]: `GET /data_connectors/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveDataConnector {
-    client: Client,
+    call: CallState,
     id: String,
     state_version: Option<models::RetrieveDataConnectorStateVersion>,
-    extra: crate::runtime::Extras,
 }
 impl RetrieveDataConnector {
     /// Which version of the data connector to return. Defaults to live.
@@ -382,114 +322,55 @@ impl RetrieveDataConnector {
         self.state_version = Some(value);
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for RetrieveDataConnector {
+    type Output = models::DataConnectorDetail;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DataConnectorDetail, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataConnectorDetail>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/data_connectors/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_connectors/");
-        parts.push_path_param(&self.id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::GET, VERSION, "/data_connectors/{id}", &[&self.id]);
         if let Some(value) = &self.state_version {
             parts.push_query("state_version", value.as_str().to_string());
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveDataConnector {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataConnectors::delete_data_connector`]: `DELETE /data_connectors/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataConnectors::delete_data_connector`]: `DELETE /data_connectors/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteDataConnector {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteDataConnector {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteDataConnector {
+    type Output = models::DeletedDataConnectorObject;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeletedDataConnectorObject, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedDataConnectorObject>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/data_connectors/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_connectors/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(Method::DELETE, VERSION, "/data_connectors/{id}", &[&self.id]),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteDataConnector {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataConnectors::update_data_connector`]: `PATCH /data_connectors/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataConnectors::update_data_connector`]: `PATCH /data_connectors/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateDataConnector {
-    client: Client,
+    call: CallState,
     id: String,
     body: Option<models::UpdateDataConnectorRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateDataConnector {
     /// Sets the request body.
@@ -497,58 +378,30 @@ impl UpdateDataConnector {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateDataConnector {
+    type Output = models::DataConnectorDetail;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DataConnectorDetail, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataConnectorDetail>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PATCH,
-            super::super::VERSION,
-            "/data_connectors/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_connectors/");
-        parts.push_path_param(&self.id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::PATCH, VERSION, "/data_connectors/{id}", &[&self.id]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateDataConnector {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataConnectors::list_data_connector_execution_results`]: `GET /data_connectors/{data_connector_id}/execution_results`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataConnectors::list_data_connector_execution_results`]: `GET /data_connectors/{data_connector_id}/execution_results`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDataConnectorExecutionResults {
-    client: Client,
+    call: CallState,
     data_connector_id: String,
     per_page: Option<i64>,
     starting_after: Option<String>,
@@ -557,7 +410,6 @@ pub struct ListDataConnectorExecutionResults {
     start_ts: Option<i64>,
     end_ts: Option<i64>,
     include_bodies: Option<models::ListDataConnectorExecutionResultsIncludeBodies>,
-    extra: crate::runtime::Extras,
 }
 impl ListDataConnectorExecutionResults {
     /// The number of results per page (1-30, default 10).
@@ -604,78 +456,24 @@ impl ListDataConnectorExecutionResults {
         self.include_bodies = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListDataConnectorExecutionResults {
+    type Output = models::DataConnectorExecutionResultList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::DataConnectorExecutionResultList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::DataConnectorExecutionResultList| {
-                    page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                },
-                |call: Self, key: String| call.starting_after(key),
-            ),
-            |page: &models::DataConnectorExecutionResultList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::DataConnectorExecutionResult> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::DataConnectorExecutionResultList| {
-                page.data.unwrap_or_default()
-            },
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DataConnectorExecutionResultList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataConnectorExecutionResultList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/data_connectors/{data_connector_id}/execution_results",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_connectors/");
-        parts.push_path_param(&self.data_connector_id);
-        parts.push_path("/execution_results");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/data_connectors/{data_connector_id}/execution_results",
+                &[&self.data_connector_id],
+            );
         if let Some(value) = &self.per_page {
             parts.push_query("per_page", value.to_string());
         }
@@ -700,65 +498,65 @@ impl ListDataConnectorExecutionResults {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListDataConnectorExecutionResults {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListDataConnectorExecutionResults {
+    type Item = models::DataConnectorExecutionResult;
+    type Strategy = crate::runtime::pagination::Cursor;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::DataConnectorExecutionResultList) -> Option<String> {
+        page.pages
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .and_then(|v| v.starting_after.clone())
+    }
+    #[inline]
+    fn seek(self, key: String) -> Self {
+        self.starting_after(key)
+    }
+    #[inline]
+    fn items(
+        page: models::DataConnectorExecutionResultList,
+    ) -> Vec<models::DataConnectorExecutionResult> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::DataConnectorExecutionResultList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`DataConnectors::show_data_connector_execution_result`]: `GET /data_connectors/{data_connector_id}/execution_results/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataConnectors::show_data_connector_execution_result`]: `GET /data_connectors/{data_connector_id}/execution_results/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ShowDataConnectorExecutionResult {
-    client: Client,
+    call: CallState,
     data_connector_id: String,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl ShowDataConnectorExecutionResult {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ShowDataConnectorExecutionResult {
+    type Output = models::DataConnectorExecutionResult;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DataConnectorExecutionResult, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataConnectorExecutionResult>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/data_connectors/{data_connector_id}/execution_results/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/data_connectors/");
-        parts.push_path_param(&self.data_connector_id);
-        parts.push_path("/execution_results/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for ShowDataConnectorExecutionResult {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/data_connectors/{data_connector_id}/execution_results/{id}",
+                    &[&self.data_connector_id, &self.id],
+                ),
+        )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Data Events` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Data Events`. Get it from [`super::Api::data_events`].
 #[derive(Debug, Clone)]
 pub struct DataEvents {
@@ -35,6 +35,7 @@ impl DataEvents {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(filter: models::ListDataEventsFilter) -> Result<(), intercom_api::Error> {
@@ -50,12 +51,11 @@ impl DataEvents {
         type_: impl Into<String>,
     ) -> ListDataEvents {
         ListDataEvents {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             filter,
             type_: type_.into(),
             summary: None,
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Submit a data event
@@ -106,6 +106,7 @@ impl DataEvents {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateDataEventRequest) -> Result<(), intercom_api::Error> {
@@ -119,9 +120,8 @@ impl DataEvents {
         body: impl Into<models::CreateDataEventRequest>,
     ) -> CreateDataEvent {
         CreateDataEvent {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Create event summaries
@@ -133,6 +133,8 @@ impl DataEvents {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     client.v2_16().data_events().data_event_summaries().send().await?;
@@ -141,22 +143,20 @@ impl DataEvents {
     /// ```
     pub fn data_event_summaries(&self) -> DataEventSummaries {
         DataEventSummaries {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`DataEvents::list_data_events`]: `GET /events`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataEvents::list_data_events`]: `GET /events`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDataEvents {
-    client: Client,
+    call: CallState,
     filter: models::ListDataEventsFilter,
     type_: String,
     summary: Option<bool>,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
 impl ListDataEvents {
     /// summary flag
@@ -164,71 +164,17 @@ impl ListDataEvents {
         self.summary = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+}
+impl crate::runtime::Operation for ListDataEvents {
+    type Output = models::DataEventSummary;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::DataEventSummary> {
-        crate::runtime::pagination::pages(
-            self,
-            Self::send,
-            |page: &models::DataEventSummary| {
-                crate::runtime::pagination::ImpliedPage::next(
-                        None,
-                        page.pages.as_ref().and_then(|v| v.next.clone()),
-                        None,
-                        None,
-                    )
-                    .filter(|key| {
-                        matches!(
-                            key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                        ) || !(page.events.as_ref().is_none_or(|items| items.is_empty()))
-                    })
-            },
-            |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                call.implied_page = Some(key);
-                call
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`events`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<Option<models::DataEventSummaryItem>> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::DataEventSummary| page.events.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::DataEventSummary, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DataEventSummary>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/events",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/events");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/events", &[]);
         {
             let value = &self.filter;
             for (key, value) in crate::codec::query_object(value)? {
@@ -248,66 +194,63 @@ impl ListDataEvents {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListDataEvents {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (the `starting_after` or `page` in the query of the `pages.next` URL), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor.
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`events`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListDataEvents {
+    type Item = Option<models::DataEventSummaryItem>;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::DataEventSummary,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: None,
+            next_url: page.pages.as_ref().and_then(|v| v.next.clone()),
+            page: None,
+            total: None,
+            empty: page.events.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(
+        page: models::DataEventSummary,
+    ) -> Vec<Option<models::DataEventSummaryItem>> {
+        page.events.unwrap_or_default()
     }
 }
-/// Request builder for [`DataEvents::create_data_event`]: `POST /events`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataEvents::create_data_event`]: `POST /events`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDataEvent {
-    client: Client,
+    call: CallState,
     body: models::CreateDataEventRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateDataEvent {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateDataEvent {
+    type Output = ();
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_empty;
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<()>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_empty)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/events",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/events");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/events", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateDataEvent {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`DataEvents::data_event_summaries`]: `POST /events/summaries`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`DataEvents::data_event_summaries`]: `POST /events/summaries`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DataEventSummaries {
-    client: Client,
+    call: CallState,
     body: Option<models::CreateDataEventSummariesRequest>,
-    extra: crate::runtime::Extras,
 }
 impl DataEventSummaries {
     /// Sets the request body.
@@ -318,43 +261,20 @@ impl DataEventSummaries {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for DataEventSummaries {
+    type Output = ();
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_empty;
     #[inline]
-    pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<()>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_empty)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/events/summaries",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/events/summaries");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/events/summaries", &[]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for DataEventSummaries {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

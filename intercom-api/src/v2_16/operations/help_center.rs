@@ -2,9 +2,9 @@
 
 //! Operations tagged `Help Center` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Help Center`. Get it from [`super::Api::help_center`].
 #[derive(Debug, Clone)]
 pub struct HelpCenter {
@@ -27,6 +27,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().help_center().list_help_center_redirects("<help_center_id>").send().await?;
@@ -39,11 +41,10 @@ impl HelpCenter {
         help_center_id: impl Into<String>,
     ) -> ListHelpCenterRedirects {
         ListHelpCenterRedirects {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             help_center_id: help_center_id.into(),
             page: None,
             per_page: None,
-            extra: Default::default(),
         }
     }
     /// Create a redirect
@@ -57,6 +58,7 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateHelpCenterRedirectRequest) -> Result<(), intercom_api::Error> {
@@ -72,10 +74,9 @@ impl HelpCenter {
         body: impl Into<models::CreateHelpCenterRedirectRequest>,
     ) -> CreateHelpCenterRedirect {
         CreateHelpCenterRedirect {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             help_center_id: help_center_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a redirect
@@ -89,6 +90,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().help_center().retrieve_help_center_redirect("<help_center_id>", "<id>").send().await?;
@@ -102,10 +105,9 @@ impl HelpCenter {
         id: impl Into<String>,
     ) -> RetrieveHelpCenterRedirect {
         RetrieveHelpCenterRedirect {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             help_center_id: help_center_id.into(),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Delete a redirect
@@ -119,6 +121,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().help_center().delete_help_center_redirect("<help_center_id>", "<id>").send().await?;
@@ -132,10 +136,9 @@ impl HelpCenter {
         id: impl Into<String>,
     ) -> DeleteHelpCenterRedirect {
         DeleteHelpCenterRedirect {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             help_center_id: help_center_id.into(),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// List all collections
@@ -149,6 +152,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().help_center().list_all_collections().send().await?;
@@ -158,9 +163,8 @@ impl HelpCenter {
     /// ```
     pub fn list_all_collections(&self) -> ListAllCollections {
         ListAllCollections {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Create a collection
@@ -172,6 +176,7 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateCollectionRequest) -> Result<(), intercom_api::Error> {
@@ -186,9 +191,8 @@ impl HelpCenter {
         body: impl Into<models::CreateCollectionRequest>,
     ) -> CreateCollection {
         CreateCollection {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a collection
@@ -200,6 +204,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(collection_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().help_center().retrieve_collection(collection_id).send().await?;
@@ -209,9 +215,8 @@ impl HelpCenter {
     /// ```
     pub fn retrieve_collection(&self, collection_id: i64) -> RetrieveCollection {
         RetrieveCollection {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             collection_id,
-            extra: Default::default(),
         }
     }
     /// Update a collection
@@ -223,6 +228,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(collection_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().help_center().update_collection(collection_id).send().await?;
@@ -232,10 +239,9 @@ impl HelpCenter {
     /// ```
     pub fn update_collection(&self, collection_id: i64) -> UpdateCollection {
         UpdateCollection {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             collection_id,
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete a collection
@@ -247,6 +253,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(collection_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().help_center().delete_collection(collection_id).send().await?;
@@ -256,9 +264,8 @@ impl HelpCenter {
     /// ```
     pub fn delete_collection(&self, collection_id: i64) -> DeleteCollection {
         DeleteCollection {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             collection_id,
-            extra: Default::default(),
         }
     }
     /// Retrieve a Help Center
@@ -270,6 +277,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(help_center_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().help_center().retrieve_help_center(help_center_id).send().await?;
@@ -279,9 +288,8 @@ impl HelpCenter {
     /// ```
     pub fn retrieve_help_center(&self, help_center_id: i64) -> RetrieveHelpCenter {
         RetrieveHelpCenter {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             help_center_id,
-            extra: Default::default(),
         }
     }
     /// List all Help Centers
@@ -293,6 +301,8 @@ impl HelpCenter {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().help_center().list_help_centers().send().await?;
@@ -302,20 +312,18 @@ impl HelpCenter {
     /// ```
     pub fn list_help_centers(&self) -> ListHelpCenters {
         ListHelpCenters {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
 }
-/// Request builder for [`HelpCenter::list_help_center_redirects`]: `GET /help_center/help_centers/{help_center_id}/redirects`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::list_help_center_redirects`]: `GET /help_center/help_centers/{help_center_id}/redirects`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListHelpCenterRedirects {
-    client: Client,
+    call: CallState,
     help_center_id: String,
     page: Option<i64>,
     per_page: Option<i64>,
-    extra: crate::runtime::Extras,
 }
 impl ListHelpCenterRedirects {
     /// The page of results to fetch. Defaults to the first page.
@@ -328,84 +336,24 @@ impl ListHelpCenterRedirects {
         self.per_page = Some(value);
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`]. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for ListHelpCenterRedirects {
+    type Output = models::HelpCenterRedirectList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::HelpCenterRedirectList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::HelpCenterRedirectList| {
-                        if page.data.as_ref().is_none_or(|items| items.is_empty()) {
-                            return None;
-                        }
-                        let (current, total) = (
-                            page.pages.as_ref().and_then(|v| v.page)?,
-                            page.pages.as_ref().and_then(|v| v.total_pages)?,
-                        );
-                        (current < total).then_some(current + 1)
-                    },
-                    |call: Self, key: i64| call.page(key),
-                ),
-                |page: &models::HelpCenterRedirectList| {
-                    page.pages.as_ref().and_then(|v| v.page)
-                },
-            ),
-            |page: &models::HelpCenterRedirectList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::HelpCenterRedirect> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::HelpCenterRedirectList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::HelpCenterRedirectList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::HelpCenterRedirectList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/help_centers/{help_center_id}/redirects",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/help_centers/");
-        parts.push_path_param(&self.help_center_id);
-        parts.push_path("/redirects");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/help_center/help_centers/{help_center_id}/redirects",
+                &[&self.help_center_id],
+            );
         if let Some(value) = &self.page {
             parts.push_query("page", value.to_string());
         }
@@ -415,409 +363,251 @@ impl ListHelpCenterRedirects {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListHelpCenterRedirects {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `page` number; stops at the last page or on a missing, empty or repeated cursor. A page without items is the last; a page number that does not advance ends the stream with [`Error::Pagination`](crate::Error::Pagination). A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListHelpCenterRedirects {
+    type Item = models::HelpCenterRedirect;
+    type Strategy = crate::runtime::pagination::PageNumber;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::HelpCenterRedirectList,
+    ) -> crate::runtime::pagination::NumberPosition {
+        crate::runtime::pagination::NumberPosition {
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+        }
+    }
+    #[inline]
+    fn seek(self, key: i64) -> Self {
+        self.page(key)
+    }
+    #[inline]
+    fn items(page: models::HelpCenterRedirectList) -> Vec<models::HelpCenterRedirect> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::HelpCenterRedirectList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`HelpCenter::create_help_center_redirect`]: `POST /help_center/help_centers/{help_center_id}/redirects`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::create_help_center_redirect`]: `POST /help_center/help_centers/{help_center_id}/redirects`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateHelpCenterRedirect {
-    client: Client,
+    call: CallState,
     help_center_id: String,
     body: models::CreateHelpCenterRedirectRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateHelpCenterRedirect {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateHelpCenterRedirect {
+    type Output = models::HelpCenterRedirect;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::HelpCenterRedirect, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::HelpCenterRedirect>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/help_center/help_centers/{help_center_id}/redirects",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/help_centers/");
-        parts.push_path_param(&self.help_center_id);
-        parts.push_path("/redirects");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/help_center/help_centers/{help_center_id}/redirects",
+                &[&self.help_center_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateHelpCenterRedirect {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::retrieve_help_center_redirect`]: `GET /help_center/help_centers/{help_center_id}/redirects/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::retrieve_help_center_redirect`]: `GET /help_center/help_centers/{help_center_id}/redirects/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveHelpCenterRedirect {
-    client: Client,
+    call: CallState,
     help_center_id: String,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveHelpCenterRedirect {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveHelpCenterRedirect {
+    type Output = models::HelpCenterRedirect;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::HelpCenterRedirect, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::HelpCenterRedirect>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/help_centers/{help_center_id}/redirects/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/help_centers/");
-        parts.push_path_param(&self.help_center_id);
-        parts.push_path("/redirects/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/help_center/help_centers/{help_center_id}/redirects/{id}",
+                    &[&self.help_center_id, &self.id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveHelpCenterRedirect {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::delete_help_center_redirect`]: `DELETE /help_center/help_centers/{help_center_id}/redirects/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::delete_help_center_redirect`]: `DELETE /help_center/help_centers/{help_center_id}/redirects/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteHelpCenterRedirect {
-    client: Client,
+    call: CallState,
     help_center_id: String,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteHelpCenterRedirect {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteHelpCenterRedirect {
+    type Output = models::DeletedHelpCenterRedirectObject;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeletedHelpCenterRedirectObject, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedHelpCenterRedirectObject>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/help_center/help_centers/{help_center_id}/redirects/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/help_centers/");
-        parts.push_path_param(&self.help_center_id);
-        parts.push_path("/redirects/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/help_center/help_centers/{help_center_id}/redirects/{id}",
+                    &[&self.help_center_id, &self.id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteHelpCenterRedirect {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::list_all_collections`]: `GET /help_center/collections`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListAllCollections {
-    client: Client,
+    call: CallState,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListAllCollections {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+impl crate::runtime::Operation for ListAllCollections {
+    type Output = models::CollectionList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::CollectionList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::CollectionList| {
-                        crate::runtime::pagination::ImpliedPage::next(
-                                page
-                                    .pages
-                                    .as_ref()
-                                    .and_then(|v| v.next.as_ref())
-                                    .and_then(|v| v.starting_after.clone()),
-                                None,
-                                page.pages.as_ref().and_then(|v| v.page),
-                                page.pages.as_ref().and_then(|v| v.total_pages),
-                            )
-                            .filter(|key| {
-                                matches!(
-                                    key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                                )
-                                    || !(page
-                                        .data
-                                        .as_ref()
-                                        .is_none_or(|items| items.is_empty()))
-                            })
-                    },
-                    |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                        call.implied_page = Some(key);
-                        call
-                    },
-                ),
-                |page: &models::CollectionList| {
-                    let followed = page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                        .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
-                    if followed {
-                        None
-                    } else {
-                        page.pages.as_ref().and_then(|v| v.page)
-                    }
-                },
-            ),
-            |page: &models::CollectionList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Collection> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::CollectionList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::CollectionList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::CollectionList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/collections",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::GET, VERSION, "/help_center/collections", &[]);
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListAllCollections {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListAllCollections {
+    type Item = models::Collection;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(
+        page: &models::CollectionList,
+    ) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.clone()),
+            next_url: None,
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::CollectionList) -> Vec<models::Collection> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::CollectionList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::create_collection`]: `POST /help_center/collections`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCollection {
-    client: Client,
+    call: CallState,
     body: models::CreateCollectionRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateCollection {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateCollection {
+    type Output = models::Collection;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Collection>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/help_center/collections",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/help_center/collections", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateCollection {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{collection_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::retrieve_collection`]: `GET /help_center/collections/{collection_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveCollection {
-    client: Client,
+    call: CallState,
     collection_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveCollection {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveCollection {
+    type Output = models::Collection;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Collection>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/collections/{collection_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections/");
-        parts.push_path_param(&self.collection_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/help_center/collections/{collection_id}",
+                    &[&self.collection_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveCollection {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{collection_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::update_collection`]: `PUT /help_center/collections/{collection_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCollection {
-    client: Client,
+    call: CallState,
     collection_id: i64,
     body: Option<models::UpdateCollectionRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateCollection {
     /// Sets the request body.
@@ -825,201 +615,101 @@ impl UpdateCollection {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateCollection {
+    type Output = models::Collection;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Collection, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Collection>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/help_center/collections/{collection_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections/");
-        parts.push_path_param(&self.collection_id.to_string());
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/help_center/collections/{collection_id}",
+                &[&self.collection_id.to_string()],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateCollection {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{collection_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::delete_collection`]: `DELETE /help_center/collections/{collection_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCollection {
-    client: Client,
+    call: CallState,
     collection_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl DeleteCollection {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteCollection {
+    type Output = models::DeletedCollectionObject;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeletedCollectionObject, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeletedCollectionObject>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/help_center/collections/{collection_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/collections/");
-        parts.push_path_param(&self.collection_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/help_center/collections/{collection_id}",
+                    &[&self.collection_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteCollection {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::retrieve_help_center`]: `GET /help_center/help_centers/{help_center_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveHelpCenter {
-    client: Client,
+    call: CallState,
     help_center_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveHelpCenter {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveHelpCenter {
+    type Output = models::HelpCenter;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::HelpCenter, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::HelpCenter>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/help_centers/{help_center_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/help_centers/");
-        parts.push_path_param(&self.help_center_id.to_string());
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/help_center/help_centers/{help_center_id}",
+                    &[&self.help_center_id.to_string()],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for RetrieveHelpCenter {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`HelpCenter::list_help_centers`]: `GET /help_center/help_centers`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListHelpCenters {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl ListHelpCenters {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListHelpCenters {
+    type Output = models::HelpCenterList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::HelpCenterList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::HelpCenterList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/help_center/help_centers",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/help_center/help_centers");
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for ListHelpCenters {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/help_center/help_centers", &[]))
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Messages` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Messages`. Get it from [`super::Api::messages`].
 #[derive(Debug, Clone)]
 pub struct Messages {
@@ -33,6 +33,7 @@ impl Messages {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateMessageRequest) -> Result<(), intercom_api::Error> {
@@ -47,9 +48,8 @@ impl Messages {
         body: impl Into<models::CreateMessageRequest>,
     ) -> CreateMessage {
         CreateMessage {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve WhatsApp message delivery status
@@ -63,6 +63,8 @@ impl Messages {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().messages().retrieve_whats_app_message_status("<message_id>").send().await?;
@@ -75,9 +77,8 @@ impl Messages {
         message_id: impl Into<String>,
     ) -> RetrieveWhatsAppMessageStatus {
         RetrieveWhatsAppMessageStatus {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             message_id: message_id.into(),
-            extra: Default::default(),
         }
     }
     /// Get statuses of all messages sent based on the specified ruleset_id
@@ -92,6 +93,8 @@ impl Messages {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().messages().get_whats_app_message_status("<ruleset_id>").send().await?;
@@ -104,108 +107,53 @@ impl Messages {
         ruleset_id: impl Into<String>,
     ) -> GetWhatsAppMessageStatus {
         GetWhatsAppMessageStatus {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             ruleset_id: ruleset_id.into(),
             per_page: None,
             starting_after: None,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Messages::create_message`]: `POST /messages`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Messages::create_message`]: `POST /messages`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateMessage {
-    client: Client,
+    call: CallState,
     body: models::CreateMessageRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateMessage {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateMessage {
+    type Output = models::Message;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Message, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::Message>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/messages",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/messages");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::POST, VERSION, "/messages", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateMessage {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Messages::retrieve_whats_app_message_status`]: `GET /messages/whatsapp/status`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Messages::retrieve_whats_app_message_status`]: `GET /messages/whatsapp/status`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveWhatsAppMessageStatus {
-    client: Client,
+    call: CallState,
     message_id: String,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveWhatsAppMessageStatus {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveWhatsAppMessageStatus {
+    type Output = models::WhatsappMessageStatus;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::WhatsappMessageStatus, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::WhatsappMessageStatus>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/messages/whatsapp/status",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/messages/whatsapp/status");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::GET, VERSION, "/messages/whatsapp/status", &[]);
         {
             let value = &self.message_id;
             parts.push_query("message_id", value.clone());
@@ -213,21 +161,14 @@ impl RetrieveWhatsAppMessageStatus {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for RetrieveWhatsAppMessageStatus {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Messages::get_whats_app_message_status`]: `GET /messages/status`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Messages::get_whats_app_message_status`]: `GET /messages/status`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetWhatsAppMessageStatus {
-    client: Client,
+    call: CallState,
     ruleset_id: String,
     per_page: Option<i64>,
     starting_after: Option<String>,
-    extra: crate::runtime::Extras,
 }
 impl GetWhatsAppMessageStatus {
     /// Number of results per page (default 50, max 100)
@@ -240,74 +181,17 @@ impl GetWhatsAppMessageStatus {
         self.starting_after = Some(value.into());
         self
     }
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+}
+impl crate::runtime::Operation for GetWhatsAppMessageStatus {
+    type Output = models::WhatsappMessageStatusList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::WhatsappMessageStatusList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::pages(
-                self,
-                Self::send,
-                |page: &models::WhatsappMessageStatusList| {
-                    page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                },
-                |call: Self, key: String| call.starting_after(key),
-            ),
-            |page: &models::WhatsappMessageStatusList| {
-                page.events
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`events`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::WhatsappMessageStatusListEventsItem> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::WhatsappMessageStatusList| page.events.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::WhatsappMessageStatusList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::WhatsappMessageStatusList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/messages/status",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/messages/status");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self.call.parts(Method::GET, VERSION, "/messages/status", &[]);
         {
             let value = &self.ruleset_id;
             parts.push_query("ruleset_id", value.clone());
@@ -321,9 +205,36 @@ impl GetWhatsAppMessageStatus {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for GetWhatsAppMessageStatus {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the `starting_after` cursor; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`events`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for GetWhatsAppMessageStatus {
+    type Item = models::WhatsappMessageStatusListEventsItem;
+    type Strategy = crate::runtime::pagination::Cursor;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::WhatsappMessageStatusList) -> Option<String> {
+        page.pages
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .and_then(|v| v.starting_after.clone())
+    }
+    #[inline]
+    fn seek(self, key: String) -> Self {
+        self.starting_after(key)
+    }
+    #[inline]
+    fn items(
+        page: models::WhatsappMessageStatusList,
+    ) -> Vec<models::WhatsappMessageStatusListEventsItem> {
+        page.events.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::WhatsappMessageStatusList) -> Vec<String> {
+        page.events
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Notes` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Notes`. Get it from [`super::Api::notes`].
 #[derive(Debug, Clone)]
 pub struct Notes {
@@ -23,6 +23,8 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().notes().list_company_notes("<company_id>").send().await?;
@@ -32,10 +34,9 @@ impl Notes {
     /// ```
     pub fn list_company_notes(&self, company_id: impl Into<String>) -> ListCompanyNotes {
         ListCompanyNotes {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             company_id: company_id.into(),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Create a company note
@@ -47,6 +48,7 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateCompanyNoteRequest) -> Result<(), intercom_api::Error> {
@@ -62,10 +64,9 @@ impl Notes {
         body: impl Into<models::CreateCompanyNoteRequest>,
     ) -> CreateCompanyNote {
         CreateCompanyNote {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             company_id: company_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// List all notes
@@ -77,6 +78,8 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().notes().list_notes("<contact_id>").send().await?;
@@ -86,10 +89,9 @@ impl Notes {
     /// ```
     pub fn list_notes(&self, contact_id: impl Into<String>) -> ListNotes {
         ListNotes {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id: contact_id.into(),
             implied_page: None,
-            extra: Default::default(),
         }
     }
     /// Create a note
@@ -101,6 +103,7 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(contact_id: i64, body: models::CreateNoteRequest) -> Result<(), intercom_api::Error> {
@@ -116,10 +119,9 @@ impl Notes {
         body: impl Into<models::CreateNoteRequest>,
     ) -> CreateNote {
         CreateNote {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             contact_id,
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve a note
@@ -131,6 +133,8 @@ impl Notes {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example(note_id: i64) -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().notes().retrieve_note(note_id).send().await?;
@@ -140,406 +144,234 @@ impl Notes {
     /// ```
     pub fn retrieve_note(&self, note_id: i64) -> RetrieveNote {
         RetrieveNote {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             note_id,
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`Notes::list_company_notes`]: `GET /companies/{company_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Notes::list_company_notes`]: `GET /companies/{company_id}/notes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCompanyNotes {
-    client: Client,
+    call: CallState,
     company_id: String,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListCompanyNotes {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+impl crate::runtime::Operation for ListCompanyNotes {
+    type Output = models::NoteList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::NoteList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::NoteList| {
-                        crate::runtime::pagination::ImpliedPage::next(
-                                page
-                                    .pages
-                                    .as_ref()
-                                    .and_then(|v| v.next.as_ref())
-                                    .and_then(|v| v.starting_after.clone()),
-                                None,
-                                page.pages.as_ref().and_then(|v| v.page),
-                                page.pages.as_ref().and_then(|v| v.total_pages),
-                            )
-                            .filter(|key| {
-                                matches!(
-                                    key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                                )
-                                    || !(page
-                                        .data
-                                        .as_ref()
-                                        .is_none_or(|items| items.is_empty()))
-                            })
-                    },
-                    |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                        call.implied_page = Some(key);
-                        call
-                    },
-                ),
-                |page: &models::NoteList| {
-                    let followed = page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                        .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
-                    if followed {
-                        None
-                    } else {
-                        page.pages.as_ref().and_then(|v| v.page)
-                    }
-                },
-            ),
-            |page: &models::NoteList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Note> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::NoteList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::NoteList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::NoteList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/companies/{company_id}/notes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies/");
-        parts.push_path_param(&self.company_id);
-        parts.push_path("/notes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/companies/{company_id}/notes",
+                &[&self.company_id],
+            );
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListCompanyNotes {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListCompanyNotes {
+    type Item = models::Note;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::NoteList) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.clone()),
+            next_url: None,
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::NoteList) -> Vec<models::Note> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::NoteList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Notes::create_company_note`]: `POST /companies/{company_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Notes::create_company_note`]: `POST /companies/{company_id}/notes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCompanyNote {
-    client: Client,
+    call: CallState,
     company_id: String,
     body: models::CreateCompanyNoteRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateCompanyNote {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateCompanyNote {
+    type Output = models::Note;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Note, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/companies/{company_id}/notes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/companies/");
-        parts.push_path_param(&self.company_id);
-        parts.push_path("/notes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/companies/{company_id}/notes",
+                &[&self.company_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateCompanyNote {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Notes::list_notes`]: `GET /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Notes::list_notes`]: `GET /contacts/{contact_id}/notes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks. Page through it with [`pages`](crate::Paginated::pages) or [`stream`](crate::Paginated::stream).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListNotes {
-    client: Client,
+    call: CallState,
     contact_id: String,
     implied_page: Option<crate::runtime::pagination::ImpliedPage>,
-    extra: crate::runtime::Extras,
 }
-impl ListNotes {
-    /// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`].
+impl crate::runtime::Operation for ListNotes {
+    type Output = models::NoteList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn pages(self) -> crate::Pages<models::NoteList> {
-        crate::runtime::pagination::distinct_pages(
-            crate::runtime::pagination::advancing_pages(
-                crate::runtime::pagination::pages(
-                    self,
-                    Self::send,
-                    |page: &models::NoteList| {
-                        crate::runtime::pagination::ImpliedPage::next(
-                                page
-                                    .pages
-                                    .as_ref()
-                                    .and_then(|v| v.next.as_ref())
-                                    .and_then(|v| v.starting_after.clone()),
-                                None,
-                                page.pages.as_ref().and_then(|v| v.page),
-                                page.pages.as_ref().and_then(|v| v.total_pages),
-                            )
-                            .filter(|key| {
-                                matches!(
-                                    key, crate ::runtime::pagination::ImpliedPage::Cursor(_)
-                                )
-                                    || !(page
-                                        .data
-                                        .as_ref()
-                                        .is_none_or(|items| items.is_empty()))
-                            })
-                    },
-                    |mut call: Self, key: crate::runtime::pagination::ImpliedPage| {
-                        call.implied_page = Some(key);
-                        call
-                    },
-                ),
-                |page: &models::NoteList| {
-                    let followed = page
-                        .pages
-                        .as_ref()
-                        .and_then(|v| v.next.as_ref())
-                        .and_then(|v| v.starting_after.clone())
-                        .is_some_and(|c| !c.is_empty()) || None::<String>.is_some();
-                    if followed {
-                        None
-                    } else {
-                        page.pages.as_ref().and_then(|v| v.page)
-                    }
-                },
-            ),
-            |page: &models::NoteList| {
-                page.data
-                    .as_ref()
-                    .map_or_else(
-                        Vec::new,
-                        |items| items.iter().filter_map(|item| item.id.clone()).collect(),
-                    )
-            },
-        )
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Every item (`data`) of every page, lazily; cap it with [`Items::max_items`](crate::Items::max_items).
     #[inline]
-    pub fn stream(self) -> crate::Items<models::Note> {
-        crate::runtime::pagination::items(
-            self.pages(),
-            |page: models::NoteList| page.data.unwrap_or_default(),
-        )
-    }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
-    #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::NoteList, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
-    }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::NoteList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/contacts/{contact_id}/notes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id);
-        parts.push_path("/notes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::GET,
+                VERSION,
+                "/contacts/{contact_id}/notes",
+                &[&self.contact_id],
+            );
         if let Some(page) = &self.implied_page {
             page.push_query(&mut parts);
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for ListNotes {
+/// Every page, lazily: no request is sent before the stream is polled. Follows the page the response implies (`starting_after` from `pages.next.starting_after`, else `page` up to `pages.total_pages`), sent as a query parameter the spec does not declare; stops at the last page or on a missing, empty or repeated cursor. A page with the same item ids as the previous one is not yielded: the stream ends with [`Error::Pagination`](crate::Error::Pagination).
+///
+/// [`stream`](crate::Paginated::stream) yields every item (`data`) of every page; cap it with [`Items::max_items`](crate::Items::max_items).
+impl crate::runtime::Paginated for ListNotes {
+    type Item = models::Note;
+    type Strategy = crate::runtime::pagination::Implied;
     #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn position(page: &models::NoteList) -> crate::runtime::pagination::ImpliedPosition {
+        crate::runtime::pagination::ImpliedPosition {
+            cursor: page
+                .pages
+                .as_ref()
+                .and_then(|v| v.next.as_ref())
+                .and_then(|v| v.starting_after.clone()),
+            next_url: None,
+            page: page.pages.as_ref().and_then(|v| v.page),
+            total: page.pages.as_ref().and_then(|v| v.total_pages),
+            empty: page.data.as_ref().is_none_or(|items| items.is_empty()),
+        }
+    }
+    #[inline]
+    fn seek(mut self, key: crate::runtime::pagination::ImpliedPage) -> Self {
+        self.implied_page = Some(key);
+        self
+    }
+    #[inline]
+    fn items(page: models::NoteList) -> Vec<models::Note> {
+        page.data.unwrap_or_default()
+    }
+    #[inline]
+    fn item_ids(page: &models::NoteList) -> Vec<String> {
+        page.data
+            .as_ref()
+            .map_or_else(
+                Vec::new,
+                |items| items.iter().filter_map(|item| item.id.clone()).collect(),
+            )
     }
 }
-/// Request builder for [`Notes::create_note`]: `POST /contacts/{contact_id}/notes`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Notes::create_note`]: `POST /contacts/{contact_id}/notes`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNote {
-    client: Client,
+    call: CallState,
     contact_id: i64,
     body: models::CreateNoteRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateNote {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateNote {
+    type Output = models::Note;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Note, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/contacts/{contact_id}/notes",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/contacts/");
-        parts.push_path_param(&self.contact_id.to_string());
-        parts.push_path("/notes");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/contacts/{contact_id}/notes",
+                &[&self.contact_id.to_string()],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateNote {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{note_id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`Notes::retrieve_note`]: `GET /notes/{note_id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveNote {
-    client: Client,
+    call: CallState,
     note_id: i64,
-    extra: crate::runtime::Extras,
 }
-impl RetrieveNote {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for RetrieveNote {
+    type Output = models::Note;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<models::Note, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<models::Note>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/notes/{note_id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/notes/");
-        parts.push_path_param(&self.note_id.to_string());
-        Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for RetrieveNote {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/notes/{note_id}",
+                    &[&self.note_id.to_string()],
+                ),
+        )
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Office Hours` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Office Hours`. Get it from [`super::Api::office_hours`].
 #[derive(Debug, Clone)]
 pub struct OfficeHours {
@@ -23,6 +23,8 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().office_hours().get_office_hours_exception("<office_hours_schedule_id>", "<id>").send().await?;
@@ -36,10 +38,9 @@ impl OfficeHours {
         id: impl Into<String>,
     ) -> GetOfficeHoursException {
         GetOfficeHoursException {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             office_hours_schedule_id: office_hours_schedule_id.into(),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Update an office hours exception
@@ -51,6 +52,8 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().office_hours().update_office_hours_exception("<office_hours_schedule_id>", "<id>").send().await?;
@@ -64,11 +67,10 @@ impl OfficeHours {
         id: impl Into<String>,
     ) -> UpdateOfficeHoursException {
         UpdateOfficeHoursException {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             office_hours_schedule_id: office_hours_schedule_id.into(),
             id: id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete an office hours exception
@@ -80,6 +82,8 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().office_hours().delete_office_hours_exception("<office_hours_schedule_id>", "<id>").send().await?;
@@ -93,10 +97,9 @@ impl OfficeHours {
         id: impl Into<String>,
     ) -> DeleteOfficeHoursException {
         DeleteOfficeHoursException {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             office_hours_schedule_id: office_hours_schedule_id.into(),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// List all office hours exceptions
@@ -108,6 +111,8 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().office_hours().list_office_hours_exceptions("<office_hours_schedule_id>").send().await?;
@@ -120,9 +125,8 @@ impl OfficeHours {
         office_hours_schedule_id: impl Into<String>,
     ) -> ListOfficeHoursExceptions {
         ListOfficeHoursExceptions {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             office_hours_schedule_id: office_hours_schedule_id.into(),
-            extra: Default::default(),
         }
     }
     /// Create an office hours exception
@@ -134,6 +138,7 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateOfficeHoursExceptionRequest) -> Result<(), intercom_api::Error> {
@@ -149,10 +154,9 @@ impl OfficeHours {
         body: impl Into<models::CreateOfficeHoursExceptionRequest>,
     ) -> CreateOfficeHoursException {
         CreateOfficeHoursException {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             office_hours_schedule_id: office_hours_schedule_id.into(),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Retrieve an office hours schedule
@@ -164,6 +168,8 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().office_hours().get_office_hours_schedule("<id>").send().await?;
@@ -176,9 +182,8 @@ impl OfficeHours {
         id: impl Into<String>,
     ) -> GetOfficeHoursSchedule {
         GetOfficeHoursSchedule {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// Update an office hours schedule
@@ -190,6 +195,8 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().office_hours().update_office_hours_schedule("<id>").send().await?;
@@ -202,10 +209,9 @@ impl OfficeHours {
         id: impl Into<String>,
     ) -> UpdateOfficeHoursSchedule {
         UpdateOfficeHoursSchedule {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
             body: None,
-            extra: Default::default(),
         }
     }
     /// Delete an office hours schedule
@@ -217,6 +223,8 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().office_hours().delete_office_hours_schedule("<id>").send().await?;
@@ -229,9 +237,8 @@ impl OfficeHours {
         id: impl Into<String>,
     ) -> DeleteOfficeHoursSchedule {
         DeleteOfficeHoursSchedule {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             id: id.into(),
-            extra: Default::default(),
         }
     }
     /// List all office hours schedules
@@ -243,6 +250,8 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().office_hours().list_office_hours_schedules().send().await?;
@@ -252,8 +261,7 @@ impl OfficeHours {
     /// ```
     pub fn list_office_hours_schedules(&self) -> ListOfficeHoursSchedules {
         ListOfficeHoursSchedules {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
     /// Create an office hours schedule
@@ -265,6 +273,7 @@ impl OfficeHours {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::CreateOfficeHoursScheduleRequest) -> Result<(), intercom_api::Error> {
@@ -279,77 +288,48 @@ impl OfficeHours {
         body: impl Into<models::CreateOfficeHoursScheduleRequest>,
     ) -> CreateOfficeHoursSchedule {
         CreateOfficeHoursSchedule {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`OfficeHours::get_office_hours_exception`]: `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::get_office_hours_exception`]: `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetOfficeHoursException {
-    client: Client,
+    call: CallState,
     office_hours_schedule_id: String,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl GetOfficeHoursException {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetOfficeHoursException {
+    type Output = models::OfficeHoursException;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::OfficeHoursException, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::OfficeHoursException>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules/");
-        parts.push_path_param(&self.office_hours_schedule_id);
-        parts.push_path("/office_hours_exceptions/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
+                    &[&self.office_hours_schedule_id, &self.id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for GetOfficeHoursException {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`OfficeHours::update_office_hours_exception`]: `PUT /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::update_office_hours_exception`]: `PUT /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateOfficeHoursException {
-    client: Client,
+    call: CallState,
     office_hours_schedule_id: String,
     id: String,
     body: Option<models::UpdateOfficeHoursExceptionRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateOfficeHoursException {
     /// Sets the request body.
@@ -360,282 +340,146 @@ impl UpdateOfficeHoursException {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateOfficeHoursException {
+    type Output = models::OfficeHoursException;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::OfficeHoursException, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::OfficeHoursException>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules/");
-        parts.push_path_param(&self.office_hours_schedule_id);
-        parts.push_path("/office_hours_exceptions/");
-        parts.push_path_param(&self.id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::PUT,
+                VERSION,
+                "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
+                &[&self.office_hours_schedule_id, &self.id],
+            );
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateOfficeHoursException {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`OfficeHours::delete_office_hours_exception`]: `DELETE /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::delete_office_hours_exception`]: `DELETE /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteOfficeHoursException {
-    client: Client,
+    call: CallState,
     office_hours_schedule_id: String,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteOfficeHoursException {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteOfficeHoursException {
+    type Output = models::DeleteOfficeHoursExceptionResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeleteOfficeHoursExceptionResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeleteOfficeHoursExceptionResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules/");
-        parts.push_path_param(&self.office_hours_schedule_id);
-        parts.push_path("/office_hours_exceptions/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}",
+                    &[&self.office_hours_schedule_id, &self.id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteOfficeHoursException {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`OfficeHours::list_office_hours_exceptions`]: `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::list_office_hours_exceptions`]: `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListOfficeHoursExceptions {
-    client: Client,
+    call: CallState,
     office_hours_schedule_id: String,
-    extra: crate::runtime::Extras,
 }
-impl ListOfficeHoursExceptions {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListOfficeHoursExceptions {
+    type Output = models::OfficeHoursExceptionList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::OfficeHoursExceptionList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::OfficeHoursExceptionList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules/");
-        parts.push_path_param(&self.office_hours_schedule_id);
-        parts.push_path("/office_hours_exceptions");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::GET,
+                    VERSION,
+                    "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
+                    &[&self.office_hours_schedule_id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for ListOfficeHoursExceptions {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`OfficeHours::create_office_hours_exception`]: `POST /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::create_office_hours_exception`]: `POST /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateOfficeHoursException {
-    client: Client,
+    call: CallState,
     office_hours_schedule_id: String,
     body: models::CreateOfficeHoursExceptionRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateOfficeHoursException {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateOfficeHoursException {
+    type Output = models::OfficeHoursException;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::OfficeHoursException, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::OfficeHoursException>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules/");
-        parts.push_path_param(&self.office_hours_schedule_id);
-        parts.push_path("/office_hours_exceptions");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(
+                Method::POST,
+                VERSION,
+                "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions",
+                &[&self.office_hours_schedule_id],
+            );
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for CreateOfficeHoursException {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`OfficeHours::get_office_hours_schedule`]: `GET /office_hours_schedules/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::get_office_hours_schedule`]: `GET /office_hours_schedules/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetOfficeHoursSchedule {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl GetOfficeHoursSchedule {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetOfficeHoursSchedule {
+    type Output = models::OfficeHoursSchedule;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::OfficeHoursSchedule, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::OfficeHoursSchedule>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/office_hours_schedules/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(Method::GET, VERSION, "/office_hours_schedules/{id}", &[&self.id]),
+        )
     }
 }
-impl crate::runtime::OperationExt for GetOfficeHoursSchedule {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`OfficeHours::update_office_hours_schedule`]: `PUT /office_hours_schedules/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::update_office_hours_schedule`]: `PUT /office_hours_schedules/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateOfficeHoursSchedule {
-    client: Client,
+    call: CallState,
     id: String,
     body: Option<models::UpdateOfficeHoursScheduleRequest>,
-    extra: crate::runtime::Extras,
 }
 impl UpdateOfficeHoursSchedule {
     /// Sets the request body.
@@ -646,207 +490,91 @@ impl UpdateOfficeHoursSchedule {
         self.body = Some(value.into());
         self
     }
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+}
+impl crate::runtime::Operation for UpdateOfficeHoursSchedule {
+    type Output = models::OfficeHoursSchedule;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::OfficeHoursSchedule, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::OfficeHoursSchedule>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::PUT,
-            super::super::VERSION,
-            "/office_hours_schedules/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules/");
-        parts.push_path_param(&self.id);
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::PUT, VERSION, "/office_hours_schedules/{id}", &[&self.id]);
         if let Some(body) = &self.body {
             parts.set_json_body(body)?;
         }
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for UpdateOfficeHoursSchedule {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`OfficeHours::delete_office_hours_schedule`]: `DELETE /office_hours_schedules/{id}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::delete_office_hours_schedule`]: `DELETE /office_hours_schedules/{id}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteOfficeHoursSchedule {
-    client: Client,
+    call: CallState,
     id: String,
-    extra: crate::runtime::Extras,
 }
-impl DeleteOfficeHoursSchedule {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for DeleteOfficeHoursSchedule {
+    type Output = models::DeleteOfficeHoursScheduleResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::DeleteOfficeHoursScheduleResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::DeleteOfficeHoursScheduleResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::DELETE,
-            super::super::VERSION,
-            "/office_hours_schedules/{id}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules/");
-        parts.push_path_param(&self.id);
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(
+                    Method::DELETE,
+                    VERSION,
+                    "/office_hours_schedules/{id}",
+                    &[&self.id],
+                ),
+        )
     }
 }
-impl crate::runtime::OperationExt for DeleteOfficeHoursSchedule {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`OfficeHours::list_office_hours_schedules`]: `GET /office_hours_schedules`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::list_office_hours_schedules`]: `GET /office_hours_schedules`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListOfficeHoursSchedules {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl ListOfficeHoursSchedules {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for ListOfficeHoursSchedules {
+    type Output = models::OfficeHoursScheduleList;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::OfficeHoursScheduleList, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::OfficeHoursScheduleList>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/office_hours_schedules",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(self.call.parts(Method::GET, VERSION, "/office_hours_schedules", &[]))
     }
 }
-impl crate::runtime::OperationExt for ListOfficeHoursSchedules {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`OfficeHours::create_office_hours_schedule`]: `POST /office_hours_schedules`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`OfficeHours::create_office_hours_schedule`]: `POST /office_hours_schedules`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateOfficeHoursSchedule {
-    client: Client,
+    call: CallState,
     body: models::CreateOfficeHoursScheduleRequest,
-    extra: crate::runtime::Extras,
 }
-impl CreateOfficeHoursSchedule {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for CreateOfficeHoursSchedule {
+    type Output = models::OfficeHoursSchedule;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::OfficeHoursSchedule, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::OfficeHoursSchedule>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/office_hours_schedules",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/office_hours_schedules");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/office_hours_schedules", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for CreateOfficeHoursSchedule {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }

@@ -2,9 +2,9 @@
 
 //! Operations tagged `Reporting Data Export` (Intercom API 2.16).
 #[allow(unused_imports)]
-use crate::runtime::{CallOptions, Client, Error, RequestParts, Response};
+use crate::runtime::{CallState, Client, Error, Method, RequestParts};
 #[allow(unused_imports)]
-use super::super::models;
+use super::super::{VERSION, models};
 /// Operations tagged `Reporting Data Export`. Get it from [`super::Api::reporting_data_export`].
 #[derive(Debug, Clone)]
 pub struct ReportingDataExport {
@@ -23,6 +23,7 @@ impl ReportingDataExport {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
     /// use intercom_api::v2_16::models;
     ///
     /// async fn example(body: models::PostExportReportingDataEnqueueRequest) -> Result<(), intercom_api::Error> {
@@ -37,9 +38,8 @@ impl ReportingDataExport {
         body: impl Into<models::PostExportReportingDataEnqueueRequest>,
     ) -> PostExportReportingDataEnqueue {
         PostExportReportingDataEnqueue {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             body: body.into(),
-            extra: Default::default(),
         }
     }
     /// Get export job status
@@ -49,6 +49,8 @@ impl ReportingDataExport {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().reporting_data_export().get_export_reporting_data_job_identifier("<app_id>", "<client_id>", "<job_identifier>").send().await?;
@@ -63,11 +65,10 @@ impl ReportingDataExport {
         job_identifier: impl Into<String>,
     ) -> GetExportReportingDataJobIdentifier {
         GetExportReportingDataJobIdentifier {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             app_id: app_id.into(),
             client_id: client_id.into(),
             job_identifier: job_identifier.into(),
-            extra: Default::default(),
         }
     }
     /// List available datasets and attributes
@@ -77,6 +78,8 @@ impl ReportingDataExport {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().reporting_data_export().get_export_reporting_data_get_datasets().send().await?;
@@ -88,8 +91,7 @@ impl ReportingDataExport {
         &self,
     ) -> GetExportReportingDataGetDatasets {
         GetExportReportingDataGetDatasets {
-            client: self.client.clone(),
-            extra: Default::default(),
+            call: CallState::new(self.client.clone()),
         }
     }
     /// Download completed export job data
@@ -105,6 +107,8 @@ impl ReportingDataExport {
     /// # Example
     ///
     /// ```no_run
+    /// use intercom_api::prelude::*;
+    ///
     /// async fn example() -> Result<(), intercom_api::Error> {
     ///     let client = intercom_api::Client::new("<token>");
     ///     let response = client.v2_16().reporting_data_export().get_download_reporting_data_job_identifier("<app_id>", "<job_identifier>").send().await?;
@@ -118,115 +122,65 @@ impl ReportingDataExport {
         job_identifier: impl Into<String>,
     ) -> GetDownloadReportingDataJobIdentifier {
         GetDownloadReportingDataJobIdentifier {
-            client: self.client.clone(),
+            call: CallState::new(self.client.clone()),
             app_id: app_id.into(),
             job_identifier: job_identifier.into(),
-            extra: Default::default(),
         }
     }
 }
-/// Request builder for [`ReportingDataExport::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ReportingDataExport::post_export_reporting_data_enqueue`]: `POST /export/reporting_data/enqueue`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PostExportReportingDataEnqueue {
-    client: Client,
+    call: CallState,
     body: models::PostExportReportingDataEnqueueRequest,
-    extra: crate::runtime::Extras,
 }
-impl PostExportReportingDataEnqueue {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for PostExportReportingDataEnqueue {
+    type Output = models::PostExportReportingDataEnqueueResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::PostExportReportingDataEnqueueResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<Response<models::PostExportReportingDataEnqueueResponse>, Error>,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::POST,
-            super::super::VERSION,
-            "/export/reporting_data/enqueue",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/export/reporting_data/enqueue");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = self
+            .call
+            .parts(Method::POST, VERSION, "/export/reporting_data/enqueue", &[]);
         parts.set_json_body(&self.body)?;
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for PostExportReportingDataEnqueue {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ReportingDataExport::get_export_reporting_data_job_identifier`]: `GET /export/reporting_data/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ReportingDataExport::get_export_reporting_data_job_identifier`]: `GET /export/reporting_data/{job_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetExportReportingDataJobIdentifier {
-    client: Client,
+    call: CallState,
     app_id: String,
     client_id: String,
     job_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl GetExportReportingDataJobIdentifier {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetExportReportingDataJobIdentifier {
+    type Output = models::GetExportReportingDataJobIdentifierResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::GetExportReportingDataJobIdentifierResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<
-            Response<models::GetExportReportingDataJobIdentifierResponse>,
-            Error,
-        >,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/export/reporting_data/{job_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/export/reporting_data/");
-        parts.push_path("{job_identifier}");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = {
+            let mut parts = self
+                .call
+                .unfilled_parts(
+                    Method::GET,
+                    VERSION,
+                    "/export/reporting_data/{job_identifier}",
+                );
+            parts.push_path("/export/reporting_data/");
+            parts.push_path("{job_identifier}");
+            parts
+        };
         {
             let value = &self.app_id;
             parts.push_query("app_id", value.clone());
@@ -242,107 +196,57 @@ impl GetExportReportingDataJobIdentifier {
         Ok(parts)
     }
 }
-impl crate::runtime::OperationExt for GetExportReportingDataJobIdentifier {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ReportingDataExport::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ReportingDataExport::get_export_reporting_data_get_datasets`]: `GET /export/reporting_data/get_datasets`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetExportReportingDataGetDatasets {
-    client: Client,
-    extra: crate::runtime::Extras,
+    call: CallState,
 }
-impl GetExportReportingDataGetDatasets {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetExportReportingDataGetDatasets {
+    type Output = models::GetExportReportingDataGetDatasetsResponse;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_json;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<
-        Output = Result<models::GetExportReportingDataGetDatasetsResponse, Error>,
-    > + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<
-        Output = Result<
-            Response<models::GetExportReportingDataGetDatasetsResponse>,
-            Error,
-        >,
-    > + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_json)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/export/reporting_data/get_datasets",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/export/reporting_data/get_datasets");
-        Ok(parts)
+    fn request(&self) -> Result<RequestParts, Error> {
+        Ok(
+            self
+                .call
+                .parts(Method::GET, VERSION, "/export/reporting_data/get_datasets", &[]),
+        )
     }
 }
-impl crate::runtime::OperationExt for GetExportReportingDataGetDatasets {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
-    }
-}
-/// Request builder for [`ReportingDataExport::get_download_reporting_data_job_identifier`]: `GET /download/reporting_data/{job_identifier}`. Send it with [`send`](Self::send); [`OperationExt`](crate::OperationExt) adds what the spec lacks.
+/// Request builder for [`ReportingDataExport::get_download_reporting_data_job_identifier`]: `GET /download/reporting_data/{job_identifier}`. Send it with [`send`](crate::Operation::send); [`Operation`](crate::Operation) also sets per-call options and adds what the spec lacks.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDownloadReportingDataJobIdentifier {
-    client: Client,
+    call: CallState,
     app_id: String,
     job_identifier: String,
-    extra: crate::runtime::Extras,
 }
-impl GetDownloadReportingDataJobIdentifier {
-    /// Per-call options: retry attempts, retrying non-idempotent requests, timeout.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.extra.set_options(options);
-        self
-    }
-    /// Sends the request and returns the decoded body.
+impl crate::runtime::Operation for GetDownloadReportingDataJobIdentifier {
+    type Output = bytes::Bytes;
+    const DECODE: crate::runtime::Decoder<Self::Output> = crate::runtime::decode_bytes;
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<bytes::Bytes, Error>> + Send + 'static {
-        crate::runtime::body(self.send_with_response())
+    fn call_mut(&mut self) -> &mut CallState {
+        &mut self.call
     }
-    /// Sends the request and returns the status, headers, rate-limit state and decoded body.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> impl Future<Output = Result<Response<bytes::Bytes>, Error>> + Send + 'static {
-        let parts = self.request_parts();
-        crate::runtime::send(self.client, parts, crate::runtime::decode_bytes)
-    }
-    /// The request, built before anything is sent.
-    #[inline]
-    fn request_parts(&self) -> Result<RequestParts, Error> {
-        let mut parts = RequestParts::new(
-            crate::runtime::reqwest::Method::GET,
-            super::super::VERSION,
-            "/download/reporting_data/{job_identifier}",
-        );
-        parts.set_extras(&self.extra);
-        parts.push_path("/download/reporting_data/");
-        parts.push_path("{job_identifier}");
+    fn request(&self) -> Result<RequestParts, Error> {
+        let mut parts = {
+            let mut parts = self
+                .call
+                .unfilled_parts(
+                    Method::GET,
+                    VERSION,
+                    "/download/reporting_data/{job_identifier}",
+                );
+            parts.push_path("/download/reporting_data/");
+            parts.push_path("{job_identifier}");
+            parts
+        };
         {
             let value = &self.app_id;
             parts.push_query("app_id", value.clone());
@@ -353,11 +257,5 @@ impl GetDownloadReportingDataJobIdentifier {
         }
         parts.set_accept("application/octet-stream");
         Ok(parts)
-    }
-}
-impl crate::runtime::OperationExt for GetDownloadReportingDataJobIdentifier {
-    #[inline]
-    fn extras_mut(&mut self) -> &mut crate::runtime::Extras {
-        &mut self.extra
     }
 }
