@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 /// The longest a function may be, in lines.
 const LIMIT: usize = 80;
 
-
 fn progress(line: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "{line}");
