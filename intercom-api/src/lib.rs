@@ -190,11 +190,15 @@ pub use drift::Drift;
 /// The HTTP status of a response or an error (`reqwest`'s, i.e. `http`'s), as returned by
 /// [`Error::status`] and [`Response::status`].
 pub use reqwest::StatusCode;
+/// The `reqwest` crate this client is built on: a client passed to
+/// [`ClientBuilder::http_client`] must come from this version (`intercom_api::reqwest::Client`).
+pub use runtime::reqwest;
 pub use runtime::{
     ApiError, ApiErrorItem, CallOptions, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
     DecodeError, Error, InvalidRequestError, Items, MAX_ERROR_BODY_BYTES, MAX_RESPONSE_DEPTH,
-    Method, OperationExt, Pages, PaginationError, RateLimit, RawRequest, Redirect, RedirectError,
-    Region, Response, ResponseTooLargeError, TransportError, path_segment,
+    Method, OperationExt, Pages, PaginationError, RateLimit, RateLimitPacing, RateLimitedError,
+    RawRequest, Redirect, RedirectError, Region, Response, ResponseTooLargeError, TransportError,
+    path_segment,
 };
 
 /// Not public API: what the generated code and the crate's own tests reach into (the request

@@ -9,6 +9,7 @@ use reqwest::header::HeaderValue;
 
 use super::auth::AccessToken;
 use super::error::Error;
+use super::rate_limit::{Pacer, RateLimitPacing};
 use super::region::Region;
 use super::retry::RetryConfig;
 
@@ -65,6 +66,8 @@ pub(crate) struct Ready {
     pub(crate) retry: RetryConfig,
     /// Largest response body read, success or error.
     pub(crate) max_response_bytes: u64,
+    /// The rate-limit pacing shared by every clone of the client.
+    pub(crate) pacer: Pacer,
 }
 
 impl Client {
@@ -109,7 +112,8 @@ impl fmt::Debug for Client {
                 .field("timeout", &ready.timeout)
                 .field("max_attempts", &ready.retry.max_attempts)
                 .field("retry_non_idempotent", &ready.retry.retry_non_idempotent)
-                .field("max_retry_wait", &ready.retry.max_retry_wait),
+                .field("max_retry_wait", &ready.retry.max_retry_wait)
+                .field("rate_limit", &ready.pacer.pacing()),
             Err(reason) => d.field("token", &"<redacted>").field("unusable", reason),
         };
         d.finish_non_exhaustive()
@@ -173,6 +177,7 @@ pub struct ClientBuilder {
     retry: RetryConfig,
     max_response_bytes: u64,
     allow_insecure_http: bool,
+    rate_limit: RateLimitPacing,
 }
 
 impl ClientBuilder {
@@ -187,6 +192,7 @@ impl ClientBuilder {
             retry: RetryConfig::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
+            rate_limit: RateLimitPacing::default(),
         }
     }
 
@@ -303,6 +309,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How calls are paced by Intercom's rate-limit headers (default
+    /// [`RateLimitPacing::on`]): [`RateLimitPacing::off`], or
+    /// [`RateLimitPacing::with_reserve`] to leave part of every window to other processes of the
+    /// same Intercom app. Shared by every clone of the built client.
+    pub fn rate_limit(mut self, pacing: RateLimitPacing) -> Self {
+        self.rate_limit = pacing;
+        self
+    }
+
     /// Validates the settings and builds the client.
     ///
     /// # Errors
@@ -350,6 +365,7 @@ impl ClientBuilder {
                     timeout: self.timeout,
                     retry: self.retry,
                     max_response_bytes: self.max_response_bytes,
+                    pacer: Pacer::new(self.rate_limit),
                 }),
             }),
         })
@@ -368,6 +384,7 @@ impl fmt::Debug for ClientBuilder {
             .field("custom_http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }

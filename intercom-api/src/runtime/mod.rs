@@ -12,6 +12,7 @@ mod error;
 mod extra;
 pub mod pagination;
 mod path;
+mod rate_limit;
 mod region;
 mod request;
 mod response;
@@ -21,11 +22,12 @@ mod send;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::{
     ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, MAX_ERROR_BODY_BYTES,
-    PaginationError, RedirectError, ResponseTooLargeError, TransportError,
+    PaginationError, RateLimitedError, RedirectError, ResponseTooLargeError, TransportError,
 };
 pub use extra::{OperationExt, RawRequest};
 pub use pagination::{Items, Pages};
 pub use path::path_segment;
+pub use rate_limit::RateLimitPacing;
 pub use region::Region;
 pub use request::CallOptions;
 pub use response::{MAX_RESPONSE_DEPTH, RateLimit, Redirect, Response};
