@@ -3,14 +3,18 @@
 //! Every clone of a [`Client`](super::Client) shares one [`Pacer`]. Each response's
 //! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` update what the pacer
 //! knows about the current window; before each attempt the pacer admits the call when the window
-//! still has room for it (`remaining - in flight - reserve > 0`), and otherwise makes it wait for
-//! the reset. A 429 pauses every call of the client until the window resets. Waiting callers
+//! still has room for it, and otherwise makes it wait for the reset. Room is counted by
+//! admission number: a response to the call admitted `n`-th that says `remaining` leaves
+//! `remaining - (calls admitted after it) - reserve` (the calls admitted before it have been
+//! counted by the server, those after it may not have been; counting every call still in flight
+//! instead would count twice the ones whose response is on its way, and stall a burst). A 429 pauses every call of the client until the window resets. Waiting callers
 //! queue in FIFO order (a fair `tokio` mutex is the queue), and the ones released by a reset or
 //! the end of a pause are spaced over [`RELEASE_SPREAD`], so a reset does not fire them all at
 //! once. The state sits behind a `std::sync::Mutex` that is never held across an `.await`.
 //!
 //! A permit counts its call as in flight until its response is seen or the permit is dropped
-//! (a cancelled call), so cancellation cannot leak capacity.
+//! (a cancelled call), so cancellation cannot leak capacity: a dropped call still counts against
+//! its window (it may have reached the server), and the next window starts afresh.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -100,6 +104,8 @@ pub(crate) struct Pacer {
 #[derive(Debug, Default)]
 struct State {
     window: Option<Window>,
+    /// Calls admitted so far (the last admission's number).
+    admitted: u64,
     /// Calls admitted whose response has not been seen yet.
     in_flight: u64,
     /// No call before this instant (after a 429).
@@ -114,7 +120,14 @@ struct State {
 #[derive(Debug, Clone, Copy)]
 struct Window {
     limit: u64,
+    /// The lowest `X-RateLimit-Remaining` reported for the window.
     remaining: u64,
+    /// The window allows calls while `admitted < base` (`remaining` + the number of the call
+    /// whose response reported it; the lowest over the window's responses).
+    base: u64,
+    /// The reset has passed and no response of the next window has been seen: `base` counts the
+    /// whole limit from the admissions at that point (calls then in flight included).
+    rolled: bool,
     /// `X-RateLimit-Reset` as sent (Unix seconds): orders windows by the server's clock.
     reset_unix: u64,
     /// The same point on the local monotonic clock, computed when the snapshot was taken.
@@ -159,6 +172,8 @@ enum Decision {
 /// A call admitted by the [`Pacer`]: counted in flight until [`Permit::finish`] or drop.
 pub(crate) struct Permit<'a> {
     pacer: Option<&'a Pacer>,
+    /// The admission's number.
+    seq: u64,
 }
 
 impl Permit<'_> {
@@ -166,13 +181,8 @@ impl Permit<'_> {
     /// the client on a 429, for at most `max_pause`), then releases the permit.
     pub(crate) fn finish(mut self, status: StatusCode, headers: &HeaderMap, max_pause: Duration) {
         if let Some(pacer) = self.pacer.take() {
-            pacer.observe(
-                status,
-                headers,
-                max_pause,
-                Instant::now(),
-                SystemTime::now(),
-            );
+            let (now, now_sys) = (Instant::now(), SystemTime::now());
+            pacer.observe(status, headers, max_pause, self.seq, now, now_sys);
             pacer.release();
         }
     }
@@ -225,7 +235,13 @@ impl Pacer {
         budget: Duration,
     ) -> Result<(Permit<'_>, Duration), RateLimitedError> {
         if !self.pacing.enabled {
-            return Ok((Permit { pacer: None }, Duration::ZERO));
+            return Ok((
+                Permit {
+                    pacer: None,
+                    seq: 0,
+                },
+                Duration::ZERO,
+            ));
         }
         let started = Instant::now();
         let deadline = started.checked_add(budget).unwrap_or_else(far_future);
@@ -242,7 +258,7 @@ impl Pacer {
                 state.decide(Instant::now(), self.pacing.reserve, woken)
             };
             match decision {
-                Decision::Go => return Ok((Permit { pacer: Some(self) }, started.elapsed())),
+                Decision::Go => return Ok((self.permit(), started.elapsed())),
                 Decision::WaitUntil(at, reason) => {
                     if at > deadline {
                         return Err(limited(Some(at - Instant::now())));
@@ -262,7 +278,7 @@ impl Pacer {
                         .state()
                         .decide(Instant::now(), self.pacing.reserve, woken);
                     if again == Decision::Go {
-                        return Ok((Permit { pacer: Some(self) }, started.elapsed()));
+                        return Ok((self.permit(), started.elapsed()));
                     }
                     if again != Decision::WaitForRelease {
                         continue;
@@ -273,6 +289,14 @@ impl Pacer {
                     }
                 }
             }
+        }
+    }
+
+    /// The permit of the admission just counted.
+    fn permit(&self) -> Permit<'_> {
+        Permit {
+            pacer: Some(self),
+            seq: self.state().admitted,
         }
     }
 
@@ -303,6 +327,7 @@ impl Pacer {
         status: StatusCode,
         headers: &HeaderMap,
         max_pause: Duration,
+        seq: u64,
         now: Instant,
         now_sys: SystemTime,
     ) {
@@ -311,11 +336,13 @@ impl Pacer {
             .then(|| super::retry::server_wait_hint(status, headers, now_sys))
             .flatten();
         let mut state = self.state();
-        state.observe(reported, now, now_sys);
+        state.observe(reported, seq, now, now_sys);
         if status == StatusCode::TOO_MANY_REQUESTS {
             // The window is spent, whatever the headers said.
+            let admitted = state.admitted;
             if let Some(window) = &mut state.window {
                 window.remaining = 0;
+                window.base = window.base.min(admitted);
             }
             // Until the reset when it is known and ahead, else what the server asked.
             let until = state
@@ -335,7 +362,7 @@ impl State {
     /// Updates the window from a response's headers: a later window replaces the known one, the
     /// same window keeps the lowest `remaining` (responses can arrive out of order), an earlier
     /// one is ignored. Without `Limit` and `Remaining` nothing changes.
-    fn observe(&mut self, reported: RateLimit, now: Instant, now_sys: SystemTime) {
+    fn observe(&mut self, reported: RateLimit, seq: u64, now: Instant, now_sys: SystemTime) {
         let (Some(limit), Some(remaining)) = (reported.limit, reported.remaining) else {
             return;
         };
@@ -349,13 +376,18 @@ impl State {
         let fresh = Window {
             limit,
             remaining,
+            base: remaining.saturating_add(seq),
+            rolled: false,
             reset_unix,
             reset_at: now.checked_add(until_reset).unwrap_or_else(far_future),
         };
         match &mut self.window {
+            // A late response of a window already over: the next one's count stands.
+            Some(known) if reset_unix == known.reset_unix && known.rolled => {}
             Some(known) if reset_unix == known.reset_unix => {
                 known.limit = limit;
                 known.remaining = known.remaining.min(remaining);
+                known.base = known.base.min(fresh.base);
             }
             Some(known) if reset_unix < known.reset_unix => {}
             _ => self.window = Some(fresh),
@@ -372,18 +404,30 @@ impl State {
             self.paused_until = None;
             self.start_spread(now);
         }
-        let Some(window) = self.window else {
-            self.in_flight += 1;
-            return Decision::Go;
+        let (admitted, in_flight) = (self.admitted, self.in_flight);
+        let Some(window) = self.window.as_mut() else {
+            return self.go();
         };
+        if !window.rolled && window.reset_at <= now {
+            // The window is over: the next one has the whole limit, less the calls in flight
+            // (the server may count them in it).
+            window.rolled = true;
+            window.base = window
+                .limit
+                .saturating_add(admitted)
+                .saturating_sub(in_flight);
+        }
+        let window = *window;
         let reserve = reserve.min(window.limit.saturating_sub(1));
-        let open = window.reset_at > now;
-        let room = if open { window.remaining } else { window.limit };
-        if room.saturating_sub(self.in_flight) <= reserve {
-            if open {
+        if window.base.saturating_sub(admitted) <= reserve {
+            if !window.rolled {
                 return Decision::WaitUntil(window.reset_at, Reason::Window);
             }
-            return Decision::WaitForRelease;
+            // The next window's reset is not known yet: the responses in flight will say it.
+            // With nothing in flight there is nothing to learn from: the server decides.
+            if in_flight > 0 {
+                return Decision::WaitForRelease;
+            }
         }
         if woken && self.spread_until.is_none_or(|end| end <= now) {
             // This caller waited for a reset or a pause that just passed: a release starts.
@@ -403,6 +447,12 @@ impl State {
                 self.next_slot = None;
             }
         }
+        self.go()
+    }
+
+    /// Counts an admission.
+    fn go(&mut self) -> Decision {
+        self.admitted += 1;
         self.in_flight += 1;
         Decision::Go
     }
@@ -449,6 +499,7 @@ mod tests {
             StatusCode::OK,
             &headers(limit, remaining, T0 + 2),
             Duration::from_secs(60),
+            0,
             Instant::now(),
             sys(T0),
         );
@@ -577,6 +628,16 @@ mod tests {
         };
         tokio::time::sleep(Duration::from_millis(10)).await;
         assert!(!waiter.is_finished());
+        // The first call's response: the new window has room for both calls and one more.
+        let now = Instant::now();
+        pacer.observe(
+            StatusCode::OK,
+            &headers(2, 2, T0 + 5),
+            BUDGET,
+            1,
+            now,
+            sys(T0 + 3),
+        );
         drop(a);
         waiter.await.expect("admitted once a call left");
     }
@@ -592,9 +653,10 @@ mod tests {
         // A call dropped before its response (a dropped `send()` future).
         drop(permit);
         assert_eq!(in_flight(&pacer), 0);
-        // The queue is free and the window's last call is available again.
-        let (_permit, waited) = pacer.admit(BUDGET).await.expect("room again");
-        assert_eq!(waited, Duration::ZERO);
+        // The queue is free. The dropped call may have reached the server: it still counts
+        // against its window, so the next caller waits for the reset, then goes.
+        let (_permit, waited) = pacer.admit(BUDGET).await.expect("after the reset");
+        assert_eq!(waited, Duration::from_millis(1900));
         assert_eq!(in_flight(&pacer), 1);
     }
 
@@ -606,6 +668,7 @@ mod tests {
             StatusCode::OK,
             &headers(10, 7, T0 + 2),
             BUDGET,
+            0,
             now,
             sys(T0),
         );
@@ -614,6 +677,7 @@ mod tests {
             StatusCode::OK,
             &headers(10, 9, T0 + 4),
             BUDGET,
+            0,
             now,
             sys(T0 + 2),
         );
@@ -623,13 +687,51 @@ mod tests {
             StatusCode::OK,
             &headers(10, 1, T0 + 2),
             BUDGET,
+            0,
             now,
             sys(T0 + 2),
         );
         assert_eq!(pacer.snapshot().remaining, Some(9));
         // No headers: nothing changes.
-        pacer.observe(StatusCode::OK, &HeaderMap::new(), BUDGET, now, sys(T0 + 2));
+        pacer.observe(
+            StatusCode::OK,
+            &HeaderMap::new(),
+            BUDGET,
+            0,
+            now,
+            sys(T0 + 2),
+        );
         assert_eq!(pacer.snapshot().remaining, Some(9));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn room_counts_the_calls_admitted_after_the_response_that_reported_it() {
+        // 10 left; 6 calls admitted. The 2nd call's response says 8 left (the 1st and 2nd
+        // counted): the 4 admitted after it may not be counted yet, so 4 more may go
+        // (not 8 - 5 in flight = 3).
+        let pacer = pacer_with(10, 10, 0);
+        let mut permits = Vec::new();
+        for _ in 0..6 {
+            permits.push(pacer.admit(BUDGET).await.expect("room").0);
+        }
+        let second = permits.remove(1);
+        second.finish(StatusCode::OK, &HeaderMap::new(), BUDGET);
+        let now = Instant::now();
+        pacer.observe(
+            StatusCode::OK,
+            &headers(10, 8, T0 + 2),
+            BUDGET,
+            2,
+            now,
+            sys(T0),
+        );
+        for _ in 0..4 {
+            let (p, waited) = pacer.admit(BUDGET).await.expect("room");
+            assert_eq!(waited, Duration::ZERO);
+            permits.push(p);
+        }
+        let (_p, waited) = pacer.admit(BUDGET).await.expect("after the reset");
+        assert_eq!(waited, Duration::from_secs(2));
     }
 
     #[tokio::test(start_paused = true)]
