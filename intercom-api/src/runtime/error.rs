@@ -99,7 +99,7 @@ impl Error {
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         match &mut self {
             Error::Api(e) => e.inner.attempts = attempts,
-            Error::Transport(e) => e.attempts = attempts,
+            Error::Transport(e) => e.inner.attempts = attempts,
             _ => {}
         }
         self
@@ -180,6 +180,11 @@ impl Error {
 /// A transport-level failure; the underlying [`reqwest::Error`] is kept as the
 /// error [`source`](StdError::source).
 pub struct TransportError {
+    /// Boxed so that [`Error`] stays two words.
+    inner: Box<TransportInner>,
+}
+
+struct TransportInner {
     source: reqwest::Error,
     attempts: u32,
 }
@@ -188,8 +193,8 @@ impl fmt::Debug for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportError")
             .field("kind", &self.kind())
-            .field("attempts", &self.attempts)
-            .field("source", &self.source)
+            .field("attempts", &self.inner.attempts)
+            .field("source", &self.inner.source)
             .finish()
     }
 }
@@ -197,19 +202,21 @@ impl fmt::Debug for TransportError {
 impl TransportError {
     pub(crate) fn new(source: reqwest::Error) -> Self {
         Self {
-            source,
-            attempts: 1,
+            inner: Box::new(TransportInner {
+                source,
+                attempts: 1,
+            }),
         }
     }
 
     /// How many attempts the call made (1 when it was not retried).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.inner.attempts
     }
 
     /// What failed, in words.
     fn kind(&self) -> &'static str {
-        let e = &self.source;
+        let e = &self.inner.source;
         if e.is_timeout() {
             "the request timed out"
         } else if e.is_connect() {
@@ -225,23 +232,23 @@ impl TransportError {
 
     /// `true` when the connect timeout or the whole-request timeout elapsed.
     pub fn is_timeout(&self) -> bool {
-        self.source.is_timeout()
+        self.inner.source.is_timeout()
     }
 
     /// `true` when connecting to the server failed.
     pub fn is_connect(&self) -> bool {
-        self.source.is_connect()
+        self.inner.source.is_connect()
     }
 
     /// The underlying `reqwest` error.
     pub fn reqwest_error(&self) -> &reqwest::Error {
-        &self.source
+        &self.inner.source
     }
 
     /// Whether retrying the request could help (connect failures, timeouts,
     /// connections dropped while sending or reading).
     pub(crate) fn is_retryable(&self) -> bool {
-        let e = &self.source;
+        let e = &self.inner.source;
         e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()
     }
 }
@@ -249,7 +256,7 @@ impl TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "transport error: {}", self.kind())?;
-        write_attempts(f, self.attempts)
+        write_attempts(f, self.inner.attempts)
     }
 }
 
@@ -263,7 +270,7 @@ fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
 
 impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.source)
+        Some(&self.inner.source)
     }
 }
 
