@@ -709,43 +709,6 @@ pub(crate) fn snippet(text: &str, offset: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{DecodeError, byte_offset, snippet};
-    use std::error::Error as _;
-
-    #[test]
-    fn text_decode_error_keeps_the_utf8_error_and_hides_the_body() {
-        let body = bytes::Bytes::from_static(b"secret \xff body");
-        let error = std::str::from_utf8(&body).expect_err("not UTF-8");
-        let error = DecodeError::not_utf8(reqwest::StatusCode::OK, None, error, body);
-        let source = error.source().expect("a source");
-        assert!(source.is::<std::str::Utf8Error>(), "{source:?}");
-        let shown = format!("{error} | {error:?}");
-        assert!(!shown.contains("secret"), "{shown}");
-        assert!(error.body_snippet().contains("secret"));
-    }
-
-    #[test]
-    fn snippet_is_bounded_and_char_safe() {
-        let text = "é".repeat(1000);
-        let s = snippet(&text, 1000);
-        assert!(s.chars().count() <= 202);
-        assert!(s.starts_with('…') && s.ends_with('…'));
-        assert_eq!(snippet("short", 3), "short");
-        let s = snippet(&"x".repeat(500), 0);
-        assert_eq!(s.chars().count(), 201);
-        assert!(s.ends_with('…'));
-    }
-
-    #[test]
-    fn offsets() {
-        assert_eq!(byte_offset("abc\ndef", 2, 2), 5);
-        assert_eq!(byte_offset("abc", 0, 0), 0);
-        assert_eq!(byte_offset("abc", 1, 99), 3);
-    }
-}
-
 /// A listing stopped because the server does not page the way it says: see
 /// [`Error::Pagination`].
 pub struct PaginationError {
@@ -1096,3 +1059,40 @@ impl fmt::Display for RateLimitedError {
 }
 
 impl StdError for RateLimitedError {}
+
+#[cfg(test)]
+mod tests {
+    use super::{DecodeError, byte_offset, snippet};
+    use std::error::Error as _;
+
+    #[test]
+    fn text_decode_error_keeps_the_utf8_error_and_hides_the_body() {
+        let body = bytes::Bytes::from_static(b"secret \xff body");
+        let error = std::str::from_utf8(&body).expect_err("not UTF-8");
+        let error = DecodeError::not_utf8(reqwest::StatusCode::OK, None, error, body);
+        let source = error.source().expect("a source");
+        assert!(source.is::<std::str::Utf8Error>(), "{source:?}");
+        let shown = format!("{error} | {error:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(error.body_snippet().contains("secret"));
+    }
+
+    #[test]
+    fn snippet_is_bounded_and_char_safe() {
+        let text = "é".repeat(1000);
+        let s = snippet(&text, 1000);
+        assert!(s.chars().count() <= 202);
+        assert!(s.starts_with('…') && s.ends_with('…'));
+        assert_eq!(snippet("short", 3), "short");
+        let s = snippet(&"x".repeat(500), 0);
+        assert_eq!(s.chars().count(), 201);
+        assert!(s.ends_with('…'));
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(byte_offset("abc\ndef", 2, 2), 5);
+        assert_eq!(byte_offset("abc", 0, 0), 0);
+        assert_eq!(byte_offset("abc", 1, 99), 3);
+    }
+}
