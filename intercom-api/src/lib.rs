@@ -146,6 +146,10 @@
 //!   unless `retry_non_idempotent(true)` is set. Waits follow `Retry-After` (or
 //!   `X-RateLimit-Reset` on a 429), capped by `max_retry_wait`, else exponential backoff with
 //!   jitter. [`Response::rate_limit`] and [`Error::rate_limit`] expose the rate-limit headers.
+//! - **Rate-limit pacing** (on by default, [`RateLimitPacing`]): the clones of a client share
+//!   what the last response said about Intercom's rate-limit window; a call the window has no room
+//!   for waits for its reset instead of being refused, and a 429 pauses every call of the client.
+//!   A call's waits stay within `max_retry_wait`, else [`Error::RateLimited`].
 //! - **Redirects** are never followed: an unexpected 3xx is [`Error::Redirect`]; an operation
 //!   whose only declared result is a redirect returns [`Redirect`].
 //! - **Pagination.** Every operation that returns a page has `.pages()` (a stream of whole pages,

@@ -29,7 +29,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// holds its own clone, so the futures and streams it returns are `Send + 'static`: they can be
 /// handed to `tokio::spawn` and outlive this value. API operations live in the generated version
 /// modules; this type holds the connection pool, credentials, base URL,
-/// timeouts and retry policy. Its `Debug` output never shows the token.
+/// timeouts, retry policy and the rate-limit pacing that all its clones share
+/// ([`ClientBuilder::rate_limit`]). Its `Debug` output never shows the token.
 ///
 /// ```no_run
 /// # fn main() -> Result<(), intercom_api::Error> {
@@ -251,7 +252,8 @@ impl ClientBuilder {
     }
 
     /// Uses a caller-configured `reqwest` client (proxies, TLS settings,
-    /// connection pool sharing). Authentication, the `Intercom-Version`,
+    /// connection pool sharing), of the `reqwest` version this crate uses:
+    /// [`intercom_api::reqwest`](crate::reqwest). Authentication, the `Intercom-Version`,
     /// `Accept` and `User-Agent` headers, the request timeout and retries are
     /// still handled per request. Build it with
     /// `.redirect(reqwest::redirect::Policy::none())`: a response that a
