@@ -69,6 +69,9 @@ pub(crate) struct Ready {
     pub(crate) max_response_bytes: u64,
     /// The rate-limit pacing shared by every clone of the client.
     pub(crate) pacer: Pacer,
+    /// `http` is the built-in client (whose TLS backend comes from this crate's features), not
+    /// one passed to [`ClientBuilder::http_client`].
+    pub(crate) builtin_http: bool,
 }
 
 impl Client {
@@ -345,6 +348,7 @@ impl ClientBuilder {
                 e,
             )
         })?;
+        let builtin_http = self.http_client.is_none();
         let http = match self.http_client {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -368,6 +372,7 @@ impl ClientBuilder {
                     retry: self.retry,
                     max_response_bytes: self.max_response_bytes,
                     pacer: Pacer::new(self.rate_limit),
+                    builtin_http,
                 }),
             }),
         })
