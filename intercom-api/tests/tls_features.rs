@@ -42,3 +42,41 @@ async fn without_a_tls_backend_https_calls_fail_naming_the_features() {
     assert!(invalid.message().contains("`rustls-tls`"), "{error}");
     assert!(invalid.message().contains("`native-tls`"), "{error}");
 }
+
+/// `intercom_api::reqwest` is the `reqwest` the client is built on: a client made from it is
+/// accepted by `http_client` and used for the calls.
+#[tokio::test]
+async fn a_client_from_the_reexported_reqwest_is_used() {
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .and(header("x-from", "caller-client"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut defaults = intercom_api::reqwest::header::HeaderMap::new();
+    defaults.insert(
+        "x-from",
+        intercom_api::reqwest::header::HeaderValue::from_static("caller-client"),
+    );
+    let http = intercom_api::reqwest::Client::builder()
+        .redirect(intercom_api::reqwest::redirect::Policy::none())
+        .default_headers(defaults)
+        .build()
+        .expect("reqwest client");
+    let client = Client::builder("tok_tls_features")
+        .base_url(server.uri())
+        .http_client(http)
+        .build()
+        .expect("client");
+    let me = client
+        .request(Method::GET, "/me")
+        .send_json()
+        .await
+        .expect("sent through the caller's client");
+    assert_eq!(me["id"], "1");
+}
