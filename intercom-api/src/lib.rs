@@ -149,7 +149,8 @@
 //! - **Rate-limit pacing** (on by default, [`RateLimitPacing`]): the clones of a client share
 //!   what the last response said about Intercom's rate-limit window; a call the window has no room
 //!   for waits for its reset instead of being refused, and a 429 pauses every call of the client.
-//!   A call's waits stay within `max_retry_wait`, else [`Error::RateLimited`].
+//!   Pacing holds a call only while its waits (pacing and retries together) stay within
+//!   `max_retry_wait`, else [`Error::RateLimited`].
 //! - **Redirects** are never followed: an unexpected 3xx is [`Error::Redirect`]; an operation
 //!   whose only declared result is a redirect returns [`Redirect`].
 //! - **Pagination.** Every operation that returns a page has `.pages()` (a stream of whole pages,

@@ -37,9 +37,9 @@ pub(crate) const RELEASE_SPREAD: Duration = Duration::from_millis(100);
 /// On by default with no reserve: the clones of a client share what the last response said
 /// about the rate-limit window, calls wait for the window's reset when it has no room left
 /// instead of being sent and refused, and a 429 pauses every call of the client until the reset.
-/// A call's total wait (pacing and retries) is bounded by
-/// [`max_retry_wait`](super::ClientBuilder::max_retry_wait); past it the call fails with
-/// [`Error::RateLimited`](super::Error::RateLimited).
+/// Pacing holds a call only while its waits so far (pacing and retry waits together) stay within
+/// [`max_retry_wait`](super::ClientBuilder::max_retry_wait); a call that would have to wait longer
+/// fails at once with [`Error::RateLimited`](super::Error::RateLimited), without being sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitPacing {
     enabled: bool,
@@ -261,7 +261,7 @@ impl Pacer {
                 Decision::Go => return Ok((self.permit(), started.elapsed())),
                 Decision::WaitUntil(at, reason) => {
                     if at > deadline {
-                        return Err(limited(Some(at - Instant::now())));
+                        return Err(limited(Some(at.saturating_duration_since(Instant::now()))));
                     }
                     if reason != Reason::Spread {
                         self.trace_wait(reason, at.saturating_duration_since(Instant::now()));
