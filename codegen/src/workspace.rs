@@ -390,14 +390,19 @@ pub fn default_version(versions: &[String]) -> Option<&str> {
     specs::newest_stable(versions.iter().map(String::as_str))
 }
 
+/// Features of the hand-written runtime that `default` enables besides the newest version (the
+/// TLS backend; the features themselves are declared after the generated region).
+const RUNTIME_DEFAULT_FEATURES: &[&str] = &["rustls-tls"];
+
 fn features_region(versions: &[String]) -> String {
     let mut s = String::new();
-    if let Some(latest) = default_version(versions) {
-        s.push_str(&format!(
-            "default = [\"{}\"]\n",
-            naming::version_module(latest)
-        ));
-    }
+    let default: Vec<String> = default_version(versions)
+        .map(naming::version_module)
+        .into_iter()
+        .chain(RUNTIME_DEFAULT_FEATURES.iter().map(|f| f.to_string()))
+        .map(|f| format!("\"{f}\""))
+        .collect();
+    s.push_str(&format!("default = [{}]\n", default.join(", ")));
     for v in versions {
         s.push_str(&format!("{} = []\n", naming::version_module(v)));
     }
@@ -586,7 +591,7 @@ mod tests {
         let versions: Vec<String> = ["2.10", "2.16", "Preview"].map(String::from).to_vec();
         assert_eq!(
             features_region(&versions),
-            "default = [\"v2_16\"]\nv2_10 = []\nv2_16 = []\nv_preview = []\n"
+            "default = [\"v2_16\", \"rustls-tls\"]\nv2_10 = []\nv2_16 = []\nv_preview = []\n"
         );
         assert!(
             lib_region(&versions, false).ends_with(
@@ -595,10 +600,10 @@ mod tests {
             "{}",
             lib_region(&versions, false)
         );
-        // Only named versions: no default feature.
+        // Only named versions: no default version (the runtime's defaults only).
         assert_eq!(
             features_region(&["Preview".to_string()]),
-            "v_preview = []\n"
+            "default = [\"rustls-tls\"]\nv_preview = []\n"
         );
     }
 

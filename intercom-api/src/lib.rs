@@ -148,6 +148,11 @@
 //!   unless `retry_non_idempotent(true)` is set. Waits follow `Retry-After` (or
 //!   `X-RateLimit-Reset` on a 429), capped by `max_retry_wait`, else exponential backoff with
 //!   jitter. [`Response::rate_limit`] and [`Error::rate_limit`] expose the rate-limit headers.
+//! - **Rate-limit pacing** (on by default, [`RateLimitPacing`]): the clones of a client share
+//!   what the last response said about Intercom's rate-limit window; a call the window has no room
+//!   for waits for its reset instead of being refused, and a 429 pauses every call of the client.
+//!   Pacing holds a call only while its waits (pacing and retries together) stay within
+//!   `max_retry_wait`, else [`Error::RateLimited`].
 //! - **Redirects** are never followed: an unexpected 3xx is [`Error::Redirect`]; an operation
 //!   whose only declared result is a redirect returns [`Redirect`].
 //! - **Pagination.** Every operation that returns a page implements [`Paginated`]: `.pages()` (a
@@ -196,11 +201,15 @@ pub use reqwest::StatusCode;
 /// still works.
 #[doc(hidden)]
 pub use runtime::Operation as OperationExt;
+/// The `reqwest` crate this client is built on: a client passed to
+/// [`ClientBuilder::http_client`] must come from this version (`intercom_api::reqwest::Client`).
+pub use runtime::reqwest;
 pub use runtime::{
     ApiError, ApiErrorItem, CallOptions, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
     DecodeError, Error, InvalidRequestError, Items, MAX_ERROR_BODY_BYTES, MAX_RESPONSE_DEPTH,
-    Method, Operation, Pages, Paginated, PaginationError, RateLimit, RawRequest, Redirect,
-    RedirectError, Region, Response, ResponseTooLargeError, TransportError, path_segment,
+    Method, Operation, Pages, Paginated, PaginationError, RateLimit, RateLimitPacing,
+    RateLimitedError, RawRequest, Redirect, RedirectError, Region, Response, ResponseTooLargeError,
+    TransportError, path_segment,
 };
 
 /// What a program sending operations always needs in scope: the [`Operation`] trait (`send`,

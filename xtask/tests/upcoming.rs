@@ -167,7 +167,7 @@ fn next_versions_regenerate_decode_and_pass_the_contract_test() {
     let cargo = std::fs::read_to_string(root.join("intercom-api").join("Cargo.toml"))
         .expect("read the copy's intercom-api/Cargo.toml");
     let default = format!(
-        "default = [\"{}\"]",
+        "default = [\"{}\", \"rustls-tls\"]",
         codegen::naming::version_module(stable)
     );
     assert!(

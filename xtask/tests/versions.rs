@@ -197,7 +197,10 @@ fn add_version_2_99_adds_module_feature_and_listing() {
         "{lib}"
     );
     let cargo = read(root, "intercom-api/Cargo.toml");
-    assert!(cargo.contains("default = [\"v2_99\"]"), "{cargo}");
+    assert!(
+        cargo.contains("default = [\"v2_99\", \"rustls-tls\"]"),
+        "{cargo}"
+    );
     assert!(cargo.contains("\nv2_99 = []\n"), "{cargo}");
     assert!(cargo.contains("\nv2_11 = []\n"), "{cargo}");
     assert!(root.join("intercom-api/src/v2_99/mod.rs").is_file());

@@ -9,6 +9,7 @@ use reqwest::header::HeaderValue;
 
 use super::auth::AccessToken;
 use super::error::Error;
+use super::rate_limit::{Pacer, RateLimitPacing};
 use super::region::Region;
 use super::retry::RetryConfig;
 
@@ -28,7 +29,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// holds its own clone, so the futures and streams it returns are `Send + 'static`: they can be
 /// handed to `tokio::spawn` and outlive this value. API operations live in the generated version
 /// modules; this type holds the connection pool, credentials, base URL,
-/// timeouts and retry policy. Its `Debug` output never shows the token.
+/// timeouts, retry policy and the rate-limit pacing that all its clones share
+/// ([`ClientBuilder::rate_limit`]). Its `Debug` output never shows the token.
 ///
 /// ```no_run
 /// # fn main() -> Result<(), intercom_api::Error> {
@@ -65,6 +67,11 @@ pub(crate) struct Ready {
     pub(crate) retry: RetryConfig,
     /// Largest response body read, success or error.
     pub(crate) max_response_bytes: u64,
+    /// The rate-limit pacing shared by every clone of the client.
+    pub(crate) pacer: Pacer,
+    /// `http` is the built-in client (whose TLS backend comes from this crate's features), not
+    /// one passed to [`ClientBuilder::http_client`].
+    pub(crate) builtin_http: bool,
 }
 
 impl Client {
@@ -109,7 +116,8 @@ impl fmt::Debug for Client {
                 .field("timeout", &ready.timeout)
                 .field("max_attempts", &ready.retry.max_attempts)
                 .field("retry_non_idempotent", &ready.retry.retry_non_idempotent)
-                .field("max_retry_wait", &ready.retry.max_retry_wait),
+                .field("max_retry_wait", &ready.retry.max_retry_wait)
+                .field("rate_limit", &ready.pacer.pacing()),
             Err(reason) => d.field("token", &"<redacted>").field("unusable", reason),
         };
         d.finish_non_exhaustive()
@@ -173,6 +181,7 @@ pub struct ClientBuilder {
     retry: RetryConfig,
     max_response_bytes: u64,
     allow_insecure_http: bool,
+    rate_limit: RateLimitPacing,
 }
 
 impl ClientBuilder {
@@ -187,6 +196,7 @@ impl ClientBuilder {
             retry: RetryConfig::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
+            rate_limit: RateLimitPacing::default(),
         }
     }
 
@@ -245,7 +255,8 @@ impl ClientBuilder {
     }
 
     /// Uses a caller-configured `reqwest` client (proxies, TLS settings,
-    /// connection pool sharing). Authentication, the `Intercom-Version`,
+    /// connection pool sharing), of the `reqwest` version this crate uses:
+    /// [`intercom_api::reqwest`](crate::reqwest). Authentication, the `Intercom-Version`,
     /// `Accept` and `User-Agent` headers, the request timeout and retries are
     /// still handled per request. Build it with
     /// `.redirect(reqwest::redirect::Policy::none())`: a response that a
@@ -303,6 +314,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How calls are paced by Intercom's rate-limit headers (default
+    /// [`RateLimitPacing::on`]): [`RateLimitPacing::off`], or
+    /// [`RateLimitPacing::with_reserve`] to leave part of every window to other processes of the
+    /// same Intercom app. Shared by every clone of the built client.
+    pub fn rate_limit(mut self, pacing: RateLimitPacing) -> Self {
+        self.rate_limit = pacing;
+        self
+    }
+
     /// Validates the settings and builds the client.
     ///
     /// # Errors
@@ -328,6 +348,7 @@ impl ClientBuilder {
                 e,
             )
         })?;
+        let builtin_http = self.http_client.is_none();
         let http = match self.http_client {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -350,6 +371,8 @@ impl ClientBuilder {
                     timeout: self.timeout,
                     retry: self.retry,
                     max_response_bytes: self.max_response_bytes,
+                    pacer: Pacer::new(self.rate_limit),
+                    builtin_http,
                 }),
             }),
         })
@@ -368,6 +391,7 @@ impl fmt::Debug for ClientBuilder {
             .field("custom_http_client", &self.http_client.is_some())
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }

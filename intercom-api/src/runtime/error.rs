@@ -2,6 +2,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
@@ -57,6 +58,12 @@ pub enum Error {
     /// a page number that does not advance.
     #[error(transparent)]
     Pagination(#[from] PaginationError),
+    /// The client's rate-limit pacing would have had to hold the call longer than
+    /// [`max_retry_wait`](super::ClientBuilder::max_retry_wait) (in total, with the call's
+    /// retries): Intercom's window had no room left. Nothing was sent for this attempt; see
+    /// [`RateLimitPacing`](super::RateLimitPacing).
+    #[error(transparent)]
+    RateLimited(#[from] RateLimitedError),
 }
 
 impl Error {
@@ -71,9 +78,31 @@ impl Error {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// `true` for an API error with status 429 Too Many Requests.
+    /// `true` for an API error with status 429 Too Many Requests, and for
+    /// [`Error::RateLimited`] (the client's pacing gave up waiting for the window).
     pub fn is_rate_limited(&self) -> bool {
-        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+        matches!(self, Error::RateLimited(_))
+            || self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// How many attempts the call made before failing with this error (an API or transport
+    /// error, after the retry policy); `None` for errors that are not the outcome of attempts.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(e) => Some(e.attempts()),
+            Error::Transport(e) => Some(e.attempts()),
+            _ => None,
+        }
+    }
+
+    /// Records how many attempts a call made (the send path, once the retries are over).
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Error::Api(e) => e.inner.attempts = attempts,
+            Error::Transport(e) => e.inner.attempts = attempts,
+            _ => {}
+        }
+        self
     }
 
     /// `true` when the request timed out (connect timeout or whole-request
@@ -109,9 +138,13 @@ impl Error {
         self.as_api().map_or(&[], ApiError::errors)
     }
 
-    /// The rate-limit headers of the failed response, for API errors.
+    /// The rate-limit headers of the failed response, for API errors; for
+    /// [`Error::RateLimited`], the window the client last knew of.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        self.as_api().map(ApiError::rate_limit)
+        match self {
+            Error::RateLimited(e) => Some(e.rate_limit()),
+            _ => self.as_api().map(ApiError::rate_limit),
+        }
     }
 
     /// The API error, if this is one.
@@ -146,43 +179,45 @@ impl Error {
 
 /// A transport-level failure; the underlying [`reqwest::Error`] is kept as the
 /// error [`source`](StdError::source).
-#[derive(Debug)]
 pub struct TransportError {
+    /// Boxed so that [`Error`] stays two words.
+    inner: Box<TransportInner>,
+}
+
+struct TransportInner {
     source: reqwest::Error,
+    attempts: u32,
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind())
+            .field("attempts", &self.inner.attempts)
+            .field("source", &self.inner.source)
+            .finish()
+    }
 }
 
 impl TransportError {
     pub(crate) fn new(source: reqwest::Error) -> Self {
-        Self { source }
+        Self {
+            inner: Box::new(TransportInner {
+                source,
+                attempts: 1,
+            }),
+        }
     }
 
-    /// `true` when the connect timeout or the whole-request timeout elapsed.
-    pub fn is_timeout(&self) -> bool {
-        self.source.is_timeout()
+    /// How many attempts the call made (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
     }
 
-    /// `true` when connecting to the server failed.
-    pub fn is_connect(&self) -> bool {
-        self.source.is_connect()
-    }
-
-    /// The underlying `reqwest` error.
-    pub fn reqwest_error(&self) -> &reqwest::Error {
-        &self.source
-    }
-
-    /// Whether retrying the request could help (connect failures, timeouts,
-    /// connections dropped while sending or reading).
-    pub(crate) fn is_retryable(&self) -> bool {
-        let e = &self.source;
-        e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = &self.source;
-        let what = if e.is_timeout() {
+    /// What failed, in words.
+    fn kind(&self) -> &'static str {
+        let e = &self.inner.source;
+        if e.is_timeout() {
             "the request timed out"
         } else if e.is_connect() {
             "could not connect to the server"
@@ -192,14 +227,50 @@ impl fmt::Display for TransportError {
             "sending the request failed"
         } else {
             "HTTP transport error"
-        };
-        write!(f, "transport error: {what}")
+        }
     }
+
+    /// `true` when the connect timeout or the whole-request timeout elapsed.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.source.is_timeout()
+    }
+
+    /// `true` when connecting to the server failed.
+    pub fn is_connect(&self) -> bool {
+        self.inner.source.is_connect()
+    }
+
+    /// The underlying `reqwest` error.
+    pub fn reqwest_error(&self) -> &reqwest::Error {
+        &self.inner.source
+    }
+
+    /// Whether retrying the request could help (connect failures, timeouts,
+    /// connections dropped while sending or reading).
+    pub(crate) fn is_retryable(&self) -> bool {
+        let e = &self.inner.source;
+        e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "transport error: {}", self.kind())?;
+        write_attempts(f, self.inner.attempts)
+    }
+}
+
+/// ` (after N attempts)` when the call was retried.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
 }
 
 impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.source)
+        Some(&self.inner.source)
     }
 }
 
@@ -234,7 +305,6 @@ struct ErrorList {
 /// Its `Display` and `Debug` never show the response body (customer data): a body that is not
 /// an Intercom `error.list` is shown by length only, and [`body_text`](ApiError::body_text)
 /// returns it.
-#[derive(Debug)]
 pub struct ApiError {
     inner: Box<ApiErrorInner>,
 }
@@ -246,19 +316,26 @@ struct ApiErrorInner {
     request_id: Option<String>,
     errors: Vec<ApiErrorItem>,
     body_text: Option<String>,
+    attempts: u32,
 }
 
-impl fmt::Debug for ApiErrorInner {
-    // A raw body is customer data: its length only.
+impl fmt::Debug for ApiError {
+    // A raw body is customer data: its length only. The headers are left out (`headers()`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiError")
-            .field("status", &self.status)
-            .field("headers", &self.headers)
-            .field("rate_limit", &self.rate_limit)
-            .field("request_id", &self.request_id)
-            .field("errors", &self.errors)
-            .field("body_text_len", &self.body_text.as_ref().map(String::len))
-            .finish()
+        let inner = &self.inner;
+        let mut d = f.debug_struct("ApiError");
+        d.field("status", &inner.status)
+            .field("codes", &self.codes())
+            .field("errors", &inner.errors)
+            .field("request_id", &inner.request_id)
+            .field("attempts", &inner.attempts);
+        if inner.rate_limit != RateLimit::default() {
+            d.field("rate_limit", &inner.rate_limit);
+        }
+        if let Some(text) = &inner.body_text {
+            d.field("body_text_len", &text.len());
+        }
+        d.finish_non_exhaustive()
     }
 }
 
@@ -286,8 +363,14 @@ impl ApiError {
                 request_id,
                 errors,
                 body_text,
+                attempts: 1,
             }),
         }
+    }
+
+    /// How many attempts the call made (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
     }
 
     /// The HTTP status code.
@@ -361,7 +444,7 @@ impl fmt::Display for ApiError {
         if let Some(id) = &inner.request_id {
             write!(f, " (request id {id})")?;
         }
-        Ok(())
+        write_attempts(f, inner.attempts)
     }
 }
 
@@ -373,7 +456,6 @@ impl StdError for ApiError {}
 /// it nor `Debug` shows the body (customer data), which [`body`](DecodeError::body) and
 /// [`body_snippet`](DecodeError::body_snippet) return. [`source`](StdError::source) is the
 /// underlying `serde_json::Error` or `std::str::Utf8Error`, when there is one.
-#[derive(Debug)]
 pub struct DecodeError {
     inner: Box<DecodeErrorInner>,
 }
@@ -558,12 +640,10 @@ impl StdError for DecodeError {
 }
 
 /// The request could not be built or the client is misconfigured.
-#[derive(Debug)]
 pub struct InvalidRequestError {
     inner: Box<InvalidRequestInner>,
 }
 
-#[derive(Debug)]
 struct InvalidRequestInner {
     message: String,
     source: Option<Box<dyn StdError + Send + Sync>>,
@@ -629,52 +709,13 @@ pub(crate) fn snippet(text: &str, offset: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{DecodeError, byte_offset, snippet};
-    use std::error::Error as _;
-
-    #[test]
-    fn text_decode_error_keeps_the_utf8_error_and_hides_the_body() {
-        let body = bytes::Bytes::from_static(b"secret \xff body");
-        let error = std::str::from_utf8(&body).expect_err("not UTF-8");
-        let error = DecodeError::not_utf8(reqwest::StatusCode::OK, None, error, body);
-        let source = error.source().expect("a source");
-        assert!(source.is::<std::str::Utf8Error>(), "{source:?}");
-        let shown = format!("{error} | {error:?}");
-        assert!(!shown.contains("secret"), "{shown}");
-        assert!(error.body_snippet().contains("secret"));
-    }
-
-    #[test]
-    fn snippet_is_bounded_and_char_safe() {
-        let text = "é".repeat(1000);
-        let s = snippet(&text, 1000);
-        assert!(s.chars().count() <= 202);
-        assert!(s.starts_with('…') && s.ends_with('…'));
-        assert_eq!(snippet("short", 3), "short");
-        let s = snippet(&"x".repeat(500), 0);
-        assert_eq!(s.chars().count(), 201);
-        assert!(s.ends_with('…'));
-    }
-
-    #[test]
-    fn offsets() {
-        assert_eq!(byte_offset("abc\ndef", 2, 2), 5);
-        assert_eq!(byte_offset("abc", 0, 0), 0);
-        assert_eq!(byte_offset("abc", 1, 99), 3);
-    }
-}
-
 /// A listing stopped because the server does not page the way it says: see
 /// [`Error::Pagination`].
-#[derive(Debug)]
 pub struct PaginationError {
     /// Boxed so that [`Error`] stays two words.
     inner: Box<PaginationInner>,
 }
 
-#[derive(Debug)]
 struct PaginationInner {
     message: String,
     /// The failure of the page request, when one ended the listing.
@@ -741,12 +782,10 @@ fn truncated_text(body: &[u8], max: usize) -> String {
 }
 
 /// A response body over the size limit: see [`Error::ResponseTooLarge`].
-#[derive(Debug)]
 pub struct ResponseTooLargeError {
     inner: Box<ResponseTooLargeInner>,
 }
 
-#[derive(Debug)]
 struct ResponseTooLargeInner {
     limit: u64,
     status: StatusCode,
@@ -798,12 +837,10 @@ impl fmt::Display for ResponseTooLargeError {
 impl StdError for ResponseTooLargeError {}
 
 /// An undeclared redirect: see [`Error::Redirect`].
-#[derive(Debug)]
 pub struct RedirectError {
     inner: Box<RedirectInner>,
 }
 
-#[derive(Debug)]
 struct RedirectInner {
     status: StatusCode,
     location: Option<String>,
@@ -859,3 +896,203 @@ impl fmt::Display for RedirectError {
 }
 
 impl StdError for RedirectError {}
+
+impl fmt::Debug for DecodeError {
+    // The fields themselves, under the public name (not `DecodeError { inner: .. }`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Debug for InvalidRequestError {
+    // The fields themselves, under the public name (not `InvalidRequestError { inner: .. }`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Debug for PaginationError {
+    // The fields themselves, under the public name (not `PaginationError { inner: .. }`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Debug for ResponseTooLargeError {
+    // The fields themselves, under the public name (not `ResponseTooLargeError { inner: .. }`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Debug for RedirectError {
+    // The fields themselves, under the public name (not `RedirectError { inner: .. }`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Debug for InvalidRequestInner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvalidRequestError")
+            .field("message", &self.message)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Debug for PaginationInner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaginationError")
+            .field("message", &self.message)
+            .field("page_error", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ResponseTooLargeInner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseTooLargeError")
+            .field("limit", &self.limit)
+            .field("status", &self.status)
+            .field("content_length", &self.content_length)
+            .finish()
+    }
+}
+
+impl fmt::Debug for RedirectInner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedirectError")
+            .field("status", &self.status)
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+/// The client's rate-limit pacing gave up: see [`Error::RateLimited`].
+pub struct RateLimitedError {
+    inner: Box<RateLimitedInner>,
+}
+
+struct RateLimitedInner {
+    rate_limit: RateLimit,
+    waited: Duration,
+    needed: Option<Duration>,
+    max_wait: Duration,
+}
+
+impl RateLimitedError {
+    pub(crate) fn new(
+        rate_limit: RateLimit,
+        waited: Duration,
+        needed: Option<Duration>,
+        max_wait: Duration,
+    ) -> Self {
+        Self {
+            inner: Box::new(RateLimitedInner {
+                rate_limit,
+                waited,
+                needed,
+                max_wait,
+            }),
+        }
+    }
+
+    /// The rate-limit window the client last knew of (from the latest response's headers).
+    pub fn rate_limit(&self) -> RateLimit {
+        self.inner.rate_limit
+    }
+
+    /// How long the pacing held this attempt before giving up.
+    pub fn waited(&self) -> Duration {
+        self.inner.waited
+    }
+
+    /// The further wait the window required, when known (until its reset); `None` when the
+    /// call was still queued behind others or waiting for calls in flight.
+    pub fn needed(&self) -> Option<Duration> {
+        self.inner.needed
+    }
+
+    /// What was left of the call's wait budget
+    /// ([`max_retry_wait`](super::ClientBuilder::max_retry_wait) minus its earlier waits).
+    pub fn max_wait(&self) -> Duration {
+        self.inner.max_wait
+    }
+}
+
+impl fmt::Debug for RateLimitedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("RateLimitedError")
+            .field("rate_limit", &inner.rate_limit)
+            .field("waited", &inner.waited)
+            .field("needed", &inner.needed)
+            .field("max_wait", &inner.max_wait)
+            .finish()
+    }
+}
+
+impl fmt::Display for RateLimitedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        write!(
+            f,
+            "rate limited: Intercom's rate-limit window has no room for the call within the wait \
+             budget of {} ms (waited {} ms",
+            inner.max_wait.as_millis(),
+            inner.waited.as_millis()
+        )?;
+        if let Some(needed) = inner.needed {
+            write!(f, ", {} ms more needed", needed.as_millis())?;
+        }
+        f.write_str(")")?;
+        let window = inner.rate_limit;
+        if let (Some(limit), Some(remaining)) = (window.limit, window.remaining) {
+            write!(f, "; window: {remaining} of {limit} left")?;
+            if let Some(reset) = window.reset {
+                write!(f, ", resets at {reset} (Unix seconds)")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl StdError for RateLimitedError {}
+
+#[cfg(test)]
+mod tests {
+    use super::{DecodeError, byte_offset, snippet};
+    use std::error::Error as _;
+
+    #[test]
+    fn text_decode_error_keeps_the_utf8_error_and_hides_the_body() {
+        let body = bytes::Bytes::from_static(b"secret \xff body");
+        let error = std::str::from_utf8(&body).expect_err("not UTF-8");
+        let error = DecodeError::not_utf8(reqwest::StatusCode::OK, None, error, body);
+        let source = error.source().expect("a source");
+        assert!(source.is::<std::str::Utf8Error>(), "{source:?}");
+        let shown = format!("{error} | {error:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(error.body_snippet().contains("secret"));
+    }
+
+    #[test]
+    fn snippet_is_bounded_and_char_safe() {
+        let text = "é".repeat(1000);
+        let s = snippet(&text, 1000);
+        assert!(s.chars().count() <= 202);
+        assert!(s.starts_with('…') && s.ends_with('…'));
+        assert_eq!(snippet("short", 3), "short");
+        let s = snippet(&"x".repeat(500), 0);
+        assert_eq!(s.chars().count(), 201);
+        assert!(s.ends_with('…'));
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(byte_offset("abc\ndef", 2, 2), 5);
+        assert_eq!(byte_offset("abc", 0, 0), 0);
+        assert_eq!(byte_offset("abc", 1, 99), 3);
+    }
+}

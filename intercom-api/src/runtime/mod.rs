@@ -14,6 +14,7 @@ mod extra;
 mod operation;
 pub mod pagination;
 mod path;
+mod rate_limit;
 mod region;
 mod request;
 mod response;
@@ -23,12 +24,13 @@ mod send;
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::{
     ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, MAX_ERROR_BODY_BYTES,
-    PaginationError, RedirectError, ResponseTooLargeError, TransportError,
+    PaginationError, RateLimitedError, RedirectError, ResponseTooLargeError, TransportError,
 };
 pub use extra::RawRequest;
 pub use operation::{CallState, Decoder, Operation, send_as};
 pub use pagination::{Items, Pages, Paginated};
 pub use path::path_segment;
+pub use rate_limit::RateLimitPacing;
 pub use region::Region;
 pub use request::CallOptions;
 pub use response::{MAX_RESPONSE_DEPTH, RateLimit, Redirect, Response};

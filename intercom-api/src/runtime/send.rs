@@ -14,6 +14,7 @@ mod url;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use backon::Retryable;
@@ -107,9 +108,34 @@ impl Client {
             .max(1);
         let max_wait = ready.retry.max_retry_wait;
         let initial_backoff = ready.retry.initial_backoff;
+        // The call's waits so far (pacing and retries), bounded in total by `max_wait`.
+        let waited = &Mutex::new(Duration::ZERO);
+        let total_waited = || *waited.lock().unwrap_or_else(PoisonError::into_inner);
+        let add_wait = |wait: Duration| {
+            let mut total = waited.lock().unwrap_or_else(PoisonError::into_inner);
+            *total = total.saturating_add(wait);
+        };
         let result = (move || async move {
+            let (permit, paced) = ready
+                .pacer
+                .admit(max_wait.saturating_sub(total_waited()))
+                .await
+                .map_err(|e| AttemptError {
+                    error: e.into(),
+                    retryable: false,
+                    server_wait: None,
+                })?;
+            add_wait(paced);
             let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            call.attempt(attempt).await
+            let result = call.attempt(attempt).await;
+            let seen = match &result {
+                Ok(raw) => Some((raw.status(), raw.headers())),
+                Err(e) => e.error.as_api().map(|api| (api.status(), api.headers())),
+            };
+            if let Some((status, headers)) = seen {
+                permit.finish(status, headers, max_wait);
+            }
+            result
         })
         .retry(ready.retry.backoff(max_attempts))
         .sleep(backon::TokioSleeper)
@@ -123,6 +149,7 @@ impl Client {
             })
         })
         .notify(|e: &AttemptError, wait: Duration| {
+            add_wait(wait);
             tracing::warn!(
                 error = %e.error,
                 wait_ms = millis(wait),
@@ -130,7 +157,7 @@ impl Client {
             );
         })
         .await;
-        result.map_err(|e| e.error)
+        result.map_err(|e| e.error.with_attempts(attempts.load(Ordering::Relaxed)))
     }
 }
 

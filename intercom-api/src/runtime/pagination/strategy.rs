@@ -82,20 +82,10 @@ impl PageStrategy for Cursor {
     }
 }
 
-/// A search: the cursor goes into the request body's `pagination.starting_after`.
+/// A search: the cursor goes into the request body's `pagination.starting_after` (the generated
+/// `seek` puts it there); reading the next cursor and the end rules are [`Cursor`]'s.
 #[doc(hidden)]
-#[derive(Debug, Default)]
-pub struct SearchCursor;
-
-impl PageStrategy for SearchCursor {
-    /// The page's next cursor.
-    type Position = Option<String>;
-    type Key = String;
-
-    fn advance(&mut self, next: Option<String>) -> Result<Option<String>, Error> {
-        Ok(cursor(next))
-    }
-}
+pub type SearchCursor = Cursor;
 
 /// A scroll (`GET /companies/scroll`): the `scroll_param` may stay the same on every page, and a
 /// page without items is the end. Intercom keeps the position on its side, so a failed page ends
@@ -349,7 +339,7 @@ mod tests {
 
     #[test]
     fn search_cursor_follows_and_ends_on_missing_or_empty() {
-        let mut c = SearchCursor;
+        let mut c = SearchCursor::default();
         assert_eq!(c.advance(s("WzE=")).ok(), Some(s("WzE=")));
         assert_eq!(c.advance(s("")).ok(), Some(None));
         assert_eq!(c.advance(None).ok(), Some(None));

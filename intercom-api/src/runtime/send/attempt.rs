@@ -51,10 +51,20 @@ impl<'a> Call<'a> {
             return Err(Error::invalid_request(reason.to_owned()));
         }
         let options = parts.options();
+        let url = build_url(ready, parts)?;
+        if url.scheme() == "https"
+            && ready.builtin_http
+            && !cfg!(any(feature = "rustls-tls", feature = "native-tls"))
+        {
+            return Err(Error::invalid_request(
+                "https needs a TLS backend: enable the `rustls-tls` (default) or `native-tls` \
+                 feature of intercom-api, or pass a client with `ClientBuilder::http_client`",
+            ));
+        }
         Ok(Call {
             ready,
             parts,
-            url: build_url(ready, parts)?,
+            url,
             headers: request_headers(ready, parts)?,
             timeout: options.timeout.or(ready.timeout),
             max_response_bytes: options
