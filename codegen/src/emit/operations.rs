@@ -342,33 +342,23 @@ fn builder(
     }
 }
 
-/// The decoded success type and its decoder.
+/// The decoded success type (its one spelling, [`super::types::return_spelling`]) and its decoder.
 fn output(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
-    match op.success().map(|r| &r.body) {
+    let ty = super::types::lex(&super::types::return_spelling(op, "models::", "crate"));
+    let decode = match op.success().map(|r| &r.body) {
         // An array body also decodes from an object wrapping one array (`{"type": "list", ..}`).
-        Some(body @ ResponseBody::Json(t)) if body.json_array_item(api).is_some() => (
-            rust_type(t, &quote!(models::)),
-            quote!(crate::runtime::decode_json_array),
-        ),
-        Some(ResponseBody::Json(t)) => (
-            rust_type(t, &quote!(models::)),
-            quote!(crate::runtime::decode_json),
-        ),
-        Some(ResponseBody::Empty) => (quote!(()), quote!(crate::runtime::decode_empty)),
-        Some(ResponseBody::Text(_)) => (quote!(String), quote!(crate::runtime::decode_text)),
-        Some(ResponseBody::Bytes(_)) => {
-            (quote!(bytes::Bytes), quote!(crate::runtime::decode_bytes))
+        Some(body @ ResponseBody::Json(_)) if body.json_array_item(api).is_some() => {
+            quote!(crate::runtime::decode_json_array)
         }
+        Some(ResponseBody::Json(_)) => quote!(crate::runtime::decode_json),
+        Some(ResponseBody::Empty) => quote!(crate::runtime::decode_empty),
+        Some(ResponseBody::Text(_)) => quote!(crate::runtime::decode_text),
+        Some(ResponseBody::Bytes(_)) => quote!(crate::runtime::decode_bytes),
         // No 2xx but a 3xx: the redirect (status and `Location`) is the result.
-        None if op.declares_redirect() => (
-            quote!(crate::Redirect),
-            quote!(crate::runtime::decode_redirect),
-        ),
-        None => (
-            quote!(serde_json::Value),
-            quote!(crate::runtime::decode_json),
-        ),
-    }
+        None if op.declares_redirect() => quote!(crate::runtime::decode_redirect),
+        None => quote!(crate::runtime::decode_json),
+    };
+    (ty, decode)
 }
 
 /// `impl Operation`: the output, its decoder and the request.

@@ -35,7 +35,7 @@ pub fn rust_type(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
 }
 
 /// A spelling of this module as tokens.
-fn lex(text: &str) -> TokenStream {
+pub(crate) fn lex(text: &str) -> TokenStream {
     // Identifiers, `::`, `<`, `>`, `,` and `()` only: always lexes.
     text.parse().unwrap_or_else(|_| quote!(serde_json::Value))
 }
