@@ -252,3 +252,44 @@ async fn an_error_after_retries_says_how_many_attempts_and_debugs_readably() {
     assert_eq!(once.attempts(), Some(1));
     assert!(!once.to_string().contains("attempts"), "{once}");
 }
+
+/// A server that answers every call with 429 and `Retry-After: 1`: with `max_retry_wait` 1.5 s and
+/// room for 6 attempts, the call's waits together stay within 1.5 s (the first retry waits 1 s, the
+/// second may wait only what is left), then it gives up with the 429, saying how many attempts it made.
+#[tokio::test]
+async fn retries_after_429_share_the_call_budget_of_max_retry_wait() {
+    let (server, arrivals) = serve(|_| {
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "1")
+            .set_body_json(
+                json!({"type": "error.list", "errors": [{"code": "rate_limit_exceeded"}]}),
+            )
+    })
+    .await;
+    let client = Client::builder(TOKEN)
+        .base_url(server.uri())
+        .rate_limit(RateLimitPacing::off())
+        .max_retry_wait(Duration::from_millis(1500))
+        .max_attempts(6)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = call(&client).await.expect_err("every answer is a 429");
+    let elapsed = started.elapsed();
+    let attempts = arrivals.lock().expect("lock").len();
+    assert!(error.is_rate_limited(), "{error:?}");
+    assert!(
+        elapsed < Duration::from_millis(2400),
+        "waited {elapsed:?} in all, over max_retry_wait (1.5 s) plus the calls"
+    );
+    assert!(
+        (2..6).contains(&attempts),
+        "{attempts} attempts: the budget should end the retries before the 6 allowed"
+    );
+    assert_eq!(
+        error.attempts(),
+        Some(u32::try_from(attempts).expect("small"))
+    );
+}

@@ -284,8 +284,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Longest wait honoured from `Retry-After` or `X-RateLimit-Reset`
-    /// (default 60 s); longer requested waits are shortened to this.
+    /// The most one call waits in all (default 60 s): rate-limit pacing and the
+    /// waits asked by `Retry-After` or `X-RateLimit-Reset` count against it; a
+    /// requested wait is shortened to what is left, and with nothing left the
+    /// call stops (pacing: [`Error::RateLimited`](crate::Error::RateLimited);
+    /// a retry: the server's answer).
     pub fn max_retry_wait(mut self, max: Duration) -> Self {
         self.retry.max_retry_wait = max;
         self

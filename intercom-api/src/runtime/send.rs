@@ -141,11 +141,16 @@ impl Client {
         .sleep(backon::TokioSleeper)
         .when(|e: &AttemptError| e.retryable)
         .adjust(move |e: &AttemptError, backoff: Option<Duration>| {
-            // `None` means the attempts are used up: give up either way.
-            backoff.map(|backoff| {
-                e.server_wait.map_or(backoff, |wait| {
-                    retry::server_wait_with_floor(wait, max_wait, initial_backoff)
-                })
+            // `None` means the attempts are used up: give up either way. A wait the server asks
+            // for comes out of what is left of the call's `max_wait` (pacing and earlier retries
+            // included); with nothing left, the call gives up with the server's answer.
+            let left = max_wait.saturating_sub(total_waited());
+            backoff.and_then(|backoff| match e.server_wait {
+                None => Some(backoff),
+                Some(_) if left.is_zero() => None,
+                Some(wait) => {
+                    Some(retry::server_wait_with_floor(wait, left, initial_backoff).min(left))
+                }
             })
         })
         .notify(|e: &AttemptError, wait: Duration| {
