@@ -20,9 +20,13 @@
 //! # }
 //! ```
 
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use wiremock::{Mock, Request, Respond, ResponseTemplate, matchers::any};
 
@@ -102,12 +106,196 @@ impl ReceivedRequest {
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
     }
+
+    /// The body decoded into `T`: the operation's request type (a generated model), so that a
+    /// test asserts on Rust values.
+    ///
+    /// # Errors
+    ///
+    /// The decoding error when the body is not a `T`.
+    pub fn body_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
 }
 
 /// What the server state holds between requests.
 #[derive(Debug, Default)]
 struct State {
     received: Vec<ReceivedRequest>,
+    /// Scripted rules per operation id, applied front first.
+    rules: BTreeMap<&'static str, VecDeque<Rule>>,
+}
+
+impl State {
+    /// The reply of the first rule for `operation_id`, using up one of its times.
+    fn next_reply(&mut self, operation_id: &str) -> Option<Reply> {
+        let rules = self.rules.get_mut(operation_id)?;
+        let rule = rules.front_mut()?;
+        let reply = rule.reply.clone();
+        if let Some(left) = rule.times.as_mut() {
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                rules.pop_front();
+            }
+        }
+        Some(reply)
+    }
+}
+
+/// A scripted answer and how often it applies (`None`: from then on).
+#[derive(Debug, Clone)]
+struct Rule {
+    reply: Reply,
+    times: Option<usize>,
+}
+
+/// A scripted answer: status, headers, body and delay. Made by [`Reply::model`], [`Reply::json`],
+/// [`Reply::error`], [`Reply::rate_limited`]; adjusted by the `with_*` methods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    status: u16,
+    content_type: Option<String>,
+    body: Vec<u8>,
+    headers: Vec<(String, String)>,
+    delay: Option<Duration>,
+}
+
+impl Reply {
+    /// 200 with `value` serialized by the crate (a generated model, or anything `Serialize`).
+    pub fn model<T: Serialize>(value: &T) -> Result<Reply, serde_json::Error> {
+        Ok(Reply::json_bytes(serde_json::to_vec(value)?))
+    }
+
+    /// 200 with raw JSON, sent as given (to test how your code meets drift).
+    pub fn json(value: serde_json::Value) -> Reply {
+        Reply::json_bytes(value.to_string().into_bytes())
+    }
+
+    fn json_bytes(body: Vec<u8>) -> Reply {
+        Reply {
+            status: 200,
+            content_type: Some("application/json".to_string()),
+            body,
+            headers: Vec::new(),
+            delay: None,
+        }
+    }
+
+    /// `status` with Intercom's error body (`{"type":"error.list","errors":[{code,message}]}`), its
+    /// code from the status (`not_found`, `server_error`, ...): see [`Reply::error_with`].
+    pub fn error(status: u16) -> Reply {
+        let (code, message) = error_code(status);
+        Reply::error_with(status, code, message)
+    }
+
+    /// `status` with Intercom's error body carrying `code` and `message`.
+    pub fn error_with(status: u16, code: &str, message: &str) -> Reply {
+        let mut reply = Reply::json(error_body("", code, message));
+        reply.status = status;
+        reply
+    }
+
+    /// 429 with Intercom's `rate_limit_exceeded` error body, `Retry-After: <seconds>` and
+    /// `X-RateLimit-Remaining: 0`.
+    pub fn rate_limited(retry_after_secs: u64) -> Reply {
+        Reply::error(429)
+            .with_header("Retry-After", &retry_after_secs.to_string())
+            .with_header("X-RateLimit-Remaining", "0")
+    }
+
+    /// The same reply with another status.
+    pub fn with_status(mut self, status: u16) -> Reply {
+        self.status = status;
+        self
+    }
+
+    /// The same reply with one more header (it replaces a default header of the same name).
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The same reply, sent after `delay` (to exercise your timeouts).
+    pub fn with_delay(mut self, delay: Duration) -> Reply {
+        self.delay = Some(delay);
+        self
+    }
+
+    fn template(&self) -> ResponseTemplate {
+        let mut template = ResponseTemplate::new(self.status);
+        if let Some(ct) = &self.content_type {
+            template = template.set_body_raw(self.body.clone(), ct);
+        }
+        if let Some(delay) = self.delay {
+            template = template.set_delay(delay);
+        }
+        template
+    }
+}
+
+/// Intercom's error code and message for an HTTP status.
+fn error_code(status: u16) -> (&'static str, &'static str) {
+    match status {
+        400 => ("parameter_invalid", "Parameter invalid"),
+        401 => ("unauthorized", "Access Token Invalid"),
+        403 => ("forbidden", "Forbidden"),
+        404 => ("not_found", "Resource Not Found"),
+        409 => ("conflict", "Conflict"),
+        422 => ("parameter_invalid", "Unprocessable entity"),
+        429 => ("rate_limit_exceeded", "Rate limit exceeded"),
+        500..=599 => ("server_error", "Server error"),
+        _ => ("error", "Error"),
+    }
+}
+
+/// Intercom's error body.
+fn error_body(request_id: &str, code: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "error.list",
+        "request_id": request_id,
+        "errors": [{ "code": code, "message": message }],
+    })
+}
+
+/// The `operationId` passed to [`MockServer::on`] is not served by the mock's version.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the mock of Intercom API {version} has no operation `{operation_id}`")]
+pub struct UnknownOperation {
+    /// The id asked for.
+    pub operation_id: String,
+    /// The mock's version.
+    pub version: &'static str,
+}
+
+/// Scripts one operation: see [`MockServer::on`].
+#[derive(Debug)]
+#[must_use = "a script does nothing until `.reply(..)`"]
+pub struct Script<'a> {
+    mock: &'a MockServer,
+    operation_id: &'static str,
+    times: Option<usize>,
+}
+
+impl Script<'_> {
+    /// The next rule applies to this many requests, then the rule after it does.
+    pub fn times(mut self, n: usize) -> Self {
+        self.times = Some(n.max(1));
+        self
+    }
+
+    /// Adds the rule: answer with `reply` (`times` requests, or every request from then on).
+    pub fn reply(self, reply: Reply) {
+        if let Ok(mut state) = self.mock.state.lock() {
+            state
+                .rules
+                .entry(self.operation_id)
+                .or_default()
+                .push_back(Rule {
+                    reply,
+                    times: self.times,
+                });
+        }
+    }
 }
 
 /// The responder behind the wiremock server: routes every request through the operation table.
@@ -126,12 +314,14 @@ impl Router {
 
     /// Intercom's error body: `{"type":"error.list","request_id":..,"errors":[{code,message}]}`.
     fn error(status: u16, request_id: &str, code: &str, message: &str) -> ResponseTemplate {
-        let body = serde_json::json!({
-            "type": "error.list",
-            "request_id": request_id,
-            "errors": [{ "code": code, "message": message }],
-        });
+        let body = error_body(request_id, code, message);
         ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
+    }
+
+    /// The scripted reply of `op`, if a rule applies.
+    fn scripted(&self, op: &MockOperation) -> Option<Reply> {
+        let mut state = self.state.lock().ok()?;
+        state.next_reply(op.operation_id)
     }
 }
 
@@ -154,28 +344,38 @@ impl Respond for Router {
             query: request.url.query().unwrap_or_default().to_string(),
             body: request.body.clone(),
         });
-        let template = answer(matched, request, &request_id);
+        let (template, own_headers) = match answer(matched, request, &request_id) {
+            Ok(op) => match self.scripted(op) {
+                Some(reply) => (reply.template(), reply.headers),
+                None => (default_answer(op), Vec::new()),
+            },
+            Err(rejected) => (rejected, Vec::new()),
+        };
         let reset = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
             + 10;
-        template
+        let template = template
             .insert_header("X-Request-Id", request_id.as_str())
             .insert_header("X-RateLimit-Limit", RATE_LIMIT.to_string().as_str())
             .insert_header(
                 "X-RateLimit-Remaining",
                 RATE_LIMIT.saturating_sub(n).to_string().as_str(),
             )
-            .insert_header("X-RateLimit-Reset", reset.to_string().as_str())
+            .insert_header("X-RateLimit-Reset", reset.to_string().as_str());
+        // A scripted reply's own headers win over the defaults.
+        own_headers.iter().fold(template, |t, (name, value)| {
+            t.insert_header(name.as_str(), value.as_str())
+        })
     }
 }
 
-/// The answer to one request: authentication, version and route checks, then the default.
-fn answer(
-    matched: Option<&MockOperation>,
+/// Authentication, route and version checks: the operation to answer, or the rejection.
+fn answer<'o>(
+    matched: Option<&'o MockOperation>,
     request: &Request,
     request_id: &str,
-) -> ResponseTemplate {
+) -> Result<&'o MockOperation, ResponseTemplate> {
     let bearer = request
         .headers
         .get("authorization")
@@ -183,14 +383,24 @@ fn answer(
         .and_then(|v| v.strip_prefix("Bearer "))
         .is_some_and(|token| !token.trim().is_empty());
     if !bearer {
-        return Router::error(401, request_id, "unauthorized", "Access Token Invalid");
+        return Err(Router::error(
+            401,
+            request_id,
+            "unauthorized",
+            "Access Token Invalid",
+        ));
     }
     let sent = request
         .headers
         .get("intercom-version")
         .and_then(|v| v.to_str().ok());
     let Some(op) = matched else {
-        return Router::error(404, request_id, "not_found", "Resource Not Found");
+        return Err(Router::error(
+            404,
+            request_id,
+            "not_found",
+            "Resource Not Found",
+        ));
     };
     let expected = op.version;
     if sent != Some(expected) {
@@ -198,8 +408,18 @@ fn answer(
             "Intercom-Version {} is not {expected}",
             sent.unwrap_or("(missing)")
         );
-        return Router::error(400, request_id, "intercom_version_invalid", &message);
+        return Err(Router::error(
+            400,
+            request_id,
+            "intercom_version_invalid",
+            &message,
+        ));
     }
+    Ok(op)
+}
+
+/// The answer of `op` nobody scripted: the generator's default.
+fn default_answer(op: &MockOperation) -> ResponseTemplate {
     let template = ResponseTemplate::new(op.status);
     match op.content_type {
         Some(ct) => template.set_body_raw(op.body, ct),
@@ -276,6 +496,40 @@ impl MockServer {
             // Not expected for a loopback URL: every call then returns the reason.
             Err(error) => Client::unusable(error.to_string()),
         }
+    }
+
+    /// Scripts the operation `operation_id` (the spec's `operationId`): rules apply in the order
+    /// they were added, each for its [`times`](Script::times) (or from then on), then the default
+    /// answer again. Authentication and version checks come first.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use intercom_api::testing::{MockServer, Reply};
+    ///
+    /// let mock = MockServer::v2_16().await;
+    /// mock.on("listAdmins")?.times(2).reply(Reply::rate_limited(1));
+    /// mock.on("listAdmins")?.reply(Reply::json(serde_json::json!({"type": "admin.list", "admins": []})));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownOperation`] when the version has no such operation.
+    pub fn on(&self, operation_id: &str) -> Result<Script<'_>, UnknownOperation> {
+        let op = self
+            .operations
+            .iter()
+            .find(|op| op.operation_id == operation_id)
+            .ok_or_else(|| UnknownOperation {
+                operation_id: operation_id.to_string(),
+                version: self.version,
+            })?;
+        Ok(Script {
+            mock: self,
+            operation_id: op.operation_id,
+            times: None,
+        })
     }
 
     /// Every request received so far, in order (unknown paths included).

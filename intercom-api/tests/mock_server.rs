@@ -221,3 +221,83 @@ async fn requests_are_recorded_per_operation_and_unknown_paths_answer_404() {
     assert_eq!(unknown[0].path, "/no-such-endpoint/1");
     assert_eq!(unknown[0].operation_id, None);
 }
+
+#[tokio::test]
+async fn scripted_rules_apply_in_order_for_their_times_then_the_default_answer_returns() {
+    use intercom_api::testing::Reply;
+    let (mock, op) = any_mock().await;
+    let drifted = serde_json::json!({"type": "drifted", "count": "three"});
+    mock.on(op.operation_id)
+        .expect("served")
+        .times(2)
+        .reply(Reply::rate_limited(0));
+    mock.on(op.operation_id)
+        .expect("served")
+        .times(1)
+        .reply(Reply::json(drifted.clone()));
+    mock.on(op.operation_id)
+        .expect("served")
+        .times(1)
+        .reply(Reply::error(404));
+    let call = || {
+        mock.client()
+            .request(Method::GET, op.path)
+            .api_version(op.version)
+            .send_with_response::<Value>()
+    };
+    // Two 429s (retried by the client after `Retry-After: 0`), then the raw JSON.
+    let first = call().await.expect("the client retries the 429s");
+    assert_eq!(first.body(), &drifted);
+    assert_eq!(mock.received(op.operation_id).len(), 3);
+    // Then the scripted error with Intercom's error body.
+    let err = call().await.expect_err("scripted 404");
+    let Error::Api(api) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.status().as_u16(), 404);
+    assert!(api.to_string().contains("not_found"), "{api}");
+    // Rules used up: the default answer again, with the default headers.
+    let third = call().await.expect("default answer");
+    let default: Value = serde_json::from_str(op.body).expect("default JSON");
+    assert_eq!(third.body(), &default);
+    assert!(third.request_id().is_some_and(|id| id.starts_with("mock-")));
+}
+
+#[tokio::test]
+async fn a_scripted_delay_holds_the_answer_and_a_model_is_serialized() {
+    use intercom_api::testing::Reply;
+    use std::time::{Duration, Instant};
+    let (mock, op) = any_mock().await;
+    let value = serde_json::json!({"type": "list", "data": []});
+    let reply = Reply::model(&value)
+        .expect("serializes")
+        .with_delay(Duration::from_millis(300));
+    mock.on(op.operation_id).expect("served").reply(reply);
+    let started = Instant::now();
+    let body = mock
+        .client()
+        .request(Method::GET, op.path)
+        .api_version(op.version)
+        .send_json()
+        .await
+        .expect("answered");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(body, value);
+    // A rule without `times` applies from then on.
+    let again = mock
+        .client()
+        .request(Method::GET, op.path)
+        .api_version(op.version)
+        .send_json()
+        .await
+        .expect("answered");
+    assert_eq!(again, value);
+}
+
+#[tokio::test]
+async fn scripting_an_operation_the_version_lacks_is_an_error_naming_it() {
+    let (mock, _) = any_mock().await;
+    let err = mock.on("noSuchOperation").expect_err("unknown id");
+    assert_eq!(err.operation_id, "noSuchOperation");
+    assert!(err.to_string().contains("noSuchOperation"), "{err}");
+}
