@@ -344,12 +344,15 @@ impl Respond for Router {
             query: request.url.query().unwrap_or_default().to_string(),
             body: request.body.clone(),
         });
-        let (template, own_headers) = match answer(matched, request, &request_id) {
+        let (template, own_headers) = match answer(matched, request) {
             Ok(op) => match self.scripted(op) {
                 Some(reply) => (reply.template(), reply.headers),
                 None => (default_answer(op), Vec::new()),
             },
-            Err(rejected) => (rejected, Vec::new()),
+            Err(Rejection(status, code, message)) => (
+                Router::error(status, &request_id, code, &message),
+                Vec::new(),
+            ),
         };
         let reset = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -370,12 +373,14 @@ impl Respond for Router {
     }
 }
 
+/// Why the mock refuses a request: status, Intercom's error code, message.
+struct Rejection(u16, &'static str, String);
+
 /// Authentication, route and version checks: the operation to answer, or the rejection.
 fn answer<'o>(
     matched: Option<&'o MockOperation>,
     request: &Request,
-    request_id: &str,
-) -> Result<&'o MockOperation, ResponseTemplate> {
+) -> Result<&'o MockOperation, Rejection> {
     let bearer = request
         .headers
         .get("authorization")
@@ -383,11 +388,10 @@ fn answer<'o>(
         .and_then(|v| v.strip_prefix("Bearer "))
         .is_some_and(|token| !token.trim().is_empty());
     if !bearer {
-        return Err(Router::error(
+        return Err(Rejection(
             401,
-            request_id,
             "unauthorized",
-            "Access Token Invalid",
+            "Access Token Invalid".into(),
         ));
     }
     let sent = request
@@ -395,12 +399,7 @@ fn answer<'o>(
         .get("intercom-version")
         .and_then(|v| v.to_str().ok());
     let Some(op) = matched else {
-        return Err(Router::error(
-            404,
-            request_id,
-            "not_found",
-            "Resource Not Found",
-        ));
+        return Err(Rejection(404, "not_found", "Resource Not Found".into()));
     };
     let expected = op.version;
     if sent != Some(expected) {
@@ -408,12 +407,7 @@ fn answer<'o>(
             "Intercom-Version {} is not {expected}",
             sent.unwrap_or("(missing)")
         );
-        return Err(Router::error(
-            400,
-            request_id,
-            "intercom_version_invalid",
-            &message,
-        ));
+        return Err(Rejection(400, "intercom_version_invalid", message));
     }
     Ok(op)
 }
