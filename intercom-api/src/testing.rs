@@ -55,6 +55,152 @@ pub struct MockOperation {
     pub content_type: Option<&'static str>,
     /// Body of the default answer.
     pub body: &'static str,
+    /// How [`MockServer::pages`] serves it (`None`: not paginated).
+    pub paging: Option<MockPaging>,
+}
+
+/// How a paginated operation pages (from the generator): see [`MockServer::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MockPaging {
+    /// The page's array member holding the items.
+    pub items: &'static str,
+    /// How the next page is asked for.
+    pub style: PageStyle,
+}
+
+/// A pagination style; paths are member names from the page's (or body's) top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PageStyle {
+    /// A cursor query parameter; the next cursor at `next` in the page.
+    Cursor {
+        /// Query parameter.
+        param: &'static str,
+        /// Path of the next cursor.
+        next: &'static [&'static str],
+    },
+    /// A cursor at `cursor` in the request body (searches); the next cursor at `next`.
+    Body {
+        /// Path of the cursor in the request body.
+        cursor: &'static [&'static str],
+        /// Path of the next cursor.
+        next: &'static [&'static str],
+    },
+    /// A page-number query parameter; the page at `page` and the page count at `total`.
+    PageNumber {
+        /// Query parameter.
+        param: &'static str,
+        /// Path of the current page number.
+        page: &'static [&'static str],
+        /// Path of the total page count.
+        total: &'static [&'static str],
+    },
+    /// A scroll parameter echoed back at `next`; an empty page ends the listing.
+    Scroll {
+        /// Query parameter.
+        param: &'static str,
+        /// Path of the next scroll parameter.
+        next: &'static [&'static str],
+    },
+}
+
+/// Items served across pages ([`MockServer::pages`]).
+#[derive(Debug, Clone, PartialEq)]
+struct Paged {
+    paging: MockPaging,
+    pages: Vec<Vec<serde_json::Value>>,
+}
+
+impl Paged {
+    /// The page `request` asks for, in the operation's style.
+    fn answer(&self, request: &Request) -> ResponseTemplate {
+        let query = |param: &str| {
+            request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == param)
+                .map(|(_, v)| v.into_owned())
+        };
+        let cursor_index = |cursor: Option<String>| {
+            cursor
+                .and_then(|c| {
+                    c.strip_prefix("page-")
+                        .and_then(|n| n.parse::<usize>().ok())
+                })
+                .unwrap_or(0)
+        };
+        let n = self.pages.len();
+        let mut page = serde_json::Value::Object(serde_json::Map::new());
+        let index = match self.paging.style {
+            PageStyle::Cursor { param, next } | PageStyle::Scroll { param, next } => {
+                let index = cursor_index(query(param));
+                let scroll = matches!(self.paging.style, PageStyle::Scroll { .. });
+                if index + 1 < n || (scroll && index < n) {
+                    set_path(
+                        &mut page,
+                        next,
+                        serde_json::json!(format!("page-{}", index + 1)),
+                    );
+                }
+                index
+            }
+            PageStyle::Body { cursor, next } => {
+                let body: serde_json::Value =
+                    serde_json::from_slice(&request.body).unwrap_or_default();
+                let sent = cursor
+                    .iter()
+                    .try_fold(&body, |v, key| v.get(key))
+                    .and_then(|v| v.as_str().map(str::to_string));
+                let index = cursor_index(sent);
+                if index + 1 < n {
+                    set_path(
+                        &mut page,
+                        next,
+                        serde_json::json!(format!("page-{}", index + 1)),
+                    );
+                }
+                index
+            }
+            PageStyle::PageNumber {
+                param,
+                page: at,
+                total,
+            } => {
+                let number = query(param)
+                    .and_then(|p| p.parse::<usize>().ok())
+                    .unwrap_or(1);
+                set_path(&mut page, at, serde_json::json!(number));
+                set_path(&mut page, total, serde_json::json!(n.max(1)));
+                number.saturating_sub(1)
+            }
+        };
+        let items = self.pages.get(index).cloned().unwrap_or_default();
+        set_path(
+            &mut page,
+            &[self.paging.items],
+            serde_json::Value::Array(items),
+        );
+        ResponseTemplate::new(200).set_body_raw(page.to_string(), "application/json")
+    }
+}
+
+/// Sets the member at `path` of `value`, making the objects on the way.
+fn set_path(value: &mut serde_json::Value, path: &[&str], to: serde_json::Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut cur = value;
+    for key in parents {
+        let Some(obj) = cur.as_object_mut() else {
+            return;
+        };
+        cur = obj
+            .entry(key.to_string())
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    }
+    if let Some(obj) = cur.as_object_mut() {
+        obj.insert(last.to_string(), to);
+    }
 }
 
 impl MockOperation {
@@ -128,7 +274,7 @@ struct State {
 
 impl State {
     /// The reply of the first rule for `operation_id`, using up one of its times.
-    fn next_reply(&mut self, operation_id: &str) -> Option<Reply> {
+    fn next_reply(&mut self, operation_id: &str) -> Option<Scripted> {
         let rules = self.rules.get_mut(operation_id)?;
         let rule = rules.front_mut()?;
         let reply = rule.reply.clone();
@@ -145,8 +291,15 @@ impl State {
 /// A scripted answer and how often it applies (`None`: from then on).
 #[derive(Debug, Clone)]
 struct Rule {
-    reply: Reply,
+    reply: Scripted,
     times: Option<usize>,
+}
+
+/// What a rule answers.
+#[derive(Debug, Clone)]
+enum Scripted {
+    Reply(Reply),
+    Pages(Arc<Paged>),
 }
 
 /// A scripted answer: status, headers, body and delay. Made by [`Reply::model`], [`Reply::json`],
@@ -267,6 +420,21 @@ pub struct UnknownOperation {
     pub version: &'static str,
 }
 
+/// Why [`MockServer::pages`] could not script an operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PagesError {
+    /// The version has no such operation.
+    #[error(transparent)]
+    UnknownOperation(#[from] UnknownOperation),
+    /// The operation does not return pages.
+    #[error("`{0}` is not a paginated operation")]
+    NotPaginated(String),
+    /// An item does not serialize to JSON.
+    #[error("an item does not serialize: {0}")]
+    Serialize(#[from] serde_json::Error),
+}
+
 /// Scripts one operation: see [`MockServer::on`].
 #[derive(Debug)]
 #[must_use = "a script does nothing until `.reply(..)`"]
@@ -285,6 +453,34 @@ impl Script<'_> {
 
     /// Adds the rule: answer with `reply` (`times` requests, or every request from then on).
     pub fn reply(self, reply: Reply) {
+        self.push(Scripted::Reply(reply));
+    }
+
+    /// Adds the rule: serve `items` across pages of `per_page` in the operation's own pagination
+    /// style (cursor, search body cursor, page number, scroll), answering each request with the
+    /// page it asks for: see [`MockServer::pages`].
+    ///
+    /// # Errors
+    ///
+    /// [`PagesError`] when the operation is not paginated or an item does not serialize.
+    pub fn pages<T: Serialize>(self, items: &[T], per_page: usize) -> Result<(), PagesError> {
+        let paging = self
+            .mock
+            .operations
+            .iter()
+            .find(|op| op.operation_id == self.operation_id)
+            .and_then(|op| op.paging)
+            .ok_or_else(|| PagesError::NotPaginated(self.operation_id.to_string()))?;
+        let values = items
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<_>, _>>()?;
+        let pages = values.chunks(per_page.max(1)).map(<[_]>::to_vec).collect();
+        self.push(Scripted::Pages(Arc::new(Paged { paging, pages })));
+        Ok(())
+    }
+
+    fn push(self, reply: Scripted) {
         if let Ok(mut state) = self.mock.state.lock() {
             state
                 .rules
@@ -319,7 +515,7 @@ impl Router {
     }
 
     /// The scripted reply of `op`, if a rule applies.
-    fn scripted(&self, op: &MockOperation) -> Option<Reply> {
+    fn scripted(&self, op: &MockOperation) -> Option<Scripted> {
         let mut state = self.state.lock().ok()?;
         state.next_reply(op.operation_id)
     }
@@ -346,7 +542,8 @@ impl Respond for Router {
         });
         let (template, own_headers) = match answer(matched, request) {
             Ok(op) => match self.scripted(op) {
-                Some(reply) => (reply.template(), reply.headers),
+                Some(Scripted::Reply(reply)) => (reply.template(), reply.headers),
+                Some(Scripted::Pages(paged)) => (paged.answer(request), Vec::new()),
                 None => (default_answer(op), Vec::new()),
             },
             Err(Rejection(status, code, message)) => (
@@ -524,6 +721,23 @@ impl MockServer {
             operation_id: op.operation_id,
             times: None,
         })
+    }
+
+    /// Serves `items` (models or JSON values) across pages of `per_page` items for every request of
+    /// `operation_id` from now on, in the operation's own pagination style, so that your
+    /// `.stream()` code walks them all: the shorthand of `self.on(operation_id)?.pages(..)`
+    /// (with [`Script::times`] it can sit in a sequence, e.g. between scripted 429s).
+    ///
+    /// # Errors
+    ///
+    /// [`PagesError`] for an unknown or unpaginated operation or an item that does not serialize.
+    pub fn pages<T: Serialize>(
+        &self,
+        operation_id: &str,
+        items: &[T],
+        per_page: usize,
+    ) -> Result<(), PagesError> {
+        self.on(operation_id)?.pages(items, per_page)
     }
 
     /// Every request received so far, in order (unknown paths included).

@@ -98,3 +98,89 @@ fn readme_shows_this_example() {
         "the README's Testing your code block must be the top of tests/user_testkit.rs"
     );
 }
+
+/// `mock.pages` serves items across pages in each operation's own style, walked by `.stream()`.
+#[tokio::test]
+async fn pages_are_served_in_each_operations_pagination_style() {
+    let mock = MockServer::v2_16().await;
+    let client = mock.client();
+    let ids = |prefix: &str| (1..=5).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>();
+    let items = |prefix: &str| {
+        ids(prefix)
+            .into_iter()
+            .map(|id| json!({"id": id}))
+            .collect::<Vec<_>>()
+    };
+
+    // Search: the cursor goes in the request body.
+    mock.pages("searchTickets", &items("t"), 2)
+        .expect("paginated");
+    let open = SingleFilterSearchRequest::new()
+        .with_field("state")
+        .with_operator(Op::Equals)
+        .with_value("open");
+    let tickets: Vec<_> = client
+        .v2_16()
+        .tickets()
+        .search_tickets(SearchRequest::new(open))
+        .stream()
+        .try_collect()
+        .await
+        .expect("three pages");
+    let got: Vec<_> = tickets.into_iter().flatten().filter_map(|t| t.id).collect();
+    assert_eq!(got, ids("t"));
+    assert_eq!(mock.received("searchTickets").len(), 3);
+
+    // Cursor in the query.
+    mock.pages("ListContacts", &items("c"), 2)
+        .expect("paginated");
+    let contacts: Vec<_> = client
+        .v2_16()
+        .contacts()
+        .list_contacts()
+        .stream()
+        .try_collect()
+        .await
+        .expect("three pages");
+    let got: Vec<_> = contacts.into_iter().filter_map(|c| c.id).collect();
+    assert_eq!(got, ids("c"));
+
+    // Page numbers.
+    mock.pages("listCalls", &items("k"), 2).expect("paginated");
+    let calls: Vec<_> = client
+        .v2_16()
+        .calls()
+        .list_calls()
+        .stream()
+        .try_collect()
+        .await
+        .expect("three pages");
+    let got: Vec<_> = calls.into_iter().filter_map(|c| c.id).collect();
+    assert_eq!(got, ids("k"));
+    let pages: Vec<String> = mock
+        .received("listCalls")
+        .iter()
+        .map(|r| r.query.clone())
+        .collect();
+    assert_eq!(pages, ["", "page=2", "page=3"]);
+
+    // Scroll: the parameter echoed back, until an empty page.
+    mock.pages("scrollOverAllCompanies", &items("s"), 2)
+        .expect("paginated");
+    let companies: Vec<_> = client
+        .v2_16()
+        .companies()
+        .scroll_over_all_companies()
+        .stream()
+        .try_collect()
+        .await
+        .expect("three pages and an empty one");
+    let got: Vec<_> = companies.into_iter().filter_map(|c| c.id).collect();
+    assert_eq!(got, ids("s"));
+
+    // Not paginated: a clear error.
+    let err = mock
+        .pages("replyTicket", &items("x"), 2)
+        .expect_err("not paginated");
+    assert!(err.to_string().contains("replyTicket"), "{err}");
+}

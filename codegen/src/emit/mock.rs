@@ -2,11 +2,12 @@
 //! method, path template, `Intercom-Version`, and the default answer (status, media type, body:
 //! the spec's success example, else a minimal body that decodes into the response type).
 
+use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{Value, json};
 
 use super::Output;
-use crate::ir::{Api, Operation, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{Api, FieldStep, Operation, PageKind, ResponseBody, TypeKind, TypeRef};
 use crate::layout;
 use crate::render::Provenance;
 
@@ -25,6 +26,10 @@ pub fn table(api: &Api, prov: &Provenance) -> Output {
             Some(ct) => quote!(Some(#ct)),
             None => quote!(None),
         };
+        let paging = match paging(api, op) {
+            Some(p) => quote!(Some(#p)),
+            None => quote!(None),
+        };
         quote! {
             crate::testing::MockOperation {
                 operation_id: #id,
@@ -34,6 +39,7 @@ pub fn table(api: &Api, prov: &Provenance) -> Output {
                 status: #status,
                 content_type: #content_type,
                 body: #body,
+                paging: #paging,
             },
         }
     });
@@ -106,4 +112,78 @@ fn minimal(api: &Api, ty: &TypeRef, depth: usize) -> Value {
             Some(TypeKind::Alias(inner)) => minimal(api, inner, depth + 1),
         },
     }
+}
+
+/// How `mock.pages(..)` serves `op`: its pagination style with wire names (`None`: not paginated,
+/// or paged by a URL the mock cannot serve).
+fn paging(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let p = op.pagination.as_ref()?;
+    let items = &p.items.wire_name;
+    let wire = |steps: &[FieldStep]| -> Vec<String> {
+        steps.iter().map(|s| s.wire_name.clone()).collect()
+    };
+    let param = |setter: &str| -> Option<String> {
+        op.parameters
+            .iter()
+            .find(|q| q.rust_name == setter)
+            .map(|q| q.name.clone())
+    };
+    let style = match &p.kind {
+        PageKind::Cursor { setter, next } => {
+            let (param, next) = (param(setter)?, wire(next));
+            quote!(crate::testing::PageStyle::Cursor { param: #param, next: &[#(#next),*] })
+        }
+        PageKind::SearchBody {
+            pagination_field,
+            cursor_field,
+            next,
+            ..
+        } => {
+            let body = &op.body.as_ref()?.ty;
+            let (outer, inner_ty) = field_wire(api, body, pagination_field)?;
+            let (inner, _) = field_wire(api, &inner_ty, cursor_field)?;
+            let next = wire(next);
+            quote!(crate::testing::PageStyle::Body { cursor: &[#outer, #inner], next: &[#(#next),*] })
+        }
+        PageKind::PageNumber {
+            setter,
+            page,
+            total,
+        } => {
+            let (param, page, total) = (param(setter)?, wire(page), wire(total));
+            quote!(crate::testing::PageStyle::PageNumber { param: #param, page: &[#(#page),*], total: &[#(#total),*] })
+        }
+        PageKind::Scroll { setter, next } => {
+            let (param, next) = (param(setter)?, wire(next));
+            quote!(crate::testing::PageStyle::Scroll { param: #param, next: &[#(#next),*] })
+        }
+        PageKind::Implied {
+            cursor: Some(next), ..
+        } => {
+            // The runtime sends the implied cursor as `starting_after`.
+            let next = wire(next);
+            quote!(crate::testing::PageStyle::Cursor { param: "starting_after", next: &[#(#next),*] })
+        }
+        PageKind::Implied {
+            page_number: Some((page, total)),
+            ..
+        } => {
+            let (page, total) = (wire(page), wire(total));
+            quote!(crate::testing::PageStyle::PageNumber { param: "page", page: &[#(#page),*], total: &[#(#total),*] })
+        }
+        PageKind::Implied { .. } => return None,
+    };
+    Some(quote!(crate::testing::MockPaging { items: #items, style: #style }))
+}
+
+/// The wire name and type of the field `rust_name` of the struct `ty` (through aliases and `Option`).
+fn field_wire(api: &Api, ty: &TypeRef, rust_name: &str) -> Option<(String, TypeRef)> {
+    let TypeRef::Named(name) = api.resolve_alias(ty) else {
+        return None;
+    };
+    let TypeKind::Struct(s) = &api.types.get(name)?.kind else {
+        return None;
+    };
+    let f = s.fields.iter().find(|f| f.rust_name == rust_name)?;
+    Some((f.wire_name.clone(), f.ty.clone()))
 }

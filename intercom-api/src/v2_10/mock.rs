@@ -11,6 +11,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin\",\"id\":\"991267785\",\"email\":\"admin1@email.com\",\"name\":\"Ciaran1 Lee\",\"email_verified\":true,\"app\":{\"type\":\"app\",\"id_code\":\"this_is_an_id1_that_should_be_at_least_40\",\"name\":\"MyApp 1\",\"created_at\":1717021702,\"secure\":false,\"identity_verification\":false,\"timezone\":\"America/Los_Angeles\",\"region\":\"US\"},\"avatar\":{\"type\":\"avatar\",\"image_url\":\"https://static.intercomassets.com/assets/default-avatars/admins/128.png\"},\"has_inbox_seat\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "setAwayAdmin",
@@ -20,6 +21,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin\",\"id\":\"991267786\",\"name\":\"Ciaran2 Lee\",\"email\":\"admin2@email.com\",\"away_mode_enabled\":true,\"away_mode_reassign\":true,\"has_inbox_seat\":true,\"team_ids\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listActivityLogs",
@@ -29,6 +31,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"activity_log.list\",\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":20,\"total_pages\":1},\"activity_logs\":[{\"id\":\"dd399bfc-f05b-4a8d-be79-9fc76d4239b7\",\"performed_by\":{\"type\":\"admin\",\"id\":\"991267790\",\"email\":\"admin5@email.com\",\"ip\":\"127.0.0.1\"},\"metadata\":{\"message\":{\"id\":123,\"title\":\"Initial message title\"},\"before\":\"Initial message title\",\"after\":\"Eventual message title\"},\"created_at\":1717021708,\"activity_type\":\"message_state_change\",\"activity_description\":\"Ciaran5 Lee changed your Initial message title message from Initial message title to Eventual message title.\"},{\"id\":\"9753cc49-db8c-47f3-83e1-5802b87293a9\",\"performed_by\":{\"type\":\"admin\",\"id\":\"991267790\",\"email\":\"admin5@email.com\",\"ip\":\"127.0.0.1\"},\"metadata\":{\"before\":\"before\",\"after\":\"after\"},\"created_at\":1717021708,\"activity_type\":\"app_name_change\",\"activity_description\":\"Ciaran5 Lee changed your app name from before to after.\"}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "activity_logs",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "listAdmins",
@@ -38,6 +47,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin.list\",\"admins\":[{\"type\":\"admin\",\"email\":\"admin7@email.com\",\"id\":\"991267792\",\"name\":\"Ciaran7 Lee\",\"away_mode_enabled\":false,\"away_mode_reassign\":false,\"has_inbox_seat\":true,\"team_ids\":[]}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveAdmin",
@@ -47,6 +57,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin\",\"id\":\"991267794\",\"name\":\"Ciaran9 Lee\",\"email\":\"admin9@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false,\"has_inbox_seat\":true,\"team_ids\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listArticles",
@@ -56,6 +67,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":25,\"total_pages\":1},\"total_count\":1,\"data\":[{\"id\":\"52\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id33_that_should_be_at_least_4\",\"parent_id\":217,\"parent_type\":\"collection\",\"parent_ids\":[],\"title\":\"This is the article title\",\"description\":\"\",\"body\":\"\",\"author_id\":991267797,\"state\":\"published\",\"created_at\":1717021715,\"updated_at\":1717021715,\"url\":\"http://help-center.test/myapp-33/en/articles/52-this-is-the-article-title\"}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createArticle",
@@ -65,6 +83,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"55\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id37_that_should_be_at_least_4\",\"parent_id\":219,\"parent_type\":\"collection\",\"parent_ids\":[],\"statistics\":{\"type\":\"article_statistics\",\"views\":0,\"conversations\":0,\"reactions\":0,\"happy_reaction_percentage\":0,\"neutral_reaction_percentage\":0,\"sad_reaction_percentage\":0},\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"<p class=\\\"no-margin\\\">Body of the Article</p>\",\"author_id\":991267802,\"state\":\"published\",\"created_at\":1717021717,\"updated_at\":1717021717,\"url\":\"http://help-center.test/myapp-37/en/articles/55-thanks-for-everything\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveArticle",
@@ -74,6 +93,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"58\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id43_that_should_be_at_least_4\",\"parent_id\":222,\"parent_type\":\"collection\",\"parent_ids\":[],\"statistics\":{\"type\":\"article_statistics\",\"views\":0,\"conversations\":0,\"reactions\":0,\"happy_reaction_percentage\":0,\"neutral_reaction_percentage\":0,\"sad_reaction_percentage\":0},\"title\":\"This is the article title\",\"description\":\"\",\"body\":\"\",\"author_id\":991267807,\"state\":\"published\",\"created_at\":1717021719,\"updated_at\":1717021719,\"url\":\"http://help-center.test/myapp-43/en/articles/58-this-is-the-article-title\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateArticle",
@@ -83,6 +103,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"61\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id49_that_should_be_at_least_4\",\"parent_id\":225,\"parent_type\":\"collection\",\"parent_ids\":[],\"statistics\":{\"type\":\"article_statistics\",\"views\":0,\"conversations\":0,\"reactions\":0,\"happy_reaction_percentage\":0,\"neutral_reaction_percentage\":0,\"sad_reaction_percentage\":0},\"title\":\"Christmas is here!\",\"description\":\"\",\"body\":\"<p class=\\\"no-margin\\\">New gifts in store for the jolly season</p>\",\"author_id\":991267813,\"state\":\"published\",\"created_at\":1717021722,\"updated_at\":1717021722,\"url\":\"http://help-center.test/myapp-49/en/articles/61-christmas-is-here\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteArticle",
@@ -92,6 +113,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"64\",\"object\":\"article\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchArticles",
@@ -101,6 +123,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"total_count\":1,\"data\":{\"articles\":[{\"id\":\"68\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id61_that_should_be_at_least_4\",\"parent_id\":null,\"parent_type\":null,\"parent_ids\":[],\"title\":\"Title 1\",\"description\":\"\",\"body\":\"\",\"author_id\":991267826,\"state\":\"draft\",\"created_at\":1717021726,\"updated_at\":1717021727,\"url\":null}],\"highlights\":[]},\"pages\":{\"type\":\"pages\",\"page\":1,\"total_pages\":1,\"per_page\":10}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listAllCollections",
@@ -110,6 +133,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"id\":\"233\",\"workspace_id\":\"this_is_an_id65_that_should_be_at_least_4\",\"name\":\"English collection title\",\"url\":\"http://help-center.test/myapp-65/collection-17\",\"order\":17,\"created_at\":1717021728,\"updated_at\":1717021728,\"description\":\"english collection description\",\"icon\":\"bookmark\",\"parent_id\":null,\"help_center_id\":125},{\"id\":\"234\",\"workspace_id\":\"this_is_an_id65_that_should_be_at_least_4\",\"name\":\"English section title\",\"url\":\"http://help-center.test/myapp-65/section-1\",\"order\":1,\"created_at\":1717021728,\"updated_at\":1717021728,\"description\":null,\"icon\":\"bookmark\",\"parent_id\":\"233\",\"help_center_id\":null}],\"total_count\":2,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":20,\"total_pages\":1}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createCollection",
@@ -119,6 +149,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"239\",\"workspace_id\":\"this_is_an_id69_that_should_be_at_least_4\",\"name\":\"Thanks for everything\",\"url\":\"http://help-center.test/myapp-69/\",\"order\":1,\"created_at\":1717021730,\"updated_at\":1717021730,\"description\":\"\",\"icon\":\"book-bookmark\",\"parent_id\":null,\"help_center_id\":127}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveCollection",
@@ -128,6 +159,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"244\",\"workspace_id\":\"this_is_an_id75_that_should_be_at_least_4\",\"name\":\"English collection title\",\"url\":\"http://help-center.test/myapp-75/collection-22\",\"order\":22,\"created_at\":1717021731,\"updated_at\":1717021731,\"description\":\"english collection description\",\"icon\":\"bookmark\",\"parent_id\":null,\"help_center_id\":130}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateCollection",
@@ -137,6 +169,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"250\",\"workspace_id\":\"this_is_an_id81_that_should_be_at_least_4\",\"name\":\"Update collection name\",\"url\":\"http://help-center.test/myapp-81/collection-25\",\"order\":25,\"created_at\":1717021732,\"updated_at\":1717021733,\"description\":\"english collection description\",\"icon\":\"folder\",\"parent_id\":null,\"help_center_id\":133}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteCollection",
@@ -146,6 +179,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"256\",\"object\":\"collection\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveHelpCenter",
@@ -155,6 +189,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"139\",\"workspace_id\":\"this_is_an_id93_that_should_be_at_least_4\",\"created_at\":1717021736,\"updated_at\":1717021736,\"identifier\":\"help-center-1\",\"website_turned_on\":false,\"display_name\":\"Intercom Help Center\",\"url\":\"https://help.mycompany.com\",\"custom_domain\":\"help.mycompany.com\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listHelpCenters",
@@ -164,6 +199,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveCompany",
@@ -173,6 +209,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"remote_companies_scroll_2\",\"id\":\"6657ac306abd0166b52ae1af\",\"app_id\":\"this_is_an_id122_that_should_be_at_least_\",\"name\":\"IntercomQATest1\",\"remote_created_at\":1717021744,\"created_at\":1717021744,\"updated_at\":1717021744,\"monthly_spend\":0,\"session_count\":0,\"user_count\":4,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":15,\"total_pages\":1},\"total_count\":1}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createOrUpdateCompany",
@@ -182,6 +226,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"company_remote_id\",\"id\":\"6657ac2e6abd0166b52ae1a7\",\"app_id\":\"this_is_an_id116_that_should_be_at_least_\",\"name\":\"my company\",\"remote_created_at\":1374138000,\"created_at\":1717021743,\"updated_at\":1717021743,\"monthly_spend\":0,\"session_count\":0,\"user_count\":0,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{\"industry\":\"manufacturing\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "RetrieveACompanyById",
@@ -191,6 +236,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6657ac336abd0166b52ae1ba\",\"app_id\":\"this_is_an_id128_that_should_be_at_least_\",\"name\":\"company1\",\"remote_created_at\":1717021747,\"created_at\":1717021747,\"updated_at\":1717021747,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "UpdateCompany",
@@ -200,6 +246,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6657ac356abd0166b52ae1c4\",\"app_id\":\"this_is_an_id134_that_should_be_at_least_\",\"name\":\"company2\",\"remote_created_at\":1717021749,\"created_at\":1717021749,\"updated_at\":1717021749,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteCompany",
@@ -209,6 +256,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"6657ac386abd0166b52ae1ce\",\"object\":\"company\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ListAttachedContacts",
@@ -218,6 +266,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":50,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "ListAttachedSegmentsForCompanies",
@@ -227,6 +282,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listAllCompanies",
@@ -236,6 +292,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"remote_companies_scroll_2\",\"id\":\"6657ac3e6abd0166b52ae1ea\",\"app_id\":\"this_is_an_id158_that_should_be_at_least_\",\"name\":\"IntercomQATest1\",\"remote_created_at\":1717021758,\"created_at\":1717021758,\"updated_at\":1717021758,\"monthly_spend\":0,\"session_count\":0,\"user_count\":4,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":15,\"total_pages\":1},\"total_count\":1}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "scrollOverAllCompanies",
@@ -245,6 +309,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"remote_companies_scroll_2\",\"id\":\"6657ac406abd0166b52ae1f0\",\"app_id\":\"this_is_an_id162_that_should_be_at_least_\",\"name\":\"IntercomQATest1\",\"remote_created_at\":1717021760,\"created_at\":1717021760,\"updated_at\":1717021760,\"monthly_spend\":0,\"session_count\":0,\"user_count\":4,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":null,\"total_count\":null,\"scroll_param\":\"1a1f7c90-23fa-4b23-b51e-83d17c1abb34\"}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Scroll {
+                param: "scroll_param",
+                next: &["scroll_param"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "listCompaniesForAContact",
@@ -254,6 +325,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6657ac486abd0166b52ae21a\",\"app_id\":\"this_is_an_id182_that_should_be_at_least_\",\"name\":\"company12\",\"remote_created_at\":1717021768,\"created_at\":1717021768,\"updated_at\":1717021768,\"last_request_at\":1716848968,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":50,\"total_pages\":1},\"total_count\":1}",
+        paging: Some(crate::testing::MockPaging {
+            items: "companies",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "attachContactToACompany",
@@ -263,6 +342,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6657ac426abd0166b52ae1f9\",\"app_id\":\"this_is_an_id166_that_should_be_at_least_\",\"name\":\"company6\",\"remote_created_at\":1717021762,\"created_at\":1717021762,\"updated_at\":1717021762,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachContactFromACompany",
@@ -272,6 +352,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6657ac456abd0166b52ae209\",\"app_id\":\"this_is_an_id174_that_should_be_at_least_\",\"name\":\"company8\",\"remote_created_at\":1717021765,\"created_at\":1717021765,\"updated_at\":1717021765,\"monthly_spend\":0,\"session_count\":0,\"user_count\":0,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listNotes",
@@ -281,6 +362,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"note\",\"id\":\"42\",\"created_at\":1716416971,\"contact\":{\"type\":\"contact\",\"id\":\"6657ac4a6abd0166b52ae225\"},\"author\":{\"type\":\"admin\",\"id\":\"991267886\",\"name\":\"Ciaran101 Lee\",\"email\":\"admin101@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"},{\"type\":\"note\",\"id\":\"41\",\"created_at\":1716330571,\"contact\":{\"type\":\"contact\",\"id\":\"6657ac4a6abd0166b52ae225\"},\"author\":{\"type\":\"admin\",\"id\":\"991267886\",\"name\":\"Ciaran101 Lee\",\"email\":\"admin101@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"},{\"type\":\"note\",\"id\":\"40\",\"created_at\":1716330570,\"contact\":{\"type\":\"contact\",\"id\":\"6657ac4a6abd0166b52ae225\"},\"author\":{\"type\":\"admin\",\"id\":\"991267886\",\"name\":\"Ciaran101 Lee\",\"email\":\"admin101@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"}],\"total_count\":3,\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":50,\"total_pages\":1}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createNote",
@@ -290,6 +378,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"note\",\"id\":\"47\",\"created_at\":1717021772,\"contact\":{\"type\":\"contact\",\"id\":\"6657ac4c6abd0166b52ae227\"},\"author\":{\"type\":\"admin\",\"id\":\"991267888\",\"name\":\"Ciaran103 Lee\",\"email\":\"admin103@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>Hello</p>\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSegmentsForAContact",
@@ -299,6 +388,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"segment\",\"id\":\"6657ac4e6abd0166b52ae22a\",\"name\":\"segment\",\"created_at\":1717021774,\"updated_at\":1717021774,\"person_type\":\"user\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSubscriptionsForAContact",
@@ -308,6 +398,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"subscription\",\"id\":\"139\",\"state\":\"live\",\"consent_type\":\"opt_out\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"email\"]},{\"type\":\"subscription\",\"id\":\"141\",\"state\":\"live\",\"consent_type\":\"opt_in\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"sms_message\"]}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachSubscriptionTypeToContact",
@@ -317,6 +408,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"subscription\",\"id\":\"154\",\"state\":\"live\",\"consent_type\":\"opt_in\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"sms_message\"]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachSubscriptionTypeToContact",
@@ -326,6 +418,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"subscription\",\"id\":\"170\",\"state\":\"live\",\"consent_type\":\"opt_in\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"sms_message\"]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTagsForAContact",
@@ -335,6 +428,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"tag\",\"id\":\"124\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachTagToContact",
@@ -344,6 +438,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"125\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachTagFromContact",
@@ -353,6 +448,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"128\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ShowContact",
@@ -362,6 +458,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6657ac5f6abd0166b52ae242\",\"workspace_id\":\"this_is_an_id252_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joe@bloggs.com\",\"phone\":null,\"name\":\"Joe Bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1717021791,\"updated_at\":1717021791,\"signed_up_at\":1717021791,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5f6abd0166b52ae242/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5f6abd0166b52ae242/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5f6abd0166b52ae242/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5f6abd0166b52ae242/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5f6abd0166b52ae242/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "UpdateContact",
@@ -371,6 +468,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6657ac5e6abd0166b52ae241\",\"workspace_id\":\"this_is_an_id248_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joebloggs@intercom.io\",\"phone\":null,\"name\":\"joe bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1717021790,\"updated_at\":1717021790,\"signed_up_at\":1717021790,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5e6abd0166b52ae241/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5e6abd0166b52ae241/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5e6abd0166b52ae241/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5e6abd0166b52ae241/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac5e6abd0166b52ae241/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "DeleteContact",
@@ -380,6 +478,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"6657ac616abd0166b52ae243\",\"external_id\":\"70\",\"type\":\"contact\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "MergeContact",
@@ -389,6 +488,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6657ac626abd0166b52ae245\",\"workspace_id\":\"this_is_an_id260_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joe@bloggs.com\",\"phone\":null,\"name\":\"Joe Bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1717021794,\"updated_at\":1717021794,\"signed_up_at\":1717021794,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac626abd0166b52ae245/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac626abd0166b52ae245/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac626abd0166b52ae245/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac626abd0166b52ae245/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac626abd0166b52ae245/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "SearchContacts",
@@ -398,6 +498,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":5,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Body {
+                cursor: &["pagination", "starting_after"],
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "ListContacts",
@@ -407,6 +514,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":10,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "CreateContact",
@@ -416,6 +530,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6657ac676abd0166b52ae248\",\"workspace_id\":\"this_is_an_id272_that_should_be_at_least_\",\"external_id\":null,\"role\":\"user\",\"email\":\"joebloggs@intercom.io\",\"phone\":null,\"name\":null,\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1717021799,\"updated_at\":1717021799,\"signed_up_at\":null,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac676abd0166b52ae248/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac676abd0166b52ae248/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac676abd0166b52ae248/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac676abd0166b52ae248/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ac676abd0166b52ae248/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ArchiveContact",
@@ -425,6 +540,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"6657ac686abd0166b52ae249\",\"external_id\":\"70\",\"type\":\"contact\",\"archived\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "UnarchiveContact",
@@ -434,6 +550,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"6657ac696abd0166b52ae24a\",\"external_id\":\"70\",\"type\":\"contact\",\"archived\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachTagToConversation",
@@ -443,6 +560,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"130\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachTagFromConversation",
@@ -452,6 +570,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"133\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listConversations",
@@ -461,6 +580,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation.list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":20,\"total_pages\":1},\"total_count\":1,\"conversations\":[{\"type\":\"conversation\",\"id\":\"455\",\"created_at\":1717021811,\"updated_at\":1717021811,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918308\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267931\",\"name\":\"Ciaran143 Lee\",\"email\":\"admin143@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657ac736abd0166b52ae24e\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false}}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createConversation",
@@ -470,6 +590,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"user_message\",\"id\":\"403918318\",\"created_at\":1717021835,\"body\":\"Hello there\",\"message_type\":\"inapp\",\"conversation_id\":\"483\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveConversation",
@@ -479,6 +600,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"487\",\"created_at\":1717021841,\"updated_at\":1717021841,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918322\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267948\",\"name\":\"Ciaran153 Lee\",\"email\":\"admin153@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657ac916abd0166b52ae26a\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[],\"total_count\":0}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateConversation",
@@ -488,6 +610,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"491\",\"created_at\":1717021846,\"updated_at\":1717021848,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918326\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267956\",\"name\":\"Ciaran157 Lee\",\"email\":\"admin157@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657ac966abd0166b52ae26e\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":true,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"111\",\"part_type\":\"conversation_attribute_updated_by_admin\",\"body\":null,\"created_at\":1717021848,\"updated_at\":1717021848,\"notified_at\":1717021848,\"assigned_to\":null,\"author\":{\"id\":\"991267957\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id321_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false},{\"type\":\"conversation_part\",\"id\":\"112\",\"part_type\":\"conversation_attribute_updated_by_admin\",\"body\":null,\"created_at\":1717021848,\"updated_at\":1717021848,\"notified_at\":1717021848,\"assigned_to\":null,\"author\":{\"id\":\"991267957\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id321_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false}],\"total_count\":2}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchConversations",
@@ -497,6 +620,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation.list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":5,\"total_pages\":1},\"total_count\":1,\"conversations\":[{\"type\":\"conversation\",\"id\":\"498\",\"created_at\":1717021858,\"updated_at\":1717021858,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918333\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267986\",\"name\":\"Ciaran180 Lee\",\"email\":\"admin180@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657aca16abd0166b52ae275\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false}}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "conversations",
+            style: crate::testing::PageStyle::Body {
+                cursor: &["pagination", "starting_after"],
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "replyConversation",
@@ -506,6 +636,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"507\",\"created_at\":1717021865,\"updated_at\":1717021866,\"waiting_since\":1717021866,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918336\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267989\",\"name\":\"Ciaran182 Lee\",\"email\":\"admin182@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657aca96abd0166b52ae27d\",\"external_id\":\"70\"}]},\"first_contact_reply\":{\"created_at\":1717021866,\"type\":\"conversation\",\"url\":null},\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":true,\"state\":\"open\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"114\",\"part_type\":\"open\",\"body\":\"<p>Thanks again :)</p>\",\"created_at\":1717021866,\"updated_at\":1717021866,\"notified_at\":1717021866,\"assigned_to\":null,\"author\":{\"id\":\"6657aca96abd0166b52ae27d\",\"type\":\"user\",\"name\":\"Joe Bloggs\",\"email\":\"joe@bloggs.com\"},\"attachments\":[],\"external_id\":null,\"redacted\":false},{\"type\":\"conversation_part\",\"id\":\"115\",\"part_type\":\"language_detection_details\",\"body\":null,\"created_at\":1717021866,\"updated_at\":1717021866,\"notified_at\":1717021866,\"assigned_to\":null,\"author\":{\"id\":\"991267990\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id335_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false}],\"total_count\":2}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "manageConversation",
@@ -515,6 +646,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"514\",\"created_at\":1717021878,\"updated_at\":1717021879,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918343\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991268003\",\"name\":\"Ciaran189 Lee\",\"email\":\"admin189@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657acb66abd0166b52ae284\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"119\",\"part_type\":\"close\",\"body\":\"<p>Goodbye :)</p>\",\"created_at\":1717021879,\"updated_at\":1717021879,\"notified_at\":1717021879,\"assigned_to\":null,\"author\":{\"id\":\"991268003\",\"type\":\"admin\",\"name\":\"Ciaran189 Lee\",\"email\":\"admin189@email.com\"},\"attachments\":[],\"external_id\":null,\"redacted\":false}],\"total_count\":1}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "autoAssignConversation",
@@ -524,6 +656,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"529\",\"created_at\":1717021895,\"updated_at\":1717021896,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918352\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991268018\",\"name\":\"Ciaran197 Lee\",\"email\":\"admin197@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657acc76abd0166b52ae292\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"124\",\"part_type\":\"default_assignment\",\"body\":null,\"created_at\":1717021896,\"updated_at\":1717021896,\"notified_at\":1717021896,\"assigned_to\":{\"type\":\"nobody_admin\",\"id\":null},\"author\":{\"id\":\"991268019\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id364_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false}],\"total_count\":1}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachContactToConversation",
@@ -533,6 +666,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"customers\":[{\"type\":\"user\",\"id\":\"6657accd6abd0166b52ae296\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachContactFromConversation",
@@ -542,6 +676,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"customers\":[{\"type\":\"user\",\"id\":\"6657acdb6abd0166b52ae2a2\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "redactConversation",
@@ -551,6 +686,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"591\",\"created_at\":1717021953,\"updated_at\":1717021955,\"waiting_since\":1717021953,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918378\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991268052\",\"name\":\"Ciaran217 Lee\",\"email\":\"admin217@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657ad016abd0166b52ae2cb\",\"external_id\":\"70\"}]},\"first_contact_reply\":{\"created_at\":1717021953,\"type\":\"conversation\",\"url\":null},\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":true,\"state\":\"open\",\"read\":true,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"132\",\"part_type\":\"open\",\"body\":\"<p><i>This message was deleted</i></p>\",\"created_at\":1717021953,\"updated_at\":1717021955,\"notified_at\":1717021953,\"assigned_to\":null,\"author\":{\"id\":\"6657ad016abd0166b52ae2cb\",\"type\":\"user\",\"name\":\"Joe Bloggs\",\"email\":\"joe@bloggs.com\"},\"attachments\":[],\"external_id\":null,\"redacted\":true},{\"type\":\"conversation_part\",\"id\":\"133\",\"part_type\":\"language_detection_details\",\"body\":null,\"created_at\":1717021953,\"updated_at\":1717021953,\"notified_at\":1717021953,\"assigned_to\":null,\"author\":{\"id\":\"991268053\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id398_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false}],\"total_count\":2}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "convertConversationToTicket",
@@ -560,6 +696,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"594\",\"ticket_id\":\"7\",\"ticket_attributes\":{},\"ticket_state\":\"submitted\",\"ticket_state_internal_label\":\"Submitted\",\"ticket_state_external_label\":\"Submitted\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"81\",\"name\":\"my-ticket-type-1\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id404_that_should_be_at_least_\",\"archived\":false,\"created_at\":1717021963,\"updated_at\":1717021963,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[]},\"category\":\"Customer\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657ad086abd0166b52ae2ce\",\"external_id\":\"70\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1717021960,\"updated_at\":1717021964,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"136\",\"part_type\":\"comment\",\"body\":\"<p>Comment for message</p>\",\"created_at\":1717021960,\"updated_at\":1717021960,\"author\":{\"id\":\"6657ad086abd0166b52ae2ce\",\"type\":\"user\",\"name\":\"Joe Bloggs\",\"email\":\"joe@bloggs.com\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"137\",\"part_type\":\"language_detection_details\",\"created_at\":1717021960,\"updated_at\":1717021960,\"author\":{\"id\":\"991268062\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id404_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"138\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1717021964,\"updated_at\":1717021964,\"author\":{\"id\":\"991268062\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id404_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false}],\"total_count\":3},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Customer\",\"is_shared\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "lisDataAttributes",
@@ -569,6 +706,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"data_attribute\",\"name\":\"name\",\"full_name\":\"name\",\"label\":\"Company name\",\"description\":\"The name of a company\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"company_id\",\"full_name\":\"company_id\",\"label\":\"Company ID\",\"description\":\"A number identifying a company\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"last_request_at\",\"full_name\":\"last_request_at\",\"label\":\"Company last seen\",\"description\":\"The last day anyone from a company visited your site or app\",\"data_type\":\"date\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"remote_created_at\",\"full_name\":\"remote_created_at\",\"label\":\"Company created at\",\"description\":\"The day a company was added to Intercom\",\"data_type\":\"date\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"user_count\",\"full_name\":\"user_count\",\"label\":\"People\",\"description\":\"The number of people in a company\",\"data_type\":\"integer\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"session_count\",\"full_name\":\"session_count\",\"label\":\"Company web sessions\",\"description\":\"All visits from anyone in a company to your product's site or app\",\"data_type\":\"integer\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"name\",\"full_name\":\"plan.name\",\"label\":\"Plan\",\"description\":\"A specific plan or level within your product that companies have signed up to\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"monthly_spend\",\"full_name\":\"monthly_spend\",\"label\":\"Monthly Spend\",\"description\":\"The monthly revenue you receive from a company\",\"data_type\":\"float\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"size\",\"full_name\":\"size\",\"label\":\"Company size\",\"description\":\"The number of people employed in this company, expressed as a single number\",\"data_type\":\"integer\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"industry\",\"full_name\":\"industry\",\"label\":\"Company industry\",\"description\":\"The category or domain this company belongs to e.g. 'ecommerce' or 'SaaS'\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"website\",\"full_name\":\"website\",\"label\":\"Company website\",\"description\":\"The web address for the company's primary marketing site\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"id\":50,\"type\":\"data_attribute\",\"name\":\"The One Ring\",\"full_name\":\"custom_attributes.The One Ring\",\"label\":\"The One Ring\",\"description\":\"One ring to rule them all, one ring to find them, One ring to bring them all and in the darkness bind them.\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":true,\"archived\":false,\"admin_id\":\"991268079\",\"created_at\":1717021971,\"updated_at\":1717021971,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"id\",\"full_name\":\"id\",\"label\":\"ID\",\"description\":\"The Intercom defined id representing the company\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"created_at\",\"full_name\":\"created_at\",\"label\":\"Created at\",\"description\":\"The time the company was added to Intercom\",\"data_type\":\"date\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"updated_at\",\"full_name\":\"updated_at\",\"label\":\"Updated at\",\"description\":\"The last time the company was updated\",\"data_type\":\"date\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"id\",\"full_name\":\"plan.id\",\"label\":\"Plan ID\",\"description\":\"The Intercom defined id representing the plan\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"app_id\",\"full_name\":\"app_id\",\"label\":\"App ID\",\"description\":\"The Intercom defined id representing the app\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createDataAttribute",
@@ -578,6 +716,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":53,\"type\":\"data_attribute\",\"name\":\"Mithril Shirt\",\"full_name\":\"custom_attributes.Mithril Shirt\",\"label\":\"Mithril Shirt\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":true,\"archived\":false,\"admin_id\":\"991268081\",\"created_at\":1717021972,\"updated_at\":1717021972,\"model\":\"company\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateDataAttribute",
@@ -587,6 +726,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":60,\"type\":\"data_attribute\",\"name\":\"The One Ring\",\"full_name\":\"custom_attributes.The One Ring\",\"label\":\"The One Ring\",\"description\":\"Just a plain old ring\",\"data_type\":\"string\",\"options\":[\"1-10\",\"11-20\"],\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":true,\"archived\":false,\"admin_id\":\"991268088\",\"created_at\":1717021975,\"updated_at\":1717021976,\"model\":\"company\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "lisDataEvents",
@@ -596,6 +736,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"event.summary\",\"events\":[],\"pages\":{\"next\":\"http://api.intercom.test/events?next page\"},\"email\":\"user26@email.com\",\"intercom_user_id\":\"6657ad1d6abd0166b52ae2d4\",\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createDataEvent",
@@ -605,6 +746,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 202u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "dataEventSummaries",
@@ -614,6 +756,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createDataExport",
@@ -623,6 +766,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"3pnq4uopx4s9cmye\",\"status\":\"pending\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getDataExport",
@@ -632,6 +776,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"g7izbbolicujndl4\",\"status\":\"pending\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "cancelDataExport",
@@ -641,6 +786,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"vl698f5y3e0vz9y6\",\"status\":\"canceled\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "downloadDataExport",
@@ -650,6 +796,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/octet-stream"),
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createMessage",
@@ -659,6 +806,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"user_message\",\"id\":\"403918383\",\"created_at\":1717021986,\"body\":\"heyy\",\"message_type\":\"inapp\",\"conversation_id\":\"596\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listNewsItems",
@@ -668,6 +816,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"page\":1,\"per_page\":10,\"total_pages\":1,\"type\":\"pages\"},\"data\":[{\"id\":\"43\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id494_that_should_be_at_least_\",\"title\":\"We have news\",\"body\":\"<p>Hello there,</p>\",\"sender_id\":991268120,\"state\":\"draft\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[null,null,null,null],\"deliver_silently\":false,\"created_at\":1717021993,\"updated_at\":1717021993,\"newsfeed_assignments\":[]},{\"id\":\"44\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id494_that_should_be_at_least_\",\"title\":\"We have news\",\"body\":\"<p>Hello there,</p>\",\"sender_id\":991268122,\"state\":\"draft\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[null,null,null,null],\"deliver_silently\":false,\"created_at\":1717021993,\"updated_at\":1717021993,\"newsfeed_assignments\":[]}],\"total_count\":2}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createNewsItem",
@@ -677,6 +826,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"47\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id498_that_should_be_at_least_\",\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"sender_id\":991268129,\"state\":\"live\",\"labels\":[\"New\",\"Product\",\"Update\"],\"cover_image_url\":null,\"reactions\":[\"😆\",\"😅\"],\"deliver_silently\":true,\"created_at\":1717021995,\"updated_at\":1717021995,\"newsfeed_assignments\":[{\"newsfeed_id\":78,\"published_at\":1664638214}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveNewsItem",
@@ -686,6 +836,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"48\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id502_that_should_be_at_least_\",\"title\":\"We have news\",\"body\":\"<p>Hello there,</p>\",\"sender_id\":991268132,\"state\":\"live\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[null,null,null,null],\"deliver_silently\":false,\"created_at\":1717021996,\"updated_at\":1717021996,\"newsfeed_assignments\":[{\"newsfeed_id\":80,\"published_at\":1717021996}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateNewsItem",
@@ -695,6 +846,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"51\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id508_that_should_be_at_least_\",\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":991268140,\"state\":\"live\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[\"😝\",\"😂\"],\"deliver_silently\":false,\"created_at\":1717021998,\"updated_at\":1717021999,\"newsfeed_assignments\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteNewsItem",
@@ -704,6 +856,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"54\",\"object\":\"news-item\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listLiveNewsfeedItems",
@@ -713,6 +866,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"page\":1,\"per_page\":20,\"total_pages\":0,\"type\":\"pages\"},\"data\":[],\"total_count\":0}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listNewsfeeds",
@@ -722,6 +876,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"page\":1,\"per_page\":10,\"total_pages\":1,\"type\":\"pages\"},\"data\":[{\"id\":\"93\",\"type\":\"newsfeed\",\"name\":\"Visitor Feed\",\"created_at\":1717022004,\"updated_at\":1717022004},{\"id\":\"94\",\"type\":\"newsfeed\",\"name\":\"Visitor Feed\",\"created_at\":1717022004,\"updated_at\":1717022004}],\"total_count\":2}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveNewsfeed",
@@ -731,6 +886,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"97\",\"type\":\"newsfeed\",\"name\":\"Visitor Feed\",\"created_at\":1717022005,\"updated_at\":1717022005}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveNote",
@@ -740,6 +896,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"note\",\"id\":\"50\",\"created_at\":1716330806,\"contact\":{\"type\":\"contact\",\"id\":\"6657ad366abd0166b52ae2e1\"},\"author\":{\"type\":\"admin\",\"id\":\"991268159\",\"name\":\"Ciaran316 Lee\",\"email\":\"admin316@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSegments",
@@ -749,6 +906,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"segment.list\",\"segments\":[{\"type\":\"segment\",\"id\":\"6657ad386abd0166b52ae2e4\",\"name\":\"John segment\",\"created_at\":1717022008,\"updated_at\":1717022008,\"person_type\":\"user\"},{\"type\":\"segment\",\"id\":\"6657ad386abd0166b52ae2e5\",\"name\":\"Jane segment\",\"created_at\":1717022008,\"updated_at\":1717022008,\"person_type\":\"user\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveSegment",
@@ -758,6 +916,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"segment\",\"id\":\"6657ad3a6abd0166b52ae2e8\",\"name\":\"John segment\",\"created_at\":1717022010,\"updated_at\":1717022010,\"person_type\":\"user\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSubscriptionTypes",
@@ -767,6 +926,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"subscription\",\"id\":\"183\",\"state\":\"live\",\"consent_type\":\"opt_out\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"email\"]}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createPhoneSwitch",
@@ -776,6 +936,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"url\":\"http://via.intercom.io/msgr/e7de2e61-94a6-4fc9-8e70-12e4ab66f215\",\"type\":\"phone_call_redirect\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTags",
@@ -785,6 +946,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"tag\",\"id\":\"146\",\"name\":\"Manual tag 1\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTag",
@@ -794,6 +956,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"149\",\"name\":\"test\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "findTag",
@@ -803,6 +966,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"157\",\"name\":\"Manual tag\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteTag",
@@ -812,6 +976,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTeams",
@@ -821,6 +986,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"team.list\",\"teams\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveTeam",
@@ -830,6 +996,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"team\",\"id\":\"991268197\",\"name\":\"team 1\",\"admin_ids\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTicketTypeAttribute",
@@ -839,6 +1006,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type_attribute\",\"id\":\"253\",\"workspace_id\":\"this_is_an_id600_that_should_be_at_least_\",\"name\":\"Attribute Title\",\"description\":\"Attribute Description\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":2,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":false,\"ticket_type_id\":83,\"archived\":false,\"created_at\":1717022030,\"updated_at\":1717022030}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateTicketTypeAttribute",
@@ -848,6 +1016,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type_attribute\",\"id\":\"258\",\"workspace_id\":\"this_is_an_id604_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"New Attribute Description\",\"data_type\":\"string\",\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":85,\"archived\":false,\"created_at\":1717022031,\"updated_at\":1717022031}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTicketTypes",
@@ -857,6 +1026,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type\",\"id\":\"87\",\"name\":\"Bug Report\",\"description\":\"Bug Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id608_that_should_be_at_least_\",\"archived\":false,\"created_at\":1717022032,\"updated_at\":1717022032,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"261\",\"workspace_id\":\"this_is_an_id608_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":87,\"archived\":false,\"created_at\":1717022032,\"updated_at\":1717022032},{\"type\":\"ticket_type_attribute\",\"id\":\"263\",\"workspace_id\":\"this_is_an_id608_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"description\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":87,\"archived\":false,\"created_at\":1717022032,\"updated_at\":1717022032},{\"type\":\"ticket_type_attribute\",\"id\":\"262\",\"workspace_id\":\"this_is_an_id608_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":87,\"archived\":false,\"created_at\":1717022032,\"updated_at\":1717022032}]},\"category\":\"Customer\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTicketType",
@@ -866,6 +1036,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type\",\"id\":\"90\",\"name\":\"Customer Issue\",\"description\":\"Customer Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id612_that_should_be_at_least_\",\"archived\":false,\"created_at\":1717022034,\"updated_at\":1717022034,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"270\",\"workspace_id\":\"this_is_an_id612_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":90,\"archived\":false,\"created_at\":1717022034,\"updated_at\":1717022034},{\"type\":\"ticket_type_attribute\",\"id\":\"271\",\"workspace_id\":\"this_is_an_id612_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":90,\"archived\":false,\"created_at\":1717022034,\"updated_at\":1717022034}]},\"category\":\"Customer\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getTicketType",
@@ -875,6 +1046,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type\",\"id\":\"92\",\"name\":\"Bug Report\",\"description\":\"Bug Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id616_that_should_be_at_least_\",\"archived\":false,\"created_at\":1717022035,\"updated_at\":1717022035,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"275\",\"workspace_id\":\"this_is_an_id616_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":92,\"archived\":false,\"created_at\":1717022035,\"updated_at\":1717022035},{\"type\":\"ticket_type_attribute\",\"id\":\"277\",\"workspace_id\":\"this_is_an_id616_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"description\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":92,\"archived\":false,\"created_at\":1717022035,\"updated_at\":1717022035},{\"type\":\"ticket_type_attribute\",\"id\":\"276\",\"workspace_id\":\"this_is_an_id616_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":92,\"archived\":false,\"created_at\":1717022035,\"updated_at\":1717022035}]},\"category\":\"Customer\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateTicketType",
@@ -884,6 +1056,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type\",\"id\":\"94\",\"name\":\"Bug Report 2\",\"description\":\"Bug Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id620_that_should_be_at_least_\",\"archived\":false,\"created_at\":1717022036,\"updated_at\":1717022037,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"281\",\"workspace_id\":\"this_is_an_id620_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":94,\"archived\":false,\"created_at\":1717022036,\"updated_at\":1717022036},{\"type\":\"ticket_type_attribute\",\"id\":\"283\",\"workspace_id\":\"this_is_an_id620_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"description\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":94,\"archived\":false,\"created_at\":1717022036,\"updated_at\":1717022036},{\"type\":\"ticket_type_attribute\",\"id\":\"282\",\"workspace_id\":\"this_is_an_id620_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":94,\"archived\":false,\"created_at\":1717022036,\"updated_at\":1717022036}]},\"category\":\"Customer\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "replyTicket",
@@ -893,6 +1066,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_part\",\"id\":\"142\",\"part_type\":\"comment\",\"body\":\"<p>Thanks again :)</p>\",\"created_at\":1717022040,\"updated_at\":1717022040,\"author\":{\"id\":\"6657ad586abd0166b52ae30b\",\"type\":\"user\",\"name\":null,\"email\":\"user30@email.com\"},\"attachments\":[],\"redacted\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachTagToTicket",
@@ -902,6 +1076,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"165\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachTagFromTicket",
@@ -911,6 +1086,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"168\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTicket",
@@ -920,6 +1096,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"609\",\"ticket_id\":\"18\",\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"ticket_state\":\"submitted\",\"ticket_state_internal_label\":\"Submitted\",\"ticket_state_external_label\":\"Submitted\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"108\",\"name\":\"my-ticket-type-15\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"archived\":false,\"created_at\":1717022067,\"updated_at\":1717022067,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"295\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":108,\"archived\":false,\"created_at\":1717022067,\"updated_at\":1717022067},{\"type\":\"ticket_type_attribute\",\"id\":\"296\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":108,\"archived\":false,\"created_at\":1717022067,\"updated_at\":1717022067}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657ad746abd0166b52ae316\",\"external_id\":\"70\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1717022068,\"updated_at\":1717022069,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"148\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1717022069,\"updated_at\":1717022069,\"author\":{\"id\":\"991268266\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id648_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false}],\"total_count\":1},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getTicket",
@@ -929,6 +1106,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"613\",\"ticket_id\":\"22\",\"ticket_attributes\":{\"_default_title_\":\"attribute_value\",\"_default_description_\":null},\"ticket_state\":\"submitted\",\"ticket_state_internal_label\":\"Submitted\",\"ticket_state_external_label\":\"Submitted\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"114\",\"name\":\"my-ticket-type-21\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"archived\":false,\"created_at\":1717022081,\"updated_at\":1717022081,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"311\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":114,\"archived\":false,\"created_at\":1717022081,\"updated_at\":1717022081},{\"type\":\"ticket_type_attribute\",\"id\":\"312\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":114,\"archived\":false,\"created_at\":1717022081,\"updated_at\":1717022081}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657ad816abd0166b52ae31a\",\"external_id\":\"dd380eeb-8d16-45e8-a727-e96037ba4ed5\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1717022081,\"updated_at\":1717022082,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"157\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1717022082,\"updated_at\":1717022082,\"author\":{\"id\":\"991268307\",\"type\":\"admin\",\"name\":\"Ciaran445 Lee\",\"email\":\"admin445@email.com\"},\"attachments\":[],\"redacted\":false}],\"total_count\":1},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateTicket",
@@ -938,6 +1116,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"610\",\"ticket_id\":\"19\",\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"ticket_state\":\"in_progress\",\"ticket_state_internal_label\":\"In progress\",\"ticket_state_external_label\":\"In progress\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"110\",\"name\":\"my-ticket-type-17\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id652_that_should_be_at_least_\",\"archived\":false,\"created_at\":1717022070,\"updated_at\":1717022070,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"300\",\"workspace_id\":\"this_is_an_id652_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":110,\"archived\":false,\"created_at\":1717022070,\"updated_at\":1717022070},{\"type\":\"ticket_type_attribute\",\"id\":\"301\",\"workspace_id\":\"this_is_an_id652_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":110,\"archived\":false,\"created_at\":1717022070,\"updated_at\":1717022070}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657ad776abd0166b52ae317\",\"external_id\":\"be99ead4-12fa-4400-8a77-d27a4697d604\"}]},\"admin_assignee_id\":\"991268280\",\"team_assignee_id\":\"0\",\"created_at\":1717022071,\"updated_at\":1717022073,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"149\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1717022071,\"updated_at\":1717022071,\"author\":{\"id\":\"991268278\",\"type\":\"admin\",\"name\":\"Ciaran419 Lee\",\"email\":\"admin419@email.com\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"150\",\"part_type\":\"ticket_attribute_updated_by_admin\",\"created_at\":1717022072,\"updated_at\":1717022072,\"author\":{\"id\":\"991268279\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id652_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"151\",\"part_type\":\"ticket_attribute_updated_by_admin\",\"created_at\":1717022072,\"updated_at\":1717022072,\"author\":{\"id\":\"991268279\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id652_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"152\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"in_progress\",\"previous_ticket_state\":\"submitted\",\"created_at\":1717022073,\"updated_at\":1717022073,\"author\":{\"id\":\"991268279\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id652_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"153\",\"part_type\":\"assignment\",\"created_at\":1717022073,\"updated_at\":1717022073,\"assigned_to\":{\"type\":\"admin\",\"id\":\"991268280\"},\"author\":{\"id\":\"991268278\",\"type\":\"admin\",\"name\":\"Ciaran419 Lee\",\"email\":\"admin419@email.com\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"154\",\"part_type\":\"snoozed\",\"created_at\":1717022073,\"updated_at\":1717022073,\"author\":{\"id\":\"991268279\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id652_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false}],\"total_count\":6},\"open\":true,\"snoozed_until\":1717084800,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchTickets",
@@ -947,6 +1126,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket.list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":5,\"total_pages\":1},\"total_count\":1,\"tickets\":[{\"type\":\"ticket\",\"id\":\"614\",\"ticket_id\":\"23\",\"ticket_attributes\":{\"_default_title_\":\"attribute_value\",\"_default_description_\":null},\"ticket_state\":\"submitted\",\"ticket_state_internal_label\":\"Submitted\",\"ticket_state_external_label\":\"Submitted\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"119\",\"name\":\"my-ticket-type-26\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id667_that_should_be_at_least_\",\"archived\":false,\"created_at\":1717022086,\"updated_at\":1717022086,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"322\",\"workspace_id\":\"this_is_an_id667_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":119,\"archived\":false,\"created_at\":1717022087,\"updated_at\":1717022087},{\"type\":\"ticket_type_attribute\",\"id\":\"323\",\"workspace_id\":\"this_is_an_id667_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":119,\"archived\":false,\"created_at\":1717022087,\"updated_at\":1717022087}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6657ad876abd0166b52ae31b\",\"external_id\":\"6924f86d-6252-45e6-bf5f-648639d3f9ca\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1717022087,\"updated_at\":1717022088,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"158\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1717022088,\"updated_at\":1717022088,\"author\":{\"id\":\"991268335\",\"type\":\"admin\",\"name\":\"Ciaran472 Lee\",\"email\":\"admin472@email.com\"},\"attachments\":[],\"redacted\":false}],\"total_count\":1},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "tickets",
+            style: crate::testing::PageStyle::Body {
+                cursor: &["pagination", "starting_after"],
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "retrieveVisitorWithUserId",
@@ -956,6 +1142,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"visitor\",\"id\":\"6657ad8c6abd0166b52ae324\",\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\",\"anonymous\":true,\"email\":\"\",\"phone\":null,\"name\":null,\"pseudonym\":null,\"avatar\":{\"type\":\"avatar\",\"image_url\":null},\"app_id\":\"this_is_an_id677_that_should_be_at_least_\",\"companies\":{\"type\":\"company.list\",\"companies\":[]},\"location_data\":{},\"last_request_at\":null,\"created_at\":1717022092,\"remote_created_at\":1717022092,\"signed_up_at\":1717022092,\"updated_at\":1717022092,\"session_count\":0,\"social_profiles\":{\"type\":\"social_profile.list\",\"social_profiles\":[]},\"owner_id\":null,\"unsubscribed_from_emails\":false,\"marked_email_as_spam\":false,\"has_hard_bounced\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"custom_attributes\":{},\"referrer\":null,\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"do_not_track\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateVisitor",
@@ -965,6 +1152,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"visitor\",\"id\":\"6657ad8a6abd0166b52ae31e\",\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\",\"anonymous\":true,\"email\":\"\",\"phone\":null,\"name\":\"Gareth Bale\",\"pseudonym\":\"Grey Shark\",\"avatar\":{\"type\":\"avatar\",\"image_url\":\"https://static.intercomassets.com/app/pseudonym_avatars_2019/grey-shark.png\"},\"app_id\":\"this_is_an_id671_that_should_be_at_least_\",\"companies\":{\"type\":\"company.list\",\"companies\":[]},\"location_data\":{},\"last_request_at\":null,\"created_at\":1717022090,\"remote_created_at\":1717022090,\"signed_up_at\":1717022090,\"updated_at\":1717022091,\"session_count\":0,\"social_profiles\":{\"type\":\"social_profile.list\",\"social_profiles\":[]},\"owner_id\":null,\"unsubscribed_from_emails\":false,\"marked_email_as_spam\":false,\"has_hard_bounced\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"custom_attributes\":{},\"referrer\":null,\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"do_not_track\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "convertVisitor",
@@ -974,5 +1162,6 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6657ad8e6abd0166b52ae32b\",\"workspace_id\":\"this_is_an_id683_that_should_be_at_least_\",\"external_id\":null,\"role\":\"user\",\"email\":\"foo@bar.com\",\"phone\":null,\"name\":null,\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1717022094,\"updated_at\":1717022094,\"signed_up_at\":1717022094,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ad8e6abd0166b52ae32b/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ad8e6abd0166b52ae32b/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ad8e6abd0166b52ae32b/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ad8e6abd0166b52ae32b/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6657ad8e6abd0166b52ae32b/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
 ];

@@ -11,6 +11,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin\",\"id\":\"991267390\",\"email\":\"admin1@email.com\",\"name\":\"Ciaran1 Lee\",\"email_verified\":true,\"app\":{\"type\":\"app\",\"id_code\":\"this_is_an_id1_that_should_be_at_least_40\",\"name\":\"MyApp 1\",\"created_at\":1719492696,\"secure\":false,\"identity_verification\":false,\"timezone\":\"America/Los_Angeles\",\"region\":\"US\"},\"avatar\":{\"type\":\"avatar\",\"image_url\":\"https://static.intercomassets.com/assets/default-avatars/admins/128.png\"},\"has_inbox_seat\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "setAwayAdmin",
@@ -20,6 +21,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin\",\"id\":\"991267391\",\"name\":\"Ciaran2 Lee\",\"email\":\"admin2@email.com\",\"away_mode_enabled\":true,\"away_mode_reassign\":true,\"has_inbox_seat\":true,\"team_ids\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listActivityLogs",
@@ -29,6 +31,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"activity_log.list\",\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":20,\"total_pages\":1},\"activity_logs\":[{\"id\":\"ddee3a18-0032-4061-b9b9-26230c3dd5f7\",\"performed_by\":{\"type\":\"admin\",\"id\":\"991267395\",\"email\":\"admin5@email.com\",\"ip\":\"127.0.0.1\"},\"metadata\":{\"message\":{\"id\":123,\"title\":\"Initial message title\"},\"before\":\"Initial message title\",\"after\":\"Eventual message title\"},\"created_at\":1719492702,\"activity_type\":\"message_state_change\",\"activity_description\":\"Ciaran5 Lee changed your Initial message title message from Initial message title to Eventual message title.\"},{\"id\":\"5eec951b-db7a-4b5b-add5-95ffc90969b6\",\"performed_by\":{\"type\":\"admin\",\"id\":\"991267395\",\"email\":\"admin5@email.com\",\"ip\":\"127.0.0.1\"},\"metadata\":{\"before\":\"before\",\"after\":\"after\"},\"created_at\":1719492702,\"activity_type\":\"app_name_change\",\"activity_description\":\"Ciaran5 Lee changed your app name from before to after.\"}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "activity_logs",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "listAdmins",
@@ -38,6 +47,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin.list\",\"admins\":[{\"type\":\"admin\",\"email\":\"admin7@email.com\",\"id\":\"991267397\",\"name\":\"Ciaran7 Lee\",\"away_mode_enabled\":false,\"away_mode_reassign\":false,\"has_inbox_seat\":true,\"team_ids\":[]}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveAdmin",
@@ -47,6 +57,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin\",\"id\":\"991267399\",\"name\":\"Ciaran9 Lee\",\"email\":\"admin9@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false,\"has_inbox_seat\":true,\"team_ids\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listArticles",
@@ -56,6 +67,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":25,\"total_pages\":1},\"total_count\":1,\"data\":[{\"id\":\"39\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id33_that_should_be_at_least_4\",\"parent_id\":143,\"parent_type\":\"collection\",\"parent_ids\":[],\"title\":\"This is the article title\",\"description\":\"\",\"body\":\"\",\"author_id\":991267402,\"state\":\"published\",\"created_at\":1719492707,\"updated_at\":1719492707,\"url\":\"http://help-center.test/myapp-33/en/articles/39-this-is-the-article-title\"}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createArticle",
@@ -65,6 +84,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"42\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id37_that_should_be_at_least_4\",\"parent_id\":145,\"parent_type\":\"collection\",\"parent_ids\":[],\"statistics\":{\"type\":\"article_statistics\",\"views\":0,\"conversations\":0,\"reactions\":0,\"happy_reaction_percentage\":0,\"neutral_reaction_percentage\":0,\"sad_reaction_percentage\":0},\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"<p class=\\\"no-margin\\\">Body of the Article</p>\",\"author_id\":991267407,\"state\":\"published\",\"created_at\":1719492710,\"updated_at\":1719492710,\"url\":\"http://help-center.test/myapp-37/en/articles/42-thanks-for-everything\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveArticle",
@@ -74,6 +94,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"45\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id43_that_should_be_at_least_4\",\"parent_id\":148,\"parent_type\":\"collection\",\"parent_ids\":[],\"statistics\":{\"type\":\"article_statistics\",\"views\":0,\"conversations\":0,\"reactions\":0,\"happy_reaction_percentage\":0,\"neutral_reaction_percentage\":0,\"sad_reaction_percentage\":0},\"title\":\"This is the article title\",\"description\":\"\",\"body\":\"\",\"author_id\":991267412,\"state\":\"published\",\"created_at\":1719492712,\"updated_at\":1719492712,\"url\":\"http://help-center.test/myapp-43/en/articles/45-this-is-the-article-title\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateArticle",
@@ -83,6 +104,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"48\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id49_that_should_be_at_least_4\",\"parent_id\":151,\"parent_type\":\"collection\",\"parent_ids\":[],\"statistics\":{\"type\":\"article_statistics\",\"views\":0,\"conversations\":0,\"reactions\":0,\"happy_reaction_percentage\":0,\"neutral_reaction_percentage\":0,\"sad_reaction_percentage\":0},\"title\":\"Christmas is here!\",\"description\":\"\",\"body\":\"<p class=\\\"no-margin\\\">New gifts in store for the jolly season</p>\",\"author_id\":991267418,\"state\":\"published\",\"created_at\":1719492714,\"updated_at\":1719492714,\"url\":\"http://help-center.test/myapp-49/en/articles/48-christmas-is-here\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteArticle",
@@ -92,6 +114,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"51\",\"object\":\"article\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchArticles",
@@ -101,6 +124,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"total_count\":1,\"data\":{\"articles\":[{\"id\":\"55\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id61_that_should_be_at_least_4\",\"parent_id\":null,\"parent_type\":null,\"parent_ids\":[],\"title\":\"Title 1\",\"description\":\"\",\"body\":\"\",\"author_id\":991267431,\"state\":\"draft\",\"created_at\":1719492719,\"updated_at\":1719492719,\"url\":null}],\"highlights\":[]},\"pages\":{\"type\":\"pages\",\"page\":1,\"total_pages\":1,\"per_page\":10}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listAllCollections",
@@ -110,6 +134,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"id\":\"159\",\"workspace_id\":\"this_is_an_id65_that_should_be_at_least_4\",\"name\":\"English collection title\",\"url\":\"http://help-center.test/myapp-65/collection-17\",\"order\":17,\"created_at\":1719492720,\"updated_at\":1719492720,\"description\":\"english collection description\",\"icon\":\"bookmark\",\"parent_id\":null,\"help_center_id\":79},{\"id\":\"160\",\"workspace_id\":\"this_is_an_id65_that_should_be_at_least_4\",\"name\":\"English section title\",\"url\":\"http://help-center.test/myapp-65/section-1\",\"order\":1,\"created_at\":1719492720,\"updated_at\":1719492720,\"description\":null,\"icon\":\"bookmark\",\"parent_id\":\"159\",\"help_center_id\":null}],\"total_count\":2,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":20,\"total_pages\":1}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createCollection",
@@ -119,6 +151,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"165\",\"workspace_id\":\"this_is_an_id69_that_should_be_at_least_4\",\"name\":\"Thanks for everything\",\"url\":\"http://help-center.test/myapp-69/\",\"order\":1,\"created_at\":1719492721,\"updated_at\":1719492721,\"description\":\"\",\"icon\":\"book-bookmark\",\"parent_id\":null,\"help_center_id\":81}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveCollection",
@@ -128,6 +161,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"170\",\"workspace_id\":\"this_is_an_id75_that_should_be_at_least_4\",\"name\":\"English collection title\",\"url\":\"http://help-center.test/myapp-75/collection-22\",\"order\":22,\"created_at\":1719492723,\"updated_at\":1719492723,\"description\":\"english collection description\",\"icon\":\"bookmark\",\"parent_id\":null,\"help_center_id\":84}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateCollection",
@@ -137,6 +171,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"176\",\"workspace_id\":\"this_is_an_id81_that_should_be_at_least_4\",\"name\":\"Update collection name\",\"url\":\"http://help-center.test/myapp-81/collection-25\",\"order\":25,\"created_at\":1719492724,\"updated_at\":1719492724,\"description\":\"english collection description\",\"icon\":\"folder\",\"parent_id\":null,\"help_center_id\":87}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteCollection",
@@ -146,6 +181,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"182\",\"object\":\"collection\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveHelpCenter",
@@ -155,6 +191,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"93\",\"workspace_id\":\"this_is_an_id93_that_should_be_at_least_4\",\"created_at\":1719492727,\"updated_at\":1719492727,\"identifier\":\"help-center-1\",\"website_turned_on\":false,\"display_name\":\"Intercom Help Center\",\"url\":\"https://help.mycompany.com\",\"custom_domain\":\"help.mycompany.com\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listHelpCenters",
@@ -164,6 +201,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveCompany",
@@ -173,6 +211,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"remote_companies_scroll_2\",\"id\":\"667d607e8a68186f43bafd26\",\"app_id\":\"this_is_an_id122_that_should_be_at_least_\",\"name\":\"IntercomQATest1\",\"remote_created_at\":1719492734,\"created_at\":1719492734,\"updated_at\":1719492734,\"monthly_spend\":0,\"session_count\":0,\"user_count\":4,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":15,\"total_pages\":1},\"total_count\":1}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createOrUpdateCompany",
@@ -182,6 +228,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"company_remote_id\",\"id\":\"667d607c8a68186f43bafd1e\",\"app_id\":\"this_is_an_id116_that_should_be_at_least_\",\"name\":\"my company\",\"remote_created_at\":1374138000,\"created_at\":1719492732,\"updated_at\":1719492732,\"monthly_spend\":0,\"session_count\":0,\"user_count\":0,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{\"industry\":\"manufacturing\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "RetrieveACompanyById",
@@ -191,6 +238,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"667d60808a68186f43bafd31\",\"app_id\":\"this_is_an_id128_that_should_be_at_least_\",\"name\":\"company1\",\"remote_created_at\":1719492736,\"created_at\":1719492736,\"updated_at\":1719492736,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "UpdateCompany",
@@ -200,6 +248,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"667d60828a68186f43bafd3b\",\"app_id\":\"this_is_an_id134_that_should_be_at_least_\",\"name\":\"company2\",\"remote_created_at\":1719492738,\"created_at\":1719492738,\"updated_at\":1719492738,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteCompany",
@@ -209,6 +258,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"667d60848a68186f43bafd45\",\"object\":\"company\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ListAttachedContacts",
@@ -218,6 +268,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":50,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "ListAttachedSegmentsForCompanies",
@@ -227,6 +285,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listAllCompanies",
@@ -236,6 +295,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"remote_companies_scroll_2\",\"id\":\"667d608a8a68186f43bafd61\",\"app_id\":\"this_is_an_id158_that_should_be_at_least_\",\"name\":\"IntercomQATest1\",\"remote_created_at\":1719492746,\"created_at\":1719492746,\"updated_at\":1719492746,\"monthly_spend\":0,\"session_count\":0,\"user_count\":4,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":15,\"total_pages\":1},\"total_count\":1}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "scrollOverAllCompanies",
@@ -245,6 +312,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"remote_companies_scroll_2\",\"id\":\"667d608b8a68186f43bafd67\",\"app_id\":\"this_is_an_id162_that_should_be_at_least_\",\"name\":\"IntercomQATest1\",\"remote_created_at\":1719492747,\"created_at\":1719492747,\"updated_at\":1719492747,\"monthly_spend\":0,\"session_count\":0,\"user_count\":4,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":null,\"total_count\":null,\"scroll_param\":\"12d403b5-dc79-47b5-8ea1-01a5ac8cb6cc\"}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Scroll {
+                param: "scroll_param",
+                next: &["scroll_param"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "listCompaniesForAContact",
@@ -254,6 +328,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"667d60938a68186f43bafd91\",\"app_id\":\"this_is_an_id182_that_should_be_at_least_\",\"name\":\"company12\",\"remote_created_at\":1719492755,\"created_at\":1719492755,\"updated_at\":1719492755,\"last_request_at\":1719319955,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":50,\"total_pages\":1},\"total_count\":1}",
+        paging: Some(crate::testing::MockPaging {
+            items: "companies",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "attachContactToACompany",
@@ -263,6 +345,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"667d608d8a68186f43bafd70\",\"app_id\":\"this_is_an_id166_that_should_be_at_least_\",\"name\":\"company6\",\"remote_created_at\":1719492749,\"created_at\":1719492749,\"updated_at\":1719492749,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachContactFromACompany",
@@ -272,6 +355,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"667d60918a68186f43bafd80\",\"app_id\":\"this_is_an_id174_that_should_be_at_least_\",\"name\":\"company8\",\"remote_created_at\":1719492753,\"created_at\":1719492753,\"updated_at\":1719492753,\"monthly_spend\":0,\"session_count\":0,\"user_count\":0,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listNotes",
@@ -281,6 +365,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"note\",\"id\":\"29\",\"created_at\":1718887958,\"contact\":{\"type\":\"contact\",\"id\":\"667d60968a68186f43bafd9c\"},\"author\":{\"type\":\"admin\",\"id\":\"991267491\",\"name\":\"Ciaran101 Lee\",\"email\":\"admin101@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"},{\"type\":\"note\",\"id\":\"28\",\"created_at\":1718801558,\"contact\":{\"type\":\"contact\",\"id\":\"667d60968a68186f43bafd9c\"},\"author\":{\"type\":\"admin\",\"id\":\"991267491\",\"name\":\"Ciaran101 Lee\",\"email\":\"admin101@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"},{\"type\":\"note\",\"id\":\"27\",\"created_at\":1718801558,\"contact\":{\"type\":\"contact\",\"id\":\"667d60968a68186f43bafd9c\"},\"author\":{\"type\":\"admin\",\"id\":\"991267491\",\"name\":\"Ciaran101 Lee\",\"email\":\"admin101@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"}],\"total_count\":3,\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":50,\"total_pages\":1}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createNote",
@@ -290,6 +382,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"note\",\"id\":\"34\",\"created_at\":1719492759,\"contact\":{\"type\":\"contact\",\"id\":\"667d60978a68186f43bafd9e\"},\"author\":{\"type\":\"admin\",\"id\":\"991267493\",\"name\":\"Ciaran103 Lee\",\"email\":\"admin103@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>Hello</p>\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSegmentsForAContact",
@@ -299,6 +392,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"segment\",\"id\":\"667d60998a68186f43bafda1\",\"name\":\"segment\",\"created_at\":1719492761,\"updated_at\":1719492761,\"person_type\":\"user\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSubscriptionsForAContact",
@@ -308,6 +402,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"subscription\",\"id\":\"93\",\"state\":\"live\",\"consent_type\":\"opt_out\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"email\"]},{\"type\":\"subscription\",\"id\":\"95\",\"state\":\"live\",\"consent_type\":\"opt_in\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"sms_message\"]}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachSubscriptionTypeToContact",
@@ -317,6 +412,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"subscription\",\"id\":\"108\",\"state\":\"live\",\"consent_type\":\"opt_in\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"sms_message\"]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachSubscriptionTypeToContact",
@@ -326,6 +422,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"subscription\",\"id\":\"124\",\"state\":\"live\",\"consent_type\":\"opt_in\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"sms_message\"]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTagsForAContact",
@@ -335,6 +432,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"tag\",\"id\":\"93\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachTagToContact",
@@ -344,6 +442,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"94\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachTagFromContact",
@@ -353,6 +452,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"97\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ShowContact",
@@ -362,6 +462,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"667d60a98a68186f43bafdb9\",\"workspace_id\":\"this_is_an_id252_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joe@bloggs.com\",\"phone\":null,\"name\":\"Joe Bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1719492777,\"updated_at\":1719492777,\"signed_up_at\":1719492777,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a98a68186f43bafdb9/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a98a68186f43bafdb9/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a98a68186f43bafdb9/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a98a68186f43bafdb9/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a98a68186f43bafdb9/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "UpdateContact",
@@ -371,6 +472,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"667d60a88a68186f43bafdb8\",\"workspace_id\":\"this_is_an_id248_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joebloggs@intercom.io\",\"phone\":null,\"name\":\"joe bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1719492776,\"updated_at\":1719492776,\"signed_up_at\":1719492776,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a88a68186f43bafdb8/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a88a68186f43bafdb8/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a88a68186f43bafdb8/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a88a68186f43bafdb8/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60a88a68186f43bafdb8/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "DeleteContact",
@@ -380,6 +482,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"667d60aa8a68186f43bafdba\",\"external_id\":\"70\",\"type\":\"contact\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "MergeContact",
@@ -389,6 +492,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"667d60ac8a68186f43bafdbc\",\"workspace_id\":\"this_is_an_id260_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joe@bloggs.com\",\"phone\":null,\"name\":\"Joe Bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1719492780,\"updated_at\":1719492780,\"signed_up_at\":1719492780,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60ac8a68186f43bafdbc/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60ac8a68186f43bafdbc/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60ac8a68186f43bafdbc/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60ac8a68186f43bafdbc/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60ac8a68186f43bafdbc/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "SearchContacts",
@@ -398,6 +502,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":5,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Body {
+                cursor: &["pagination", "starting_after"],
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "ListContacts",
@@ -407,6 +518,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":10,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "CreateContact",
@@ -416,6 +534,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"667d60b08a68186f43bafdbf\",\"workspace_id\":\"this_is_an_id272_that_should_be_at_least_\",\"external_id\":null,\"role\":\"user\",\"email\":\"joebloggs@intercom.io\",\"phone\":null,\"name\":null,\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1719492784,\"updated_at\":1719492784,\"signed_up_at\":null,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60b08a68186f43bafdbf/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60b08a68186f43bafdbf/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60b08a68186f43bafdbf/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60b08a68186f43bafdbf/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d60b08a68186f43bafdbf/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ArchiveContact",
@@ -425,6 +544,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"667d60b18a68186f43bafdc0\",\"external_id\":\"70\",\"type\":\"contact\",\"archived\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "UnarchiveContact",
@@ -434,6 +554,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"667d60b28a68186f43bafdc1\",\"external_id\":\"70\",\"type\":\"contact\",\"archived\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachTagToConversation",
@@ -443,6 +564,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"99\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachTagFromConversation",
@@ -452,6 +574,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"102\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listConversations",
@@ -461,6 +584,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation.list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":20,\"total_pages\":1},\"total_count\":1,\"conversations\":[{\"type\":\"conversation\",\"id\":\"335\",\"created_at\":1719492795,\"updated_at\":1719492795,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918241\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267536\",\"name\":\"Ciaran143 Lee\",\"email\":\"admin143@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d60bb8a68186f43bafdc5\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "conversations",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createConversation",
@@ -470,6 +600,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"user_message\",\"id\":\"403918251\",\"created_at\":1719492819,\"body\":\"Hello there\",\"message_type\":\"inapp\",\"conversation_id\":\"363\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveConversation",
@@ -479,6 +610,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"367\",\"created_at\":1719492825,\"updated_at\":1719492825,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918255\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267553\",\"name\":\"Ciaran153 Lee\",\"email\":\"admin153@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d60d88a68186f43bafde1\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[],\"total_count\":0}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateConversation",
@@ -488,6 +620,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"371\",\"created_at\":1719492832,\"updated_at\":1719492834,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918259\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267561\",\"name\":\"Ciaran157 Lee\",\"email\":\"admin157@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d60e08a68186f43bafde5\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":true,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{\"issue_type\":\"Billing\",\"priority\":\"High\"},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"96\",\"part_type\":\"conversation_attribute_updated_by_admin\",\"body\":null,\"created_at\":1719492834,\"updated_at\":1719492834,\"notified_at\":1719492834,\"assigned_to\":null,\"author\":{\"id\":\"991267562\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id321_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false},{\"type\":\"conversation_part\",\"id\":\"97\",\"part_type\":\"conversation_attribute_updated_by_admin\",\"body\":null,\"created_at\":1719492834,\"updated_at\":1719492834,\"notified_at\":1719492834,\"assigned_to\":null,\"author\":{\"id\":\"991267562\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id321_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false}],\"total_count\":2}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchConversations",
@@ -497,6 +630,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation.list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":5,\"total_pages\":1},\"total_count\":1,\"conversations\":[{\"type\":\"conversation\",\"id\":\"378\",\"created_at\":1719492843,\"updated_at\":1719492843,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918266\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267591\",\"name\":\"Ciaran180 Lee\",\"email\":\"admin180@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d60ea8a68186f43bafdec\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "conversations",
+            style: crate::testing::PageStyle::Body {
+                cursor: &["pagination", "starting_after"],
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "replyConversation",
@@ -506,6 +646,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"387\",\"created_at\":1719492849,\"updated_at\":1719492850,\"waiting_since\":1719492850,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918269\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267594\",\"name\":\"Ciaran182 Lee\",\"email\":\"admin182@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d60f18a68186f43bafdf4\",\"external_id\":\"70\"}]},\"first_contact_reply\":{\"created_at\":1719492850,\"type\":\"conversation\",\"url\":null},\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":true,\"state\":\"open\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"99\",\"part_type\":\"open\",\"body\":\"<p>Thanks again :)</p>\",\"created_at\":1719492850,\"updated_at\":1719492850,\"notified_at\":1719492850,\"assigned_to\":null,\"author\":{\"id\":\"667d60f18a68186f43bafdf4\",\"type\":\"user\",\"name\":\"Joe Bloggs\",\"email\":\"joe@bloggs.com\"},\"attachments\":[],\"external_id\":null,\"redacted\":false}],\"total_count\":1}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "manageConversation",
@@ -515,6 +656,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"394\",\"created_at\":1719492862,\"updated_at\":1719492862,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918276\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267608\",\"name\":\"Ciaran189 Lee\",\"email\":\"admin189@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d60fd8a68186f43bafdfb\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"102\",\"part_type\":\"close\",\"body\":\"<p>Goodbye :)</p>\",\"created_at\":1719492862,\"updated_at\":1719492862,\"notified_at\":1719492862,\"assigned_to\":null,\"author\":{\"id\":\"991267608\",\"type\":\"admin\",\"name\":\"Ciaran189 Lee\",\"email\":\"admin189@email.com\"},\"attachments\":[],\"external_id\":null,\"redacted\":false}],\"total_count\":1}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "autoAssignConversation",
@@ -524,6 +666,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"409\",\"created_at\":1719492880,\"updated_at\":1719492881,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918285\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267623\",\"name\":\"Ciaran197 Lee\",\"email\":\"admin197@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d61108a68186f43bafe09\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"107\",\"part_type\":\"default_assignment\",\"body\":null,\"created_at\":1719492881,\"updated_at\":1719492881,\"notified_at\":1719492881,\"assigned_to\":{\"type\":\"nobody_admin\",\"id\":null},\"author\":{\"id\":\"991267624\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id364_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false}],\"total_count\":1}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachContactToConversation",
@@ -533,6 +676,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"customers\":[{\"type\":\"user\",\"id\":\"667d61168a68186f43bafe0d\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachContactFromConversation",
@@ -542,6 +686,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"customers\":[{\"type\":\"user\",\"id\":\"667d61228a68186f43bafe19\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "redactConversation",
@@ -551,6 +696,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"471\",\"created_at\":1719492938,\"updated_at\":1719492940,\"waiting_since\":1719492939,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918311\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267657\",\"name\":\"Ciaran217 Lee\",\"email\":\"admin217@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d614a8a68186f43bafe42\",\"external_id\":\"70\"}]},\"first_contact_reply\":{\"created_at\":1719492939,\"type\":\"conversation\",\"url\":null},\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":true,\"state\":\"open\",\"read\":true,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"115\",\"part_type\":\"open\",\"body\":\"<p><i>This message was deleted</i></p>\",\"created_at\":1719492939,\"updated_at\":1719492940,\"notified_at\":1719492939,\"assigned_to\":null,\"author\":{\"id\":\"667d614a8a68186f43bafe42\",\"type\":\"user\",\"name\":\"Joe Bloggs\",\"email\":\"joe@bloggs.com\"},\"attachments\":[],\"external_id\":null,\"redacted\":true}],\"total_count\":1}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "convertConversationToTicket",
@@ -560,6 +706,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"474\",\"ticket_id\":\"37\",\"ticket_attributes\":{},\"ticket_state\":\"submitted\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"79\",\"name\":\"my-ticket-type-1\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id404_that_should_be_at_least_\",\"archived\":false,\"created_at\":1719492947,\"updated_at\":1719492947,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[]},\"category\":\"Customer\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d61518a68186f43bafe45\",\"external_id\":\"70\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1719492945,\"updated_at\":1719492947,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"117\",\"part_type\":\"comment\",\"body\":\"<p>Comment for message</p>\",\"created_at\":1719492945,\"updated_at\":1719492945,\"author\":{\"id\":\"667d61518a68186f43bafe45\",\"type\":\"user\",\"name\":\"Joe Bloggs\",\"email\":\"joe@bloggs.com\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"118\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1719492947,\"updated_at\":1719492947,\"author\":{\"id\":\"991267667\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id404_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false}],\"total_count\":2},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Customer\",\"is_shared\":true,\"ticket_state_internal_label\":\"Submitted\",\"ticket_state_external_label\":\"Submitted\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listDataAttributes",
@@ -569,6 +716,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"data_attribute\",\"name\":\"name\",\"full_name\":\"name\",\"label\":\"Company name\",\"description\":\"The name of a company\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"company_id\",\"full_name\":\"company_id\",\"label\":\"Company ID\",\"description\":\"A number identifying a company\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"last_request_at\",\"full_name\":\"last_request_at\",\"label\":\"Company last seen\",\"description\":\"The last day anyone from a company visited your site or app\",\"data_type\":\"date\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"remote_created_at\",\"full_name\":\"remote_created_at\",\"label\":\"Company created at\",\"description\":\"The day a company was added to Intercom\",\"data_type\":\"date\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"user_count\",\"full_name\":\"user_count\",\"label\":\"People\",\"description\":\"The number of people in a company\",\"data_type\":\"integer\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"session_count\",\"full_name\":\"session_count\",\"label\":\"Company web sessions\",\"description\":\"All visits from anyone in a company to your product's site or app\",\"data_type\":\"integer\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"name\",\"full_name\":\"plan.name\",\"label\":\"Plan\",\"description\":\"A specific plan or level within your product that companies have signed up to\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"monthly_spend\",\"full_name\":\"monthly_spend\",\"label\":\"Monthly Spend\",\"description\":\"The monthly revenue you receive from a company\",\"data_type\":\"float\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"size\",\"full_name\":\"size\",\"label\":\"Company size\",\"description\":\"The number of people employed in this company, expressed as a single number\",\"data_type\":\"integer\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"industry\",\"full_name\":\"industry\",\"label\":\"Company industry\",\"description\":\"The category or domain this company belongs to e.g. 'ecommerce' or 'SaaS'\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"website\",\"full_name\":\"website\",\"label\":\"Company website\",\"description\":\"The web address for the company's primary marketing site\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"id\":34,\"type\":\"data_attribute\",\"name\":\"The One Ring\",\"full_name\":\"custom_attributes.The One Ring\",\"label\":\"The One Ring\",\"description\":\"One ring to rule them all, one ring to find them, One ring to bring them all and in the darkness bind them.\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":true,\"archived\":false,\"admin_id\":\"991267684\",\"created_at\":1719492954,\"updated_at\":1719492954,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"id\",\"full_name\":\"id\",\"label\":\"ID\",\"description\":\"The Intercom defined id representing the company\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"created_at\",\"full_name\":\"created_at\",\"label\":\"Created at\",\"description\":\"The time the company was added to Intercom\",\"data_type\":\"date\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"updated_at\",\"full_name\":\"updated_at\",\"label\":\"Updated at\",\"description\":\"The last time the company was updated\",\"data_type\":\"date\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"id\",\"full_name\":\"plan.id\",\"label\":\"Plan ID\",\"description\":\"The Intercom defined id representing the plan\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"app_id\",\"full_name\":\"app_id\",\"label\":\"App ID\",\"description\":\"The Intercom defined id representing the app\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createDataAttribute",
@@ -578,6 +726,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":37,\"type\":\"data_attribute\",\"name\":\"Mithril Shirt\",\"full_name\":\"custom_attributes.Mithril Shirt\",\"label\":\"Mithril Shirt\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":false,\"custom\":true,\"archived\":false,\"admin_id\":\"991267686\",\"created_at\":1719492955,\"updated_at\":1719492955,\"model\":\"company\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateDataAttribute",
@@ -587,6 +736,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":44,\"type\":\"data_attribute\",\"name\":\"The One Ring\",\"full_name\":\"custom_attributes.The One Ring\",\"label\":\"The One Ring\",\"description\":\"Just a plain old ring\",\"data_type\":\"string\",\"options\":[\"1-10\",\"11-20\"],\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":true,\"archived\":false,\"admin_id\":\"991267693\",\"created_at\":1719492958,\"updated_at\":1719492959,\"model\":\"company\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "lisDataEvents",
@@ -596,6 +746,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"event.summary\",\"events\":[],\"pages\":{\"next\":\"http://api.intercom.test/events?next page\"},\"email\":\"user26@email.com\",\"intercom_user_id\":\"667d61648a68186f43bafe4b\",\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createDataEvent",
@@ -605,6 +756,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 202u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "dataEventSummaries",
@@ -614,6 +766,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createDataExport",
@@ -623,6 +776,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"bxe9awlish03jkq8\",\"status\":\"pending\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getDataExport",
@@ -632,6 +786,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"b1ppo8h93fj386fk\",\"status\":\"pending\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "cancelDataExport",
@@ -641,6 +796,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"pwrbmmimhakvlfsh\",\"status\":\"canceled\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "downloadDataExport",
@@ -650,6 +806,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/octet-stream"),
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createMessage",
@@ -659,6 +816,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"user_message\",\"id\":\"403918316\",\"created_at\":1719492969,\"body\":\"heyy\",\"message_type\":\"inapp\",\"conversation_id\":\"476\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listNewsItems",
@@ -668,6 +826,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"page\":1,\"per_page\":10,\"total_pages\":1,\"type\":\"pages\"},\"data\":[{\"id\":\"29\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id494_that_should_be_at_least_\",\"title\":\"We have news\",\"body\":\"<p>Hello there,</p>\",\"sender_id\":991267725,\"state\":\"draft\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[null,null,null,null],\"deliver_silently\":false,\"created_at\":1719492976,\"updated_at\":1719492976,\"newsfeed_assignments\":[]},{\"id\":\"30\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id494_that_should_be_at_least_\",\"title\":\"We have news\",\"body\":\"<p>Hello there,</p>\",\"sender_id\":991267727,\"state\":\"draft\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[null,null,null,null],\"deliver_silently\":false,\"created_at\":1719492976,\"updated_at\":1719492976,\"newsfeed_assignments\":[]}],\"total_count\":2}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createNewsItem",
@@ -677,6 +842,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"33\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id498_that_should_be_at_least_\",\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"sender_id\":991267734,\"state\":\"live\",\"labels\":[\"New\",\"Product\",\"Update\"],\"cover_image_url\":null,\"reactions\":[\"😆\",\"😅\"],\"deliver_silently\":true,\"created_at\":1719492978,\"updated_at\":1719492978,\"newsfeed_assignments\":[{\"newsfeed_id\":53,\"published_at\":1664638214}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveNewsItem",
@@ -686,6 +852,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"34\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id502_that_should_be_at_least_\",\"title\":\"We have news\",\"body\":\"<p>Hello there,</p>\",\"sender_id\":991267737,\"state\":\"live\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[null,null,null,null],\"deliver_silently\":false,\"created_at\":1719492979,\"updated_at\":1719492979,\"newsfeed_assignments\":[{\"newsfeed_id\":55,\"published_at\":1719492980}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateNewsItem",
@@ -695,6 +862,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"37\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id508_that_should_be_at_least_\",\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":991267745,\"state\":\"live\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[\"😝\",\"😂\"],\"deliver_silently\":false,\"created_at\":1719492982,\"updated_at\":1719492982,\"newsfeed_assignments\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteNewsItem",
@@ -704,6 +872,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"40\",\"object\":\"news-item\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listLiveNewsfeedItems",
@@ -713,6 +882,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"page\":1,\"per_page\":20,\"total_pages\":0,\"type\":\"pages\"},\"data\":[],\"total_count\":0}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "listNewsfeeds",
@@ -722,6 +898,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"page\":1,\"per_page\":10,\"total_pages\":1,\"type\":\"pages\"},\"data\":[{\"id\":\"68\",\"type\":\"newsfeed\",\"name\":\"Visitor Feed\",\"created_at\":1719492987,\"updated_at\":1719492987},{\"id\":\"69\",\"type\":\"newsfeed\",\"name\":\"Visitor Feed\",\"created_at\":1719492987,\"updated_at\":1719492987}],\"total_count\":2}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "retrieveNewsfeed",
@@ -731,6 +914,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"72\",\"type\":\"newsfeed\",\"name\":\"Visitor Feed\",\"created_at\":1719492988,\"updated_at\":1719492988}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveNote",
@@ -740,6 +924,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"note\",\"id\":\"37\",\"created_at\":1718801789,\"contact\":{\"type\":\"contact\",\"id\":\"667d617d8a68186f43bafe58\"},\"author\":{\"type\":\"admin\",\"id\":\"991267764\",\"name\":\"Ciaran316 Lee\",\"email\":\"admin316@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSegments",
@@ -749,6 +934,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"segment.list\",\"segments\":[{\"type\":\"segment\",\"id\":\"667d617f8a68186f43bafe5b\",\"name\":\"John segment\",\"created_at\":1719492991,\"updated_at\":1719492991,\"person_type\":\"user\"},{\"type\":\"segment\",\"id\":\"667d617f8a68186f43bafe5c\",\"name\":\"Jane segment\",\"created_at\":1719492991,\"updated_at\":1719492991,\"person_type\":\"user\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveSegment",
@@ -758,6 +944,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"segment\",\"id\":\"667d61808a68186f43bafe5f\",\"name\":\"John segment\",\"created_at\":1719492992,\"updated_at\":1719492992,\"person_type\":\"user\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSubscriptionTypes",
@@ -767,6 +954,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"subscription\",\"id\":\"137\",\"state\":\"live\",\"consent_type\":\"opt_out\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"email\"]}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createPhoneSwitch",
@@ -776,6 +964,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"url\":\"http://via.intercom.io/msgr/6eb60123-dadb-4881-80fd-4fc2cf272b12\",\"type\":\"phone_call_redirect\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTags",
@@ -785,6 +974,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"tag\",\"id\":\"115\",\"name\":\"Manual tag 1\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTag",
@@ -794,6 +984,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"118\",\"name\":\"test\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "findTag",
@@ -803,6 +994,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"126\",\"name\":\"Manual tag\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteTag",
@@ -812,6 +1004,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTeams",
@@ -821,6 +1014,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"team.list\",\"teams\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveTeam",
@@ -830,6 +1024,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"team\",\"id\":\"991267802\",\"name\":\"team 1\",\"admin_ids\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTicketTypeAttribute",
@@ -839,6 +1034,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type_attribute\",\"id\":\"210\",\"workspace_id\":\"this_is_an_id600_that_should_be_at_least_\",\"name\":\"Attribute Title\",\"description\":\"Attribute Description\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":2,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":false,\"ticket_type_id\":81,\"archived\":false,\"created_at\":1719493013,\"updated_at\":1719493013}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateTicketTypeAttribute",
@@ -848,6 +1044,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type_attribute\",\"id\":\"215\",\"workspace_id\":\"this_is_an_id604_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"New Attribute Description\",\"data_type\":\"string\",\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":83,\"archived\":false,\"created_at\":1719493013,\"updated_at\":1719493014}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTicketTypes",
@@ -857,6 +1054,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type\",\"id\":\"85\",\"name\":\"Bug Report\",\"description\":\"Bug Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id608_that_should_be_at_least_\",\"archived\":false,\"created_at\":1719493014,\"updated_at\":1719493014,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"218\",\"workspace_id\":\"this_is_an_id608_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":85,\"archived\":false,\"created_at\":1719493014,\"updated_at\":1719493014},{\"type\":\"ticket_type_attribute\",\"id\":\"220\",\"workspace_id\":\"this_is_an_id608_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"description\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":85,\"archived\":false,\"created_at\":1719493014,\"updated_at\":1719493014},{\"type\":\"ticket_type_attribute\",\"id\":\"219\",\"workspace_id\":\"this_is_an_id608_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":85,\"archived\":false,\"created_at\":1719493014,\"updated_at\":1719493014}]},\"category\":\"Customer\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTicketType",
@@ -866,6 +1064,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type\",\"id\":\"88\",\"name\":\"Customer Issue\",\"description\":\"Customer Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id612_that_should_be_at_least_\",\"archived\":false,\"created_at\":1719493016,\"updated_at\":1719493016,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"227\",\"workspace_id\":\"this_is_an_id612_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":88,\"archived\":false,\"created_at\":1719493016,\"updated_at\":1719493016},{\"type\":\"ticket_type_attribute\",\"id\":\"228\",\"workspace_id\":\"this_is_an_id612_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":88,\"archived\":false,\"created_at\":1719493016,\"updated_at\":1719493016}]},\"category\":\"Customer\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getTicketType",
@@ -875,6 +1074,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type\",\"id\":\"90\",\"name\":\"Bug Report\",\"description\":\"Bug Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id616_that_should_be_at_least_\",\"archived\":false,\"created_at\":1719493017,\"updated_at\":1719493017,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"232\",\"workspace_id\":\"this_is_an_id616_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":90,\"archived\":false,\"created_at\":1719493017,\"updated_at\":1719493017},{\"type\":\"ticket_type_attribute\",\"id\":\"234\",\"workspace_id\":\"this_is_an_id616_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"description\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":90,\"archived\":false,\"created_at\":1719493017,\"updated_at\":1719493017},{\"type\":\"ticket_type_attribute\",\"id\":\"233\",\"workspace_id\":\"this_is_an_id616_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":90,\"archived\":false,\"created_at\":1719493017,\"updated_at\":1719493017}]},\"category\":\"Customer\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateTicketType",
@@ -884,6 +1084,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type\",\"id\":\"92\",\"name\":\"Bug Report 2\",\"description\":\"Bug Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id620_that_should_be_at_least_\",\"archived\":false,\"created_at\":1719493018,\"updated_at\":1719493018,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"238\",\"workspace_id\":\"this_is_an_id620_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":92,\"archived\":false,\"created_at\":1719493018,\"updated_at\":1719493018},{\"type\":\"ticket_type_attribute\",\"id\":\"240\",\"workspace_id\":\"this_is_an_id620_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"description\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":92,\"archived\":false,\"created_at\":1719493018,\"updated_at\":1719493018},{\"type\":\"ticket_type_attribute\",\"id\":\"239\",\"workspace_id\":\"this_is_an_id620_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":92,\"archived\":false,\"created_at\":1719493018,\"updated_at\":1719493018}]},\"category\":\"Customer\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "replyTicket",
@@ -893,6 +1094,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_part\",\"id\":\"122\",\"part_type\":\"note\",\"body\":\"<h2>An Unordered HTML List</h2>\\n<ul>\\n<li>Coffee</li>\\n<li>Tea</li>\\n<li>Milk</li>\\n</ul>\\n<h2>An Ordered HTML List</h2>\\n<ol>\\n<li>Coffee</li>\\n<li>Tea</li>\\n<li>Milk</li>\\n</ol>\",\"created_at\":1719493024,\"updated_at\":1719493024,\"author\":{\"id\":\"991267829\",\"type\":\"admin\",\"name\":\"Ciaran375 Lee\",\"email\":\"admin375@email.com\"},\"attachments\":[],\"redacted\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachTagToTicket",
@@ -902,6 +1104,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"134\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachTagFromTicket",
@@ -911,6 +1114,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"137\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTicket",
@@ -920,6 +1124,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"489\",\"ticket_id\":\"48\",\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"ticket_state\":\"submitted\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"106\",\"name\":\"my-ticket-type-15\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"archived\":false,\"created_at\":1719493047,\"updated_at\":1719493047,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"252\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":106,\"archived\":false,\"created_at\":1719493047,\"updated_at\":1719493047},{\"type\":\"ticket_type_attribute\",\"id\":\"253\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":106,\"archived\":false,\"created_at\":1719493047,\"updated_at\":1719493047}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d61b78a68186f43bafe8d\",\"external_id\":\"70\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1719493048,\"updated_at\":1719493048,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"125\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1719493048,\"updated_at\":1719493048,\"author\":{\"id\":\"991267871\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id648_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false}],\"total_count\":1},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false,\"ticket_state_internal_label\":\"Submitted\",\"ticket_state_external_label\":\"Submitted\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getTicket",
@@ -929,6 +1134,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"493\",\"ticket_id\":\"52\",\"ticket_attributes\":{\"_default_title_\":\"attribute_value\",\"_default_description_\":null},\"ticket_state\":\"submitted\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"112\",\"name\":\"my-ticket-type-21\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"archived\":false,\"created_at\":1719493060,\"updated_at\":1719493060,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"268\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":112,\"archived\":false,\"created_at\":1719493060,\"updated_at\":1719493060},{\"type\":\"ticket_type_attribute\",\"id\":\"269\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":112,\"archived\":false,\"created_at\":1719493060,\"updated_at\":1719493060}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d61c48a68186f43bafe91\",\"external_id\":\"038050f6-d917-4b9d-89cb-539b1d371172\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1719493061,\"updated_at\":1719493061,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"134\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1719493061,\"updated_at\":1719493061,\"author\":{\"id\":\"991267912\",\"type\":\"admin\",\"name\":\"Ciaran445 Lee\",\"email\":\"admin445@email.com\"},\"attachments\":[],\"redacted\":false}],\"total_count\":1},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false,\"ticket_state_internal_label\":\"Submitted\",\"ticket_state_external_label\":\"Submitted\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateTicket",
@@ -938,6 +1144,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"490\",\"ticket_id\":\"49\",\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"ticket_state\":\"in_progress\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"108\",\"name\":\"my-ticket-type-17\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id652_that_should_be_at_least_\",\"archived\":false,\"created_at\":1719493050,\"updated_at\":1719493050,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"257\",\"workspace_id\":\"this_is_an_id652_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":108,\"archived\":false,\"created_at\":1719493050,\"updated_at\":1719493050},{\"type\":\"ticket_type_attribute\",\"id\":\"258\",\"workspace_id\":\"this_is_an_id652_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":108,\"archived\":false,\"created_at\":1719493050,\"updated_at\":1719493050}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d61bb8a68186f43bafe8e\",\"external_id\":\"cd63b6b5-ea75-4ad9-b72c-9d7a647baf08\"}]},\"admin_assignee_id\":\"991267885\",\"team_assignee_id\":\"0\",\"created_at\":1719493051,\"updated_at\":1719493054,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"126\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1719493051,\"updated_at\":1719493051,\"author\":{\"id\":\"991267883\",\"type\":\"admin\",\"name\":\"Ciaran419 Lee\",\"email\":\"admin419@email.com\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"127\",\"part_type\":\"ticket_attribute_updated_by_admin\",\"created_at\":1719493053,\"updated_at\":1719493053,\"author\":{\"id\":\"991267884\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id652_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"128\",\"part_type\":\"ticket_attribute_updated_by_admin\",\"created_at\":1719493053,\"updated_at\":1719493053,\"author\":{\"id\":\"991267884\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id652_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"129\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"in_progress\",\"previous_ticket_state\":\"submitted\",\"created_at\":1719493053,\"updated_at\":1719493053,\"author\":{\"id\":\"991267884\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id652_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"130\",\"part_type\":\"assignment\",\"created_at\":1719493054,\"updated_at\":1719493054,\"assigned_to\":{\"type\":\"admin\",\"id\":\"991267885\"},\"author\":{\"id\":\"991267883\",\"type\":\"admin\",\"name\":\"Ciaran419 Lee\",\"email\":\"admin419@email.com\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"131\",\"part_type\":\"snoozed\",\"created_at\":1719493054,\"updated_at\":1719493054,\"author\":{\"id\":\"991267884\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id652_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false}],\"total_count\":6},\"open\":true,\"snoozed_until\":1719590400,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false,\"ticket_state_internal_label\":\"In progress\",\"ticket_state_external_label\":\"In progress\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchTickets",
@@ -947,6 +1154,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket.list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":5,\"total_pages\":1},\"total_count\":1,\"tickets\":[{\"type\":\"ticket\",\"id\":\"494\",\"ticket_id\":\"53\",\"ticket_attributes\":{\"_default_title_\":\"attribute_value\",\"_default_description_\":null},\"ticket_state\":\"submitted\",\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"117\",\"name\":\"my-ticket-type-26\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id667_that_should_be_at_least_\",\"archived\":false,\"created_at\":1719493065,\"updated_at\":1719493065,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"279\",\"workspace_id\":\"this_is_an_id667_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":117,\"archived\":false,\"created_at\":1719493065,\"updated_at\":1719493065},{\"type\":\"ticket_type_attribute\",\"id\":\"280\",\"workspace_id\":\"this_is_an_id667_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":117,\"archived\":false,\"created_at\":1719493065,\"updated_at\":1719493065}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d61c98a68186f43bafe92\",\"external_id\":\"6895b33e-2768-4611-908e-da6632dfc8ea\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1719493065,\"updated_at\":1719493066,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"135\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1719493066,\"updated_at\":1719493066,\"author\":{\"id\":\"991267940\",\"type\":\"admin\",\"name\":\"Ciaran472 Lee\",\"email\":\"admin472@email.com\"},\"attachments\":[],\"redacted\":false}],\"total_count\":1},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false,\"ticket_state_internal_label\":\"Submitted\",\"ticket_state_external_label\":\"Submitted\"}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "tickets",
+            style: crate::testing::PageStyle::Body {
+                cursor: &["pagination", "starting_after"],
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "retrieveVisitorWithUserId",
@@ -956,6 +1170,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"visitor\",\"id\":\"667d61ce8a68186f43bafe9b\",\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\",\"anonymous\":true,\"email\":\"\",\"phone\":null,\"name\":null,\"pseudonym\":null,\"avatar\":{\"type\":\"avatar\",\"image_url\":null},\"app_id\":\"this_is_an_id677_that_should_be_at_least_\",\"companies\":{\"type\":\"company.list\",\"companies\":[]},\"location_data\":{},\"last_request_at\":null,\"created_at\":1719493070,\"remote_created_at\":1719493070,\"signed_up_at\":1719493070,\"updated_at\":1719493070,\"session_count\":0,\"social_profiles\":{\"type\":\"social_profile.list\",\"social_profiles\":[]},\"owner_id\":null,\"unsubscribed_from_emails\":false,\"marked_email_as_spam\":false,\"has_hard_bounced\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"custom_attributes\":{},\"referrer\":null,\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"do_not_track\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateVisitor",
@@ -965,6 +1180,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"visitor\",\"id\":\"667d61cc8a68186f43bafe95\",\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\",\"anonymous\":true,\"email\":\"\",\"phone\":null,\"name\":\"Gareth Bale\",\"pseudonym\":\"Indigo Ghost\",\"avatar\":{\"type\":\"avatar\",\"image_url\":\"https://static.intercomassets.com/app/pseudonym_avatars_2019/indigo-ghost.png\"},\"app_id\":\"this_is_an_id671_that_should_be_at_least_\",\"companies\":{\"type\":\"company.list\",\"companies\":[]},\"location_data\":{},\"last_request_at\":null,\"created_at\":1719493068,\"remote_created_at\":1719493068,\"signed_up_at\":1719493068,\"updated_at\":1719493068,\"session_count\":0,\"social_profiles\":{\"type\":\"social_profile.list\",\"social_profiles\":[]},\"owner_id\":null,\"unsubscribed_from_emails\":false,\"marked_email_as_spam\":false,\"has_hard_bounced\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"custom_attributes\":{},\"referrer\":null,\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"do_not_track\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "convertVisitor",
@@ -974,5 +1190,6 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"667d61d08a68186f43bafea2\",\"workspace_id\":\"this_is_an_id683_that_should_be_at_least_\",\"external_id\":null,\"role\":\"user\",\"email\":\"foo@bar.com\",\"phone\":null,\"name\":null,\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1719493072,\"updated_at\":1719493072,\"signed_up_at\":1719493072,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d61d08a68186f43bafea2/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d61d08a68186f43bafea2/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d61d08a68186f43bafea2/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d61d08a68186f43bafea2/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/667d61d08a68186f43bafea2/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null}",
+        paging: None,
     },
 ];

@@ -11,6 +11,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin\",\"id\":\"991267459\",\"email\":\"admin1@email.com\",\"name\":\"Ciaran1 Lee\",\"email_verified\":true,\"app\":{\"type\":\"app\",\"id_code\":\"this_is_an_id1_that_should_be_at_least_40\",\"name\":\"MyApp 1\",\"created_at\":1734537243,\"secure\":false,\"identity_verification\":false,\"timezone\":\"America/Los_Angeles\",\"region\":\"US\"},\"avatar\":{\"type\":\"avatar\",\"image_url\":\"https://static.intercomassets.com/assets/default-avatars/admins/128.png\"},\"has_inbox_seat\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "setAwayAdmin",
@@ -20,6 +21,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin\",\"id\":\"991267460\",\"name\":\"Ciaran2 Lee\",\"email\":\"admin2@email.com\",\"away_mode_enabled\":true,\"away_mode_reassign\":true,\"has_inbox_seat\":true,\"away_status_reason_id\":\"12345\",\"team_ids\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listActivityLogs",
@@ -29,6 +31,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"activity_log.list\",\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":20,\"total_pages\":1},\"activity_logs\":[{\"id\":\"fca05814-4b72-4dce-ad4f-77a786a2c136\",\"performed_by\":{\"type\":\"admin\",\"id\":\"991267464\",\"email\":\"admin5@email.com\",\"ip\":\"127.0.0.1\"},\"metadata\":{\"before\":\"before\",\"after\":\"after\"},\"created_at\":1734537253,\"activity_type\":\"app_name_change\",\"activity_description\":\"Ciaran5 Lee changed your app name from before to after.\"},{\"id\":\"f48c653b-0185-48ac-a276-23d11006bafb\",\"performed_by\":{\"type\":\"admin\",\"id\":\"991267464\",\"email\":\"admin5@email.com\",\"ip\":\"127.0.0.1\"},\"metadata\":{\"message\":{\"id\":123,\"title\":\"Initial message title\"},\"before\":\"Initial message title\",\"after\":\"Eventual message title\"},\"created_at\":1734537253,\"activity_type\":\"message_state_change\",\"activity_description\":\"Ciaran5 Lee changed your Initial message title message from Initial message title to Eventual message title.\"}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "activity_logs",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "listAdmins",
@@ -38,6 +47,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin.list\",\"admins\":[{\"type\":\"admin\",\"email\":\"admin7@email.com\",\"id\":\"991267466\",\"name\":\"Ciaran7 Lee\",\"away_mode_enabled\":false,\"away_mode_reassign\":false,\"has_inbox_seat\":true,\"team_ids\":[]}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveAdmin",
@@ -47,6 +57,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"admin\",\"id\":\"991267468\",\"name\":\"Ciaran9 Lee\",\"email\":\"admin9@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false,\"has_inbox_seat\":true,\"away_status_reason_id\":null,\"team_ids\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listContentImportSources",
@@ -56,6 +67,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"data\":[{\"id\":33,\"type\":\"content_import_source\",\"last_synced_at\":1734537259,\"status\":\"active\",\"url\":\"https://support.example.com/us/1\",\"sync_behavior\":\"automatic\",\"created_at\":1734537259,\"updated_at\":1734537259},{\"id\":34,\"type\":\"content_import_source\",\"last_synced_at\":1734537259,\"status\":\"active\",\"url\":\"https://support.example.com/us/2\",\"sync_behavior\":\"automatic\",\"created_at\":1734537259,\"updated_at\":1734537259},{\"id\":35,\"type\":\"content_import_source\",\"last_synced_at\":1734537259,\"status\":\"active\",\"url\":\"https://support.example.com/us/3\",\"sync_behavior\":\"automatic\",\"created_at\":1734537259,\"updated_at\":1734537259}],\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":50,\"total_pages\":1},\"total_count\":3,\"type\":\"list\"}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createContentImportSource",
@@ -65,6 +84,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":36,\"type\":\"content_import_source\",\"last_synced_at\":1734537261,\"status\":\"active\",\"url\":\"https://www.example.com\",\"sync_behavior\":\"api\",\"created_at\":1734537261,\"updated_at\":1734537261}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getContentImportSource",
@@ -74,6 +94,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":38,\"type\":\"content_import_source\",\"last_synced_at\":1734537265,\"status\":\"active\",\"url\":\"https://support.example.com/us/5\",\"sync_behavior\":\"api\",\"created_at\":1734537265,\"updated_at\":1734537265}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateContentImportSource",
@@ -83,6 +104,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":39,\"type\":\"content_import_source\",\"last_synced_at\":1734537267,\"status\":\"active\",\"url\":\"https://www.example.com\",\"sync_behavior\":\"api\",\"created_at\":1734537267,\"updated_at\":1734537267}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteContentImportSource",
@@ -92,6 +114,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 204u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listExternalPages",
@@ -101,6 +124,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"data\":[{\"id\":\"19\",\"type\":\"external_page\",\"title\":\"My External Content\",\"html\":\"<h1>Hello world</h1><p>This is external content</p>\",\"url\":\"https://support.example.com/us/3\",\"ai_agent_availability\":true,\"ai_copilot_availability\":true,\"ai_sales_agent_availability\":true,\"fin_availability\":true,\"locale\":\"en\",\"source_id\":42,\"external_id\":\"3\",\"created_at\":1734537269,\"updated_at\":1734537269,\"last_ingested_at\":1734537269},{\"id\":\"18\",\"type\":\"external_page\",\"title\":\"My External Content\",\"html\":\"<h1>Hello world</h1><p>This is external content</p>\",\"url\":\"https://support.example.com/us/2\",\"ai_agent_availability\":true,\"ai_copilot_availability\":true,\"ai_sales_agent_availability\":true,\"fin_availability\":true,\"locale\":\"en\",\"source_id\":41,\"external_id\":\"2\",\"created_at\":1734537269,\"updated_at\":1734537269,\"last_ingested_at\":1734537269},{\"id\":\"17\",\"type\":\"external_page\",\"title\":\"My External Content\",\"html\":\"<h1>Hello world</h1><p>This is external content</p>\",\"url\":\"https://support.example.com/us/1\",\"ai_agent_availability\":true,\"ai_copilot_availability\":true,\"ai_sales_agent_availability\":true,\"fin_availability\":true,\"locale\":\"en\",\"source_id\":40,\"external_id\":\"1\",\"created_at\":1734537269,\"updated_at\":1734537269,\"last_ingested_at\":1734537269}],\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":50,\"total_pages\":1},\"total_count\":3,\"type\":\"list\"}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createExternalPage",
@@ -110,6 +141,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"21\",\"type\":\"external_page\",\"title\":\"Test\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"url\":\"https://www.example.com\",\"ai_agent_availability\":true,\"ai_copilot_availability\":true,\"ai_sales_agent_availability\":true,\"fin_availability\":true,\"locale\":\"en\",\"source_id\":44,\"external_id\":\"abc1234\",\"created_at\":1734537273,\"updated_at\":1734537274,\"last_ingested_at\":1734537274}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getExternalPage",
@@ -119,6 +151,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"23\",\"type\":\"external_page\",\"title\":\"My External Content\",\"html\":\"<h1>Hello world</h1><p>This is external content</p>\",\"url\":\"https://support.example.com/us/6\",\"ai_agent_availability\":true,\"ai_copilot_availability\":true,\"ai_sales_agent_availability\":true,\"fin_availability\":true,\"locale\":\"en\",\"source_id\":46,\"external_id\":\"5\",\"created_at\":1734537278,\"updated_at\":1734537278,\"last_ingested_at\":1734537278}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateExternalPage",
@@ -128,6 +161,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"24\",\"type\":\"external_page\",\"title\":\"Test\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"url\":\"https://www.example.com\",\"ai_agent_availability\":true,\"ai_copilot_availability\":true,\"ai_sales_agent_availability\":true,\"fin_availability\":true,\"locale\":\"en\",\"source_id\":47,\"external_id\":\"5678\",\"created_at\":1734537280,\"updated_at\":1734537281,\"last_ingested_at\":1734537281}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteExternalPage",
@@ -137,6 +171,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"22\",\"type\":\"external_page\",\"title\":\"My External Content\",\"html\":\"\",\"url\":\"https://support.example.com/us/5\",\"ai_agent_availability\":true,\"ai_copilot_availability\":true,\"ai_sales_agent_availability\":true,\"fin_availability\":true,\"locale\":\"en\",\"source_id\":45,\"external_id\":\"4\",\"created_at\":1734537276,\"updated_at\":1734537276,\"last_ingested_at\":1734537276}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listArticles",
@@ -146,6 +181,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":25,\"total_pages\":1},\"total_count\":1,\"data\":[{\"id\":\"39\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id64_that_should_be_at_least_4\",\"parent_id\":143,\"parent_type\":\"collection\",\"parent_ids\":[],\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"title\":\"This is the article title\",\"description\":\"\",\"body\":\"\",\"author_id\":991267492,\"state\":\"published\",\"created_at\":1734537283,\"updated_at\":1734537283,\"url\":\"http://help-center.test/myapp-64/en/articles/39-this-is-the-article-title\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createArticle",
@@ -155,6 +191,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"42\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id68_that_should_be_at_least_4\",\"parent_id\":145,\"parent_type\":\"collection\",\"parent_ids\":[],\"statistics\":{\"type\":\"article_statistics\",\"views\":0,\"conversations\":0,\"reactions\":0,\"happy_reaction_percentage\":0,\"neutral_reaction_percentage\":0,\"sad_reaction_percentage\":0},\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"<p class=\\\"no-margin\\\">Body of the Article</p>\",\"author_id\":991267497,\"state\":\"published\",\"created_at\":1734537288,\"updated_at\":1734537288,\"url\":\"http://help-center.test/myapp-68/en/articles/42-thanks-for-everything\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveArticle",
@@ -164,6 +201,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"45\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id74_that_should_be_at_least_4\",\"parent_id\":148,\"parent_type\":\"collection\",\"parent_ids\":[],\"statistics\":{\"type\":\"article_statistics\",\"views\":0,\"conversations\":0,\"reactions\":0,\"happy_reaction_percentage\":0,\"neutral_reaction_percentage\":0,\"sad_reaction_percentage\":0},\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"title\":\"This is the article title\",\"description\":\"\",\"body\":\"\",\"author_id\":991267502,\"state\":\"published\",\"created_at\":1734537292,\"updated_at\":1734537292,\"url\":\"http://help-center.test/myapp-74/en/articles/45-this-is-the-article-title\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateArticle",
@@ -173,6 +211,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"48\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id80_that_should_be_at_least_4\",\"parent_id\":151,\"parent_type\":\"collection\",\"parent_ids\":[],\"statistics\":{\"type\":\"article_statistics\",\"views\":0,\"conversations\":0,\"reactions\":0,\"happy_reaction_percentage\":0,\"neutral_reaction_percentage\":0,\"sad_reaction_percentage\":0},\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"title\":\"Christmas is here!\",\"description\":\"\",\"body\":\"<p class=\\\"no-margin\\\">New gifts in store for the jolly season</p>\",\"author_id\":991267508,\"state\":\"published\",\"created_at\":1734537297,\"updated_at\":1734537298,\"url\":\"http://help-center.test/myapp-80/en/articles/48-christmas-is-here\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteArticle",
@@ -182,6 +221,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"51\",\"object\":\"article\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchArticles",
@@ -191,6 +231,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"total_count\":1,\"data\":{\"articles\":[{\"id\":\"55\",\"type\":\"article\",\"workspace_id\":\"this_is_an_id92_that_should_be_at_least_4\",\"parent_id\":null,\"parent_type\":null,\"parent_ids\":[],\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"title\":\"Title 1\",\"description\":\"\",\"body\":\"\",\"author_id\":991267521,\"state\":\"draft\",\"created_at\":1734537306,\"updated_at\":1734537306,\"url\":null}],\"highlights\":[]},\"pages\":{\"type\":\"pages\",\"page\":1,\"total_pages\":1,\"per_page\":10}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listAwayStatusReasons",
@@ -200,6 +241,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "postExportReportingDataEnqueue",
@@ -209,6 +251,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getExportReportingDataJobIdentifier",
@@ -218,6 +261,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"job1\",\"status\":\"complete\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getExportReportingDataGetDatasets",
@@ -227,6 +271,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getDownloadReportingDataJobIdentifier",
@@ -236,6 +281,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/octet-stream"),
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "startFinConversation",
@@ -245,6 +291,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"conversation_id\":\"ext-123\",\"user_id\":\"user-456\",\"status\":\"thinking\",\"created_at_ms\":\"2025-01-24T10:00:00.123Z\",\"sse_subscription_url\":\"https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...&rewind=2m\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "replyToFin",
@@ -254,6 +301,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"conversation_id\":\"ext-123\",\"user_id\":\"user-456\",\"status\":\"thinking\",\"created_at_ms\":\"2025-01-24T10:00:00.123Z\",\"sse_subscription_url\":\"https://primary-realtime.intercom-messenger.com/event-stream?channels=fin_agent_api:app123:ext-123&accessToken=eyJhbG...\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "submitFinCsat",
@@ -263,6 +311,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"conversation_id\":\"ext-123\",\"rating\":\"amazing\",\"status\":\"rated\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listAllCollections",
@@ -272,6 +321,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"id\":\"159\",\"workspace_id\":\"this_is_an_id96_that_should_be_at_least_4\",\"name\":\"English collection title\",\"url\":\"http://help-center.test/myapp-96/collection-17\",\"order\":17,\"created_at\":1734537309,\"updated_at\":1734537309,\"description\":\"english collection description\",\"icon\":\"bookmark\",\"parent_id\":null,\"help_center_id\":79},{\"id\":\"160\",\"workspace_id\":\"this_is_an_id96_that_should_be_at_least_4\",\"name\":\"English section title\",\"url\":\"http://help-center.test/myapp-96/section-1\",\"order\":1,\"created_at\":1734537309,\"updated_at\":1734537309,\"description\":null,\"icon\":\"bookmark\",\"parent_id\":\"159\",\"help_center_id\":null}],\"total_count\":2,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":20,\"total_pages\":1}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createCollection",
@@ -281,6 +338,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"165\",\"workspace_id\":\"this_is_an_id100_that_should_be_at_least_\",\"name\":\"Thanks for everything\",\"url\":\"http://help-center.test/myapp-100/\",\"order\":1,\"created_at\":1734537312,\"updated_at\":1734537312,\"description\":\"\",\"icon\":\"book-bookmark\",\"parent_id\":null,\"help_center_id\":81}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveCollection",
@@ -290,6 +348,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"170\",\"workspace_id\":\"this_is_an_id106_that_should_be_at_least_\",\"name\":\"English collection title\",\"url\":\"http://help-center.test/myapp-106/collection-22\",\"order\":22,\"created_at\":1734537315,\"updated_at\":1734537315,\"description\":\"english collection description\",\"icon\":\"bookmark\",\"parent_id\":null,\"help_center_id\":84}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateCollection",
@@ -299,6 +358,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"176\",\"workspace_id\":\"this_is_an_id112_that_should_be_at_least_\",\"name\":\"Update collection name\",\"url\":\"http://help-center.test/myapp-112/collection-25\",\"order\":25,\"created_at\":1734537318,\"updated_at\":1734537319,\"description\":\"english collection description\",\"icon\":\"folder\",\"parent_id\":null,\"help_center_id\":87}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteCollection",
@@ -308,6 +368,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"182\",\"object\":\"collection\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveHelpCenter",
@@ -317,6 +378,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"93\",\"workspace_id\":\"this_is_an_id124_that_should_be_at_least_\",\"created_at\":1734537325,\"updated_at\":1734537325,\"identifier\":\"help-center-1\",\"website_turned_on\":false,\"display_name\":\"Intercom Help Center\",\"url\":\"https://help.mycompany.com\",\"custom_domain\":\"help.mycompany.com\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listHelpCenters",
@@ -326,6 +388,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listInternalArticles",
@@ -335,6 +398,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":25,\"total_pages\":1},\"total_count\":1,\"data\":[{\"id\":\"39\",\"title\":\"Thanks for everything\",\"body\":\"Body of the Article\",\"owner_id\":991266252,\"author_id\":991266252,\"locale\":\"en\"}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createInternalArticle",
@@ -344,6 +414,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"42\",\"title\":\"Thanks for everything\",\"body\":\"Body of the Article\",\"owner_id\":991266252,\"author_id\":991266252,\"locale\":\"en\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveInternalArticle",
@@ -353,6 +424,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"45\",\"body\":\"Body of the Article\",\"owner_id\":991266252,\"author_id\":991266252,\"locale\":\"en\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateInternalArticle",
@@ -362,6 +434,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"48\",\"body\":\"Body of the Article\",\"owner_id\":991266252,\"author_id\":991266252,\"locale\":\"en\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteInternalArticle",
@@ -371,6 +444,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"51\",\"object\":\"internal_article\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchInternalArticles",
@@ -380,6 +454,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"total_count\":1,\"data\":{\"internal_articles\":[{\"id\":\"55\",\"body\":\"Body of the Article\",\"owner_id\":991266252,\"author_id\":991266252,\"locale\":\"en\"}]},\"pages\":{\"type\":\"pages\",\"page\":1,\"total_pages\":1,\"per_page\":10}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getIpAllowlist",
@@ -389,6 +464,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ip_allowlist\",\"enabled\":true,\"ip_allowlist\":[\"192.168.1.0/24\",\"10.0.0.1\"]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateIpAllowlist",
@@ -398,6 +474,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ip_allowlist\",\"enabled\":true,\"ip_allowlist\":[\"192.168.1.0/24\",\"10.0.0.1\"]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveCompany",
@@ -407,6 +484,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"remote_companies_scroll_2\",\"id\":\"6762f07a1bb69f9f2193baea\",\"app_id\":\"this_is_an_id153_that_should_be_at_least_\",\"name\":\"IntercomQATest1\",\"remote_created_at\":1734537338,\"created_at\":1734537338,\"updated_at\":1734537338,\"monthly_spend\":0,\"session_count\":0,\"user_count\":4,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":15,\"total_pages\":1},\"total_count\":1}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createOrUpdateCompany",
@@ -416,6 +494,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"company_remote_id\",\"id\":\"6762f0761bb69f9f2193bae2\",\"app_id\":\"this_is_an_id147_that_should_be_at_least_\",\"name\":\"my company\",\"remote_created_at\":1374138000,\"created_at\":1734537334,\"updated_at\":1734537334,\"monthly_spend\":0,\"session_count\":0,\"user_count\":0,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{\"industry\":\"manufacturing\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "RetrieveACompanyById",
@@ -425,6 +504,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6762f07f1bb69f9f2193baf5\",\"app_id\":\"this_is_an_id159_that_should_be_at_least_\",\"name\":\"company1\",\"remote_created_at\":1734537343,\"created_at\":1734537343,\"updated_at\":1734537343,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "UpdateCompany",
@@ -434,6 +514,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6762f0841bb69f9f2193baff\",\"app_id\":\"this_is_an_id165_that_should_be_at_least_\",\"name\":\"company2\",\"remote_created_at\":1734537348,\"created_at\":1734537348,\"updated_at\":1734537348,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteCompany",
@@ -443,6 +524,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"6762f0881bb69f9f2193bb09\",\"object\":\"company\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ListAttachedContacts",
@@ -452,6 +534,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":50,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "ListAttachedSegmentsForCompanies",
@@ -461,6 +550,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listAllCompanies",
@@ -470,6 +560,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"remote_companies_scroll_2\",\"id\":\"6762f0941bb69f9f2193bb25\",\"app_id\":\"this_is_an_id189_that_should_be_at_least_\",\"name\":\"IntercomQATest1\",\"remote_created_at\":1734537364,\"created_at\":1734537364,\"updated_at\":1734537364,\"monthly_spend\":0,\"session_count\":0,\"user_count\":4,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":15,\"total_pages\":1},\"total_count\":1}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "scrollOverAllCompanies",
@@ -479,6 +577,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"remote_companies_scroll_2\",\"id\":\"6762f0971bb69f9f2193bb2b\",\"app_id\":\"this_is_an_id193_that_should_be_at_least_\",\"name\":\"IntercomQATest1\",\"remote_created_at\":1734537367,\"created_at\":1734537367,\"updated_at\":1734537367,\"monthly_spend\":0,\"session_count\":0,\"user_count\":4,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":null,\"total_count\":null,\"scroll_param\":\"69352cd2-ab5b-42ac-b004-a13d4e55e9b0\"}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Scroll {
+                param: "scroll_param",
+                next: &["scroll_param"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "listCompaniesForAContact",
@@ -488,6 +593,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6762f0a61bb69f9f2193bb55\",\"app_id\":\"this_is_an_id213_that_should_be_at_least_\",\"name\":\"company12\",\"remote_created_at\":1734537382,\"created_at\":1734537382,\"updated_at\":1734537382,\"last_request_at\":1734364582,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}],\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":50,\"total_pages\":1},\"total_count\":1}",
+        paging: Some(crate::testing::MockPaging {
+            items: "companies",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "attachContactToACompany",
@@ -497,6 +610,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6762f09a1bb69f9f2193bb34\",\"app_id\":\"this_is_an_id197_that_should_be_at_least_\",\"name\":\"company6\",\"remote_created_at\":1734537370,\"created_at\":1734537370,\"updated_at\":1734537370,\"monthly_spend\":0,\"session_count\":0,\"user_count\":1,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachContactFromACompany",
@@ -506,6 +620,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"company\",\"company_id\":\"1\",\"id\":\"6762f0a01bb69f9f2193bb44\",\"app_id\":\"this_is_an_id205_that_should_be_at_least_\",\"name\":\"company8\",\"remote_created_at\":1734537376,\"created_at\":1734537376,\"updated_at\":1734537377,\"monthly_spend\":0,\"session_count\":0,\"user_count\":0,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"plan\":{},\"custom_attributes\":{}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listNotes",
@@ -515,6 +630,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"note\",\"id\":\"26\",\"created_at\":1733932587,\"contact\":{\"type\":\"contact\",\"id\":\"6762f0ab1bb69f9f2193bb60\"},\"author\":{\"type\":\"admin\",\"id\":\"991267581\",\"name\":\"Ciaran122 Lee\",\"email\":\"admin122@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"},{\"type\":\"note\",\"id\":\"25\",\"created_at\":1733846187,\"contact\":{\"type\":\"contact\",\"id\":\"6762f0ab1bb69f9f2193bb60\"},\"author\":{\"type\":\"admin\",\"id\":\"991267581\",\"name\":\"Ciaran122 Lee\",\"email\":\"admin122@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"},{\"type\":\"note\",\"id\":\"24\",\"created_at\":1733846187,\"contact\":{\"type\":\"contact\",\"id\":\"6762f0ab1bb69f9f2193bb60\"},\"author\":{\"type\":\"admin\",\"id\":\"991267581\",\"name\":\"Ciaran122 Lee\",\"email\":\"admin122@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"}],\"total_count\":3,\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":50,\"total_pages\":1}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createNote",
@@ -524,6 +647,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"note\",\"id\":\"31\",\"created_at\":1734537390,\"contact\":{\"type\":\"contact\",\"id\":\"6762f0ad1bb69f9f2193bb62\"},\"author\":{\"type\":\"admin\",\"id\":\"991267583\",\"name\":\"Ciaran124 Lee\",\"email\":\"admin124@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>Hello</p>\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSegmentsForAContact",
@@ -533,6 +657,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"segment\",\"id\":\"6762f0b21bb69f9f2193bb65\",\"name\":\"segment\",\"created_at\":1734537394,\"updated_at\":1734537394,\"person_type\":\"user\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSubscriptionsForAContact",
@@ -542,6 +667,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"subscription\",\"id\":\"91\",\"state\":\"live\",\"consent_type\":\"opt_out\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"email\"]},{\"type\":\"subscription\",\"id\":\"93\",\"state\":\"live\",\"consent_type\":\"opt_in\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"sms_message\"]}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachSubscriptionTypeToContact",
@@ -551,6 +677,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"subscription\",\"id\":\"106\",\"state\":\"live\",\"consent_type\":\"opt_in\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"sms_message\"]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachSubscriptionTypeToContact",
@@ -560,6 +687,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"subscription\",\"id\":\"122\",\"state\":\"live\",\"consent_type\":\"opt_in\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"sms_message\"]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTagsForAContact",
@@ -569,6 +697,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"tag\",\"id\":\"80\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachTagToContact",
@@ -578,6 +707,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"81\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachTagFromContact",
@@ -587,6 +717,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"84\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ShowContact",
@@ -596,6 +727,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6762f0d01bb69f9f2193bb7d\",\"workspace_id\":\"this_is_an_id283_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joe@bloggs.com\",\"phone\":null,\"name\":\"Joe Bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1734537424,\"updated_at\":1734537424,\"signed_up_at\":1734537424,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d01bb69f9f2193bb7d/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d01bb69f9f2193bb7d/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d01bb69f9f2193bb7d/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d01bb69f9f2193bb7d/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d01bb69f9f2193bb7d/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null,\"enabled_push_messaging\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "UpdateContact",
@@ -605,6 +737,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6762f0cd1bb69f9f2193bb7c\",\"workspace_id\":\"this_is_an_id279_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joebloggs@intercom.io\",\"phone\":null,\"name\":\"joe bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1734537421,\"updated_at\":1734537422,\"signed_up_at\":1734537421,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0cd1bb69f9f2193bb7c/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0cd1bb69f9f2193bb7c/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0cd1bb69f9f2193bb7c/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0cd1bb69f9f2193bb7c/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0cd1bb69f9f2193bb7c/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null,\"enabled_push_messaging\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "DeleteContact",
@@ -614,6 +747,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "MergeContact",
@@ -623,6 +757,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6762f0d51bb69f9f2193bb80\",\"workspace_id\":\"this_is_an_id291_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joe@bloggs.com\",\"phone\":null,\"name\":\"Joe Bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1734537429,\"updated_at\":1734537430,\"signed_up_at\":1734537429,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d51bb69f9f2193bb80/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d51bb69f9f2193bb80/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d51bb69f9f2193bb80/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d51bb69f9f2193bb80/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0d51bb69f9f2193bb80/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null,\"enabled_push_messaging\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "SearchContacts",
@@ -632,6 +767,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":5,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Body {
+                cursor: &["pagination", "starting_after"],
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "ListContacts",
@@ -641,6 +783,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":10,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "CreateContact",
@@ -650,6 +799,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6762f0dd1bb69f9f2193bb83\",\"workspace_id\":\"this_is_an_id303_that_should_be_at_least_\",\"external_id\":null,\"role\":\"user\",\"email\":\"joebloggs@intercom.io\",\"phone\":null,\"name\":null,\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1734537437,\"updated_at\":1734537437,\"signed_up_at\":null,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0dd1bb69f9f2193bb83/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0dd1bb69f9f2193bb83/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0dd1bb69f9f2193bb83/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0dd1bb69f9f2193bb83/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0dd1bb69f9f2193bb83/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null,\"enabled_push_messaging\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ShowContactByExternalId",
@@ -659,6 +809,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6762f0df1bb69f9f2193bb84\",\"workspace_id\":\"this_is_an_id307_that_should_be_at_least_\",\"external_id\":\"70\",\"role\":\"user\",\"email\":\"joe@bloggs.com\",\"phone\":null,\"name\":\"Joe Bloggs\",\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1734537439,\"updated_at\":1734537439,\"signed_up_at\":1734537439,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0df1bb69f9f2193bb84/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0df1bb69f9f2193bb84/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0df1bb69f9f2193bb84/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0df1bb69f9f2193bb84/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f0df1bb69f9f2193bb84/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null,\"enabled_push_messaging\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "ArchiveContact",
@@ -668,6 +819,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "UnarchiveContact",
@@ -677,6 +829,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "BlockContact",
@@ -686,6 +839,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachTagToConversation",
@@ -695,6 +849,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"86\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachTagFromConversation",
@@ -704,6 +859,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"89\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listConversations",
@@ -713,6 +869,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation.list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":20,\"total_pages\":1},\"total_count\":1,\"conversations\":[{\"type\":\"conversation\",\"id\":\"471\",\"created_at\":1734537460,\"updated_at\":1734537460,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918320\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267628\",\"name\":\"Ciaran166 Lee\",\"email\":\"admin166@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f0f31bb69f9f2193bb8b\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "conversations",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createConversation",
@@ -722,6 +885,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"user_message\",\"id\":\"403918330\",\"created_at\":1734537501,\"body\":\"Hello there\",\"message_type\":\"inapp\",\"conversation_id\":\"499\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveConversation",
@@ -731,6 +895,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"503\",\"created_at\":1734537511,\"updated_at\":1734537511,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918334\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267645\",\"name\":\"Ciaran176 Lee\",\"email\":\"admin176@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f1261bb69f9f2193bba7\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[{\"type\":\"tag\",\"id\":\"123456\",\"name\":\"Test tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"contact\",\"id\":\"1a2b3c\"}}]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":1,\"part_type\":\"comment\",\"body\":\"<p>Okay!</p>\",\"created_at\":1663597223,\"updated_at\":1663597260,\"notified_at\":1663597260,\"assigned_to\":{\"type\":\"contact\",\"id\":\"1a2b3c\"},\"author\":{\"type\":\"admin\",\"id\":\"274\",\"name\":\"Operator\",\"email\":\"operator+abcd1234@intercom.io\"},\"attachments\":[],\"external_id\":\"abcd1234\",\"redacted\":false,\"email_message_metadata\":null,\"state\":\"open\",\"tags\":[{\"type\":\"tag\",\"id\":\"123456\",\"name\":\"Test tag\"}],\"event_details\":null,\"app_package_code\":null},{\"type\":\"conversation_part\",\"id\":2,\"part_type\":\"custom_action_started\",\"body\":null,\"created_at\":1740141842,\"updated_at\":1740141842,\"notified_at\":1740141842,\"assigned_to\":null,\"author\":{\"type\":\"admin\",\"id\":\"274\",\"name\":\"Jamie Oliver\",\"email\":\"jamie+abcd1234@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false,\"email_message_metadata\":null,\"state\":\"open\",\"tags\":[],\"event_details\":{\"action\":{\"name\":\"Jira Create Issue\"}},\"app_package_code\":\"test-integration\"},{\"type\":\"conversation_part\",\"id\":3,\"part_type\":\"conversation_attribute_updated_by_admin\",\"body\":null,\"created_at\":1740141851,\"updated_at\":1740141851,\"notified_at\":1740141851,\"assigned_to\":null,\"author\":{\"type\":\"bot\",\"id\":\"278\",\"name\":\"Fin\",\"email\":\"operator+abcd1234@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false,\"email_message_metadata\":null,\"state\":\"open\",\"tags\":[],\"event_details\":{\"attribute\":{\"name\":\"jira_issue_key\"},\"value\":{\"name\":\"PROJ-007\"}},\"app_package_code\":null},{\"type\":\"conversation_part\",\"id\":4,\"part_type\":\"custom_action_finished\",\"body\":null,\"created_at\":1740141857,\"updated_at\":1740141857,\"notified_at\":1740141857,\"assigned_to\":null,\"author\":{\"type\":\"admin\",\"id\":\"274\",\"name\":\"Jamie Oliver\",\"email\":\"jamie+abcd1234@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false,\"email_message_metadata\":null,\"state\":\"closed\",\"tags\":[],\"event_details\":{\"action\":{\"name\":\"Jira Create Issue\",\"result\":\"success\"}},\"app_package_code\":null}],\"total_count\":4}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateConversation",
@@ -740,6 +905,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"507\",\"created_at\":1734537521,\"updated_at\":1734537523,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918338\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267653\",\"name\":\"Ciaran180 Lee\",\"email\":\"admin180@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f1301bb69f9f2193bbab\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":true,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{\"issue_type\":\"Billing\",\"priority\":\"High\"},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"129\",\"part_type\":\"conversation_attribute_updated_by_admin\",\"body\":null,\"created_at\":1734537523,\"updated_at\":1734537523,\"notified_at\":1734537523,\"assigned_to\":null,\"author\":{\"id\":\"991267654\",\"type\":\"bot\",\"name\":\"Fin\",\"email\":\"operator+this_is_an_id354_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false,\"metadata\":{},\"email_message_metadata\":null,\"app_package_code\":null},{\"type\":\"conversation_part\",\"id\":\"130\",\"part_type\":\"conversation_attribute_updated_by_admin\",\"body\":null,\"created_at\":1734537523,\"updated_at\":1734537523,\"notified_at\":1734537523,\"assigned_to\":null,\"author\":{\"id\":\"991267654\",\"type\":\"bot\",\"name\":\"Fin\",\"email\":\"operator+this_is_an_id354_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"external_id\":null,\"redacted\":false,\"metadata\":{},\"email_message_metadata\":null,\"app_package_code\":null}],\"total_count\":2}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteConversation",
@@ -749,6 +915,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"512\",\"object\":\"conversation\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchConversations",
@@ -758,6 +925,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation.list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":5,\"total_pages\":1},\"total_count\":1,\"conversations\":[{\"type\":\"conversation\",\"id\":\"515\",\"created_at\":1734537546,\"updated_at\":1734537546,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918346\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267691\",\"name\":\"Ciaran210 Lee\",\"email\":\"admin210@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f14a1bb69f9f2193bbb3\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "conversations",
+            style: crate::testing::PageStyle::Body {
+                cursor: &["pagination", "starting_after"],
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "replyConversation",
@@ -767,6 +941,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"524\",\"created_at\":1734537559,\"updated_at\":1734537561,\"waiting_since\":1734537561,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918349\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267694\",\"name\":\"Ciaran212 Lee\",\"email\":\"admin212@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f1571bb69f9f2193bbbb\",\"external_id\":\"70\"}]},\"first_contact_reply\":{\"created_at\":1734537561,\"type\":\"conversation\",\"url\":null},\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":true,\"state\":\"open\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"132\",\"part_type\":\"open\",\"body\":\"<p>Thanks again :)</p>\",\"created_at\":1734537561,\"updated_at\":1734537561,\"notified_at\":1734537561,\"assigned_to\":null,\"author\":{\"id\":\"6762f1571bb69f9f2193bbbb\",\"type\":\"user\",\"name\":\"Joe Bloggs\",\"email\":\"joe@bloggs.com\"},\"attachments\":[],\"external_id\":null,\"redacted\":false,\"metadata\":{},\"email_message_metadata\":null,\"app_package_code\":null}],\"total_count\":1}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "manageConversation",
@@ -776,6 +951,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"531\",\"created_at\":1734537582,\"updated_at\":1734537584,\"waiting_since\":null,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918356\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267708\",\"name\":\"Ciaran219 Lee\",\"email\":\"admin219@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f16e1bb69f9f2193bbc2\",\"external_id\":\"70\"}]},\"first_contact_reply\":null,\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"136\",\"part_type\":\"close\",\"body\":\"<p>Goodbye :)</p>\",\"created_at\":1734537584,\"updated_at\":1734537584,\"notified_at\":1734537584,\"assigned_to\":null,\"author\":{\"id\":\"991267708\",\"type\":\"admin\",\"name\":\"Ciaran219 Lee\",\"email\":\"admin219@email.com\"},\"attachments\":[],\"external_id\":null,\"redacted\":false,\"metadata\":{},\"email_message_metadata\":null,\"app_package_code\":null}],\"total_count\":1}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachContactToConversation",
@@ -785,6 +961,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"customers\":[{\"type\":\"user\",\"id\":\"6762f19b1bb69f9f2193bbd4\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachContactFromConversation",
@@ -794,6 +971,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"customers\":[{\"type\":\"user\",\"id\":\"6762f1b41bb69f9f2193bbe0\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "redactConversation",
@@ -803,6 +981,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"608\",\"created_at\":1734537721,\"updated_at\":1734537724,\"waiting_since\":1734537722,\"snoozed_until\":null,\"source\":{\"type\":\"conversation\",\"id\":\"403918391\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267757\",\"name\":\"Ciaran247 Lee\",\"email\":\"admin247@email.com\"},\"attachments\":[],\"url\":null,\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f1f81bb69f9f2193bc09\",\"external_id\":\"70\"}]},\"first_contact_reply\":{\"created_at\":1734537722,\"type\":\"conversation\",\"url\":null},\"admin_assignee_id\":991267715,\"team_assignee_id\":5017691,\"open\":true,\"state\":\"open\",\"read\":true,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"sla_applied\":null,\"statistics\":null,\"conversation_rating\":null,\"teammates\":null,\"title\":null,\"custom_attributes\":{},\"topics\":{},\"ticket\":null,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent\":null,\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"149\",\"part_type\":\"open\",\"body\":\"<p><i>This message was deleted</i></p>\",\"created_at\":1734537722,\"updated_at\":1734537724,\"notified_at\":1734537722,\"assigned_to\":null,\"author\":{\"id\":\"6762f1f81bb69f9f2193bc09\",\"type\":\"user\",\"name\":\"Joe Bloggs\",\"email\":\"joe@bloggs.com\"},\"attachments\":[],\"external_id\":null,\"redacted\":true,\"metadata\":{},\"email_message_metadata\":null,\"app_package_code\":null}],\"total_count\":1}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "convertConversationToTicket",
@@ -812,6 +991,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"611\",\"ticket_id\":\"22\",\"ticket_attributes\":{},\"ticket_state\":{\"type\":\"ticket_state\",\"id\":\"7493\",\"category\":\"submitted\",\"internal_label\":\"Submitted\",\"external_label\":\"Submitted\"},\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"53\",\"name\":\"my-ticket-type-1\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id442_that_should_be_at_least_\",\"archived\":false,\"created_at\":1734537737,\"updated_at\":1734537737,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[]},\"category\":\"Customer\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f2041bb69f9f2193bc0c\",\"external_id\":\"70\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1734537732,\"updated_at\":1734537737,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"151\",\"part_type\":\"comment\",\"body\":\"<p>Comment for message</p>\",\"created_at\":1734537732,\"updated_at\":1734537732,\"author\":{\"id\":\"6762f2041bb69f9f2193bc0c\",\"type\":\"user\",\"name\":\"Joe Bloggs\",\"email\":\"joe@bloggs.com\"},\"attachments\":[],\"redacted\":false,\"app_package_code\":\"test-integration\"},{\"type\":\"ticket_part\",\"id\":\"152\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1734537737,\"updated_at\":1734537737,\"author\":{\"id\":\"991267767\",\"type\":\"bot\",\"name\":\"Fin\",\"email\":\"operator+this_is_an_id442_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false,\"app_package_code\":\"test-integration\"}],\"total_count\":2},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Customer\",\"is_shared\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getCustomObjectInstancesByExternalId",
@@ -821,6 +1001,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"24\",\"type\":\"Order\",\"custom_attributes\":{\"order_number\":\"ORDER-12345\",\"total_amount\":99.99},\"external_id\":\"123\",\"external_created_at\":null,\"external_updated_at\":null,\"created_at\":1734537748,\"updated_at\":1734537748}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createCustomObjectInstances",
@@ -830,6 +1011,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"22\",\"type\":\"Order\",\"custom_attributes\":{\"order_number\":\"ORDER-12345\",\"total_amount\":99.99},\"external_id\":\"123\",\"external_created_at\":1392036272,\"external_updated_at\":1392036272,\"created_at\":1734537745,\"updated_at\":1734537745}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteCustomObjectInstancesById",
@@ -839,6 +1021,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"26\",\"object\":\"Order\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getCustomObjectInstancesById",
@@ -848,6 +1031,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"25\",\"type\":\"Order\",\"custom_attributes\":{\"order_number\":\"ORDER-12345\",\"total_amount\":99.99},\"external_id\":\"123\",\"external_created_at\":null,\"external_updated_at\":null,\"created_at\":1734537750,\"updated_at\":1734537750}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteCustomObjectInstancesByExternalId",
@@ -857,6 +1041,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"26\",\"object\":\"Order\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "lisDataAttributes",
@@ -866,6 +1051,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"data_attribute\",\"name\":\"name\",\"full_name\":\"name\",\"label\":\"Company name\",\"description\":\"The name of a company\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"company_id\",\"full_name\":\"company_id\",\"label\":\"Company ID\",\"description\":\"A number identifying a company\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"last_request_at\",\"full_name\":\"last_request_at\",\"label\":\"Company last seen\",\"description\":\"The last day anyone from a company visited your site or app\",\"data_type\":\"date\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"remote_created_at\",\"full_name\":\"remote_created_at\",\"label\":\"Company created at\",\"description\":\"The day a company was added to Intercom\",\"data_type\":\"date\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"user_count\",\"full_name\":\"user_count\",\"label\":\"People\",\"description\":\"The number of people in a company\",\"data_type\":\"integer\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"session_count\",\"full_name\":\"session_count\",\"label\":\"Company web sessions\",\"description\":\"All visits from anyone in a company to your product's site or app\",\"data_type\":\"integer\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"name\",\"full_name\":\"plan.name\",\"label\":\"Plan\",\"description\":\"A specific plan or level within your product that companies have signed up to\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"monthly_spend\",\"full_name\":\"monthly_spend\",\"label\":\"Monthly Spend\",\"description\":\"The monthly revenue you receive from a company\",\"data_type\":\"float\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"size\",\"full_name\":\"size\",\"label\":\"Company size\",\"description\":\"The number of people employed in this company, expressed as a single number\",\"data_type\":\"integer\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"industry\",\"full_name\":\"industry\",\"label\":\"Company industry\",\"description\":\"The category or domain this company belongs to e.g. 'ecommerce' or 'SaaS'\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"website\",\"full_name\":\"website\",\"label\":\"Company website\",\"description\":\"The web address for the company's primary marketing site\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"id\":34,\"type\":\"data_attribute\",\"name\":\"The One Ring\",\"full_name\":\"custom_attributes.The One Ring\",\"label\":\"The One Ring\",\"description\":\"One ring to rule them all, one ring to find them, One ring to bring them all and in the darkness bind them.\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":true,\"archived\":false,\"admin_id\":\"991267784\",\"created_at\":1734537753,\"updated_at\":1734537753,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"id\",\"full_name\":\"id\",\"label\":\"ID\",\"description\":\"The Intercom defined id representing the company\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"created_at\",\"full_name\":\"created_at\",\"label\":\"Created at\",\"description\":\"The time the company was added to Intercom\",\"data_type\":\"date\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"updated_at\",\"full_name\":\"updated_at\",\"label\":\"Updated at\",\"description\":\"The last time the company was updated\",\"data_type\":\"date\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"id\",\"full_name\":\"plan.id\",\"label\":\"Plan ID\",\"description\":\"The Intercom defined id representing the plan\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"},{\"type\":\"data_attribute\",\"name\":\"app_id\",\"full_name\":\"app_id\",\"label\":\"App ID\",\"description\":\"The Intercom defined id representing the app\",\"data_type\":\"string\",\"api_writable\":false,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":false,\"archived\":false,\"model\":\"company\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createDataAttribute",
@@ -875,6 +1061,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":37,\"type\":\"data_attribute\",\"name\":\"Mithril Shirt\",\"full_name\":\"custom_attributes.Mithril Shirt\",\"label\":\"Mithril Shirt\",\"data_type\":\"string\",\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":false,\"custom\":true,\"archived\":false,\"admin_id\":\"991267786\",\"created_at\":1734537756,\"updated_at\":1734537756,\"model\":\"company\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateDataAttribute",
@@ -884,6 +1071,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":44,\"type\":\"data_attribute\",\"name\":\"The One Ring\",\"full_name\":\"custom_attributes.The One Ring\",\"label\":\"The One Ring\",\"description\":\"Just a plain old ring\",\"data_type\":\"string\",\"options\":[\"1-10\",\"11-20\"],\"api_writable\":true,\"ui_writable\":false,\"messenger_writable\":true,\"custom\":true,\"archived\":false,\"admin_id\":\"991267793\",\"created_at\":1734537762,\"updated_at\":1734537763,\"model\":\"company\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "lisDataEvents",
@@ -893,6 +1081,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"event.summary\",\"events\":[],\"pages\":{\"next\":\"http://api.intercom.test/events?next page\"},\"email\":\"user26@email.com\",\"intercom_user_id\":\"6762f22b1bb69f9f2193bc12\",\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createDataEvent",
@@ -902,6 +1091,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 202u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "dataEventSummaries",
@@ -911,6 +1101,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createDataExport",
@@ -920,6 +1111,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"al9w983lwu88w1fd\",\"status\":\"pending\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getDataExport",
@@ -929,6 +1121,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"braxwk3j039t6txy\",\"status\":\"pending\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "cancelDataExport",
@@ -938,6 +1131,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"job_identifier\":\"v134nyc2bku9hj91\",\"status\":\"canceled\",\"download_url\":\"\",\"download_expires_at\":\"\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "downloadDataExport",
@@ -947,6 +1141,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/octet-stream"),
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "jobsStatus",
@@ -956,6 +1151,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"job\",\"id\":\"2\",\"status\":\"success\",\"resource_type\":\"ticket\",\"resource_id\":\"20\",\"resource_url\":\"https://api.intercom.io/tickets/20\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createMessage",
@@ -965,6 +1161,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"user_message\",\"id\":\"403918396\",\"created_at\":1734537780,\"body\":\"heyy\",\"message_type\":\"inapp\",\"conversation_id\":\"613\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listNewsItems",
@@ -974,6 +1171,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"page\":1,\"per_page\":10,\"total_pages\":1,\"type\":\"pages\"},\"data\":[{\"id\":\"29\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id530_that_should_be_at_least_\",\"title\":\"We have news\",\"body\":\"<p>Hello there,</p>\",\"sender_id\":991267825,\"state\":\"draft\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[null,null,null,null],\"deliver_silently\":false,\"created_at\":1734537793,\"updated_at\":1734537793,\"newsfeed_assignments\":[]},{\"id\":\"30\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id530_that_should_be_at_least_\",\"title\":\"We have news\",\"body\":\"<p>Hello there,</p>\",\"sender_id\":991267827,\"state\":\"draft\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[null,null,null,null],\"deliver_silently\":false,\"created_at\":1734537793,\"updated_at\":1734537793,\"newsfeed_assignments\":[]}],\"total_count\":2}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "createNewsItem",
@@ -983,6 +1187,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"33\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id534_that_should_be_at_least_\",\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"sender_id\":991267834,\"state\":\"live\",\"labels\":[\"New\",\"Product\",\"Update\"],\"cover_image_url\":null,\"reactions\":[\"😆\",\"😅\"],\"deliver_silently\":true,\"created_at\":1734537797,\"updated_at\":1734537797,\"newsfeed_assignments\":[{\"newsfeed_id\":53,\"published_at\":1664638214}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveNewsItem",
@@ -992,6 +1197,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"34\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id538_that_should_be_at_least_\",\"title\":\"We have news\",\"body\":\"<p>Hello there,</p>\",\"sender_id\":991267837,\"state\":\"live\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[null,null,null,null],\"deliver_silently\":false,\"created_at\":1734537800,\"updated_at\":1734537800,\"newsfeed_assignments\":[{\"newsfeed_id\":55,\"published_at\":1734537800}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateNewsItem",
@@ -1001,6 +1207,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"37\",\"type\":\"news-item\",\"workspace_id\":\"this_is_an_id544_that_should_be_at_least_\",\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":991267845,\"state\":\"live\",\"labels\":[],\"cover_image_url\":null,\"reactions\":[\"😝\",\"😂\"],\"deliver_silently\":false,\"created_at\":1734537803,\"updated_at\":1734537804,\"newsfeed_assignments\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteNewsItem",
@@ -1010,6 +1217,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"40\",\"object\":\"news-item\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listLiveNewsfeedItems",
@@ -1019,6 +1227,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"page\":1,\"per_page\":20,\"total_pages\":0,\"type\":\"pages\"},\"data\":[],\"total_count\":0}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "listNewsfeeds",
@@ -1028,6 +1243,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"pages\":{\"page\":1,\"per_page\":10,\"total_pages\":1,\"type\":\"pages\"},\"data\":[{\"id\":\"68\",\"type\":\"newsfeed\",\"name\":\"Visitor Feed\",\"created_at\":1734537813,\"updated_at\":1734537813},{\"id\":\"69\",\"type\":\"newsfeed\",\"name\":\"Visitor Feed\",\"created_at\":1734537813,\"updated_at\":1734537813}],\"total_count\":2}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::Cursor {
+                param: "starting_after",
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "retrieveNewsfeed",
@@ -1037,6 +1259,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"72\",\"type\":\"newsfeed\",\"name\":\"Visitor Feed\",\"created_at\":1734537815,\"updated_at\":1734537815}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveNote",
@@ -1046,6 +1269,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"note\",\"id\":\"34\",\"created_at\":1733846617,\"contact\":{\"type\":\"contact\",\"id\":\"6762f2591bb69f9f2193bc1f\"},\"author\":{\"type\":\"admin\",\"id\":\"991267864\",\"name\":\"Ciaran346 Lee\",\"email\":\"admin346@email.com\",\"away_mode_enabled\":false,\"away_mode_reassign\":false},\"body\":\"<p>This is a note.</p>\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSegments",
@@ -1055,6 +1279,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"segment.list\",\"segments\":[{\"type\":\"segment\",\"id\":\"6762f25c1bb69f9f2193bc22\",\"name\":\"John segment\",\"created_at\":1734537820,\"updated_at\":1734537820,\"person_type\":\"user\"},{\"type\":\"segment\",\"id\":\"6762f25c1bb69f9f2193bc23\",\"name\":\"Jane segment\",\"created_at\":1734537820,\"updated_at\":1734537820,\"person_type\":\"user\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveSegment",
@@ -1064,6 +1289,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"segment\",\"id\":\"6762f25f1bb69f9f2193bc26\",\"name\":\"John segment\",\"created_at\":1734537823,\"updated_at\":1734537823,\"person_type\":\"user\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listSubscriptionTypes",
@@ -1073,6 +1299,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"subscription\",\"id\":\"135\",\"state\":\"live\",\"consent_type\":\"opt_out\",\"default_translation\":{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"},\"translations\":[{\"name\":\"Newsletters\",\"description\":\"Lorem ipsum dolor sit amet\",\"locale\":\"en\"}],\"content_types\":[\"email\"]}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createPhoneSwitch",
@@ -1082,6 +1309,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"url\":\"http://via.intercom.io/msgr/1add3dd1-a75e-4a96-96fd-984d16aba059\",\"type\":\"phone_call_redirect\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listCalls",
@@ -1091,6 +1319,14 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[],\"total_count\":0,\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":25,\"total_pages\":0}}",
+        paging: Some(crate::testing::MockPaging {
+            items: "data",
+            style: crate::testing::PageStyle::PageNumber {
+                param: "page",
+                page: &["pages", "page"],
+                total: &["pages", "total_pages"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "showCall",
@@ -1100,6 +1336,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"call\",\"id\":\"123\",\"conversation_id\":\"456\",\"admin_id\":\"789\",\"contact_id\":\"6762f0dd1bb69f9f2193bb83\",\"state\":\"completed\",\"initiated_at\":1734537437,\"answered_at\":1734537440,\"ended_at\":1734537530,\"created_at\":1734537437,\"updated_at\":1734537531,\"recording_url\":\"https://api.intercom.io/calls/123/recording\",\"transcription_url\":\"https://api.intercom.io/calls/123/transcript\",\"call_type\":\"phone\",\"direction\":\"outbound\",\"ended_reason\":\"answered\",\"phone\":\"+15551234567\",\"fin_recording_url\":\"https://api.intercom.io/calls/124/recording\",\"fin_transcription_url\":\"https://api.intercom.io/calls/124/transcript\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "showCallRecording",
@@ -1109,6 +1346,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 302u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "showCallTranscript",
@@ -1118,6 +1356,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("text/plain"),
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listCallsWithTranscripts",
@@ -1127,6 +1366,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"call\",\"id\":\"123\",\"conversation_id\":\"64619700005694\",\"transcript\":[{}],\"transcript_status\":\"completed\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTags",
@@ -1136,6 +1376,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"tag\",\"id\":\"102\",\"name\":\"Manual tag 1\"}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTag",
@@ -1145,6 +1386,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"105\",\"name\":\"test\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "findTag",
@@ -1154,6 +1396,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"113\",\"name\":\"Manual tag\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteTag",
@@ -1163,6 +1406,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: None,
         body: "",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTeams",
@@ -1172,6 +1416,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"team.list\",\"teams\":[]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "retrieveTeam",
@@ -1181,6 +1426,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"team\",\"id\":\"991267902\",\"name\":\"team 1\",\"admin_ids\":[],\"assignment_limit\":10,\"distribution_method\":\"round_robin\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTicketStates",
@@ -1190,6 +1436,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"ticket_state\",\"id\":\"8269\",\"category\":\"submitted\",\"internal_label\":\"Submitted\",\"external_label\":\"Submitted\",\"ticket_types\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type\",\"id\":\"55\",\"name\":\"my-ticket-type-3\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"},{\"type\":\"ticket_type\",\"id\":\"56\",\"name\":\"my-ticket-type-4\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"},{\"type\":\"ticket_type\",\"id\":\"58\",\"name\":\"my-ticket-type-6\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"}]},\"archived\":false},{\"type\":\"ticket_state\",\"id\":\"8270\",\"category\":\"in_progress\",\"internal_label\":\"In progress\",\"external_label\":\"In progress\",\"ticket_types\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type\",\"id\":\"55\",\"name\":\"my-ticket-type-3\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"},{\"type\":\"ticket_type\",\"id\":\"56\",\"name\":\"my-ticket-type-4\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"},{\"type\":\"ticket_type\",\"id\":\"58\",\"name\":\"my-ticket-type-6\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"}]},\"archived\":false},{\"type\":\"ticket_state\",\"id\":\"8271\",\"category\":\"waiting_on_customer\",\"internal_label\":\"Waiting on customer\",\"external_label\":\"Waiting on you\",\"ticket_types\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type\",\"id\":\"55\",\"name\":\"my-ticket-type-3\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"},{\"type\":\"ticket_type\",\"id\":\"56\",\"name\":\"my-ticket-type-4\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"},{\"type\":\"ticket_type\",\"id\":\"58\",\"name\":\"my-ticket-type-6\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"}]},\"archived\":false},{\"type\":\"ticket_state\",\"id\":\"8272\",\"category\":\"resolved\",\"internal_label\":\"Resolved\",\"external_label\":\"Resolved\",\"ticket_types\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type\",\"id\":\"55\",\"name\":\"my-ticket-type-3\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"},{\"type\":\"ticket_type\",\"id\":\"56\",\"name\":\"my-ticket-type-4\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"},{\"type\":\"ticket_type\",\"id\":\"58\",\"name\":\"my-ticket-type-6\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"}]},\"archived\":false},{\"type\":\"ticket_state\",\"id\":\"8273\",\"category\":\"submitted\",\"internal_label\":\"Admin label 1\",\"external_label\":\"User label\",\"ticket_types\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type\",\"id\":\"55\",\"name\":\"my-ticket-type-3\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"},{\"type\":\"ticket_type\",\"id\":\"56\",\"name\":\"my-ticket-type-4\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"}]},\"archived\":false},{\"type\":\"ticket_state\",\"id\":\"8274\",\"category\":\"submitted\",\"internal_label\":\"Admin label 2\",\"external_label\":\"User label\",\"ticket_types\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type\",\"id\":\"58\",\"name\":\"my-ticket-type-6\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"archived\":false,\"is_internal\":false,\"category\":\"Back-office\"}]},\"archived\":false}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTicketTypeAttribute",
@@ -1199,6 +1446,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type_attribute\",\"id\":\"157\",\"workspace_id\":\"this_is_an_id640_that_should_be_at_least_\",\"name\":\"Attribute Title\",\"description\":\"Attribute Description\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":2,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":false,\"ticket_type_id\":63,\"archived\":false,\"created_at\":1734537862,\"updated_at\":1734537862}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateTicketTypeAttribute",
@@ -1208,6 +1456,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type_attribute\",\"id\":\"162\",\"workspace_id\":\"this_is_an_id644_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"New Attribute Description\",\"data_type\":\"string\",\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":65,\"archived\":false,\"created_at\":1734537864,\"updated_at\":1734537864}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "listTicketTypes",
@@ -1217,6 +1466,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type\",\"id\":\"67\",\"name\":\"Bug Report\",\"description\":\"Bug Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"archived\":false,\"created_at\":1734537866,\"updated_at\":1734537866,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"165\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":67,\"archived\":false,\"created_at\":1734537866,\"updated_at\":1734537866},{\"type\":\"ticket_type_attribute\",\"id\":\"167\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"description\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":67,\"archived\":false,\"created_at\":1734537866,\"updated_at\":1734537866},{\"type\":\"ticket_type_attribute\",\"id\":\"166\",\"workspace_id\":\"this_is_an_id648_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":67,\"archived\":false,\"created_at\":1734537866,\"updated_at\":1734537866}]},\"category\":\"Customer\",\"ticket_states\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_state\",\"id\":\"8321\",\"category\":\"submitted\",\"internal_label\":\"Submitted\",\"external_label\":\"Submitted\"},{\"type\":\"ticket_state\",\"id\":\"8322\",\"category\":\"in_progress\",\"internal_label\":\"In progress\",\"external_label\":\"In progress\"},{\"type\":\"ticket_state\",\"id\":\"8323\",\"category\":\"waiting_on_customer\",\"internal_label\":\"Waiting on customer\",\"external_label\":\"Waiting on you\"},{\"type\":\"ticket_state\",\"id\":\"8324\",\"category\":\"resolved\",\"internal_label\":\"Resolved\",\"external_label\":\"Resolved\"}]}}]}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTicketType",
@@ -1226,6 +1476,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type\",\"id\":\"70\",\"name\":\"Customer Issue\",\"description\":\"Customer Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id652_that_should_be_at_least_\",\"archived\":false,\"created_at\":1734537869,\"updated_at\":1734537869,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"174\",\"workspace_id\":\"this_is_an_id652_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":70,\"archived\":false,\"created_at\":1734537869,\"updated_at\":1734537869},{\"type\":\"ticket_type_attribute\",\"id\":\"175\",\"workspace_id\":\"this_is_an_id652_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":70,\"archived\":false,\"created_at\":1734537869,\"updated_at\":1734537869}]},\"category\":\"Customer\",\"ticket_states\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_state\",\"id\":\"8337\",\"category\":\"submitted\",\"internal_label\":\"Submitted\",\"external_label\":\"Submitted\"},{\"type\":\"ticket_state\",\"id\":\"8338\",\"category\":\"in_progress\",\"internal_label\":\"In progress\",\"external_label\":\"In progress\"},{\"type\":\"ticket_state\",\"id\":\"8339\",\"category\":\"waiting_on_customer\",\"internal_label\":\"Waiting on customer\",\"external_label\":\"Waiting on you\"},{\"type\":\"ticket_state\",\"id\":\"8340\",\"category\":\"resolved\",\"internal_label\":\"Resolved\",\"external_label\":\"Resolved\"}]}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getTicketType",
@@ -1235,6 +1486,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type\",\"id\":\"72\",\"name\":\"Bug Report\",\"description\":\"Bug Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id656_that_should_be_at_least_\",\"archived\":false,\"created_at\":1734537870,\"updated_at\":1734537870,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"179\",\"workspace_id\":\"this_is_an_id656_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":72,\"archived\":false,\"created_at\":1734537871,\"updated_at\":1734537871},{\"type\":\"ticket_type_attribute\",\"id\":\"181\",\"workspace_id\":\"this_is_an_id656_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"description\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":72,\"archived\":false,\"created_at\":1734537871,\"updated_at\":1734537871},{\"type\":\"ticket_type_attribute\",\"id\":\"180\",\"workspace_id\":\"this_is_an_id656_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":72,\"archived\":false,\"created_at\":1734537871,\"updated_at\":1734537871}]},\"category\":\"Customer\",\"ticket_states\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_state\",\"id\":\"8353\",\"category\":\"submitted\",\"internal_label\":\"Submitted\",\"external_label\":\"Submitted\"},{\"type\":\"ticket_state\",\"id\":\"8354\",\"category\":\"in_progress\",\"internal_label\":\"In progress\",\"external_label\":\"In progress\"},{\"type\":\"ticket_state\",\"id\":\"8355\",\"category\":\"waiting_on_customer\",\"internal_label\":\"Waiting on customer\",\"external_label\":\"Waiting on you\"},{\"type\":\"ticket_state\",\"id\":\"8356\",\"category\":\"resolved\",\"internal_label\":\"Resolved\",\"external_label\":\"Resolved\"}]}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateTicketType",
@@ -1244,6 +1496,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_type\",\"id\":\"74\",\"name\":\"Bug Report 2\",\"description\":\"Bug Report Template\",\"icon\":\"🎟\u{fe0f}\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"archived\":false,\"created_at\":1734537873,\"updated_at\":1734537874,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"185\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":false},\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":74,\"archived\":false,\"created_at\":1734537873,\"updated_at\":1734537873},{\"type\":\"ticket_type_attribute\",\"id\":\"187\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"name\":\"name\",\"description\":\"description\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":false,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":74,\"archived\":false,\"created_at\":1734537873,\"updated_at\":1734537873},{\"type\":\"ticket_type_attribute\",\"id\":\"186\",\"workspace_id\":\"this_is_an_id660_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"\",\"data_type\":\"string\",\"input_options\":{\"multiline\":true},\"order\":1,\"required_to_create\":false,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":true,\"default\":true,\"ticket_type_id\":74,\"archived\":false,\"created_at\":1734537873,\"updated_at\":1734537873}]},\"category\":\"Customer\",\"ticket_states\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_state\",\"id\":\"8369\",\"category\":\"submitted\",\"internal_label\":\"Submitted\",\"external_label\":\"Submitted\"},{\"type\":\"ticket_state\",\"id\":\"8370\",\"category\":\"in_progress\",\"internal_label\":\"In progress\",\"external_label\":\"In progress\"},{\"type\":\"ticket_state\",\"id\":\"8371\",\"category\":\"waiting_on_customer\",\"internal_label\":\"Waiting on customer\",\"external_label\":\"Waiting on you\"},{\"type\":\"ticket_state\",\"id\":\"8372\",\"category\":\"resolved\",\"internal_label\":\"Resolved\",\"external_label\":\"Resolved\"}]}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "replyTicket",
@@ -1253,6 +1506,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket_part\",\"id\":\"156\",\"part_type\":\"note\",\"body\":\"<h2>An Unordered HTML List</h2>\\n<ul>\\n<li>Coffee</li>\\n<li>Tea</li>\\n<li>Milk</li>\\n</ul>\\n<h2>An Ordered HTML List</h2>\\n<ol>\\n<li>Coffee</li>\\n<li>Tea</li>\\n<li>Milk</li>\\n</ol>\",\"created_at\":1734537884,\"updated_at\":1734537884,\"author\":{\"id\":\"991267943\",\"type\":\"admin\",\"name\":\"Ciaran419 Lee\",\"email\":\"admin419@email.com\"},\"attachments\":[],\"redacted\":false,\"app_package_code\":\"test-integration\"}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "attachTagToTicket",
@@ -1262,6 +1516,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"121\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "detachTagFromTicket",
@@ -1271,6 +1526,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"tag\",\"id\":\"124\",\"name\":\"Manual tag\",\"applied_at\":1663597223,\"applied_by\":{\"type\":\"admin\",\"id\":\"456\"}}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "createTicket",
@@ -1280,6 +1536,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"626\",\"ticket_id\":\"33\",\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"ticket_state\":{\"type\":\"ticket_state\",\"id\":\"8481\",\"category\":\"submitted\",\"internal_label\":\"Submitted\",\"external_label\":\"Submitted\"},\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"88\",\"name\":\"my-ticket-type-23\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id688_that_should_be_at_least_\",\"archived\":false,\"created_at\":1734537943,\"updated_at\":1734537943,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"196\",\"workspace_id\":\"this_is_an_id688_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":88,\"archived\":false,\"created_at\":1734537943,\"updated_at\":1734537943},{\"type\":\"ticket_type_attribute\",\"id\":\"197\",\"workspace_id\":\"this_is_an_id688_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":88,\"archived\":false,\"created_at\":1734537943,\"updated_at\":1734537943}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f2d81bb69f9f2193bc54\",\"external_id\":\"70\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1734537944,\"updated_at\":1734537946,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"175\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1734537945,\"updated_at\":1734537945,\"author\":{\"id\":\"991267999\",\"type\":\"bot\",\"name\":\"Fin\",\"email\":\"operator+this_is_an_id688_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false}],\"total_count\":1},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "enqueueCreateTicket",
@@ -1289,6 +1546,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"job\",\"id\":\"20\",\"status\":\"pending\",\"url\":\"https://api.intercom.io/jobs/status/20\",\"resource_type\":\"ticket\",\"resource_id\":null,\"resource_url\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "getTicket",
@@ -1298,6 +1556,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"631\",\"ticket_id\":\"38\",\"ticket_attributes\":{\"_default_title_\":\"attribute_value\",\"_default_description_\":null},\"ticket_state\":{\"type\":\"ticket_state\",\"id\":\"8537\",\"category\":\"submitted\",\"internal_label\":\"Submitted\",\"external_label\":\"Submitted\"},\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"95\",\"name\":\"my-ticket-type-30\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id702_that_should_be_at_least_\",\"archived\":false,\"created_at\":1734537973,\"updated_at\":1734537973,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"210\",\"workspace_id\":\"this_is_an_id702_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":95,\"archived\":false,\"created_at\":1734537973,\"updated_at\":1734537973},{\"type\":\"ticket_type_attribute\",\"id\":\"211\",\"workspace_id\":\"this_is_an_id702_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":95,\"archived\":false,\"created_at\":1734537973,\"updated_at\":1734537973}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f2f61bb69f9f2193bc59\",\"external_id\":\"b16afa36-2637-4880-adee-a46d145bc27f\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1734537974,\"updated_at\":1734537976,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"185\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1734537975,\"updated_at\":1734537975,\"author\":{\"id\":\"991268047\",\"type\":\"admin\",\"name\":\"Ciaran509 Lee\",\"email\":\"admin509@email.com\"},\"attachments\":[],\"redacted\":false,\"app_package_code\":\"test-integration\"}],\"total_count\":1},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateTicket",
@@ -1307,6 +1566,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket\",\"id\":\"627\",\"ticket_id\":\"34\",\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"ticket_state\":{\"type\":\"ticket_state\",\"id\":\"8498\",\"category\":\"in_progress\",\"internal_label\":\"In progress\",\"external_label\":\"In progress\"},\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"90\",\"name\":\"my-ticket-type-25\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id692_that_should_be_at_least_\",\"archived\":false,\"created_at\":1734537948,\"updated_at\":1734537948,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"200\",\"workspace_id\":\"this_is_an_id692_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":90,\"archived\":false,\"created_at\":1734537949,\"updated_at\":1734537949},{\"type\":\"ticket_type_attribute\",\"id\":\"201\",\"workspace_id\":\"this_is_an_id692_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":90,\"archived\":false,\"created_at\":1734537949,\"updated_at\":1734537949}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f2dd1bb69f9f2193bc55\",\"external_id\":\"8df1fa21-b41d-4621-9229-d6f7a3a590ce\"}]},\"admin_assignee_id\":\"991268013\",\"team_assignee_id\":\"0\",\"created_at\":1734537950,\"updated_at\":1734537955,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"176\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1734537951,\"updated_at\":1734537951,\"author\":{\"id\":\"991268011\",\"type\":\"admin\",\"name\":\"Ciaran477 Lee\",\"email\":\"admin477@email.com\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"177\",\"part_type\":\"ticket_attribute_updated_by_admin\",\"created_at\":1734537953,\"updated_at\":1734537953,\"author\":{\"id\":\"991268012\",\"type\":\"bot\",\"name\":\"Fin\",\"email\":\"operator+this_is_an_id692_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false,\"updated_attribute_data\":{\"attribute\":{\"type\":\"attribute\",\"id\":\"10\",\"label\":\"Photo\"},\"value\":{\"type\":\"value\",\"id\":[2],\"label\":[\"photo.png\"]}}},{\"type\":\"ticket_part\",\"id\":\"178\",\"part_type\":\"ticket_attribute_updated_by_admin\",\"created_at\":1734537953,\"updated_at\":1734537953,\"author\":{\"id\":\"991268012\",\"type\":\"bot\",\"name\":\"Fin\",\"email\":\"operator+this_is_an_id692_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false,\"updated_attribute_data\":{\"attribute\":{\"type\":\"attribute\",\"id\":\"7\",\"label\":\"Progress\"},\"value\":{\"type\":\"value\",\"id\":\"Fast\",\"label\":\"Fast\"}}},{\"type\":\"ticket_part\",\"id\":\"179\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"in_progress\",\"previous_ticket_state\":\"submitted\",\"created_at\":1734537954,\"updated_at\":1734537954,\"author\":{\"id\":\"991268012\",\"type\":\"bot\",\"name\":\"Fin\",\"email\":\"operator+this_is_an_id692_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false,\"app_package_code\":\"test-integration\"},{\"type\":\"ticket_part\",\"id\":\"180\",\"part_type\":\"assignment\",\"created_at\":1734537954,\"updated_at\":1734537954,\"assigned_to\":{\"type\":\"admin\",\"id\":\"991268013\"},\"author\":{\"id\":\"991268011\",\"type\":\"admin\",\"name\":\"Ciaran477 Lee\",\"email\":\"admin477@email.com\"},\"attachments\":[],\"redacted\":false},{\"type\":\"ticket_part\",\"id\":\"181\",\"part_type\":\"snoozed\",\"created_at\":1734537955,\"updated_at\":1734537955,\"author\":{\"id\":\"991268012\",\"type\":\"bot\",\"name\":\"Fin\",\"email\":\"operator+this_is_an_id692_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false}],\"total_count\":6},\"open\":true,\"snoozed_until\":1734627600,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "deleteTicket",
@@ -1316,6 +1576,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"id\":\"632\",\"object\":\"ticket\",\"deleted\":true}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "searchTickets",
@@ -1325,6 +1586,13 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"ticket.list\",\"pages\":{\"type\":\"pages\",\"page\":1,\"per_page\":5,\"total_pages\":1},\"total_count\":1,\"tickets\":[{\"type\":\"ticket\",\"id\":\"633\",\"ticket_id\":\"40\",\"ticket_attributes\":{\"_default_title_\":\"attribute_value\",\"_default_description_\":null},\"ticket_state\":{\"type\":\"ticket_state\",\"id\":\"8577\",\"category\":\"submitted\",\"internal_label\":\"Submitted\",\"external_label\":\"Submitted\"},\"ticket_type\":{\"type\":\"ticket_type\",\"id\":\"100\",\"name\":\"my-ticket-type-35\",\"description\":\"my ticket type description is awesome.\",\"icon\":\"🦁\",\"workspace_id\":\"this_is_an_id712_that_should_be_at_least_\",\"archived\":false,\"created_at\":1734537989,\"updated_at\":1734537989,\"is_internal\":false,\"ticket_type_attributes\":{\"type\":\"list\",\"data\":[{\"type\":\"ticket_type_attribute\",\"id\":\"220\",\"workspace_id\":\"this_is_an_id712_that_should_be_at_least_\",\"name\":\"_default_title_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":100,\"archived\":false,\"created_at\":1734537989,\"updated_at\":1734537989},{\"type\":\"ticket_type_attribute\",\"id\":\"221\",\"workspace_id\":\"this_is_an_id712_that_should_be_at_least_\",\"name\":\"_default_description_\",\"description\":\"ola\",\"data_type\":\"string\",\"input_options\":null,\"order\":0,\"required_to_create\":true,\"required_to_create_for_contacts\":false,\"visible_on_create\":true,\"visible_to_contacts\":false,\"default\":false,\"ticket_type_id\":100,\"archived\":false,\"created_at\":1734537989,\"updated_at\":1734537989}]},\"category\":\"Back-office\"},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"6762f3061bb69f9f2193bc5b\",\"external_id\":\"9b913927-c084-4391-b1db-098341b5ffe3\"}]},\"admin_assignee_id\":\"0\",\"team_assignee_id\":\"0\",\"created_at\":1734537990,\"updated_at\":1734537992,\"ticket_parts\":{\"type\":\"ticket_part.list\",\"ticket_parts\":[{\"type\":\"ticket_part\",\"id\":\"188\",\"part_type\":\"ticket_state_updated_by_admin\",\"ticket_state\":\"submitted\",\"previous_ticket_state\":\"submitted\",\"created_at\":1734537991,\"updated_at\":1734537991,\"author\":{\"id\":\"991268079\",\"type\":\"admin\",\"name\":\"Ciaran539 Lee\",\"email\":\"admin539@email.com\"},\"attachments\":[],\"redacted\":false}],\"total_count\":1},\"open\":true,\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"category\":\"Back-office\",\"is_shared\":false}]}",
+        paging: Some(crate::testing::MockPaging {
+            items: "tickets",
+            style: crate::testing::PageStyle::Body {
+                cursor: &["pagination", "starting_after"],
+                next: &["pages", "next", "starting_after"],
+            },
+        }),
     },
     crate::testing::MockOperation {
         operation_id: "retrieveVisitorWithUserId",
@@ -1334,6 +1602,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"visitor\",\"id\":\"6762f3101bb69f9f2193bc64\",\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\",\"anonymous\":true,\"email\":\"\",\"phone\":null,\"name\":null,\"pseudonym\":null,\"avatar\":{\"type\":\"avatar\",\"image_url\":null},\"app_id\":\"this_is_an_id722_that_should_be_at_least_\",\"companies\":{\"type\":\"company.list\",\"companies\":[]},\"location_data\":{},\"last_request_at\":null,\"created_at\":1734538000,\"remote_created_at\":1734538000,\"signed_up_at\":1734538000,\"updated_at\":1734538000,\"session_count\":0,\"social_profiles\":{\"type\":\"social_profile.list\",\"social_profiles\":[]},\"owner_id\":null,\"unsubscribed_from_emails\":false,\"marked_email_as_spam\":false,\"has_hard_bounced\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"custom_attributes\":{},\"referrer\":null,\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"do_not_track\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "updateVisitor",
@@ -1343,6 +1612,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"visitor\",\"id\":\"6762f30c1bb69f9f2193bc5e\",\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\",\"anonymous\":true,\"email\":\"\",\"phone\":null,\"name\":\"Gareth Bale\",\"pseudonym\":\"Violet Suitcase\",\"avatar\":{\"type\":\"avatar\",\"image_url\":\"https://static.intercomassets.com/app/pseudonym_avatars_2019/violet-suitcase.png\"},\"app_id\":\"this_is_an_id716_that_should_be_at_least_\",\"companies\":{\"type\":\"company.list\",\"companies\":[]},\"location_data\":{},\"last_request_at\":null,\"created_at\":1734537996,\"remote_created_at\":1734537996,\"signed_up_at\":1734537996,\"updated_at\":1734537997,\"session_count\":0,\"social_profiles\":{\"type\":\"social_profile.list\",\"social_profiles\":[]},\"owner_id\":null,\"unsubscribed_from_emails\":false,\"marked_email_as_spam\":false,\"has_hard_bounced\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"segments\":{\"type\":\"segment.list\",\"segments\":[]},\"custom_attributes\":{},\"referrer\":null,\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"do_not_track\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "convertVisitor",
@@ -1352,6 +1622,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"contact\",\"id\":\"6762f3141bb69f9f2193bc6b\",\"workspace_id\":\"this_is_an_id728_that_should_be_at_least_\",\"external_id\":null,\"role\":\"user\",\"email\":\"foo@bar.com\",\"phone\":null,\"name\":null,\"avatar\":null,\"owner_id\":null,\"social_profiles\":{\"type\":\"list\",\"data\":[]},\"has_hard_bounced\":false,\"marked_email_as_spam\":false,\"unsubscribed_from_emails\":false,\"created_at\":1734538004,\"updated_at\":1734538005,\"signed_up_at\":1734538004,\"last_seen_at\":null,\"last_replied_at\":null,\"last_contacted_at\":null,\"last_email_opened_at\":null,\"last_email_clicked_at\":null,\"language_override\":null,\"browser\":null,\"browser_version\":null,\"browser_language\":null,\"os\":null,\"location\":{\"type\":\"location\",\"country\":null,\"region\":null,\"city\":null,\"country_code\":null,\"continent_code\":null},\"android_app_name\":null,\"android_app_version\":null,\"android_device\":null,\"android_os_version\":null,\"android_sdk_version\":null,\"android_last_seen_at\":null,\"ios_app_name\":null,\"ios_app_version\":null,\"ios_device\":null,\"ios_os_version\":null,\"ios_sdk_version\":null,\"ios_last_seen_at\":null,\"custom_attributes\":{},\"tags\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f3141bb69f9f2193bc6b/tags\",\"total_count\":0,\"has_more\":false},\"notes\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f3141bb69f9f2193bc6b/notes\",\"total_count\":0,\"has_more\":false},\"companies\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f3141bb69f9f2193bc6b/companies\",\"total_count\":0,\"has_more\":false},\"opted_out_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f3141bb69f9f2193bc6b/subscriptions\",\"total_count\":0,\"has_more\":false},\"opted_in_subscription_types\":{\"type\":\"list\",\"data\":[],\"url\":\"/contacts/6762f3141bb69f9f2193bc6b/subscriptions\",\"total_count\":0,\"has_more\":false},\"utm_campaign\":null,\"utm_content\":null,\"utm_medium\":null,\"utm_source\":null,\"utm_term\":null,\"referrer\":null,\"enabled_push_messaging\":null}",
+        paging: None,
     },
     crate::testing::MockOperation {
         operation_id: "autoAssignConversation",
@@ -1361,5 +1632,6 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         status: 200u16,
         content_type: Some("application/json"),
         body: "{\"type\":\"conversation\",\"id\":\"409\",\"created_at\":1719492880,\"updated_at\":1719492881,\"source\":{\"type\":\"conversation\",\"id\":\"403918285\",\"delivered_as\":\"admin_initiated\",\"subject\":\"\",\"body\":\"<p>this is the message body</p>\",\"author\":{\"type\":\"admin\",\"id\":\"991267623\",\"name\":\"Ciaran197 Lee\",\"email\":\"admin197@email.com\"},\"attachments\":[],\"redacted\":false},\"contacts\":{\"type\":\"contact.list\",\"contacts\":[{\"type\":\"contact\",\"id\":\"667d61108a68186f43bafe09\",\"external_id\":\"70\"}]},\"open\":false,\"state\":\"closed\",\"read\":false,\"tags\":{\"type\":\"tag.list\",\"tags\":[]},\"priority\":\"not_priority\",\"custom_attributes\":{},\"topics\":{},\"linked_objects\":{\"type\":\"list\",\"data\":[],\"total_count\":0,\"has_more\":false},\"ai_agent_participated\":false,\"conversation_parts\":{\"type\":\"conversation_part.list\",\"conversation_parts\":[{\"type\":\"conversation_part\",\"id\":\"107\",\"part_type\":\"default_assignment\",\"created_at\":1719492881,\"updated_at\":1719492881,\"notified_at\":1719492881,\"assigned_to\":{\"type\":\"nobody_admin\"},\"author\":{\"id\":\"991267624\",\"type\":\"bot\",\"name\":\"Operator\",\"email\":\"operator+this_is_an_id364_that_should_be_at_least_@intercom.io\"},\"attachments\":[],\"redacted\":false}],\"total_count\":1}}",
+        paging: None,
     },
 ];
