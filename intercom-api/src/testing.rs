@@ -10,6 +10,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), intercom_api::Error> {
+//! use intercom_api::prelude::*;
 //! use intercom_api::testing::MockServer;
 //!
 //! let mock = MockServer::v2_16().await;
