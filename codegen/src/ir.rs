@@ -651,6 +651,9 @@ pub struct ResponseDef {
     pub other_media: Vec<String>,
     /// Headers the response declares (wire name, description), in spec order.
     pub headers: Vec<(String, String)>,
+    /// The first JSON example of a success response (`example`, else the first of `examples`), as
+    /// compact JSON: the body the mock server of `intercom_api::testing` answers with.
+    pub example: Option<String>,
 }
 
 impl Operation {

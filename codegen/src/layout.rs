@@ -37,6 +37,11 @@ pub fn operations_index(version: &str) -> String {
     operations_file(version, "mod")
 }
 
+/// `intercom-api/src/<vmod>/mock.rs`: the mock server's operation table (feature `test-util`).
+pub fn mock_table(version: &str) -> String {
+    format!("{}/mock.rs", version_dir(version))
+}
+
 /// `intercom-api/tests/generated`: the example dispatch tables (owned by regen).
 pub const EXAMPLES_DIR: &str = "intercom-api/tests/generated";
 
@@ -126,6 +131,7 @@ mod tests {
                 models_index(v),
                 operations_file(v, "contacts"),
                 operations_index(v),
+                mock_table(v),
                 examples_file(v),
                 calls_file(v),
                 api_listing(v),

@@ -192,6 +192,10 @@ pub mod v2_16;
 pub mod migrations;
 // @generated versions (end)
 
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod testing;
+
 // The public runtime: each type has this one path.
 pub use drift::Drift;
 /// The HTTP status of a response or an error (`reqwest`'s, i.e. `http`'s), as returned by

@@ -134,6 +134,9 @@ pub fn registry(versions: &[String]) -> Output {
     let (mods, arms) = super::version_table(versions, |v, ident| {
         quote! { #v => Some(Dispatch { response: #ident::response, request: #ident::request, leftovers: #ident::leftovers }), }
     });
+    let (_, mock_arms) = super::version_table(versions, |v, ident| {
+        quote! { #v => Some(intercom_api::testing::MockServer::#ident().await), }
+    });
     let support = leftovers_support();
     let tokens = quote! {
         //! Generated example dispatch tables, one per pinned version.
@@ -144,6 +147,13 @@ pub fn registry(versions: &[String]) -> Output {
         /// The decoders of `version`, when its cargo feature is enabled.
         pub fn dispatch(version: &str) -> Option<Dispatch> {
             match version { #(#arms)* _ => None }
+        }
+
+        /// The mock server of `version` (`intercom_api::testing`), when its cargo feature is enabled.
+        #[cfg(feature = "test-util")]
+        #[allow(dead_code)]
+        pub async fn mock_server(version: &str) -> Option<intercom_api::testing::MockServer> {
+            match version { #(#mock_arms)* _ => None }
         }
     };
     Output::new(

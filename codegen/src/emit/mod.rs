@@ -5,6 +5,7 @@ mod calls;
 pub mod docs;
 mod ergonomics;
 mod examples;
+mod mock;
 mod models;
 mod op_docs;
 mod operations;
@@ -61,6 +62,7 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Vec<Output> {
     files.push(version_module(api, prov));
     files.push(examples::dispatch(api, prov));
     files.push(calls::dispatch(api, prov));
+    files.push(mock::table(api, prov));
     files
 }
 
@@ -191,6 +193,9 @@ fn version_module(api: &Api, prov: &Provenance) -> Output {
     let vmod_ident = format_ident!("{}", vmod);
     let version = &api.version;
     let vdoc = format!(" Intercom REST API version {version}: typed models and operations.");
+    let mock_doc = format!(
+        " A mock Intercom API {version} on 127.0.0.1 (a free port) that answers every operation of the version."
+    );
     let client_doc = format!(
         " The Intercom API {version} operations. Every request made through it sends `Intercom-Version: {version}`."
     );
@@ -198,8 +203,18 @@ fn version_module(api: &Api, prov: &Provenance) -> Output {
         #![doc = #vdoc]
         pub mod models;
         pub mod operations;
+        #[cfg(feature = "test-util")]
+        mod mock;
         /// The `Intercom-Version` this module speaks.
         pub const VERSION: &str = #version;
+
+        #[cfg(feature = "test-util")]
+        impl crate::testing::MockServer {
+            #[doc = #mock_doc]
+            pub async fn #vmod_ident() -> Self {
+                Self::start_with(VERSION, mock::OPERATIONS).await
+            }
+        }
 
         impl crate::runtime::Client {
             #[doc = #client_doc]

@@ -24,7 +24,9 @@ use serde_json::Value;
 
 use super::Lowerer;
 use crate::error::pointer_token;
-use crate::ir::{Docs, Field, Operation, ResponseBody, Struct, TypeDef, TypeKind, TypeRef, Usage};
+use crate::ir::{
+    Docs, Field, Operation, ResponseBody, ResponseDef, Struct, TypeDef, TypeKind, TypeRef, Usage,
+};
 use crate::naming;
 
 /// Walks repeat at most this often (each one can only open fields found by the previous one).
@@ -83,44 +85,69 @@ impl<'a> Lowerer<'a> {
                 let ResponseBody::Json(ty) = &r.body else {
                     continue;
                 };
-                if !r.status.starts_with('2') {
-                    continue;
+                for (pointer, value) in self.response_examples(op, r) {
+                    out.push(Example {
+                        pointer,
+                        value,
+                        ty: ty.clone(),
+                    });
                 }
-                let rptr = format!("{}/responses/{}", op.pointer, pointer_token(&r.status));
-                let Some((rptr, response)) = self.raw_follow(&rptr) else {
+            }
+        }
+        out
+    }
+
+    /// Sets [`ResponseDef::example`] of every success JSON response that has one: its first example.
+    pub(crate) fn attach_examples(&self, operations: &mut [Operation]) {
+        for op in operations.iter_mut() {
+            let examples: Vec<Option<String>> = op
+                .responses
+                .iter()
+                .map(|r| match &r.body {
+                    ResponseBody::Json(_) => self
+                        .response_examples(op, r)
+                        .first()
+                        .map(|(_, v)| v.to_string()),
+                    _ => None,
+                })
+                .collect();
+            for (r, example) in op.responses.iter_mut().zip(examples) {
+                r.example = example;
+            }
+        }
+    }
+
+    /// `(pointer, value)` of every JSON example of the success response `r` of `op`, in spec order.
+    fn response_examples(&self, op: &Operation, r: &ResponseDef) -> Vec<(String, &'a Value)> {
+        let mut out = Vec::new();
+        if !r.status.starts_with('2') {
+            return out;
+        }
+        let rptr = format!("{}/responses/{}", op.pointer, pointer_token(&r.status));
+        let Some((rptr, response)) = self.raw_follow(&rptr) else {
+            return out;
+        };
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            return out;
+        };
+        for (ct, media) in content {
+            if !crate::ir::media_is_json(ct) {
+                continue;
+            }
+            let mptr = format!("{rptr}/content/{}", pointer_token(ct));
+            if let Some(v) = media.get("example") {
+                out.push((format!("{mptr}/example"), v));
+            }
+            let Some(named) = media.get("examples").and_then(Value::as_object) else {
+                continue;
+            };
+            for name in named.keys() {
+                let eptr = format!("{mptr}/examples/{}", pointer_token(name));
+                let Some((eptr, ex)) = self.raw_follow(&eptr) else {
                     continue;
                 };
-                let Some(content) = response.get("content").and_then(Value::as_object) else {
-                    continue;
-                };
-                for (ct, media) in content {
-                    if !crate::ir::media_is_json(ct) {
-                        continue;
-                    }
-                    let mptr = format!("{rptr}/content/{}", pointer_token(ct));
-                    if let Some(v) = media.get("example") {
-                        out.push(Example {
-                            pointer: format!("{mptr}/example"),
-                            value: v,
-                            ty: ty.clone(),
-                        });
-                    }
-                    let Some(named) = media.get("examples").and_then(Value::as_object) else {
-                        continue;
-                    };
-                    for name in named.keys() {
-                        let eptr = format!("{mptr}/examples/{}", pointer_token(name));
-                        let Some((eptr, ex)) = self.raw_follow(&eptr) else {
-                            continue;
-                        };
-                        if let Some(v) = ex.get("value") {
-                            out.push(Example {
-                                pointer: format!("{eptr}/value"),
-                                value: v,
-                                ty: ty.clone(),
-                            });
-                        }
-                    }
+                if let Some(v) = ex.get("value") {
+                    out.push((format!("{eptr}/value"), v));
                 }
             }
         }

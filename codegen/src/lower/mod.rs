@@ -69,8 +69,9 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
     let mut cx = Lowerer::new(doc, version);
     cx.claim_component_names();
     cx.lower_components()?;
-    let operations = cx.lower_operations()?;
+    let mut operations = cx.lower_operations()?;
     let example_members = cx.type_example_members(&operations);
+    cx.attach_examples(&mut operations);
     let mut api = Api {
         version: version.to_string(),
         types: cx.types,

@@ -385,6 +385,7 @@ impl<'a> Lowerer<'a> {
             body,
             other_media,
             headers,
+            example: None,
         })
     }
 

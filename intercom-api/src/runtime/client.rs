@@ -93,6 +93,14 @@ impl Client {
         }
     }
 
+    /// A client whose every request returns [`Error::InvalidRequest`] with `reason`.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn unusable(reason: String) -> Client {
+        Client {
+            inner: Arc::new(Inner { ready: Err(reason) }),
+        }
+    }
+
     /// A builder to configure region, base URL, timeouts, retries and more.
     pub fn builder(token: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(token)

@@ -3,8 +3,17 @@
 //! Intercom REST API version 2.11: typed models and operations.
 pub mod models;
 pub mod operations;
+#[cfg(feature = "test-util")]
+mod mock;
 /// The `Intercom-Version` this module speaks.
 pub const VERSION: &str = "2.11";
+#[cfg(feature = "test-util")]
+impl crate::testing::MockServer {
+    /// A mock Intercom API 2.11 on 127.0.0.1 (a free port) that answers every operation of the version.
+    pub async fn v2_11() -> Self {
+        Self::start_with(VERSION, mock::OPERATIONS).await
+    }
+}
 impl crate::runtime::Client {
     /// The Intercom API 2.11 operations. Every request made through it sends `Intercom-Version: 2.11`.
     pub fn v2_11(&self) -> operations::Api {

@@ -115,3 +115,19 @@ pub fn dispatch(version: &str) -> Option<Dispatch> {
         _ => None,
     }
 }
+/// The mock server of `version` (`intercom_api::testing`), when its cargo feature is enabled.
+#[cfg(feature = "test-util")]
+#[allow(dead_code)]
+pub async fn mock_server(version: &str) -> Option<intercom_api::testing::MockServer> {
+    match version {
+        #[cfg(feature = "v2_10")]
+        "2.10" => Some(intercom_api::testing::MockServer::v2_10().await),
+        #[cfg(feature = "v2_11")]
+        "2.11" => Some(intercom_api::testing::MockServer::v2_11().await),
+        #[cfg(feature = "v2_14")]
+        "2.14" => Some(intercom_api::testing::MockServer::v2_14().await),
+        #[cfg(feature = "v2_16")]
+        "2.16" => Some(intercom_api::testing::MockServer::v2_16().await),
+        _ => None,
+    }
+}

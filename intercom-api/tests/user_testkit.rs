@@ -1,0 +1,186 @@
+use futures_util::TryStreamExt;
+use intercom_api::prelude::*;
+use intercom_api::testing::{MockServer, Reply};
+use intercom_api::v2_16::models::{
+    AdminReplyTicketRequestMessageType, ReplyTicketRequestAdmin, SearchRequest,
+    SingleFilterSearchRequest, SingleFilterSearchRequestOperator as Op,
+};
+use intercom_api::{Client, Error};
+use serde_json::json;
+
+/// The code under test: replies to every open ticket, across all pages.
+async fn acknowledge_open_tickets(client: &Client) -> Result<usize, Error> {
+    let open = SingleFilterSearchRequest::new()
+        .with_field("state")
+        .with_operator(Op::Equals)
+        .with_value("open");
+    let tickets: Vec<_> = client
+        .v2_16()
+        .tickets()
+        .search_tickets(SearchRequest::new(open))
+        .stream()
+        .try_collect()
+        .await?;
+    let mut replied = 0;
+    for ticket in tickets.into_iter().flatten() {
+        let Some(id) = ticket.id else { continue };
+        let reply = ReplyTicketRequestAdmin {
+            body: Some("We are on it.".to_owned()),
+            ..ReplyTicketRequestAdmin::new(AdminReplyTicketRequestMessageType::Comment, "991")
+        };
+        client
+            .v2_16()
+            .tickets()
+            .reply_ticket(id, reply)
+            .send()
+            .await?;
+        replied += 1;
+    }
+    Ok(replied)
+}
+
+#[tokio::test]
+async fn every_open_ticket_gets_a_reply_across_two_pages_and_a_429() {
+    let mock = MockServer::v2_16().await;
+    // Page 1, then a rate limit, then page 2 (the client retries the 429).
+    let page1 = json!({"type": "ticket.list", "tickets": [{"type": "ticket", "id": "t1"}],
+        "pages": {"type": "pages", "next": {"starting_after": "cursor-2"}}});
+    let page2 = json!({"type": "ticket.list", "tickets": [{"type": "ticket", "id": "t2"}]});
+    let search = || mock.on("searchTickets").expect("a 2.16 operation").times(1);
+    search().reply(Reply::json(page1));
+    search().reply(Reply::rate_limited(0));
+    search().reply(Reply::json(page2));
+
+    let replied = acknowledge_open_tickets(&mock.client())
+        .await
+        .expect("succeeds");
+
+    assert_eq!(replied, 2);
+    let replies: Vec<String> = mock
+        .received("replyTicket")
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(replies, ["/tickets/t1/reply", "/tickets/t2/reply"]);
+    let sent: ReplyTicketRequestAdmin = mock.received("replyTicket")[0]
+        .body_as()
+        .expect("a typed reply body");
+    assert_eq!(sent.body.as_deref(), Some("We are on it."));
+    let searches = mock.received("searchTickets");
+    assert_eq!(searches.len(), 3, "page 1, the 429, page 2 again");
+    let cursor = searches[2]
+        .json()
+        .map(|b| b["pagination"]["starting_after"].clone());
+    assert_eq!(cursor, Some(json!("cursor-2")));
+    assert!(mock.unknown_requests().is_empty());
+}
+// ---- README ends here: the README's "Testing your code" block is everything above. ----
+
+/// The README's "Testing your code" section shows the example above verbatim.
+#[test]
+fn readme_shows_this_example() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("../README.md")).expect("README.md");
+    let this = std::fs::read_to_string(root.join("tests/user_testkit.rs")).expect("this file");
+    let example = this
+        .split_once("\n// ---- README ends here")
+        .map(|(code, _)| code)
+        .expect("the marker");
+    let block = readme
+        .split_once("\n## Testing your code\n")
+        .and_then(|(_, section)| section.split_once("\n```rust\n"))
+        .and_then(|(_, rest)| rest.split_once("\n```\n"))
+        .map(|(code, _)| code)
+        .expect("README.md has a `## Testing your code` section with a ```rust block");
+    assert_eq!(
+        block.trim_end(),
+        example.trim_end(),
+        "the README's Testing your code block must be the top of tests/user_testkit.rs"
+    );
+}
+
+/// `mock.pages` serves items across pages in each operation's own style, walked by `.stream()`.
+#[tokio::test]
+async fn pages_are_served_in_each_operations_pagination_style() {
+    let mock = MockServer::v2_16().await;
+    let client = mock.client();
+    let ids = |prefix: &str| (1..=5).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>();
+    let items = |prefix: &str| {
+        ids(prefix)
+            .into_iter()
+            .map(|id| json!({"id": id}))
+            .collect::<Vec<_>>()
+    };
+
+    // Search: the cursor goes in the request body.
+    mock.pages("searchTickets", &items("t"), 2)
+        .expect("paginated");
+    let open = SingleFilterSearchRequest::new()
+        .with_field("state")
+        .with_operator(Op::Equals)
+        .with_value("open");
+    let tickets: Vec<_> = client
+        .v2_16()
+        .tickets()
+        .search_tickets(SearchRequest::new(open))
+        .stream()
+        .try_collect()
+        .await
+        .expect("three pages");
+    let got: Vec<_> = tickets.into_iter().flatten().filter_map(|t| t.id).collect();
+    assert_eq!(got, ids("t"));
+    assert_eq!(mock.received("searchTickets").len(), 3);
+
+    // Cursor in the query.
+    mock.pages("ListContacts", &items("c"), 2)
+        .expect("paginated");
+    let contacts: Vec<_> = client
+        .v2_16()
+        .contacts()
+        .list_contacts()
+        .stream()
+        .try_collect()
+        .await
+        .expect("three pages");
+    let got: Vec<_> = contacts.into_iter().filter_map(|c| c.id).collect();
+    assert_eq!(got, ids("c"));
+
+    // Page numbers.
+    mock.pages("listCalls", &items("k"), 2).expect("paginated");
+    let calls: Vec<_> = client
+        .v2_16()
+        .calls()
+        .list_calls()
+        .stream()
+        .try_collect()
+        .await
+        .expect("three pages");
+    let got: Vec<_> = calls.into_iter().filter_map(|c| c.id).collect();
+    assert_eq!(got, ids("k"));
+    let pages: Vec<String> = mock
+        .received("listCalls")
+        .iter()
+        .map(|r| r.query.clone())
+        .collect();
+    assert_eq!(pages, ["", "page=2", "page=3"]);
+
+    // Scroll: the parameter echoed back, until an empty page.
+    mock.pages("scrollOverAllCompanies", &items("s"), 2)
+        .expect("paginated");
+    let companies: Vec<_> = client
+        .v2_16()
+        .companies()
+        .scroll_over_all_companies()
+        .stream()
+        .try_collect()
+        .await
+        .expect("three pages and an empty one");
+    let got: Vec<_> = companies.into_iter().filter_map(|c| c.id).collect();
+    assert_eq!(got, ids("s"));
+
+    // Not paginated: a clear error.
+    let err = mock
+        .pages("replyTicket", &items("x"), 2)
+        .expect_err("not paginated");
+    assert!(err.to_string().contains("replyTicket"), "{err}");
+}
