@@ -171,6 +171,10 @@ mod runtime;
 pub use codec::drift;
 pub use codec::{UnknownEnumValue, UnknownValue};
 
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+pub mod webhooks;
+
 // @generated versions (begin): managed by `cargo xtask regen`
 #[cfg(feature = "v2_10")]
 #[cfg_attr(docsrs, doc(cfg(feature = "v2_10")))]
