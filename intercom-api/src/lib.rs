@@ -171,6 +171,7 @@ mod runtime;
 pub use codec::drift;
 pub use codec::{UnknownEnumValue, UnknownValue};
 
+pub mod notification;
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;

@@ -3,6 +3,7 @@
 //! Intercom REST API version 2.10: typed models and operations.
 pub mod models;
 pub mod operations;
+pub mod webhooks;
 /// The `Intercom-Version` this module speaks.
 pub const VERSION: &str = "2.10";
 impl crate::runtime::Client {
