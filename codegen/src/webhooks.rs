@@ -237,3 +237,94 @@ pub fn emit(api: &Api) -> TokenStream {
         }
     }
 }
+
+/// The webhook topics two versions differ in, one line each, sorted: `topic added: <t>`,
+/// `topic removed: <t>`, `topic typed: <t> (<Model>)` (the new version decodes its item),
+/// `topic untyped: <t> (was <Model>)`, `topic model changed: <t> (<Old> -> <New>)`.
+pub fn compare(old: &Api, new: &Api) -> Vec<String> {
+    let find = |api: &Api, name: &str| api.webhooks.iter().find(|t| t.name == name).cloned();
+    let mut out = Vec::new();
+    for t in &new.webhooks {
+        match find(old, &t.name) {
+            None => out.push(format!("topic added: {}", t.name)),
+            Some(o) => match (&o.model, &t.model) {
+                (None, Some(m)) => out.push(format!("topic typed: {} ({m})", t.name)),
+                (Some(m), None) => out.push(format!("topic untyped: {} (was {m})", t.name)),
+                (Some(a), Some(b)) if a != b => {
+                    out.push(format!("topic model changed: {} ({a} -> {b})", t.name));
+                }
+                _ => {}
+            },
+        }
+    }
+    for t in &old.webhooks {
+        if find(new, &t.name).is_none() {
+            out.push(format!("topic removed: {}", t.name));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(version: &str, topics: &[(&str, Option<&str>)]) -> Api {
+        Api {
+            version: version.into(),
+            types: Default::default(),
+            operations: Vec::new(),
+            warnings: Vec::new(),
+            example_members: 0,
+            webhooks: topics
+                .iter()
+                .map(|(name, model)| WebhookTopic {
+                    name: (*name).into(),
+                    object: "Ticket".into(),
+                    schema: Some("ticket".into()),
+                    fires: "x".into(),
+                    deleted: false,
+                    model: model.map(Into::into),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn compare_reports_topics_added_removed_and_typed() {
+        let old = api(
+            "2.10",
+            &[
+                ("a.gone", None),
+                ("b.kept", Some("Ticket")),
+                ("c.typed", None),
+            ],
+        );
+        let new = api(
+            "2.11",
+            &[
+                ("b.kept", Some("Ticket")),
+                ("c.typed", Some("Ticket")),
+                ("d.new", None),
+            ],
+        );
+        assert_eq!(
+            compare(&old, &new),
+            [
+                "topic added: d.new",
+                "topic removed: a.gone",
+                "topic typed: c.typed (Ticket)"
+            ]
+        );
+        assert!(compare(&new, &new).is_empty());
+    }
+
+    #[test]
+    fn the_data_file_parses_and_rejects_duplicates() {
+        let one = "[[topic]]\nname = \"a.b\"\nobject = \"A\"\nfires = \"f\"\nsource = \"A\"\n";
+        assert_eq!(parse(one).map(|t| t.len()).ok(), Some(1));
+        assert!(parse(&format!("{one}{one}")).is_err());
+        assert!(parse("[[topic]]\nname = \"x\"\n").is_err());
+    }
+}
