@@ -112,63 +112,14 @@ pub fn attach(api: &mut Api, topics: &[Topic]) {
 
 /// The tokens of `<vmod>/webhooks.rs`.
 pub fn emit(api: &Api) -> TokenStream {
-    let version = &api.version;
-    let typed = api.webhooks.iter().filter(|t| t.model.is_some()).count();
-    let module_doc = format!(
-        " Webhook notifications of the Intercom API {version}: the [`Notification`] envelope, the [`Event`] it carries (one variant per topic, {typed} of {} with the item decoded into this version's model) and the topic names ([`topics`]).\n\n Verify the raw body first (`crate::webhooks::verify`, the `webhooks` feature), then [`Notification::parse`] and [`Notification::event`]. Topics are the facts of Intercom's \"Webhook models\" page (`specs/webhooks.toml`); a topic this crate does not know is [`Event::Unknown`], an item that is not the topic's object is kept raw with a [`Drift`] record.",
-        api.webhooks.len()
-    );
-    let mut consts = Vec::new();
-    let mut variants = Vec::new();
-    let mut arms = Vec::new();
-    let mut item_arms = Vec::new();
-    let mut topic_arms = Vec::new();
-    for t in &api.webhooks {
-        let cname = format_ident!("{}", const_name(&t.name));
-        let vname = format_ident!("{}", variant_name(&t.name));
-        let name = &t.name;
-        let deleted = if t.deleted {
-            " A `*.deleted` topic: the item carries only identifying fields."
-        } else {
-            ""
-        };
-        let what = match (&t.model, &t.schema) {
-            (Some(model), _) => format!("[`{model}`](super::models::{model})"),
-            (None, Some(schema)) => {
-                format!("raw JSON (this version's description has no `{schema}` schema)")
-            }
-            (None, None) => "raw JSON (a webhook-only object, no schema in the description)".into(),
-        };
-        let cdoc = format!(
-            " `{name}`: sent when {}. The item is a {} object.{deleted}",
-            t.fires, t.object
-        );
-        consts.push(quote! { #[doc = #cdoc] pub const #cname: &str = #name; });
-        let vdoc = format!(" [`topics::{cname}`]: the item, {what}.{deleted}");
-        match &t.model {
-            Some(model) => {
-                let model = format_ident!("{}", model);
-                variants.push(quote! { #[doc = #vdoc] #vname(Box<super::models::#model>), });
-                arms.push(quote! {
-                    topics::#cname => match crate::notification::decode_item::<super::models::#model>(
-                        stringify!(#model), item,
-                    ) {
-                        Ok(model) => Event::#vname(Box::new(model)),
-                        Err(item) => Event::Unknown { topic: topic.to_string(), item },
-                    },
-                });
-                item_arms.push(quote! {
-                    Event::#vname(model) => serde_json::to_value(model).unwrap_or(serde_json::Value::Null),
-                });
-            }
-            None => {
-                variants.push(quote! { #[doc = #vdoc] #vname(serde_json::Value), });
-                arms.push(quote! { topics::#cname => Event::#vname(item), });
-                item_arms.push(quote! { Event::#vname(item) => item.clone(), });
-            }
-        }
-        topic_arms.push(quote! { Event::#vname(_) => Some(topics::#cname), });
-    }
+    let module_doc = module_doc(api);
+    let Items {
+        consts,
+        variants,
+        arms,
+        item_arms,
+        topic_arms,
+    } = items(api);
     quote! {
         #![doc = #module_doc]
         use crate::drift::Drift;
@@ -235,6 +186,95 @@ pub fn emit(api: &Api) -> TokenStream {
         pub fn parse(body: &[u8]) -> Result<(Notification, Event, Vec<Drift>), serde_json::Error> {
             crate::notification::parse(body)
         }
+    }
+}
+
+/// The `//!` docs of a version's webhooks module.
+fn module_doc(api: &Api) -> String {
+    let version = &api.version;
+    let typed = api.webhooks.iter().filter(|t| t.model.is_some()).count();
+    format!(
+        " Webhook notifications of the Intercom API {version}: the [`Notification`] envelope, the [`Event`] it carries (one variant per topic, {typed} of {} with the item decoded into this version's model) and the topic names ([`topics`]).\n\n Verify the raw body first (`crate::webhooks::verify`, the `webhooks` feature), then [`Notification::parse`] and [`Notification::event`]. Topics are the facts of Intercom's \"Webhook models\" page (`specs/webhooks.toml`); a topic this crate does not know is [`Event::Unknown`], an item that is not the topic's object is kept raw with a [`Drift`] record.",
+        api.webhooks.len()
+    )
+}
+
+/// The per-topic pieces of the webhooks file.
+#[derive(Default)]
+struct Items {
+    consts: Vec<TokenStream>,
+    variants: Vec<TokenStream>,
+    arms: Vec<TokenStream>,
+    item_arms: Vec<TokenStream>,
+    topic_arms: Vec<TokenStream>,
+}
+
+/// One topic constant, `Event` variant and match arms per topic.
+fn items(api: &Api) -> Items {
+    let Items {
+        mut consts,
+        mut variants,
+        mut arms,
+        mut item_arms,
+        mut topic_arms,
+    } = Items::default();
+    let mut consts = Vec::new();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut item_arms = Vec::new();
+    let mut topic_arms = Vec::new();
+    for t in &api.webhooks {
+        let cname = format_ident!("{}", const_name(&t.name));
+        let vname = format_ident!("{}", variant_name(&t.name));
+        let name = &t.name;
+        let deleted = if t.deleted {
+            " A `*.deleted` topic: the item carries only identifying fields."
+        } else {
+            ""
+        };
+        let what = match (&t.model, &t.schema) {
+            (Some(model), _) => format!("[`{model}`](super::models::{model})"),
+            (None, Some(schema)) => {
+                format!("raw JSON (this version's description has no `{schema}` schema)")
+            }
+            (None, None) => "raw JSON (a webhook-only object, no schema in the description)".into(),
+        };
+        let cdoc = format!(
+            " `{name}`: sent when {}. The item is a {} object.{deleted}",
+            t.fires, t.object
+        );
+        consts.push(quote! { #[doc = #cdoc] pub const #cname: &str = #name; });
+        let vdoc = format!(" [`topics::{cname}`]: the item, {what}.{deleted}");
+        match &t.model {
+            Some(model) => {
+                let model = format_ident!("{}", model);
+                variants.push(quote! { #[doc = #vdoc] #vname(Box<super::models::#model>), });
+                arms.push(quote! {
+                    topics::#cname => match crate::notification::decode_item::<super::models::#model>(
+                        stringify!(#model), item,
+                    ) {
+                        Ok(model) => Event::#vname(Box::new(model)),
+                        Err(item) => Event::Unknown { topic: topic.to_string(), item },
+                    },
+                });
+                item_arms.push(quote! {
+                    Event::#vname(model) => serde_json::to_value(model).unwrap_or(serde_json::Value::Null),
+                });
+            }
+            None => {
+                variants.push(quote! { #[doc = #vdoc] #vname(serde_json::Value), });
+                arms.push(quote! { topics::#cname => Event::#vname(item), });
+                item_arms.push(quote! { Event::#vname(item) => item.clone(), });
+            }
+        }
+        topic_arms.push(quote! { Event::#vname(_) => Some(topics::#cname), });
+    }
+    Items {
+        consts,
+        variants,
+        arms,
+        item_arms,
+        topic_arms,
     }
 }
 
