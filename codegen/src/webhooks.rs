@@ -200,7 +200,6 @@ fn module_doc(api: &Api) -> String {
 }
 
 /// The per-topic pieces of the webhooks file.
-#[derive(Default)]
 struct Items {
     consts: Vec<TokenStream>,
     variants: Vec<TokenStream>,
@@ -211,13 +210,6 @@ struct Items {
 
 /// One topic constant, `Event` variant and match arms per topic.
 fn items(api: &Api) -> Items {
-    let Items {
-        mut consts,
-        mut variants,
-        mut arms,
-        mut item_arms,
-        mut topic_arms,
-    } = Items::default();
     let mut consts = Vec::new();
     let mut variants = Vec::new();
     let mut arms = Vec::new();
