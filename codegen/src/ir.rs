@@ -20,6 +20,25 @@ pub struct Api {
     /// Members of success examples that their struct did not declare, each now a typed field
     /// (`lower` adds the fields; one warning per struct and member).
     pub example_members: usize,
+    /// Webhook topics (`specs/webhooks.toml`), attached after lowering by `webhooks::attach`.
+    pub webhooks: Vec<WebhookTopic>,
+}
+
+/// A webhook topic as one version has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookTopic {
+    /// The topic, e.g. `conversation.admin.replied`.
+    pub name: String,
+    /// The object the topic's item is (the page's name).
+    pub object: String,
+    /// The component schema of the item, where descriptions have one.
+    pub schema: Option<String>,
+    /// When Intercom sends it.
+    pub fires: String,
+    /// A `*.deleted` topic (identifying fields only).
+    pub deleted: bool,
+    /// The Rust type of `schema` in this version, when it has it.
+    pub model: Option<String>,
 }
 
 impl Api {

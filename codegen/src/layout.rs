@@ -42,6 +42,11 @@ pub fn mock_table(version: &str) -> String {
     format!("{}/mock.rs", version_dir(version))
 }
 
+/// `intercom-api/src/<vmod>/webhooks.rs`: the webhook topics and events of a version.
+pub fn webhooks_file(version: &str) -> String {
+    format!("{}/webhooks.rs", version_dir(version))
+}
+
 /// `intercom-api/tests/generated`: the example dispatch tables (owned by regen).
 pub const EXAMPLES_DIR: &str = "intercom-api/tests/generated";
 

@@ -23,6 +23,7 @@ pub mod specs;
 pub mod surface;
 pub mod upstream;
 pub mod versions;
+pub mod webhooks;
 pub mod workspace;
 
 pub use error::{Error, Warning};

@@ -211,7 +211,7 @@ pub fn newest_stable<'a>(versions: impl IntoIterator<Item = &'a str>) -> Option<
         .max_by_key(|v| version_key(v))
 }
 
-/// Reads every `specs/*.toml`, sorted by version.
+/// Reads every `specs/*.toml` but `webhooks.toml`, sorted by version.
 pub fn load_pins(workspace: &Path) -> Result<Vec<Pin>, Error> {
     let dir = workspace.join("specs");
     let entries = std::fs::read_dir(&dir)
@@ -221,7 +221,10 @@ pub fn load_pins(workspace: &Path) -> Result<Vec<Pin>, Error> {
         let path = entry
             .map_err(|e| Error::other(format!("cannot read {}: {e}", dir.display())))?
             .path();
-        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+        // `specs/webhooks.toml` is the webhook topics (`crate::webhooks`), not a pin.
+        if path.extension().and_then(|e| e.to_str()) != Some("toml")
+            || path.ends_with(crate::webhooks::FILE)
+        {
             continue;
         }
         let text = std::fs::read_to_string(&path)

@@ -133,21 +133,26 @@ pub fn generate_version(
         },
         version,
         sha256,
+        &[],
     )
     .map(|(files, report, _)| (files, report))
 }
 
 /// Generates one version from a located pin: its description with its corrections applied.
 pub fn generate_spec(spec: &SpecText) -> Result<(Vec<GeneratedFile>, VersionReport), Error> {
-    generate_spec_lowered(spec).map(|(files, report, _)| (files, report))
+    generate_spec_lowered(spec, &[]).map(|(files, report, _)| (files, report))
 }
 
 /// [`generate_spec`], also returning the lowered API (for what compares versions).
-fn generate_spec_lowered(spec: &SpecText) -> Result<Generated, Error> {
+fn generate_spec_lowered(
+    spec: &SpecText,
+    topics: &[crate::webhooks::Topic],
+) -> Result<Generated, Error> {
     generate_loaded(
         || crate::load::load_spec(spec),
         &spec.pin.version,
         &spec.pin.provenance_hash(),
+        topics,
     )
 }
 
@@ -156,11 +161,13 @@ fn generate_loaded(
     load: impl FnOnce() -> Result<crate::load::Loaded, Error>,
     version: &str,
     hash: &str,
+    topics: &[crate::webhooks::Topic],
 ) -> Result<Generated, Error> {
     let t0 = Instant::now();
     let loaded = load()?;
     let t1 = Instant::now();
-    let api = crate::lower::lower(&loaded.doc, version)?;
+    let mut api = crate::lower::lower(&loaded.doc, version)?;
+    crate::webhooks::attach(&mut api, topics);
     let t2 = Instant::now();
     let outputs = emit::emit_version(&api, &Provenance::version(version, hash));
     // The public API listing, reviewed in pull requests.
@@ -224,7 +231,8 @@ pub fn generate_from(workspace: &Path, specs: &[SpecText]) -> Result<Generation,
     let mut files = BTreeMap::new();
     let mut reports = Vec::new();
     let mut apis = Vec::new();
-    for result in generate_all(specs) {
+    let topics = crate::webhooks::load(workspace)?;
+    for result in generate_all(specs, &topics) {
         let (out, report, api) = result?;
         files.extend(out.into_iter().map(|f| (f.path, f.contents)));
         reports.push(report);
@@ -277,11 +285,14 @@ type Generated = (Vec<GeneratedFile>, VersionReport, Api);
 
 /// Every spec generated: versions are independent, so each is generated on its own thread (the
 /// results come back in spec order, so the output does not depend on scheduling).
-fn generate_all(specs: &[SpecText]) -> Vec<Result<Generated, Error>> {
+fn generate_all(
+    specs: &[SpecText],
+    topics: &[crate::webhooks::Topic],
+) -> Vec<Result<Generated, Error>> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = specs
             .iter()
-            .map(|spec| scope.spawn(move || generate_spec_lowered(spec)))
+            .map(|spec| scope.spawn(move || generate_spec_lowered(spec, topics)))
             .collect();
         handles
             .into_iter()

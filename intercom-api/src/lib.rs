@@ -171,6 +171,11 @@ mod runtime;
 pub use codec::drift;
 pub use codec::{UnknownEnumValue, UnknownValue};
 
+pub mod notification;
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+pub mod webhooks;
+
 // @generated versions (begin): managed by `cargo xtask regen`
 #[cfg(feature = "v2_10")]
 #[cfg_attr(docsrs, doc(cfg(feature = "v2_10")))]

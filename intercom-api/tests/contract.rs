@@ -10,7 +10,7 @@
 //! reports no request violation (it answers 4xx and lists them in the `sl-violations` header) and
 //! the 2xx response, the spec's example picked by Prism, decodes into the generated type. Any
 //! remaining response violation makes Prism (with `--errors`) answer 500, which fails the call.
-//! Then every program in `examples/` runs against the 2.16 mock (the default version) and must exit with status 0.
+//! Then every program in `examples/` that calls the API (reads `INTERCOM_TOKEN`) runs against the 2.16 mock (the default version) and must exit with status 0.
 //!
 //! Prints `contract: <version>: <passed>/<total>`, `contract examples: <passed>/<total>` and every
 //! failure with its operation, arguments and Prism's violations. Needs Node.js and npm.

@@ -106,7 +106,7 @@ fn regenerate(root: &Path, force: bool) -> Result<ExitCode, Failure> {
         .iter()
         .map(|p| specs::locate(root, p))
         .collect::<Result<Vec<_>, _>>()?;
-    let key = regen_cache::key(&pins);
+    let key = regen_cache::key(root, &pins);
     if let Some(key) = key.as_deref().filter(|_| !force)
         && let Some(manifest) = regen_cache::up_to_date(root, key)
     {

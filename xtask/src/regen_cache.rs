@@ -4,7 +4,8 @@
 //!
 //! - **Inputs** (the key): the `xtask` executable (path, size, modification time: cargo relinks it
 //!   whenever the generator changes) and every pin (`specs/*.toml`, which names the spec's sha256;
-//!   the spec file itself is still located and hash-checked on every run, as always).
+//!   the spec file itself is still located and hash-checked on every run, as always), and the
+//!   webhook topics (`specs/webhooks.toml`, its sha256).
 //! - **Outputs**: the sha256 of every file regen wrote (the generated files and the hand-written
 //!   files with a generated region, whose text outside the region is therefore covered too), and
 //!   the directories regen owns, which must hold no other file.
@@ -38,7 +39,7 @@ pub struct Manifest {
 }
 
 /// The key of the inputs; `None` when the executable cannot be identified (then no caching).
-pub fn key(pins: &[Pin]) -> Option<String> {
+pub fn key(root: &Path, pins: &[Pin]) -> Option<String> {
     let exe = std::env::current_exe().ok()?;
     let meta = std::fs::metadata(&exe).ok()?;
     let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
@@ -52,6 +53,8 @@ pub fn key(pins: &[Pin]) -> Option<String> {
         text.push_str(&pin.to_toml());
         text.push('\n');
     }
+    let topics = std::fs::read(root.join(codegen::webhooks::FILE)).unwrap_or_default();
+    text.push_str(&format!("webhooks {}\n", sha256_hex(&topics)));
     Some(sha256_hex(text.as_bytes()))
 }
 

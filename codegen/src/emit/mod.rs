@@ -60,6 +60,14 @@ pub fn emit_version(api: &Api, prov: &Provenance) -> Vec<Output> {
     let mut files = model_files(api, prov);
     files.extend(operation_files(api, prov));
     files.push(version_module(api, prov));
+    if !api.webhooks.is_empty() {
+        files.push(Output::new(
+            layout::webhooks_file(&api.version),
+            crate::webhooks::emit(api),
+            prov,
+            "webhooks",
+        ));
+    }
     files.push(examples::dispatch(api, prov));
     files.push(calls::dispatch(api, prov));
     files.push(mock::table(api, prov));
@@ -199,12 +207,14 @@ fn version_module(api: &Api, prov: &Provenance) -> Output {
     let client_doc = format!(
         " The Intercom API {version} operations. Every request made through it sends `Intercom-Version: {version}`."
     );
+    let webhooks = (!api.webhooks.is_empty()).then(|| quote! { pub mod webhooks; });
     let tokens = quote! {
         #![doc = #vdoc]
         pub mod models;
         pub mod operations;
         #[cfg(feature = "test-util")]
         mod mock;
+        #webhooks
         /// The `Intercom-Version` this module speaks.
         pub const VERSION: &str = #version;
 

@@ -78,6 +78,7 @@ pub fn lower(doc: &Document, version: &str) -> Result<Api, Error> {
         operations,
         warnings: cx.warnings,
         example_members,
+        webhooks: Vec::new(),
     };
     post::finish(&mut api)?;
     lists::mark_list_objects(&mut api);

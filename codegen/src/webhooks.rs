@@ -1,0 +1,362 @@
+//! Webhook topics (issue 19): `specs/webhooks.toml` (the facts of Intercom's "Webhook models"
+//! page) read at regen, attached to each lowered version ([`attach`]: a topic is typed where the
+//! version's description has its `schema`), and emitted as `<vmod>/webhooks.rs` ([`emit`]).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use heck::{ToShoutySnakeCase, ToUpperCamelCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::ir::{Api, TypeKind, WebhookTopic};
+
+/// The data file, relative to the workspace root.
+pub const FILE: &str = "specs/webhooks.toml";
+
+/// One `[[topic]]` of the data file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    /// The topic, as in a notification's `topic` member.
+    pub name: String,
+    /// The object the page names for it.
+    pub object: String,
+    /// The component schema `data.item` is, where descriptions have one.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// When Intercom sends it.
+    pub fires: String,
+    /// Which copy of the page it comes from.
+    pub source: String,
+    /// A `*.deleted` topic: the item has only identifying fields.
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    topic: Vec<Topic>,
+}
+
+/// The topics of `workspace`'s data file; none when it is absent.
+pub fn load(workspace: &Path) -> Result<Vec<Topic>, Error> {
+    let path = workspace.join(FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::other(format!("{FILE}: {e}"))),
+    };
+    parse(&text)
+}
+
+/// Parses the data file's text; topic names must be distinct and map to distinct Rust names.
+pub fn parse(text: &str) -> Result<Vec<Topic>, Error> {
+    let file: File = toml::from_str(text).map_err(|e| Error::other(format!("{FILE}: {e}")))?;
+    let mut names = BTreeSet::new();
+    let mut variants = BTreeSet::new();
+    for t in &file.topic {
+        if !names.insert(t.name.as_str()) {
+            return Err(Error::other(format!("{FILE}: topic `{}` twice", t.name)));
+        }
+        let variant = variant_name(&t.name);
+        if variant.is_empty() || !variants.insert(variant.clone()) || variant == "Unknown" {
+            return Err(Error::other(format!(
+                "{FILE}: topic `{}` has no distinct Rust name (`{variant}`)",
+                t.name
+            )));
+        }
+    }
+    Ok(file.topic)
+}
+
+fn variant_name(topic: &str) -> String {
+    topic.replace('.', "_").to_upper_camel_case()
+}
+
+fn const_name(topic: &str) -> String {
+    topic.replace('.', "_").to_shouty_snake_case()
+}
+
+/// Attaches `topics` to `api`: each gets the Rust type of its `schema` where the version has that
+/// component schema as a decodable (lenient) struct, union or enum.
+pub fn attach(api: &mut Api, topics: &[Topic]) {
+    api.webhooks = topics
+        .iter()
+        .map(|t| {
+            let model = t.schema.as_deref().and_then(|schema| {
+                api.types
+                    .values()
+                    .find(|d| {
+                        d.schema_name.as_deref() == Some(schema)
+                            && d.usage.lenient()
+                            && !matches!(d.kind, TypeKind::Alias(_))
+                    })
+                    .map(|d| d.name.clone())
+            });
+            WebhookTopic {
+                name: t.name.clone(),
+                object: t.object.clone(),
+                schema: t.schema.clone(),
+                fires: t.fires.clone(),
+                deleted: t.deleted,
+                model,
+            }
+        })
+        .collect();
+}
+
+/// The tokens of `<vmod>/webhooks.rs`.
+pub fn emit(api: &Api) -> TokenStream {
+    let module_doc = module_doc(api);
+    let Items {
+        consts,
+        variants,
+        arms,
+        item_arms,
+        topic_arms,
+    } = items(api);
+    quote! {
+        #![doc = #module_doc]
+        use crate::drift::Drift;
+
+        /// The topic names of this version, as in a notification's `topic` member.
+        pub mod topics {
+            #(#consts)*
+        }
+
+        /// A webhook notification: the JSON Intercom posts. Every member is optional and
+        /// drift-tolerant, like a response type: a member of the wrong type is `None` and kept
+        /// raw in `additional_properties` with a [`Drift`] record; members not declared here are
+        /// kept there too, so re-encoding reproduces the input.
+        pub type Notification = crate::notification::Notification<Event>;
+
+        /// What a notification carries, by topic. `#[non_exhaustive]`: topics are added.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+            /// A topic this crate does not know, or an item that is not the topic's object (with
+            /// a [`Drift`] record): the topic and the raw item.
+            Unknown {
+                /// The notification's `topic` (empty when it has none).
+                topic: String,
+                /// `data.item`, as received (`null` when absent).
+                item: serde_json::Value,
+            },
+        }
+
+        impl crate::notification::Topics for Event {
+            fn decode(topic: &str, item: serde_json::Value) -> Self {
+                match topic {
+                    #(#arms)*
+                    _ => Event::Unknown { topic: topic.to_string(), item },
+                }
+            }
+        }
+
+        impl Event {
+            /// The topic constant of this event (`None` for [`Event::Unknown`]).
+            pub fn topic(&self) -> Option<&'static str> {
+                match self {
+                    #(#topic_arms)*
+                    Event::Unknown { .. } => None,
+                }
+            }
+
+            /// The item re-encoded as JSON (for a typed variant: its model serialized).
+            pub fn item(&self) -> serde_json::Value {
+                match self {
+                    #(#item_arms)*
+                    Event::Unknown { item, .. } => item.clone(),
+                }
+            }
+        }
+
+        /// Parses a notification's raw body (after `crate::webhooks::verify`) and decodes its
+        /// event: the envelope, the event, and every drift record of both.
+        ///
+        /// # Errors
+        ///
+        /// The body is not a JSON object.
+        pub fn parse(body: &[u8]) -> Result<(Notification, Event, Vec<Drift>), serde_json::Error> {
+            crate::notification::parse(body)
+        }
+    }
+}
+
+/// The `//!` docs of a version's webhooks module.
+fn module_doc(api: &Api) -> String {
+    let version = &api.version;
+    let typed = api.webhooks.iter().filter(|t| t.model.is_some()).count();
+    format!(
+        " Webhook notifications of the Intercom API {version}: the [`Notification`] envelope, the [`Event`] it carries (one variant per topic, {typed} of {} with the item decoded into this version's model) and the topic names ([`topics`]).\n\n Verify the raw body first (`crate::webhooks::verify`, the `webhooks` feature), then [`Notification::parse`] and [`Notification::event`]. Topics are the facts of Intercom's \"Webhook models\" page (`specs/webhooks.toml`); a topic this crate does not know is [`Event::Unknown`], an item that is not the topic's object is kept raw with a [`Drift`] record.",
+        api.webhooks.len()
+    )
+}
+
+/// The per-topic pieces of the webhooks file.
+struct Items {
+    consts: Vec<TokenStream>,
+    variants: Vec<TokenStream>,
+    arms: Vec<TokenStream>,
+    item_arms: Vec<TokenStream>,
+    topic_arms: Vec<TokenStream>,
+}
+
+/// One topic constant, `Event` variant and match arms per topic.
+fn items(api: &Api) -> Items {
+    let mut consts = Vec::new();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut item_arms = Vec::new();
+    let mut topic_arms = Vec::new();
+    for t in &api.webhooks {
+        let cname = format_ident!("{}", const_name(&t.name));
+        let vname = format_ident!("{}", variant_name(&t.name));
+        let name = &t.name;
+        let deleted = if t.deleted {
+            " A `*.deleted` topic: the item carries only identifying fields."
+        } else {
+            ""
+        };
+        let what = match (&t.model, &t.schema) {
+            (Some(model), _) => format!("[`{model}`](super::models::{model})"),
+            (None, Some(schema)) => {
+                format!("raw JSON (this version's description has no `{schema}` schema)")
+            }
+            (None, None) => "raw JSON (a webhook-only object, no schema in the description)".into(),
+        };
+        let cdoc = format!(
+            " `{name}`: sent when {}. The item is a {} object.{deleted}",
+            t.fires, t.object
+        );
+        consts.push(quote! { #[doc = #cdoc] pub const #cname: &str = #name; });
+        let vdoc = format!(" [`topics::{cname}`]: the item, {what}.{deleted}");
+        match &t.model {
+            Some(model) => {
+                let model = format_ident!("{}", model);
+                variants.push(quote! { #[doc = #vdoc] #vname(Box<super::models::#model>), });
+                arms.push(quote! {
+                    topics::#cname => match crate::notification::decode_item::<super::models::#model>(
+                        stringify!(#model), item,
+                    ) {
+                        Ok(model) => Event::#vname(Box::new(model)),
+                        Err(item) => Event::Unknown { topic: topic.to_string(), item },
+                    },
+                });
+                item_arms.push(quote! {
+                    Event::#vname(model) => serde_json::to_value(model).unwrap_or(serde_json::Value::Null),
+                });
+            }
+            None => {
+                variants.push(quote! { #[doc = #vdoc] #vname(serde_json::Value), });
+                arms.push(quote! { topics::#cname => Event::#vname(item), });
+                item_arms.push(quote! { Event::#vname(item) => item.clone(), });
+            }
+        }
+        topic_arms.push(quote! { Event::#vname(_) => Some(topics::#cname), });
+    }
+    Items {
+        consts,
+        variants,
+        arms,
+        item_arms,
+        topic_arms,
+    }
+}
+
+/// The webhook topics two versions differ in, one line each, sorted: `topic added: <t>`,
+/// `topic removed: <t>`, `topic typed: <t> (<Model>)` (the new version decodes its item),
+/// `topic untyped: <t> (was <Model>)`, `topic model changed: <t> (<Old> -> <New>)`.
+pub fn compare(old: &Api, new: &Api) -> Vec<String> {
+    let find = |api: &Api, name: &str| api.webhooks.iter().find(|t| t.name == name).cloned();
+    let mut out = Vec::new();
+    for t in &new.webhooks {
+        match find(old, &t.name) {
+            None => out.push(format!("topic added: {}", t.name)),
+            Some(o) => match (&o.model, &t.model) {
+                (None, Some(m)) => out.push(format!("topic typed: {} ({m})", t.name)),
+                (Some(m), None) => out.push(format!("topic untyped: {} (was {m})", t.name)),
+                (Some(a), Some(b)) if a != b => {
+                    out.push(format!("topic model changed: {} ({a} -> {b})", t.name));
+                }
+                _ => {}
+            },
+        }
+    }
+    for t in &old.webhooks {
+        if find(new, &t.name).is_none() {
+            out.push(format!("topic removed: {}", t.name));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(version: &str, topics: &[(&str, Option<&str>)]) -> Api {
+        Api {
+            version: version.into(),
+            types: Default::default(),
+            operations: Vec::new(),
+            warnings: Vec::new(),
+            example_members: 0,
+            webhooks: topics
+                .iter()
+                .map(|(name, model)| WebhookTopic {
+                    name: (*name).into(),
+                    object: "Ticket".into(),
+                    schema: Some("ticket".into()),
+                    fires: "x".into(),
+                    deleted: false,
+                    model: model.map(Into::into),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn compare_reports_topics_added_removed_and_typed() {
+        let old = api(
+            "2.10",
+            &[
+                ("a.gone", None),
+                ("b.kept", Some("Ticket")),
+                ("c.typed", None),
+            ],
+        );
+        let new = api(
+            "2.11",
+            &[
+                ("b.kept", Some("Ticket")),
+                ("c.typed", Some("Ticket")),
+                ("d.new", None),
+            ],
+        );
+        assert_eq!(
+            compare(&old, &new),
+            [
+                "topic added: d.new",
+                "topic removed: a.gone",
+                "topic typed: c.typed (Ticket)"
+            ]
+        );
+        assert!(compare(&new, &new).is_empty());
+    }
+
+    #[test]
+    fn the_data_file_parses_and_rejects_duplicates() {
+        let one = "[[topic]]\nname = \"a.b\"\nobject = \"A\"\nfires = \"f\"\nsource = \"A\"\n";
+        assert_eq!(parse(one).map(|t| t.len()).ok(), Some(1));
+        assert!(parse(&format!("{one}{one}")).is_err());
+        assert!(parse("[[topic]]\nname = \"x\"\n").is_err());
+    }
+}

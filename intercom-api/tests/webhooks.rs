@@ -1,0 +1,259 @@
+//! Issue 19.5: every webhook topic of every pinned version, as notifications built from the spec's
+//! examples of the topic's object; an unknown topic; an item of the wrong kind; envelope drift.
+//!
+//! For each topic whose object is a component schema the version has, the first success-response
+//! example (or the schema's own `example`) whose schema is that component is put in a notification's
+//! `data.item`, parsed with `<vmod>::webhooks::parse`, and re-encoded (the envelope, and the event's
+//! item from its model). Prints `webhooks: <v>: topics t, decoded d/n, round trip r/n` (`n`: the
+//! notifications built) and fails below 100%.
+
+#[path = "support/compare.rs"]
+#[allow(dead_code)]
+mod compare;
+/// What `compare` needs of the generated tables (this test uses only its comparison).
+mod generated {
+    pub trait Leftovers {
+        fn leftovers(&self, path: &str, out: &mut Vec<String>);
+    }
+}
+#[path = "support/pins.rs"]
+mod pins;
+#[path = "support/examples.rs"]
+#[allow(dead_code)]
+mod support;
+
+use intercom_api::notification::{self, Topics};
+use serde_json::{Value, json};
+use support::{deref, examples_of, progress, workspace};
+
+/// What one parse shows: the envelope re-encoded, whether the event is typed (not `Unknown`), the
+/// event's item re-encoded, the drift paths.
+struct Parsed {
+    envelope: Value,
+    typed: bool,
+    item: Value,
+    drift: Vec<String>,
+}
+
+trait Event: Topics {
+    fn is_unknown(&self) -> bool;
+    fn item_json(&self) -> Value;
+}
+
+macro_rules! event {
+    ($m:ident) => {
+        impl Event for intercom_api::$m::webhooks::Event {
+            fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown { .. })
+            }
+            fn item_json(&self) -> Value {
+                self.item()
+            }
+        }
+    };
+}
+#[cfg(feature = "v2_10")]
+event!(v2_10);
+#[cfg(feature = "v2_11")]
+event!(v2_11);
+#[cfg(feature = "v2_14")]
+event!(v2_14);
+#[cfg(feature = "v2_16")]
+event!(v2_16);
+
+fn parse_as<E: Event>(body: &[u8]) -> Result<Parsed, serde_json::Error> {
+    let (n, event, drift) = notification::parse::<E>(body)?;
+    Ok(Parsed {
+        envelope: serde_json::to_value(&n)?,
+        typed: !event.is_unknown(),
+        item: event.item_json(),
+        drift: drift.iter().map(|d| d.path().to_string()).collect(),
+    })
+}
+
+type Parser = fn(&[u8]) -> Result<Parsed, serde_json::Error>;
+
+/// The parser of a version (its feature must be on).
+fn parser(version: &str) -> Option<Parser> {
+    match version {
+        #[cfg(feature = "v2_10")]
+        "2.10" => Some(parse_as::<intercom_api::v2_10::webhooks::Event>),
+        #[cfg(feature = "v2_11")]
+        "2.11" => Some(parse_as::<intercom_api::v2_11::webhooks::Event>),
+        #[cfg(feature = "v2_14")]
+        "2.14" => Some(parse_as::<intercom_api::v2_14::webhooks::Event>),
+        #[cfg(feature = "v2_16")]
+        "2.16" => Some(parse_as::<intercom_api::v2_16::webhooks::Event>),
+        _ => None,
+    }
+}
+
+fn notification(topic: &str, item: Value) -> Value {
+    json!({
+        "type": "notification_event",
+        "app_id": "abc123",
+        "id": "notif_1",
+        "topic": topic,
+        "created_at": 1_700_000_000,
+        "delivery_attempts": 1,
+        "first_sent_at": 1_700_000_000,
+        "self": null,
+        "data": { "type": "notification_event_data", "item": item },
+        "links": {},
+    })
+}
+
+/// The first example of component schema `schema`: a success response's whose schema is a `$ref`
+/// to it, else the schema's own `example`.
+fn example_of(spec: &Value, schema: &str) -> Option<Value> {
+    let target = format!("#/components/schemas/{schema}");
+    for item in spec.get("paths")?.as_object()?.values() {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            for (status, r) in op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                let content = deref(spec, r).get("content").and_then(Value::as_object);
+                for media in content.into_iter().flat_map(|c| c.values()) {
+                    if media.pointer("/schema/$ref").and_then(Value::as_str) == Some(&target)
+                        && let Some((_, ex)) = examples_of(spec, media).into_iter().next()
+                    {
+                        return Some(ex);
+                    }
+                }
+            }
+        }
+    }
+    spec.pointer(&format!("/components/schemas/{schema}/example"))
+        .cloned()
+}
+
+#[test]
+fn every_topic_decodes_from_spec_examples_and_round_trips() {
+    let root = workspace();
+    let topics = codegen::webhooks::load(&root).expect("specs/webhooks.toml");
+    assert!(!topics.is_empty(), "no topics in specs/webhooks.toml");
+    let mut failed = Vec::new();
+    for pin in pins::pins_under_test(&root) {
+        let Some(parse) = parser(&pin.version) else {
+            failed.push(format!(
+                "{}: no parser (run with --all-features)",
+                pin.version
+            ));
+            continue;
+        };
+        let spec = codegen::specs::locate(&root, &pin).expect("spec");
+        let raw = codegen::load::load_spec(&spec).expect("loads").doc.raw;
+        let (mut n, mut decoded, mut round) = (0, 0, 0);
+        for t in &topics {
+            let Some(schema) = &t.schema else { continue };
+            let Some(example) = example_of(&raw, schema) else {
+                continue;
+            };
+            n += 1;
+            let input = notification(&t.name, example.clone());
+            let body = serde_json::to_vec(&input).expect("json");
+            let parsed = match parse(&body) {
+                Ok(p) => p,
+                Err(e) => {
+                    failed.push(format!("{} {}: {e}", pin.version, t.name));
+                    continue;
+                }
+            };
+            if parsed.typed && parsed.drift.is_empty() {
+                decoded += 1;
+            } else {
+                failed.push(format!(
+                    "{} {}: not decoded ({:?})",
+                    pin.version, t.name, parsed.drift
+                ));
+            }
+            let lost = compare::differs(&input, &parsed.envelope)
+                .or_else(|| compare::differs(&example, &parsed.item));
+            match lost {
+                None => round += 1,
+                Some(d) => failed.push(format!("{} {}: {d}", pin.version, t.name)),
+            }
+        }
+        progress(&format!(
+            "webhooks: {}: topics {}, decoded {decoded}/{n}, round trip {round}/{n}",
+            pin.version,
+            topics.len()
+        ));
+        if n == 0 {
+            failed.push(format!("{}: no topic had an example", pin.version));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[cfg(feature = "v2_16")]
+mod v2_16 {
+    use intercom_api::v2_16::webhooks::{Event, Notification, parse, topics};
+    use serde_json::json;
+
+    #[test]
+    fn an_unknown_topic_is_unknown_with_its_item() {
+        let body = super::notification("brand.new.topic", json!({"type": "thing", "id": "1"}));
+        let (n, event, drift) = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+        assert_eq!(n.topic.as_deref(), Some("brand.new.topic"));
+        assert!(drift.is_empty());
+        assert_eq!(
+            event,
+            Event::Unknown {
+                topic: "brand.new.topic".into(),
+                item: json!({"type": "thing", "id": "1"})
+            }
+        );
+        assert_eq!(event.topic(), None);
+    }
+
+    #[test]
+    fn an_item_of_the_wrong_kind_is_kept_raw_with_drift() {
+        for item in [json!("a string"), json!([1, 2]), json!(42), json!(null)] {
+            let body = super::notification(topics::TICKET_CREATED, item.clone());
+            let (_, event, drift) = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+            assert_eq!(
+                event,
+                Event::Unknown {
+                    topic: topics::TICKET_CREATED.into(),
+                    item: item.clone()
+                }
+            );
+            assert_eq!(drift.len(), 1, "{item}");
+            assert_eq!(drift[0].path(), "data.item");
+        }
+        // A typed topic with an object: the variant, boxed model.
+        let body =
+            super::notification(topics::TICKET_CREATED, json!({"type": "ticket", "id": "7"}));
+        let (_, event, drift) = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+        assert!(drift.is_empty(), "{drift:?}");
+        assert_eq!(event.topic(), Some(topics::TICKET_CREATED));
+        let Event::TicketCreated(ticket) = event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(ticket.id.as_deref(), Some("7"));
+    }
+
+    #[test]
+    fn envelope_drift_is_kept_and_reported() {
+        let mut body = super::notification(topics::TICKET_CREATED, json!({"type": "ticket"}));
+        body["created_at"] = json!("yesterday");
+        body["extra_member"] = json!(true);
+        let (n, drift) = Notification::parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+        assert_eq!(n.created_at, None);
+        assert_eq!(n.additional_properties["created_at"], "yesterday");
+        assert_eq!(n.additional_properties["extra_member"], true);
+        assert_eq!(drift.len(), 1);
+        assert_eq!(drift[0].path(), "created_at");
+        assert_eq!(serde_json::to_value(&n).unwrap(), body);
+        for bad in [&b"not json"[..], b"[1]", b"\"x\"", b""] {
+            assert!(Notification::parse(bad).is_err());
+        }
+    }
+}
