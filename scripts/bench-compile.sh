@@ -13,7 +13,7 @@
 #
 # Usage: scripts/bench-compile.sh [--smoke]
 #   RUNS=N              measured builds per configuration (default 3; --smoke: 1)
-#   CONFIGS="a b ..."   subset of: runtime v2_10 v2_11 v2_14 v2_16 all v2_11-release all-release
+#   CONFIGS="a b ..."   subset of: default runtime v2_10 v2_11 v2_14 v2_16 all v2_11-release all-release
 #                       v2_11-calls (default: all of them; --smoke: v2_11)
 #
 # `v2_11-calls` builds the crate plus a consumer that sends every 2.11 operation (the contract
@@ -38,6 +38,7 @@ export CARGO_INCREMENTAL=0
 
 flags_of() {
     case $1 in
+        default) echo "" ;;
         runtime) echo "--no-default-features" ;;
         v2_11) echo "--no-default-features --features v2_11" ;;
         v2_10) echo "--no-default-features --features v2_10" ;;
