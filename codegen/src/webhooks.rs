@@ -34,6 +34,9 @@ pub struct Topic {
     /// A `*.deleted` topic: the item has only identifying fields.
     #[serde(default)]
     pub deleted: bool,
+    /// The first API version that has the topic (`"2.15"`); `None`: every shipped version.
+    #[serde(default)]
+    pub since: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +66,14 @@ pub fn parse(text: &str) -> Result<Vec<Topic>, Error> {
         if !names.insert(t.name.as_str()) {
             return Err(Error::other(format!("{FILE}: topic `{}` twice", t.name)));
         }
+        if let Some(since) = &t.since
+            && version_key(since).is_none()
+        {
+            return Err(Error::other(format!(
+                "{FILE}: topic `{}`: `since = \"{since}\"` is not a version like \"2.15\"",
+                t.name
+            )));
+        }
         let variant = variant_name(&t.name);
         if variant.is_empty() || !variants.insert(variant.clone()) || variant == "Unknown" {
             return Err(Error::other(format!(
@@ -82,11 +93,34 @@ fn const_name(topic: &str) -> String {
     topic.replace('.', "_").to_shouty_snake_case()
 }
 
-/// Attaches `topics` to `api`: each gets the Rust type of its `schema` where the version has that
-/// component schema as a decodable (lenient) struct, union or enum.
+/// `"2.15"` as `(2, 15)`; `None` for anything else.
+fn version_key(version: &str) -> Option<(u32, u32)> {
+    let (major, minor) = version.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+impl Topic {
+    /// Whether API `version` (a description's `info.version`) lists this topic (its `since`). A
+    /// version that is not a number (`Preview`, `Unstable`) is newer than every numbered one.
+    pub fn listed_in(&self, version: &str) -> bool {
+        match (
+            self.since.as_deref().and_then(version_key),
+            version_key(version),
+        ) {
+            (None, _) | (Some(_), None) => true,
+            (Some(since), Some(version)) => version >= since,
+        }
+    }
+}
+
+/// Attaches the topics of `topics` that `api`'s version lists (`since`) to `api`: each gets the
+/// Rust type of its `schema` where the version has that component schema as a decodable (lenient)
+/// struct, union or enum.
 pub fn attach(api: &mut Api, topics: &[Topic]) {
+    let version = api.version.clone();
     api.webhooks = topics
         .iter()
+        .filter(|t| t.listed_in(&version))
         .map(|t| {
             let model = t.schema.as_deref().and_then(|schema| {
                 api.types
@@ -358,5 +392,40 @@ mod tests {
         assert_eq!(parse(one).map(|t| t.len()).ok(), Some(1));
         assert!(parse(&format!("{one}{one}")).is_err());
         assert!(parse("[[topic]]\nname = \"x\"\n").is_err());
+        let bad_since = format!("{one}since = \"soon\"\n");
+        let err = parse(&bad_since)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("since = \"soon\""), "{err}");
+    }
+
+    #[test]
+    fn a_topic_is_attached_from_its_since_version_on() {
+        let data = "[[topic]]\nname = \"a.old\"\nobject = \"A\"\nfires = \"f\"\nsource = \"A\"\n\
+                    [[topic]]\nname = \"b.new\"\nobject = \"A\"\nfires = \"f\"\nsource = \"C\"\nsince = \"2.15\"\n";
+        let topics = parse(data).unwrap_or_default();
+        assert_eq!(topics.len(), 2);
+        let names = |version: &str| {
+            let mut a = api(version, &[]);
+            attach(&mut a, &topics);
+            a.webhooks.into_iter().map(|t| t.name).collect::<Vec<_>>()
+        };
+        assert_eq!(names("2.14"), ["a.old"]);
+        assert_eq!(names("2.15"), ["a.old", "b.new"]);
+        assert_eq!(names("2.16"), ["a.old", "b.new"]);
+        assert_eq!(names("2.9"), ["a.old"]);
+        assert_eq!(names("Preview"), ["a.old", "b.new"]);
+        let old = {
+            let mut a = api("2.14", &[]);
+            attach(&mut a, &topics);
+            a
+        };
+        let new = {
+            let mut a = api("2.16", &[]);
+            attach(&mut a, &topics);
+            a
+        };
+        assert_eq!(compare(&old, &new), ["topic added: b.new"]);
     }
 }
