@@ -20,10 +20,11 @@
 //! variant models::TicketState::Submitted = "submitted"
 //! variant models::TicketState::Unknown(intercom_api::UnknownValue): fallback for unknown values
 //! const models::AdminReplyTicketRequest member "type" = "admin": written by serialization, no field
+//! webhook "ticket.created" -> webhooks::Event::TicketCreated(Box<Ticket>)
 //! ```
 //!
 //! Operations come first, sorted by call path; then types sorted by name, each followed by its
-//! members sorted by name.
+//! members sorted by name; then the webhook topics (`specs/webhooks.toml`) sorted by topic.
 
 use crate::emit::types;
 use crate::ir::{
@@ -58,6 +59,26 @@ pub fn render(api: &Api, sha256: &str) -> String {
             out.push_str(&l);
             out.push('\n');
         }
+    }
+    let mut topics: Vec<String> = api
+        .webhooks
+        .iter()
+        .map(|t| {
+            let item = t
+                .model
+                .as_ref()
+                .map_or("serde_json::Value".to_string(), |m| format!("Box<{m}>"));
+            format!(
+                "webhook {:?} -> webhooks::Event::{}({item})",
+                t.name,
+                crate::webhooks::variant_name(&t.name)
+            )
+        })
+        .collect();
+    topics.sort();
+    for l in topics {
+        out.push_str(&l);
+        out.push('\n');
     }
     out
 }

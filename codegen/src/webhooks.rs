@@ -85,7 +85,8 @@ pub fn parse(text: &str) -> Result<Vec<Topic>, Error> {
     Ok(file.topic)
 }
 
-fn variant_name(topic: &str) -> String {
+/// The `Event` variant of `topic`: `ticket.state.updated` -> `TicketStateUpdated`.
+pub fn variant_name(topic: &str) -> String {
     topic.replace('.', "_").to_upper_camel_case()
 }
 
@@ -304,32 +305,9 @@ fn items(api: &Api) -> Items {
     }
 }
 
-/// The webhook topics two versions differ in, one line each, sorted: `topic added: <t>`,
-/// `topic removed: <t>`, `topic typed: <t> (<Model>)` (the new version decodes its item),
-/// `topic untyped: <t> (was <Model>)`, `topic model changed: <t> (<Old> -> <New>)`.
-pub fn compare(old: &Api, new: &Api) -> Vec<String> {
-    let find = |api: &Api, name: &str| api.webhooks.iter().find(|t| t.name == name).cloned();
-    let mut out = Vec::new();
-    for t in &new.webhooks {
-        match find(old, &t.name) {
-            None => out.push(format!("topic added: {}", t.name)),
-            Some(o) => match (&o.model, &t.model) {
-                (None, Some(m)) => out.push(format!("topic typed: {} ({m})", t.name)),
-                (Some(m), None) => out.push(format!("topic untyped: {} (was {m})", t.name)),
-                (Some(a), Some(b)) if a != b => {
-                    out.push(format!("topic model changed: {} ({a} -> {b})", t.name));
-                }
-                _ => {}
-            },
-        }
-    }
-    for t in &old.webhooks {
-        if find(new, &t.name).is_none() {
-            out.push(format!("topic removed: {}", t.name));
-        }
-    }
-    out.sort();
-    out
+/// The generated item of `topic` in version module `vmod`: `v2_16::webhooks::Event::TicketResolved`.
+pub fn event_item(vmod: &str, topic: &str) -> String {
+    format!("{vmod}::webhooks::Event::{}", variant_name(topic))
 }
 
 #[cfg(test)]
@@ -357,6 +335,19 @@ mod tests {
         }
     }
 
+    /// The diff's webhook changes: `<rule> <topic>: <item>`, sorted.
+    fn compare(old: &Api, new: &Api) -> Vec<String> {
+        let report = crate::diff::compare(old, new, &old.version, &new.version);
+        let mut out: Vec<String> = report
+            .changes
+            .iter()
+            .filter(|c| c.section == crate::diff::Section::Webhooks)
+            .map(|c| format!("{} {}: {}", c.rule.id(), c.subject, c.item))
+            .collect();
+        out.sort();
+        out
+    }
+
     #[test]
     fn compare_reports_topics_added_removed_and_typed() {
         let old = api(
@@ -378,9 +369,9 @@ mod tests {
         assert_eq!(
             compare(&old, &new),
             [
-                "topic added: d.new",
-                "topic removed: a.gone",
-                "topic typed: c.typed (Ticket)"
+                "webhook-topic-added d.new: v2_11::webhooks::Event::DNew",
+                "webhook-topic-removed a.gone: v2_10::webhooks::Event::AGone",
+                "webhook-topic-retyped c.typed: v2_11::webhooks::Event::CTyped"
             ]
         );
         assert!(compare(&new, &new).is_empty());
@@ -426,6 +417,9 @@ mod tests {
             attach(&mut a, &topics);
             a
         };
-        assert_eq!(compare(&old, &new), ["topic added: b.new"]);
+        assert_eq!(
+            compare(&old, &new),
+            ["webhook-topic-added b.new: v2_16::webhooks::Event::BNew"]
+        );
     }
 }

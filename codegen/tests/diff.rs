@@ -36,18 +36,64 @@ fn fixture_api(name: &str, version: &str) -> Api {
     codegen::lower_str(&text, version).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
-/// The report of fixture pair `ops` or `schemas`.
+/// Webhook topics for the `webhooks` pair (the `schemas` fixtures): `thing.updated` unchanged,
+/// `gadget.created` typed in 1.1 only (1.0 has no `gadget` schema), `widget.gone` only attached to
+/// the old side (a removal), `thing.new` listed from 1.1 on.
+const TOPICS: &str = r#"
+[[topic]]
+name = "thing.updated"
+object = "Thing"
+schema = "thing"
+fires = "f"
+source = "A"
+
+[[topic]]
+name = "gadget.created"
+object = "Gadget"
+schema = "gadget"
+fires = "f"
+source = "A"
+
+[[topic]]
+name = "widget.gone"
+object = "Widget"
+schema = "widget"
+fires = "f"
+source = "A"
+
+[[topic]]
+name = "thing.new"
+object = "Thing"
+schema = "thing"
+fires = "f"
+source = "A"
+since = "1.1"
+"#;
+
+/// The report of fixture pair `ops`, `schemas` or `webhooks` (the schemas pair with [`TOPICS`]).
 fn fixture_report(pair: &str) -> &'static Report {
     static OPS: OnceLock<Report> = OnceLock::new();
     static SCHEMAS: OnceLock<Report> = OnceLock::new();
+    static WEBHOOKS: OnceLock<Report> = OnceLock::new();
     let cell = match pair {
         "ops" => &OPS,
         "schemas" => &SCHEMAS,
+        "webhooks" => &WEBHOOKS,
         other => panic!("no fixture pair {other}"),
     };
     cell.get_or_init(|| {
-        let old = fixture_api(&format!("{pair}_old"), "1.0");
-        let new = fixture_api(&format!("{pair}_new"), "1.1");
+        let files = if pair == "webhooks" { "schemas" } else { pair };
+        let mut old = fixture_api(&format!("{files}_old"), "1.0");
+        let mut new = fixture_api(&format!("{files}_new"), "1.1");
+        if pair == "webhooks" {
+            let topics = codegen::webhooks::parse(TOPICS).expect("topics");
+            codegen::webhooks::attach(&mut old, &topics);
+            let kept: Vec<_> = topics
+                .into_iter()
+                .filter(|t| t.name != "widget.gone")
+                .collect();
+            codegen::webhooks::attach(&mut new, &kept);
+        }
         diff::compare(&old, &new, &format!("{pair}_old"), &format!("{pair}_new"))
     })
 }
@@ -146,6 +192,12 @@ rule_tests! {
         "v1_1::operations::things::get_thing", "401";
     response_status_removed: "ops", ResponseStatusRemoved, NonBreaking,
         "v1_1::operations::things::get_thing", "404";
+    webhook_topic_added: "webhooks", WebhookTopicAdded, NonBreaking,
+        "v1_1::webhooks::Event::ThingNew", "new topic, item `Box<Thing>`";
+    webhook_topic_removed: "webhooks", WebhookTopicRemoved, Breaking,
+        "v1_0::webhooks::Event::WidgetGone", "item was `Box<Widget>`";
+    webhook_topic_retyped: "webhooks", WebhookTopicRetyped, Breaking,
+        "v1_1::webhooks::Event::GadgetCreated", "item `serde_json::Value` -> `Box<Gadget>`";
     type_added: "schemas", TypeAdded, NonBreaking,
         "v1_1::models::Gadget", "new struct, lenient (response)";
     type_removed: "schemas", TypeRemoved, Breaking,

@@ -28,6 +28,8 @@ struct Index {
     impls: BTreeMap<(String, String), BTreeSet<String>>,
     /// Every model type -> its members (struct fields or enum variants; empty for aliases).
     types: BTreeMap<String, BTreeSet<String>>,
+    /// The variants of `webhooks::Event`.
+    events: BTreeSet<String>,
 }
 
 impl Index {
@@ -36,7 +38,21 @@ impl Index {
         let mut index = Index::default();
         let models = format!("intercom-api/src/{vmod}/models/");
         let operations = format!("intercom-api/src/{vmod}/operations/");
+        let webhooks = format!("intercom-api/src/{vmod}/webhooks.rs");
         for (path, text) in files {
+            if path == webhooks {
+                let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+                for item in &file.items {
+                    if let syn::Item::Enum(e) = item
+                        && e.ident == "Event"
+                    {
+                        index
+                            .events
+                            .extend(e.variants.iter().map(|v| v.ident.to_string()));
+                    }
+                }
+                continue;
+            }
             if !(path.starts_with(&models) || path.starts_with(&operations)) {
                 continue;
             }
@@ -91,11 +107,12 @@ impl Index {
         }
     }
 
-    /// Whether `item` (`models::X`, `models::X::member`, `operations::m::f`, each after the version
-    /// module) names something this version defines.
+    /// Whether `item` (`models::X`, `models::X::member`, `operations::m::f`,
+    /// `webhooks::Event::V`, each after the version module) names something this version defines.
     fn has(&self, item: &str) -> bool {
         let parts: Vec<&str> = item.split("::").collect();
         match parts.as_slice() {
+            ["webhooks", "Event", variant] => self.events.contains(*variant),
             ["models", ty] => self.types.contains_key(*ty),
             ["models", ty, member] => self.types.get(*ty).is_some_and(|m| m.contains(*member)),
             // `get_thing` or `get_thing(param)`: a parameter is an argument of the method or a
@@ -187,6 +204,10 @@ fn listing_items(vmod: &str, listing: &str) -> Vec<(String, String)> {
                 Some(p) => format!("operations::{module}::{method}({p})"),
                 None => format!("operations::{module}::{method}"),
             }
+        } else if let Some(rest) = line.strip_prefix("webhook ") {
+            // `"ticket.created" -> webhooks::Event::TicketCreated(Box<Ticket>)`
+            let (_, item) = rest.split_once(" -> ").unwrap_or(("", rest));
+            item_path(item).to_string()
         } else {
             let rest = ["type ", "field ", "variant ", "const "]
                 .iter()
@@ -428,6 +449,10 @@ fn checked_in_listings_name_checked_in_items() {
                 let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{e}"));
                 texts.push((format!("intercom-api/src/{vmod}/{sub}/{name}"), text));
             }
+        }
+        let webhooks = format!("intercom-api/src/{vmod}/webhooks.rs");
+        if let Ok(text) = std::fs::read_to_string(root.join(&webhooks)) {
+            texts.push((webhooks, text));
         }
         let index = Index::build(vmod, texts.iter().map(|(p, t)| (p.clone(), t.as_str())));
         assert_listing_resolves(vmod, &listing, &index);

@@ -72,18 +72,12 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode, Failure> {
     let new_spec = diff::source::load(root, &new_ref)?;
     let mut old_api = old_spec.lower()?;
     let mut new_api = new_spec.lower()?;
+    // Webhook topics (`specs/webhooks.toml`), as each version lists them: part of the report.
+    let topics = codegen::webhooks::load(root)?;
+    codegen::webhooks::attach(&mut old_api, &topics);
+    codegen::webhooks::attach(&mut new_api, &topics);
     let report = diff::compare(&old_api, &new_api, &old_spec.label, &new_spec.label);
     write_stdout(&report.render(format))?;
-    // Webhook topics (`specs/webhooks.toml`, as each version has them): text format only.
-    if format == Format::Text {
-        let topics = codegen::webhooks::load(root)?;
-        codegen::webhooks::attach(&mut old_api, &topics);
-        codegen::webhooks::attach(&mut new_api, &topics);
-        let lines = codegen::webhooks::compare(&old_api, &new_api);
-        if !lines.is_empty() {
-            write_stdout(&format!("\n== webhooks\n{}\n", lines.join("\n")))?;
-        }
-    }
     if let Some(threshold) = fail_on
         && report.fails(threshold)
     {

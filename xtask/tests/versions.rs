@@ -400,6 +400,29 @@ fn cli_diff_formats_and_fail_on() {
     assert!(md.starts_with("## Spec diff: `2.11 -> HEAD:2.11 "), "{md}");
     assert!(md.contains("No changes"), "{md}");
 
+    // Webhook topics are part of the report in every format (issue 19): 2.16 adds topics.
+    let out = xtask(&root, &["diff", "2.14", "2.16", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let added: Vec<&str> = json["changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["rule"] == "webhook-topic-added")
+        .filter_map(|c| c["subject"].as_str())
+        .collect();
+    assert!(added.contains(&"ticket.resolved"), "{added:?}");
+    let out = xtask(&root, &["diff", "2.16", "2.14"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("[breaking] webhook-topic-removed v2_16::webhooks::Event::TicketResolved"),
+        "{text}"
+    );
+
     let out = xtask(&root, &["diff", "2.10", "2.11", "--format", "yaml"]);
     assert_eq!(out.status.code(), Some(2));
     let out = xtask(&root, &["diff", "2.10", "nonsense"]);

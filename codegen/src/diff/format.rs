@@ -94,7 +94,7 @@ fn text(report: &Report) -> String {
     let _ = writeln!(out, "spec diff {}", title(report));
     let _ = writeln!(out, "{}", summary_line(report));
     let _ = writeln!(out, "{}", counts_line(report));
-    for section in [Section::Operations, Section::Schemas] {
+    for section in Section::ALL {
         let groups = by_subject(&report.changes, section);
         if groups.is_empty() {
             continue;
@@ -220,7 +220,7 @@ fn markdown_at(report: &Report, detail: Detail) -> String {
             report.old.label, report.new.label
         );
     }
-    for section in [Section::Operations, Section::Schemas] {
+    for section in Section::ALL {
         markdown_section(&mut out, report, section, detail);
     }
     markdown_affected(&mut out, report, detail);
@@ -241,6 +241,7 @@ fn markdown_section(out: &mut String, report: &Report, section: Section, detail:
     let (heading, subject) = match section {
         Section::Operations => ("Operations", "operation"),
         Section::Schemas => ("Schemas", "schema"),
+        Section::Webhooks => ("Webhook topics", "topic"),
     };
     let _ = writeln!(out, "### {heading} ({} changes)\n", in_section.len());
     for class in Class::ALL {

@@ -49,6 +49,7 @@ pub fn is_addition(rule: Rule) -> bool {
             | Rule::PropertyAdded
             | Rule::EnumValueAdded
             | Rule::UnionVariantAdded
+            | Rule::WebhookTopicAdded
     )
 }
 
@@ -566,9 +567,12 @@ impl Page<'_> {
     /// removed; types changed.
     fn breaking(&self, doc: &mut Doc, breaking: &[&Change]) {
         let owners = owners(breaking);
-        let (ops, types): (Vec<&Owner>, Vec<&Owner>) = owners
+        let (ops, rest): (Vec<&Owner>, Vec<&Owner>) = owners
             .iter()
             .partition(|o| o.section == Section::Operations);
+        let (topics, types): (Vec<&Owner>, Vec<&Owner>) = rest
+            .into_iter()
+            .partition(|o| o.section == Section::Webhooks);
         let (moved, signatures): (Vec<&Owner>, Vec<&Owner>) = ops.into_iter().partition(|o| {
             o.changes.iter().any(|c| {
                 matches!(
@@ -599,16 +603,26 @@ impl Page<'_> {
             "type",
             &changed_types,
         );
+        self.owner_list(
+            doc,
+            "Webhook topics removed or retyped (`webhooks::Event` variants)",
+            "topic",
+            &topics,
+        );
     }
 
     /// Changes listed per operation, then per type.
     fn operations_and_types(&self, doc: &mut Doc, changes: &[&Change]) {
         let owners = owners(changes);
-        let (ops, types): (Vec<&Owner>, Vec<&Owner>) = owners
+        let (ops, rest): (Vec<&Owner>, Vec<&Owner>) = owners
             .iter()
             .partition(|o| o.section == Section::Operations);
+        let (topics, types): (Vec<&Owner>, Vec<&Owner>) = rest
+            .into_iter()
+            .partition(|o| o.section == Section::Webhooks);
         self.owner_list(doc, "Operations", "operation", &ops);
         self.owner_list(doc, "Types", "type", &types);
+        self.owner_list(doc, "Webhook topics", "topic", &topics);
     }
 
     /// A heading, then one entry per operation or type.
@@ -691,6 +705,14 @@ impl Page<'_> {
                     (None, Some(b)) => format!("{} ({route})", self.new.op_link(b)),
                     (None, None) => route,
                 }
+            }
+            Section::Webhooks => {
+                let variant = o
+                    .changes
+                    .first()
+                    .and_then(|c| c.item.split_once("::"))
+                    .map_or(String::new(), |(_, path)| format!(" ({})", code(path)));
+                format!("topic {}{variant}", code(o.subject))
             }
             Section::Schemas => {
                 let name = o.subject;
@@ -845,6 +867,11 @@ impl Page<'_> {
     fn additions(&self, doc: &mut Doc, changes: &[&Change]) {
         let mut groups: BTreeMap<(bool, String), AdditionGroup> = BTreeMap::new();
         for c in changes {
+            if c.section == Section::Webhooks {
+                let g = groups.entry((true, "webhooks".to_string())).or_default();
+                g.topics.push(c);
+                continue;
+            }
             let group = match self.new.item(&c.item) {
                 Some(Item::Op(op) | Item::Param(op, _)) => op.module.clone(),
                 Some(Item::Type(def) | Item::Member(def, _)) => def.module.clone(),
@@ -890,6 +917,9 @@ impl Page<'_> {
         if !g.members.is_empty() {
             parts.push(count(g.members.len(), "member"));
         }
+        if !g.topics.is_empty() {
+            parts.push(count(g.topics.len(), "webhook topic"));
+        }
         doc.heading(2, &format!("{what}: {}", parts.join(", ")));
         for c in &g.ops {
             match self.new.item(&c.item) {
@@ -920,6 +950,13 @@ impl Page<'_> {
         for o in owners(&g.members) {
             self.owner(doc, &o);
         }
+        if !g.topics.is_empty() {
+            let names: Vec<String> = g.topics.iter().map(|c| code(&c.subject)).collect();
+            doc.line(&format!(
+                "- new topics (`webhooks::Event` variants): {}",
+                names.join(", ")
+            ));
+        }
         doc.blank();
     }
 }
@@ -933,6 +970,8 @@ struct AdditionGroup<'c> {
     types: Vec<&'c Change>,
     /// New members of existing operations and types.
     members: Vec<&'c Change>,
+    /// New webhook topics.
+    topics: Vec<&'c Change>,
 }
 
 /// The guide's sections, one per kind in this order: the kind, its heading and what it means.

@@ -14,6 +14,7 @@ pub mod operations;
 pub mod rules;
 pub mod schemas;
 pub mod source;
+pub mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,14 +33,20 @@ pub enum Section {
     Operations,
     /// Schemas: the types in `models`.
     Schemas,
+    /// Webhook topics: the variants of `webhooks::Event` (`specs/webhooks.toml`).
+    Webhooks,
 }
 
 impl Section {
-    /// `operations` or `schemas`.
+    /// Every section, in report order.
+    pub const ALL: [Section; 3] = [Section::Operations, Section::Schemas, Section::Webhooks];
+
+    /// `operations`, `schemas` or `webhooks`.
     pub fn id(self) -> &'static str {
         match self {
             Section::Operations => "operations",
             Section::Schemas => "schemas",
+            Section::Webhooks => "webhooks",
         }
     }
 }
@@ -47,9 +54,10 @@ impl Section {
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Change {
-    /// Operations or schemas.
+    /// Operations, schemas or webhooks.
     pub section: Section,
-    /// What it is about: `GET /contacts/{contact_id}` for operations, the Rust type name for schemas.
+    /// What it is about: `GET /contacts/{contact_id}` for operations, the Rust type name for
+    /// schemas, the topic (`ticket.resolved`) for webhooks.
     pub subject: String,
     /// The generated Rust item it touches, e.g. `v2_11::models::Ticket::ticket_state` or
     /// `v2_11::operations::contacts::retrieve_contact`. Removed items are named in the old version.
@@ -167,6 +175,7 @@ pub fn compare(old: &Api, new: &Api, old_label: &str, new_label: &str) -> Report
     let mut changes = operations::compare(&cx, &matching);
     let type_changes = schemas::compare(&cx);
     changes.extend(type_changes);
+    changes.extend(webhooks::compare(&cx));
     changes.sort();
     changes.dedup();
 

@@ -148,6 +148,15 @@ rules! {
     ResponseStatusAdded = "response-status-added", NonBreaking;
     /// A response status is no longer documented.
     ResponseStatusRemoved = "response-status-removed", NonBreaking;
+    /// A webhook topic was added: a new `Event` variant and topic constant (`Event` is
+    /// `#[non_exhaustive]`, so matches keep compiling).
+    WebhookTopicAdded = "webhook-topic-added", NonBreaking;
+    /// A webhook topic was removed: code naming its `Event` variant or topic constant no longer
+    /// compiles.
+    WebhookTopicRemoved = "webhook-topic-removed", Breaking;
+    /// A webhook topic's item changed type (raw JSON to a model, a model to raw JSON, or another
+    /// model): code matching its `Event` variant no longer compiles.
+    WebhookTopicRetyped = "webhook-topic-retyped", Breaking;
     /// A type was added.
     TypeAdded = "type-added", NonBreaking;
     /// A type was removed (or renamed): code naming it no longer compiles.

@@ -1,0 +1,71 @@
+//! Webhook topics two versions differ in (their `webhooks::Event` variants): a topic added, removed,
+//! or whose item changed type. Compares the topics attached to each side
+//! ([`crate::webhooks::attach`]); a side without topics (none attached) compares as having none.
+
+use super::{Change, Context, Rule, Section};
+use crate::ir::WebhookTopic;
+
+/// The changes between the two sides' webhook topics, in topic order.
+pub(crate) fn compare(cx: &Context<'_>) -> Vec<Change> {
+    let find =
+        |topics: &[WebhookTopic], name: &str| topics.iter().find(|t| t.name == name).cloned();
+    let mut out = Vec::new();
+    for t in &cx.new.webhooks {
+        let item = crate::webhooks::event_item(cx.new_vmod, &t.name);
+        match find(&cx.old.webhooks, &t.name) {
+            None => out.push(change(
+                t,
+                item,
+                None,
+                Rule::WebhookTopicAdded,
+                format!("new topic, item {}", item_type(t)),
+            )),
+            Some(o) if o.model != t.model => out.push(change(
+                t,
+                item,
+                Some(crate::webhooks::event_item(cx.old_vmod, &t.name)),
+                Rule::WebhookTopicRetyped,
+                format!("item {} -> {}", item_type(&o), item_type(t)),
+            )),
+            Some(_) => {}
+        }
+    }
+    for t in &cx.old.webhooks {
+        if find(&cx.new.webhooks, &t.name).is_none() {
+            let item = crate::webhooks::event_item(cx.old_vmod, &t.name);
+            out.push(change(
+                t,
+                item,
+                None,
+                Rule::WebhookTopicRemoved,
+                format!("topic removed, item was {}", item_type(t)),
+            ));
+        }
+    }
+    out
+}
+
+fn change(
+    t: &WebhookTopic,
+    item: String,
+    old_item: Option<String>,
+    rule: Rule,
+    message: String,
+) -> Change {
+    Change {
+        section: Section::Webhooks,
+        subject: t.name.clone(),
+        item,
+        old_item,
+        rule,
+        message,
+    }
+}
+
+/// `` `Box<Ticket>` `` or `` `serde_json::Value` `` (raw JSON).
+fn item_type(t: &WebhookTopic) -> String {
+    match &t.model {
+        Some(model) => format!("`Box<{model}>`"),
+        None => "`serde_json::Value`".to_string(),
+    }
+}
