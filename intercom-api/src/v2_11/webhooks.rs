@@ -394,12 +394,16 @@ pub enum Event {
     },
 }
 impl crate::notification::Topics for Event {
-    fn decode(topic: &str, item: serde_json::Value) -> Self {
+    fn decode(topic: &str, item: Option<&serde_json::value::RawValue>) -> Self {
         match topic {
             topics::ADMIN_ADDED_TO_WORKSPACE => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminAddedToWorkspace(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -412,7 +416,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_AWAY_MODE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminAwayModeUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -425,7 +433,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_ACTIVITY_LOG_EVENT_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminActivityLogEventCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -438,7 +450,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_REMOVED_FROM_WORKSPACE => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminRemovedFromWorkspace(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -451,7 +467,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_LOGGED_IN => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminLoggedIn(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -464,7 +484,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_LOGGED_OUT => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminLoggedOut(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -477,7 +501,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -490,7 +518,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -503,7 +535,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_PUBLISHED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticlePublished(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -516,7 +552,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_UNPUBLISHED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleUnpublished(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -529,7 +569,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -539,16 +583,24 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CALL_STARTED => Event::CallStarted(item),
-            topics::CALL_ENDED => Event::CallEnded(item),
-            topics::CALL_TRANSCRIPTION_AVAILABLE => {
-                Event::CallTranscriptionAvailable(item)
+            topics::CALL_STARTED => {
+                Event::CallStarted(crate::notification::item_value(item))
             }
-            topics::CALL_RECORDING_AVAILABLE => Event::CallRecordingAvailable(item),
+            topics::CALL_ENDED => Event::CallEnded(crate::notification::item_value(item)),
+            topics::CALL_TRANSCRIPTION_AVAILABLE => {
+                Event::CallTranscriptionAvailable(crate::notification::item_value(item))
+            }
+            topics::CALL_RECORDING_AVAILABLE => {
+                Event::CallRecordingAvailable(crate::notification::item_value(item))
+            }
             topics::COMPANY_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -561,7 +613,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -574,7 +630,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -587,7 +647,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -600,7 +664,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -613,7 +681,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_ARCHIVED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactArchived(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -626,7 +698,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -639,7 +715,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_EMAIL_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactEmailUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -652,7 +732,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_ADDED_EMAIL => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadAddedEmail(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -665,7 +749,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -678,7 +766,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_SIGNED_UP => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadSignedUp(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -688,12 +780,20 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_LEAD_TAG_CREATED => Event::ContactLeadTagCreated(item),
-            topics::CONTACT_LEAD_TAG_DELETED => Event::ContactLeadTagDeleted(item),
+            topics::CONTACT_LEAD_TAG_CREATED => {
+                Event::ContactLeadTagCreated(crate::notification::item_value(item))
+            }
+            topics::CONTACT_LEAD_TAG_DELETED => {
+                Event::ContactLeadTagDeleted(crate::notification::item_value(item))
+            }
             topics::CONTACT_LEAD_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -706,7 +806,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_MERGED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactMerged(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -716,11 +820,17 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_SUBSCRIBED => Event::ContactSubscribed(item),
+            topics::CONTACT_SUBSCRIBED => {
+                Event::ContactSubscribed(crate::notification::item_value(item))
+            }
             topics::CONTACT_UNARCHIVE => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUnarchive(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -730,11 +840,17 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_UNSUBSCRIBED => Event::ContactUnsubscribed(item),
+            topics::CONTACT_UNSUBSCRIBED => {
+                Event::ContactUnsubscribed(crate::notification::item_value(item))
+            }
             topics::CONTACT_USER_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUserCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -744,12 +860,20 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_USER_TAG_CREATED => Event::ContactUserTagCreated(item),
-            topics::CONTACT_USER_TAG_DELETED => Event::ContactUserTagDeleted(item),
+            topics::CONTACT_USER_TAG_CREATED => {
+                Event::ContactUserTagCreated(crate::notification::item_value(item))
+            }
+            topics::CONTACT_USER_TAG_DELETED => {
+                Event::ContactUserTagDeleted(crate::notification::item_value(item))
+            }
             topics::CONTACT_USER_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUserUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -759,25 +883,62 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTENT_STAT_BANNER => Event::ContentStatBanner(item),
-            topics::CONTENT_STAT_CAROUSEL => Event::ContentStatCarousel(item),
-            topics::CONTENT_STAT_CHAT => Event::ContentStatChat(item),
-            topics::CONTENT_STAT_CHECKLIST => Event::ContentStatChecklist(item),
-            topics::CONTENT_STAT_CUSTOM_BOT => Event::ContentStatCustomBot(item),
-            topics::CONTENT_STAT_EMAIL => Event::ContentStatEmail(item),
-            topics::CONTENT_STAT_NEWS_ITEM => Event::ContentStatNewsItem(item),
-            topics::CONTENT_STAT_POST => Event::ContentStatPost(item),
-            topics::CONTENT_STAT_PUSH => Event::ContentStatPush(item),
-            topics::CONTENT_STAT_SERIES => Event::ContentStatSeries(item),
-            topics::CONTENT_STAT_SERIES_WEBHOOK => Event::ContentStatSeriesWebhook(item),
-            topics::CONTENT_STAT_SMS => Event::ContentStatSms(item),
-            topics::CONTENT_STAT_SURVEY => Event::ContentStatSurvey(item),
-            topics::CONTENT_STAT_TOOLTIP_GROUP => Event::ContentStatTooltipGroup(item),
-            topics::CONTENT_STAT_TOUR => Event::ContentStatTour(item),
+            topics::CONTENT_STAT_BANNER => {
+                Event::ContentStatBanner(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CAROUSEL => {
+                Event::ContentStatCarousel(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CHAT => {
+                Event::ContentStatChat(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CHECKLIST => {
+                Event::ContentStatChecklist(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CUSTOM_BOT => {
+                Event::ContentStatCustomBot(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_EMAIL => {
+                Event::ContentStatEmail(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_NEWS_ITEM => {
+                Event::ContentStatNewsItem(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_POST => {
+                Event::ContentStatPost(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_PUSH => {
+                Event::ContentStatPush(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SERIES => {
+                Event::ContentStatSeries(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SERIES_WEBHOOK => {
+                Event::ContentStatSeriesWebhook(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SMS => {
+                Event::ContentStatSms(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SURVEY => {
+                Event::ContentStatSurvey(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_TOOLTIP_GROUP => {
+                Event::ContentStatTooltipGroup(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_TOUR => {
+                Event::ContentStatTour(crate::notification::item_value(item))
+            }
             topics::CONVERSATION_ADMIN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -790,7 +951,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_CLOSED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminClosed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -803,7 +971,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_NOTED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminNoted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -816,7 +991,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_OPEN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminOpenAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -829,7 +1011,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_OPENED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminOpened(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -842,7 +1031,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -855,7 +1051,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_SINGLE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminSingleCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -868,7 +1071,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_SNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminSnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -881,7 +1091,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_UNSNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminUnsnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -894,7 +1111,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_OPERATOR_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationOperatorReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -907,7 +1131,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -920,7 +1151,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PART_REDACTED => {
                 match crate::notification::decode_item::<
                     super::models::ConversationPart,
-                >(stringify!(ConversationPart), item) {
+                >(
+                    stringify!(ConversationPart),
+                    item,
+                    Some((
+                        "conversation_part",
+                        |m: &super::models::ConversationPart| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPartRedacted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -933,7 +1171,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PART_TAG_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::ConversationPart,
-                >(stringify!(ConversationPart), item) {
+                >(
+                    stringify!(ConversationPart),
+                    item,
+                    Some((
+                        "conversation_part",
+                        |m: &super::models::ConversationPart| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPartTagCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -946,7 +1191,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PRIORITY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPriorityUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -959,7 +1211,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_RATING_ADDED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationRatingAdded(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -972,7 +1231,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_READ => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationRead(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -985,7 +1251,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_USER_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationUserCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -998,7 +1271,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_USER_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationUserReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1011,7 +1291,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1024,7 +1311,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1037,7 +1331,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_COMPANY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationCompanyUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1047,15 +1348,27 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::EVENT_CREATED => Event::EventCreated(item),
-            topics::JOB_COMPLETED => Event::JobCompleted(item),
-            topics::PING => Event::Ping(item),
-            topics::GRANULAR_UNSUBSCRIBE => Event::GranularUnsubscribe(item),
-            topics::GRANULAR_SUBSCRIBE => Event::GranularSubscribe(item),
+            topics::EVENT_CREATED => {
+                Event::EventCreated(crate::notification::item_value(item))
+            }
+            topics::JOB_COMPLETED => {
+                Event::JobCompleted(crate::notification::item_value(item))
+            }
+            topics::PING => Event::Ping(crate::notification::item_value(item)),
+            topics::GRANULAR_UNSUBSCRIBE => {
+                Event::GranularUnsubscribe(crate::notification::item_value(item))
+            }
+            topics::GRANULAR_SUBSCRIBE => {
+                Event::GranularSubscribe(crate::notification::item_value(item))
+            }
             topics::TICKET_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1068,7 +1381,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_STATE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketStateUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1081,7 +1398,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_NOTE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketNoteCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1094,7 +1415,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1107,7 +1432,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_TEAM_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketTeamAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1120,7 +1449,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1133,7 +1466,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1146,7 +1483,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ATTRIBUTE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAttributeUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1159,7 +1500,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1172,7 +1517,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1185,7 +1534,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CLOSED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketClosed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1198,7 +1551,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_RATING_PROVIDED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketRatingProvided(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1211,7 +1568,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_RESOLVED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketResolved(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1224,7 +1585,11 @@ impl crate::notification::Topics for Event {
             topics::VISITOR_SIGNED_UP => {
                 match crate::notification::decode_item::<
                     super::models::Visitor,
-                >(stringify!(Visitor), item) {
+                >(
+                    stringify!(Visitor),
+                    item,
+                    Some(("visitor", |m: &super::models::Visitor| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::VisitorSignedUp(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1237,7 +1602,7 @@ impl crate::notification::Topics for Event {
             _ => {
                 Event::Unknown {
                     topic: topic.to_string(),
-                    item,
+                    item: crate::notification::item_value(item),
                 }
             }
         }
