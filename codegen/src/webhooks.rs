@@ -465,6 +465,29 @@ mod tests {
     }
 
     #[test]
+    fn the_fixed_type_comes_from_enum_const_example_or_all_of() {
+        let raw = serde_json::json!({"components": {"schemas": {
+            "a": {"properties": {"type": {"type": "string", "enum": ["a"], "example": "x"}}},
+            "b": {"properties": {"type": {"const": "b"}}},
+            "c": {"properties": {"type": {"$ref": "#/components/schemas/c_type"}}},
+            "c_type": {"type": "string", "example": "c"},
+            "d": {"allOf": [{"$ref": "#/components/schemas/a"}]},
+            "two": {"properties": {"type": {"enum": ["x", "y"]}}},
+            "none": {"properties": {"type": {"type": "string"}}},
+        }}});
+        let fixed = |schema: &str| {
+            let s = raw.pointer(&format!("/components/schemas/{schema}"))?;
+            fixed_value(deref(&raw, type_property(&raw, s, 0)?))
+        };
+        assert_eq!(fixed("a").as_deref(), Some("a"));
+        assert_eq!(fixed("b").as_deref(), Some("b"));
+        assert_eq!(fixed("c").as_deref(), Some("c"));
+        assert_eq!(fixed("d").as_deref(), Some("a"));
+        assert_eq!(fixed("two"), None);
+        assert_eq!(fixed("none"), None);
+    }
+
+    #[test]
     fn the_data_file_parses_and_rejects_duplicates() {
         let one = "[[topic]]\nname = \"a.b\"\nobject = \"A\"\nfires = \"f\"\nsource = \"A\"\n";
         assert_eq!(parse(one).map(|t| t.len()).ok(), Some(1));
