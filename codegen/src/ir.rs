@@ -39,6 +39,10 @@ pub struct WebhookTopic {
     pub deleted: bool,
     /// The Rust type of `schema` in this version, when it has it.
     pub model: Option<String>,
+    /// The value the schema fixes the item's `type` member to (a one-value `enum`, a `const`, or
+    /// a single example), where it does and `model` holds that member as a string; set by
+    /// `webhooks::item_kinds`.
+    pub item_type: Option<String>,
 }
 
 impl Api {

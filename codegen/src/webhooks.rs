@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::ir::{Api, TypeKind, WebhookTopic};
+use crate::ir::{Api, TypeKind, TypeRef, WebhookTopic};
 
 /// The data file, relative to the workspace root.
 pub const FILE: &str = "specs/webhooks.toml";
@@ -140,9 +140,106 @@ pub fn attach(api: &mut Api, topics: &[Topic]) {
                 fires: t.fires.clone(),
                 deleted: t.deleted,
                 model,
+                item_type: None,
             }
         })
         .collect();
+}
+
+/// Sets each typed topic's [`WebhookTopic::item_type`]: the value the topic's schema (in `raw`,
+/// the version's description) fixes its `type` member to, where the model holds that member as
+/// a string. The value is a one-value `enum`, else a `const`, else a single example (`example`,
+/// or `examples` with one value); the `type` property is looked up in the schema's
+/// `properties`, then in its `allOf` members (following `$ref`s).
+pub fn item_kinds(api: &mut Api, raw: &serde_json::Value) {
+    let kinds: Vec<Option<String>> = api
+        .webhooks
+        .iter()
+        .map(|t| {
+            let (schema, model) = (t.schema.as_deref()?, t.model.as_deref()?);
+            type_field(api, model)?;
+            let pointer = format!("/components/schemas/{}", json_pointer_escape(schema));
+            let property = type_property(raw, raw.pointer(&pointer)?, 0)?;
+            fixed_value(deref(raw, property))
+        })
+        .collect();
+    for (t, kind) in api.webhooks.iter_mut().zip(kinds) {
+        t.item_type = kind;
+    }
+}
+
+/// The model's field holding the `type` member, as a string (the field's Rust name).
+fn type_field(api: &Api, model: &str) -> Option<String> {
+    match &api.types.get(model)?.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .find(|f| f.wire_name == "type" && f.ty == TypeRef::String)
+            .map(|f| f.rust_name.clone()),
+        _ => None,
+    }
+}
+
+fn json_pointer_escape(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// `value` with a local `$ref` followed (a few levels at most).
+fn deref<'a>(
+    raw: &'a serde_json::Value,
+    mut value: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    for _ in 0..8 {
+        match value
+            .get("$ref")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| raw.pointer(p))
+        {
+            Some(target) => value = target,
+            None => break,
+        }
+    }
+    value
+}
+
+/// The `type` property of `schema`: in its `properties`, else in its `allOf` members.
+fn type_property<'a>(
+    raw: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+    depth: usize,
+) -> Option<&'a serde_json::Value> {
+    if depth > 8 {
+        return None;
+    }
+    let schema = deref(raw, schema);
+    if let Some(p) = schema.pointer("/properties/type") {
+        return Some(p);
+    }
+    schema
+        .get("allOf")?
+        .as_array()?
+        .iter()
+        .find_map(|member| type_property(raw, member, depth + 1))
+}
+
+/// The one string a property schema allows or shows: a one-value `enum`, a `const`, a single
+/// example.
+fn fixed_value(property: &serde_json::Value) -> Option<String> {
+    let one = |v: &serde_json::Value| match v.as_array().map(Vec::as_slice) {
+        Some([only]) => only.as_str().map(str::to_string),
+        _ => None,
+    };
+    if let Some(values) = property.get("enum") {
+        return one(values);
+    }
+    if let Some(value) = property.get("const") {
+        return value.as_str().map(str::to_string);
+    }
+    if let Some(value) = property.get("example") {
+        return value.as_str().map(str::to_string);
+    }
+    property.get("examples").and_then(one)
 }
 
 /// The tokens of `<vmod>/webhooks.rs`.
@@ -186,10 +283,13 @@ pub fn emit(api: &Api) -> TokenStream {
         }
 
         impl crate::notification::Topics for Event {
-            fn decode(topic: &str, item: serde_json::Value) -> Self {
+            fn decode(topic: &str, item: Option<&serde_json::value::RawValue>) -> Self {
                 match topic {
                     #(#arms)*
-                    _ => Event::Unknown { topic: topic.to_string(), item },
+                    _ => Event::Unknown {
+                        topic: topic.to_string(),
+                        item: crate::notification::item_value(item),
+                    },
                 }
             }
         }
@@ -276,9 +376,18 @@ fn items(api: &Api) -> Items {
             Some(model) => {
                 let model = format_ident!("{}", model);
                 variants.push(quote! { #[doc = #vdoc] #vname(Box<super::models::#model>), });
+                let kind = match (&t.item_type, type_field(api, &model.to_string())) {
+                    (Some(expected), Some(field)) => {
+                        let field = format_ident!("{}", field);
+                        quote! {
+                            Some((#expected, |m: &super::models::#model| m.#field.as_deref()))
+                        }
+                    }
+                    _ => quote! { None },
+                };
                 arms.push(quote! {
                     topics::#cname => match crate::notification::decode_item::<super::models::#model>(
-                        stringify!(#model), item,
+                        stringify!(#model), item, #kind,
                     ) {
                         Ok(model) => Event::#vname(Box::new(model)),
                         Err(item) => Event::Unknown { topic: topic.to_string(), item },
@@ -290,7 +399,9 @@ fn items(api: &Api) -> Items {
             }
             None => {
                 variants.push(quote! { #[doc = #vdoc] #vname(serde_json::Value), });
-                arms.push(quote! { topics::#cname => Event::#vname(item), });
+                arms.push(quote! {
+                    topics::#cname => Event::#vname(crate::notification::item_value(item)),
+                });
                 item_arms.push(quote! { Event::#vname(item) => item.clone(), });
             }
         }
@@ -330,6 +441,7 @@ mod tests {
                     fires: "x".into(),
                     deleted: false,
                     model: model.map(Into::into),
+                    item_type: None,
                 })
                 .collect(),
         }
@@ -375,6 +487,29 @@ mod tests {
             ]
         );
         assert!(compare(&new, &new).is_empty());
+    }
+
+    #[test]
+    fn the_fixed_type_comes_from_enum_const_example_or_all_of() {
+        let raw = serde_json::json!({"components": {"schemas": {
+            "a": {"properties": {"type": {"type": "string", "enum": ["a"], "example": "x"}}},
+            "b": {"properties": {"type": {"const": "b"}}},
+            "c": {"properties": {"type": {"$ref": "#/components/schemas/c_type"}}},
+            "c_type": {"type": "string", "example": "c"},
+            "d": {"allOf": [{"$ref": "#/components/schemas/a"}]},
+            "two": {"properties": {"type": {"enum": ["x", "y"]}}},
+            "none": {"properties": {"type": {"type": "string"}}},
+        }}});
+        let fixed = |schema: &str| {
+            let s = raw.pointer(&format!("/components/schemas/{schema}"))?;
+            fixed_value(deref(&raw, type_property(&raw, s, 0)?))
+        };
+        assert_eq!(fixed("a").as_deref(), Some("a"));
+        assert_eq!(fixed("b").as_deref(), Some("b"));
+        assert_eq!(fixed("c").as_deref(), Some("c"));
+        assert_eq!(fixed("d").as_deref(), Some("a"));
+        assert_eq!(fixed("two"), None);
+        assert_eq!(fixed("none"), None);
     }
 
     #[test]

@@ -168,6 +168,7 @@ fn generate_loaded(
     let t1 = Instant::now();
     let mut api = crate::lower::lower(&loaded.doc, version)?;
     crate::webhooks::attach(&mut api, topics);
+    crate::webhooks::item_kinds(&mut api, &loaded.doc.raw);
     let t2 = Instant::now();
     let outputs = emit::emit_version(&api, &Provenance::version(version, hash));
     // The public API listing, reviewed in pull requests.

@@ -5,22 +5,29 @@
 //! wrong JSON type is `None`, kept raw in `additional_properties` and reported as a [`Drift`];
 //! members not declared here (and `null` ones) are kept there too, so re-encoding reproduces the
 //! input.
+//!
+//! The envelope is read straight from the bytes: `data.item` is kept as its JSON text
+//! ([`RawValue`]) and [`Notification::event`] decodes the topic's model from that text, so no
+//! `serde_json::Value` of the body is built.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::DeserializeOwned;
-use serde::ser::{Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde::de::value::SeqAccessDeserializer;
+use serde::de::{self, DeserializeOwned, Deserializer as _, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::codec::drift::{self, Kind};
 use crate::drift::Drift;
 
 /// A version's event enum: decodes a notification's item by its topic (generated).
 pub trait Topics: Sized {
-    /// The event for `topic` with `item` (`data.item`, `null` when absent); never fails: an
-    /// unknown topic or an item that does not fit is the enum's `Unknown` variant.
-    fn decode(topic: &str, item: Value) -> Self;
+    /// The event for `topic` with `item` (`data.item` as received; `None` when absent); never
+    /// fails: an unknown topic or an item that does not fit is the enum's `Unknown` variant.
+    fn decode(topic: &str, item: Option<&RawValue>) -> Self;
 }
 
 /// A webhook notification: the JSON object Intercom posts (`E`: the version's `Event`).
@@ -50,14 +57,31 @@ pub struct Notification<E> {
 }
 
 /// A notification's `data` member.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct NotificationData {
     /// `type`: `notification_event_data`.
     pub type_: Option<String>,
-    /// `item`: the object the topic is about, raw (decoded by [`Notification::event`]).
-    pub item: Option<Value>,
-    /// Members not declared above, as received.
+    /// `item`: the object the topic is about, as its JSON text (decoded by
+    /// [`Notification::event`]; as a `Value`: [`NotificationData::item_value`]).
+    pub item: Option<Box<RawValue>>,
+    /// Members not declared above, and a `type` that is not a string, as received.
     pub additional_properties: BTreeMap<String, Value>,
+}
+
+impl NotificationData {
+    /// `item` parsed into a `serde_json::Value` (`None` when absent).
+    pub fn item_value(&self) -> Option<Value> {
+        self.item.as_deref().map(raw_to_value)
+    }
+}
+
+impl PartialEq for NotificationData {
+    /// Items compare by their JSON text.
+    fn eq(&self, other: &Self) -> bool {
+        self.type_ == other.type_
+            && self.item.as_deref().map(RawValue::get) == other.item.as_deref().map(RawValue::get)
+            && self.additional_properties == other.additional_properties
+    }
 }
 
 impl<E: Topics> Notification<E> {
@@ -68,25 +92,20 @@ impl<E: Topics> Notification<E> {
     ///
     /// The body is not JSON, or not a JSON object.
     pub fn parse(body: &[u8]) -> Result<(Self, Vec<Drift>), serde_json::Error> {
-        let value: Value = serde_json::from_slice(body)?;
-        let Value::Object(map) = value else {
-            return Err(serde::de::Error::custom(format!(
-                "a webhook notification is a JSON object, found {}",
-                Kind::of(&value).as_str()
-            )));
-        };
-        Ok(drift::collect(|| Self::from_map(map)))
+        let (result, drifts) = drift::collect(|| {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let notification = de.deserialize_any(EnvelopeVisitor(PhantomData))?;
+            de.end()?;
+            Ok(notification)
+        });
+        result.map(|n| (n, drifts))
     }
 
     /// The event this notification carries, decoded by its topic, with the drift records of
     /// the item (paths under `data.item`).
     pub fn event(&self) -> (E, Vec<Drift>) {
         let topic = self.topic.as_deref().unwrap_or_default();
-        let item = self
-            .data
-            .as_ref()
-            .and_then(|d| d.item.clone())
-            .unwrap_or(Value::Null);
+        let item = self.data.as_ref().and_then(|d| d.item.as_deref());
         drift::collect(|| {
             let mark = drift::mark();
             let event = E::decode(topic, item);
@@ -95,122 +114,343 @@ impl<E: Topics> Notification<E> {
             event
         })
     }
+}
 
-    fn from_map(mut map: Map<String, Value>) -> Self {
-        let mut extra = BTreeMap::new();
-        let data = map.remove("data").and_then(|v| match v {
-            Value::Object(mut data) => {
-                let mut data_extra = BTreeMap::new();
-                let type_ = take(&mut data, "type", &mut data_extra);
-                let item = data.remove("item");
-                data_extra.extend(data);
-                Some(NotificationData {
-                    type_,
-                    item,
-                    additional_properties: data_extra,
-                })
-            }
-            other => {
-                drift::record("Notification", Some("data"), "object", Kind::of(&other));
-                extra.insert("data".to_string(), other);
-                None
-            }
-        });
-        let n = Notification {
-            type_: take(&mut map, "type", &mut extra),
-            id: take(&mut map, "id", &mut extra),
-            topic: take(&mut map, "topic", &mut extra),
-            app_id: take(&mut map, "app_id", &mut extra),
-            created_at: take(&mut map, "created_at", &mut extra),
-            delivery_attempts: take(&mut map, "delivery_attempts", &mut extra),
-            first_sent_at: take(&mut map, "first_sent_at", &mut extra),
-            self_: take(&mut map, "self", &mut extra),
-            data,
+/// The kind-only message for a body or `data` that is not an object (no value is printed).
+fn not_an_object<E: de::Error>(what: &str, found: Kind) -> E {
+    E::custom(format!("{what} is a JSON object, found {}", found.as_str()))
+}
+
+struct EnvelopeVisitor<E>(PhantomData<fn() -> E>);
+
+const NOTIFICATION: &str = "a webhook notification";
+
+impl<'de, E> Visitor<'de> for EnvelopeVisitor<E> {
+    type Value = Notification<E>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a webhook notification (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut n = Notification {
+            type_: None,
+            id: None,
+            topic: None,
+            app_id: None,
+            created_at: None,
+            delivery_attempts: None,
+            first_sent_at: None,
+            self_: None,
+            data: None,
             additional_properties: BTreeMap::new(),
             event: PhantomData,
         };
-        extra.extend(map);
-        Notification {
-            additional_properties: extra,
-            ..n
+        let extra = &mut n.additional_properties;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "type" => n.type_ = string_member("Notification", "type", map.next_value()?, extra),
+                "id" => n.id = string_member("Notification", "id", map.next_value()?, extra),
+                "topic" => {
+                    n.topic = string_member("Notification", "topic", map.next_value()?, extra);
+                }
+                "app_id" => {
+                    n.app_id = string_member("Notification", "app_id", map.next_value()?, extra);
+                }
+                "self" => n.self_ = string_member("Notification", "self", map.next_value()?, extra),
+                "created_at" => n.created_at = int_member("created_at", map.next_value()?, extra),
+                "delivery_attempts" => {
+                    n.delivery_attempts = int_member("delivery_attempts", map.next_value()?, extra);
+                }
+                "first_sent_at" => {
+                    n.first_sent_at = int_member("first_sent_at", map.next_value()?, extra);
+                }
+                "data" => {
+                    extra.remove("data");
+                    n.data = None;
+                    let mark = drift::mark();
+                    let member = map.next_value::<DataMember>()?;
+                    if mark < drift::mark() {
+                        drift::prefix_key(mark, "data");
+                    }
+                    match member {
+                        DataMember::Data(data) => n.data = Some(data),
+                        DataMember::Other(Value::Null) => {
+                            extra.insert("data".to_string(), Value::Null);
+                        }
+                        DataMember::Other(other) => {
+                            drift::record("Notification", Some("data"), "object", Kind::of(&other));
+                            extra.insert("data".to_string(), other);
+                        }
+                    }
+                }
+                other => {
+                    extra.insert(other.to_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(not_an_object(NOTIFICATION, Kind::Array))
+    }
+    fn visit_str<Er: de::Error>(self, _: &str) -> Result<Self::Value, Er> {
+        Err(not_an_object(NOTIFICATION, Kind::String))
+    }
+    fn visit_bool<Er: de::Error>(self, _: bool) -> Result<Self::Value, Er> {
+        Err(not_an_object(NOTIFICATION, Kind::Boolean))
+    }
+    fn visit_i64<Er: de::Error>(self, _: i64) -> Result<Self::Value, Er> {
+        Err(not_an_object(NOTIFICATION, Kind::Number))
+    }
+    fn visit_u64<Er: de::Error>(self, _: u64) -> Result<Self::Value, Er> {
+        Err(not_an_object(NOTIFICATION, Kind::Number))
+    }
+    fn visit_f64<Er: de::Error>(self, _: f64) -> Result<Self::Value, Er> {
+        Err(not_an_object(NOTIFICATION, Kind::Number))
+    }
+    fn visit_unit<Er: de::Error>(self) -> Result<Self::Value, Er> {
+        Err(not_an_object(NOTIFICATION, Kind::Null))
+    }
+}
+
+/// The `data` member: an object, or anything else (kept raw).
+enum DataMember {
+    Data(NotificationData),
+    Other(Value),
+}
+
+impl<'de> de::Deserialize<'de> for DataMember {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DataVisitor)
+    }
+}
+
+struct DataVisitor;
+
+impl<'de> Visitor<'de> for DataVisitor {
+    type Value = DataMember;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DataMember, A::Error> {
+        let mut data = NotificationData::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "type" => {
+                    data.type_ = string_member(
+                        "NotificationData",
+                        "type",
+                        map.next_value()?,
+                        &mut data.additional_properties,
+                    );
+                }
+                "item" => data.item = Some(map.next_value()?),
+                other => {
+                    data.additional_properties
+                        .insert(other.to_string(), map.next_value()?);
+                }
+            }
+        }
+        Ok(DataMember::Data(data))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<DataMember, A::Error> {
+        <Value as de::Deserialize>::deserialize(SeqAccessDeserializer::new(seq))
+            .map(DataMember::Other)
+    }
+    fn visit_str<Er: de::Error>(self, v: &str) -> Result<DataMember, Er> {
+        Ok(DataMember::Other(Value::String(v.to_string())))
+    }
+    fn visit_string<Er: de::Error>(self, v: String) -> Result<DataMember, Er> {
+        Ok(DataMember::Other(Value::String(v)))
+    }
+    fn visit_bool<Er: de::Error>(self, v: bool) -> Result<DataMember, Er> {
+        Ok(DataMember::Other(Value::Bool(v)))
+    }
+    fn visit_i64<Er: de::Error>(self, v: i64) -> Result<DataMember, Er> {
+        Ok(DataMember::Other(Value::from(v)))
+    }
+    fn visit_u64<Er: de::Error>(self, v: u64) -> Result<DataMember, Er> {
+        Ok(DataMember::Other(Value::from(v)))
+    }
+    fn visit_f64<Er: de::Error>(self, v: f64) -> Result<DataMember, Er> {
+        Ok(DataMember::Other(Value::from(v)))
+    }
+    fn visit_unit<Er: de::Error>(self) -> Result<DataMember, Er> {
+        Ok(DataMember::Other(Value::Null))
+    }
+}
+
+/// A string member: `null` and a value of another kind are kept raw in `extra` (the latter with
+/// a drift record).
+fn string_member(
+    type_name: &'static str,
+    key: &str,
+    value: Value,
+    extra: &mut BTreeMap<String, Value>,
+) -> Option<String> {
+    match value {
+        Value::String(s) => {
+            extra.remove(key);
+            Some(s)
+        }
+        other => {
+            if !other.is_null() {
+                drift::record(type_name, Some(key), "String", Kind::of(&other));
+            }
+            extra.insert(key.to_string(), other);
+            None
         }
     }
 }
 
-/// Member `key` of `map` as a `T`; `null` and a value that does not fit are kept raw in `extra`
-/// (the latter with a drift record).
-fn take<T: DeserializeOwned>(
-    map: &mut Map<String, Value>,
-    key: &str,
-    extra: &mut BTreeMap<String, Value>,
-) -> Option<T> {
-    let value = map.remove(key)?;
-    if value.is_null() {
-        extra.insert(key.to_string(), value);
-        return None;
-    }
-    match T::deserialize(&value) {
-        Ok(v) => Some(v),
-        Err(_) => {
-            drift::record(
-                "Notification",
-                Some(key),
-                std::any::type_name::<T>(),
-                Kind::of(&value),
-            );
+/// An integer member (`i64`), kept raw like [`string_member`] when it does not fit.
+fn int_member(key: &str, value: Value, extra: &mut BTreeMap<String, Value>) -> Option<i64> {
+    match value.as_i64() {
+        Some(v) => {
+            extra.remove(key);
+            Some(v)
+        }
+        None => {
+            if !value.is_null() {
+                drift::record("Notification", Some(key), "i64", Kind::of(&value));
+            }
             extra.insert(key.to_string(), value);
             None
         }
     }
 }
 
-fn insert<T: Serialize>(map: &mut Map<String, Value>, key: &str, value: &Option<T>) {
-    if let Some(v) = value
-        && let Ok(v) = serde_json::to_value(v)
-    {
-        map.insert(key.to_string(), v);
+/// One member of a re-encoded envelope.
+enum Member<'a> {
+    Value(&'a Value),
+    Raw(&'a RawValue),
+    Str(&'a str),
+    Int(i64),
+    Data(&'a NotificationData),
+}
+
+impl Serialize for Member<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Member::Value(v) => v.serialize(serializer),
+            Member::Raw(v) => v.serialize(serializer),
+            Member::Str(v) => v.serialize(serializer),
+            Member::Int(v) => v.serialize(serializer),
+            Member::Data(data) => {
+                let mut members: BTreeMap<&str, Member<'_>> = data
+                    .additional_properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), Member::Value(v)))
+                    .collect();
+                if let Some(t) = &data.type_ {
+                    members.insert("type", Member::Str(t));
+                }
+                if let Some(item) = &data.item {
+                    members.insert("item", Member::Raw(item));
+                }
+                serialize_members(members, serializer)
+            }
+        }
     }
+}
+
+fn serialize_members<S: Serializer>(
+    members: BTreeMap<&str, Member<'_>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(members.len()))?;
+    for (k, v) in &members {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
 }
 
 impl<E> Serialize for Notification<E> {
+    /// The members in name order; `data.item` is written as received.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map: Map<String, Value> = self
+        let mut members: BTreeMap<&str, Member<'_>> = self
             .additional_properties
             .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .map(|(k, v)| (k.as_str(), Member::Value(v)))
             .collect();
-        insert(&mut map, "type", &self.type_);
-        insert(&mut map, "id", &self.id);
-        insert(&mut map, "topic", &self.topic);
-        insert(&mut map, "app_id", &self.app_id);
-        insert(&mut map, "created_at", &self.created_at);
-        insert(&mut map, "delivery_attempts", &self.delivery_attempts);
-        insert(&mut map, "first_sent_at", &self.first_sent_at);
-        insert(&mut map, "self", &self.self_);
-        if let Some(data) = &self.data {
-            let mut d: Map<String, Value> = data
-                .additional_properties
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            insert(&mut d, "type", &data.type_);
-            insert(&mut d, "item", &data.item);
-            map.insert("data".to_string(), Value::Object(d));
+        for (key, value) in [
+            ("type", &self.type_),
+            ("id", &self.id),
+            ("topic", &self.topic),
+            ("app_id", &self.app_id),
+            ("self", &self.self_),
+        ] {
+            if let Some(v) = value {
+                members.insert(key, Member::Str(v));
+            }
         }
-        map.serialize(serializer)
+        for (key, value) in [
+            ("created_at", self.created_at),
+            ("delivery_attempts", self.delivery_attempts),
+            ("first_sent_at", self.first_sent_at),
+        ] {
+            if let Some(v) = value {
+                members.insert(key, Member::Int(v));
+            }
+        }
+        if let Some(data) = &self.data {
+            members.insert("data", Member::Data(data));
+        }
+        serialize_members(members, serializer)
     }
 }
 
-/// Decodes `item` into the topic's model `T`; an item that is not an object, or does not decode,
-/// is returned raw with a drift record (`type_name`: the model's name).
-pub fn decode_item<T: DeserializeOwned>(type_name: &'static str, item: Value) -> Result<T, Value> {
-    if item.is_object()
-        && let Ok(model) = T::deserialize(&item)
-    {
-        return Ok(model);
+/// The JSON text of a [`RawValue`] as a `Value` (it is valid JSON: it was read as such).
+fn raw_to_value(raw: &RawValue) -> Value {
+    serde_json::from_str(raw.get()).unwrap_or(Value::Null)
+}
+
+/// `item` as a `Value` (`null` when absent): the item of an untyped or unknown topic.
+pub fn item_value(item: Option<&RawValue>) -> Value {
+    item.map(raw_to_value).unwrap_or(Value::Null)
+}
+
+/// The member of a model that holds its `type` tag, and the value the model's schema fixes it to
+/// (generated where the schema has one).
+pub type ItemKind<T> = (&'static str, fn(&T) -> Option<&str>);
+
+/// Decodes `item` into the topic's model `T` straight from its JSON text. An item that is not an
+/// object, or does not decode, is returned raw with a drift record (`type_name`: the model's
+/// name); so is an object whose `type` member is a string other than `kind`'s (an
+/// [`Action::OtherKind`](crate::drift::Action::OtherKind) record naming both). An item with no
+/// `type` member decodes.
+pub fn decode_item<T: DeserializeOwned>(
+    type_name: &'static str,
+    item: Option<&RawValue>,
+    kind: Option<ItemKind<T>>,
+) -> Result<T, Value> {
+    let Some(raw) = item else {
+        drift::record(type_name, None, "object", Kind::Null);
+        return Err(Value::Null);
+    };
+    if raw.get().trim_start().starts_with('{') {
+        let mark = drift::mark();
+        match serde_json::from_str::<T>(raw.get()) {
+            Ok(model) => match kind {
+                Some((expected, tag)) if tag(&model).is_some_and(|found| found != expected) => {
+                    let found = tag(&model).unwrap_or_default().to_string();
+                    drift::truncate(mark);
+                    drift::record_other_kind(type_name, expected, &found);
+                    return Err(raw_to_value(raw));
+                }
+                _ => return Ok(model),
+            },
+            Err(_) => drift::truncate(mark),
+        }
     }
-    drift::record(type_name, None, "object", Kind::of(&item));
-    Err(item)
+    let value = raw_to_value(raw);
+    drift::record(type_name, None, "object", Kind::of(&value));
+    Err(value)
 }
 
 /// [`Notification::parse`] then [`Notification::event`]: the envelope, the event, and the drift

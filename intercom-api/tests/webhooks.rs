@@ -33,6 +33,8 @@ struct Parsed {
     typed: bool,
     item: Value,
     drift: Vec<String>,
+    /// The drift records as displayed.
+    drift_text: Vec<String>,
 }
 
 trait Event: Topics {
@@ -68,6 +70,7 @@ fn parse_as<E: Event>(body: &[u8]) -> Result<Parsed, serde_json::Error> {
         typed: !event.is_unknown(),
         item: event.item_json(),
         drift: drift.iter().map(|d| d.path().to_string()).collect(),
+        drift_text: drift.iter().map(ToString::to_string).collect(),
     })
 }
 
@@ -154,6 +157,8 @@ fn every_topic_decodes_from_spec_examples_and_round_trips() {
             .iter()
             .filter(|t| t.listed_in(&pin.version))
             .collect();
+        // Typed topics (decoded from their example) and the example's `type`, for the swap below.
+        let mut typed: Vec<(&str, Value, String)> = Vec::new();
         for t in &listed {
             let Some(schema) = &t.schema else { continue };
             let Some(example) = example_of(&raw, schema) else {
@@ -171,6 +176,9 @@ fn every_topic_decodes_from_spec_examples_and_round_trips() {
             };
             if parsed.typed && parsed.drift.is_empty() {
                 decoded += 1;
+                if let Some(kind) = example.get("type").and_then(Value::as_str) {
+                    typed.push((&t.name, example.clone(), kind.to_string()));
+                }
             } else {
                 failed.push(format!(
                     "{} {}: not decoded ({:?})",
@@ -202,11 +210,61 @@ fn every_topic_decodes_from_spec_examples_and_round_trips() {
             pin.version,
             listed.len()
         ));
+        let (detected, swapped) = wrong_kind(&pin.version, parse, &typed, &mut failed);
+        progress(&format!(
+            "webhooks: {}: wrong-kind items detected {detected}/{swapped}",
+            pin.version
+        ));
+        if swapped == 0 {
+            failed.push(format!("{}: no item to swap", pin.version));
+        }
         if n == 0 {
             failed.push(format!("{}: no topic had an example", pin.version));
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// Every typed topic gets the example of the first other topic whose item has a different `type`:
+/// the event must be `Unknown` with that item as received and exactly one drift record, at
+/// `data.item.type`, naming the found type. Returns (detected, swapped).
+fn wrong_kind(
+    version: &str,
+    parse: Parser,
+    typed: &[(&str, Value, String)],
+    failed: &mut Vec<String>,
+) -> (usize, usize) {
+    let (mut detected, mut swapped) = (0, 0);
+    for (topic, _, kind) in typed {
+        let Some((_, other, other_kind)) = typed.iter().find(|(_, _, k)| k != kind) else {
+            continue;
+        };
+        swapped += 1;
+        let body = serde_json::to_vec(&notification(topic, other.clone())).expect("json");
+        let parsed = match parse(&body) {
+            Ok(p) => p,
+            Err(e) => {
+                failed.push(format!("{version} {topic} (a {other_kind} item): {e}"));
+                continue;
+            }
+        };
+        let named = parsed.drift_text.len() == 1
+            && parsed.drift_text[0].contains(&format!("expected {kind}"))
+            && parsed.drift_text[0].contains(&format!("an object of type `{other_kind}`"));
+        if !parsed.typed
+            && parsed.drift == ["data.item.type"]
+            && named
+            && compare::differs(other, &parsed.item).is_none()
+        {
+            detected += 1;
+        } else {
+            failed.push(format!(
+                "{version} {topic} (a {other_kind} item): typed {}, drift {:?}",
+                parsed.typed, parsed.drift_text
+            ));
+        }
+    }
+    (detected, swapped)
 }
 
 #[cfg(feature = "v2_16")]
@@ -258,6 +316,34 @@ mod v2_16 {
     }
 
     #[test]
+    fn an_object_of_another_type_is_unknown_and_one_without_type_decodes() {
+        let contact = json!({"type": "contact", "id": "1", "role": "user"});
+        let body = super::notification(topics::CONVERSATION_ADMIN_REPLIED, contact.clone());
+        let (_, event, drift) = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+        assert_eq!(
+            event,
+            Event::Unknown {
+                topic: topics::CONVERSATION_ADMIN_REPLIED.into(),
+                item: contact
+            }
+        );
+        assert_eq!(drift.len(), 1, "{drift:?}");
+        assert_eq!(drift[0].path(), "data.item.type");
+        assert_eq!(drift[0].expected(), "conversation");
+        assert_eq!(
+            drift[0].action(),
+            &intercom_api::drift::Action::OtherKind("contact".into())
+        );
+        let body = super::notification(topics::CONVERSATION_ADMIN_REPLIED, json!({"id": "9"}));
+        let (_, event, drift) = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+        assert!(drift.is_empty(), "{drift:?}");
+        let Event::ConversationAdminReplied(conversation) = event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(conversation.id.as_deref(), Some("9"));
+    }
+
+    #[test]
     fn envelope_drift_is_kept_and_reported() {
         let mut body = super::notification(topics::TICKET_CREATED, json!({"type": "ticket"}));
         body["created_at"] = json!("yesterday");
@@ -269,6 +355,21 @@ mod v2_16 {
         assert_eq!(drift.len(), 1);
         assert_eq!(drift[0].path(), "created_at");
         assert_eq!(serde_json::to_value(&n).unwrap(), body);
+        // `data` of the wrong kind, and `data.type` of the wrong kind (path under `data`).
+        let mut odd = body.clone();
+        odd["data"]["type"] = json!(7);
+        let (n, drift) = Notification::parse(&serde_json::to_vec(&odd).unwrap()).unwrap();
+        assert_eq!(drift.len(), 2, "{drift:?}");
+        assert_eq!(drift[1].path(), "data.type");
+        assert_eq!(serde_json::to_value(&n).unwrap(), odd);
+        let data = n.data.as_ref().unwrap();
+        assert_eq!(data.item_value(), Some(json!({"type": "ticket"})));
+        odd["data"] = json!([1, {"a": 2}]);
+        let (n, drift) = Notification::parse(&serde_json::to_vec(&odd).unwrap()).unwrap();
+        assert_eq!(drift.len(), 2, "{drift:?}");
+        assert_eq!(drift[1].path(), "data");
+        assert!(n.data.is_none());
+        assert_eq!(serde_json::to_value(&n).unwrap(), odd);
         for bad in [&b"not json"[..], b"[1]", b"\"x\"", b""] {
             assert!(Notification::parse(bad).is_err());
         }

@@ -28,7 +28,8 @@ use serde_json::{Map, Value};
 /// One member whose JSON value did not fit its declared type.
 ///
 /// `Debug` and `Display` never show a value (only [`Action::Unwrapped`] holds any, and they print
-/// its member names).
+/// its member names), except the `type` tag of an object of another kind
+/// ([`Action::OtherKind`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Drift {
     path: String,
@@ -61,6 +62,11 @@ pub enum Action {
         /// print their names only (responses hold customer data).
         rest: Map<String, Value>,
     },
+    /// An object of another kind: its `type` member (the record's path) is this string, not the
+    /// one the model's schema fixes ([`Drift::expected`]); the whole object was kept raw (a
+    /// webhook item becomes the version's `Event::Unknown`). The tag is the sender's object
+    /// type, not customer data; it is cut to 64 characters.
+    OtherKind(String),
 }
 
 impl fmt::Debug for Action {
@@ -70,6 +76,7 @@ impl fmt::Debug for Action {
             Action::DecodedAsMember(member) => {
                 f.debug_tuple("DecodedAsMember").field(member).finish()
             }
+            Action::OtherKind(tag) => f.debug_tuple("OtherKind").field(tag).finish(),
             Action::Unwrapped { member, rest } => f
                 .debug_struct("Unwrapped")
                 .field("member", member)
@@ -94,6 +101,7 @@ impl fmt::Display for Action {
         match self {
             Action::KeptRaw => f.write_str("kept raw"),
             Action::DecodedAsMember(member) => write!(f, "decoded as member {member}"),
+            Action::OtherKind(tag) => write!(f, "an object of type `{tag}`, kept raw"),
             Action::Unwrapped { member, rest } if rest.is_empty() => {
                 write!(f, "unwrapped member {member}")
             }
@@ -380,6 +388,21 @@ pub(crate) fn record(
         expected,
         found,
         Action::KeptRaw,
+        None,
+    );
+}
+
+/// Records an object of another kind ([`Action::OtherKind`]): its `type` member is `found`, the
+/// model `type_name` fixes it to `expected`.
+pub(crate) fn record_other_kind(type_name: &'static str, expected: &'static str, found: &str) {
+    let type_name = type_name.rsplit("::").next().unwrap_or(type_name);
+    let tag: String = found.chars().take(64).collect();
+    record_action(
+        Cow::Borrowed(type_name),
+        Some("type"),
+        expected,
+        Kind::String,
+        Action::OtherKind(tag),
         None,
     );
 }

@@ -390,12 +390,16 @@ pub enum Event {
     },
 }
 impl crate::notification::Topics for Event {
-    fn decode(topic: &str, item: serde_json::Value) -> Self {
+    fn decode(topic: &str, item: Option<&serde_json::value::RawValue>) -> Self {
         match topic {
             topics::ADMIN_ADDED_TO_WORKSPACE => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminAddedToWorkspace(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -408,7 +412,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_AWAY_MODE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminAwayModeUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -421,7 +429,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_ACTIVITY_LOG_EVENT_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminActivityLogEventCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -434,7 +446,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_REMOVED_FROM_WORKSPACE => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminRemovedFromWorkspace(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -447,7 +463,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_LOGGED_IN => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminLoggedIn(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -460,7 +480,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_LOGGED_OUT => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminLoggedOut(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -473,7 +497,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -486,7 +514,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -499,7 +531,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_PUBLISHED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticlePublished(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -512,7 +548,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_UNPUBLISHED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleUnpublished(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -525,7 +565,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -535,16 +579,24 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CALL_STARTED => Event::CallStarted(item),
-            topics::CALL_ENDED => Event::CallEnded(item),
-            topics::CALL_TRANSCRIPTION_AVAILABLE => {
-                Event::CallTranscriptionAvailable(item)
+            topics::CALL_STARTED => {
+                Event::CallStarted(crate::notification::item_value(item))
             }
-            topics::CALL_RECORDING_AVAILABLE => Event::CallRecordingAvailable(item),
+            topics::CALL_ENDED => Event::CallEnded(crate::notification::item_value(item)),
+            topics::CALL_TRANSCRIPTION_AVAILABLE => {
+                Event::CallTranscriptionAvailable(crate::notification::item_value(item))
+            }
+            topics::CALL_RECORDING_AVAILABLE => {
+                Event::CallRecordingAvailable(crate::notification::item_value(item))
+            }
             topics::COMPANY_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -557,7 +609,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -570,7 +626,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -583,7 +643,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -596,7 +660,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -609,7 +677,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_ARCHIVED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactArchived(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -622,7 +694,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -635,7 +711,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_EMAIL_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactEmailUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -648,7 +728,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_ADDED_EMAIL => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadAddedEmail(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -661,7 +745,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -674,7 +762,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_SIGNED_UP => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadSignedUp(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -684,12 +776,20 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_LEAD_TAG_CREATED => Event::ContactLeadTagCreated(item),
-            topics::CONTACT_LEAD_TAG_DELETED => Event::ContactLeadTagDeleted(item),
+            topics::CONTACT_LEAD_TAG_CREATED => {
+                Event::ContactLeadTagCreated(crate::notification::item_value(item))
+            }
+            topics::CONTACT_LEAD_TAG_DELETED => {
+                Event::ContactLeadTagDeleted(crate::notification::item_value(item))
+            }
             topics::CONTACT_LEAD_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -702,7 +802,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_MERGED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactMerged(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -712,11 +816,17 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_SUBSCRIBED => Event::ContactSubscribed(item),
+            topics::CONTACT_SUBSCRIBED => {
+                Event::ContactSubscribed(crate::notification::item_value(item))
+            }
             topics::CONTACT_UNARCHIVE => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUnarchive(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -726,11 +836,17 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_UNSUBSCRIBED => Event::ContactUnsubscribed(item),
+            topics::CONTACT_UNSUBSCRIBED => {
+                Event::ContactUnsubscribed(crate::notification::item_value(item))
+            }
             topics::CONTACT_USER_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUserCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -740,12 +856,20 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_USER_TAG_CREATED => Event::ContactUserTagCreated(item),
-            topics::CONTACT_USER_TAG_DELETED => Event::ContactUserTagDeleted(item),
+            topics::CONTACT_USER_TAG_CREATED => {
+                Event::ContactUserTagCreated(crate::notification::item_value(item))
+            }
+            topics::CONTACT_USER_TAG_DELETED => {
+                Event::ContactUserTagDeleted(crate::notification::item_value(item))
+            }
             topics::CONTACT_USER_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUserUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -755,25 +879,62 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTENT_STAT_BANNER => Event::ContentStatBanner(item),
-            topics::CONTENT_STAT_CAROUSEL => Event::ContentStatCarousel(item),
-            topics::CONTENT_STAT_CHAT => Event::ContentStatChat(item),
-            topics::CONTENT_STAT_CHECKLIST => Event::ContentStatChecklist(item),
-            topics::CONTENT_STAT_CUSTOM_BOT => Event::ContentStatCustomBot(item),
-            topics::CONTENT_STAT_EMAIL => Event::ContentStatEmail(item),
-            topics::CONTENT_STAT_NEWS_ITEM => Event::ContentStatNewsItem(item),
-            topics::CONTENT_STAT_POST => Event::ContentStatPost(item),
-            topics::CONTENT_STAT_PUSH => Event::ContentStatPush(item),
-            topics::CONTENT_STAT_SERIES => Event::ContentStatSeries(item),
-            topics::CONTENT_STAT_SERIES_WEBHOOK => Event::ContentStatSeriesWebhook(item),
-            topics::CONTENT_STAT_SMS => Event::ContentStatSms(item),
-            topics::CONTENT_STAT_SURVEY => Event::ContentStatSurvey(item),
-            topics::CONTENT_STAT_TOOLTIP_GROUP => Event::ContentStatTooltipGroup(item),
-            topics::CONTENT_STAT_TOUR => Event::ContentStatTour(item),
+            topics::CONTENT_STAT_BANNER => {
+                Event::ContentStatBanner(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CAROUSEL => {
+                Event::ContentStatCarousel(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CHAT => {
+                Event::ContentStatChat(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CHECKLIST => {
+                Event::ContentStatChecklist(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CUSTOM_BOT => {
+                Event::ContentStatCustomBot(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_EMAIL => {
+                Event::ContentStatEmail(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_NEWS_ITEM => {
+                Event::ContentStatNewsItem(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_POST => {
+                Event::ContentStatPost(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_PUSH => {
+                Event::ContentStatPush(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SERIES => {
+                Event::ContentStatSeries(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SERIES_WEBHOOK => {
+                Event::ContentStatSeriesWebhook(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SMS => {
+                Event::ContentStatSms(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SURVEY => {
+                Event::ContentStatSurvey(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_TOOLTIP_GROUP => {
+                Event::ContentStatTooltipGroup(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_TOUR => {
+                Event::ContentStatTour(crate::notification::item_value(item))
+            }
             topics::CONVERSATION_ADMIN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -786,7 +947,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_CLOSED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminClosed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -799,7 +967,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_NOTED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminNoted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -812,7 +987,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_OPEN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminOpenAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -825,7 +1007,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_OPENED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminOpened(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -838,7 +1027,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -851,7 +1047,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_SINGLE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminSingleCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -864,7 +1067,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_SNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminSnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -877,7 +1087,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_UNSNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminUnsnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -890,7 +1107,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_OPERATOR_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationOperatorReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -903,7 +1127,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -916,7 +1147,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PART_REDACTED => {
                 match crate::notification::decode_item::<
                     super::models::ConversationPart,
-                >(stringify!(ConversationPart), item) {
+                >(
+                    stringify!(ConversationPart),
+                    item,
+                    Some((
+                        "conversation_part",
+                        |m: &super::models::ConversationPart| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPartRedacted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -929,7 +1167,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PART_TAG_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::ConversationPart,
-                >(stringify!(ConversationPart), item) {
+                >(
+                    stringify!(ConversationPart),
+                    item,
+                    Some((
+                        "conversation_part",
+                        |m: &super::models::ConversationPart| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPartTagCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -942,7 +1187,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PRIORITY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPriorityUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -955,7 +1207,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_RATING_ADDED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationRatingAdded(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -968,7 +1227,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_READ => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationRead(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -981,7 +1247,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_USER_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationUserCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -994,7 +1267,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_USER_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationUserReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1007,7 +1287,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1020,7 +1307,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1033,7 +1327,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_COMPANY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationCompanyUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1043,15 +1344,27 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::EVENT_CREATED => Event::EventCreated(item),
-            topics::JOB_COMPLETED => Event::JobCompleted(item),
-            topics::PING => Event::Ping(item),
-            topics::GRANULAR_UNSUBSCRIBE => Event::GranularUnsubscribe(item),
-            topics::GRANULAR_SUBSCRIBE => Event::GranularSubscribe(item),
+            topics::EVENT_CREATED => {
+                Event::EventCreated(crate::notification::item_value(item))
+            }
+            topics::JOB_COMPLETED => {
+                Event::JobCompleted(crate::notification::item_value(item))
+            }
+            topics::PING => Event::Ping(crate::notification::item_value(item)),
+            topics::GRANULAR_UNSUBSCRIBE => {
+                Event::GranularUnsubscribe(crate::notification::item_value(item))
+            }
+            topics::GRANULAR_SUBSCRIBE => {
+                Event::GranularSubscribe(crate::notification::item_value(item))
+            }
             topics::TICKET_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1064,7 +1377,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_STATE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketStateUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1077,7 +1394,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_NOTE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketNoteCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1090,7 +1411,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1103,7 +1428,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_TEAM_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketTeamAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1116,7 +1445,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1129,7 +1462,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1142,7 +1479,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ATTRIBUTE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAttributeUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1155,7 +1496,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1168,7 +1513,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1181,7 +1530,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CLOSED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketClosed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1194,7 +1547,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_RATING_PROVIDED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketRatingProvided(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1207,7 +1564,11 @@ impl crate::notification::Topics for Event {
             topics::VISITOR_SIGNED_UP => {
                 match crate::notification::decode_item::<
                     super::models::Visitor,
-                >(stringify!(Visitor), item) {
+                >(
+                    stringify!(Visitor),
+                    item,
+                    Some(("visitor", |m: &super::models::Visitor| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::VisitorSignedUp(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1220,7 +1581,7 @@ impl crate::notification::Topics for Event {
             _ => {
                 Event::Unknown {
                     topic: topic.to_string(),
-                    item,
+                    item: crate::notification::item_value(item),
                 }
             }
         }

@@ -390,12 +390,16 @@ pub enum Event {
     },
 }
 impl crate::notification::Topics for Event {
-    fn decode(topic: &str, item: serde_json::Value) -> Self {
+    fn decode(topic: &str, item: Option<&serde_json::value::RawValue>) -> Self {
         match topic {
             topics::ADMIN_ADDED_TO_WORKSPACE => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminAddedToWorkspace(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -408,7 +412,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_AWAY_MODE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminAwayModeUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -421,7 +429,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_ACTIVITY_LOG_EVENT_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminActivityLogEventCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -434,7 +446,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_REMOVED_FROM_WORKSPACE => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminRemovedFromWorkspace(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -447,7 +463,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_LOGGED_IN => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminLoggedIn(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -460,7 +480,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_LOGGED_OUT => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminLoggedOut(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -473,7 +497,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -486,7 +514,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -499,7 +531,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_PUBLISHED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticlePublished(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -512,7 +548,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_UNPUBLISHED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleUnpublished(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -525,7 +565,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -538,7 +582,11 @@ impl crate::notification::Topics for Event {
             topics::CALL_STARTED => {
                 match crate::notification::decode_item::<
                     super::models::Call,
-                >(stringify!(Call), item) {
+                >(
+                    stringify!(Call),
+                    item,
+                    Some(("call", |m: &super::models::Call| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CallStarted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -551,7 +599,11 @@ impl crate::notification::Topics for Event {
             topics::CALL_ENDED => {
                 match crate::notification::decode_item::<
                     super::models::Call,
-                >(stringify!(Call), item) {
+                >(
+                    stringify!(Call),
+                    item,
+                    Some(("call", |m: &super::models::Call| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CallEnded(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -564,7 +616,11 @@ impl crate::notification::Topics for Event {
             topics::CALL_TRANSCRIPTION_AVAILABLE => {
                 match crate::notification::decode_item::<
                     super::models::Call,
-                >(stringify!(Call), item) {
+                >(
+                    stringify!(Call),
+                    item,
+                    Some(("call", |m: &super::models::Call| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CallTranscriptionAvailable(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -577,7 +633,11 @@ impl crate::notification::Topics for Event {
             topics::CALL_RECORDING_AVAILABLE => {
                 match crate::notification::decode_item::<
                     super::models::Call,
-                >(stringify!(Call), item) {
+                >(
+                    stringify!(Call),
+                    item,
+                    Some(("call", |m: &super::models::Call| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CallRecordingAvailable(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -590,7 +650,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -603,7 +667,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -616,7 +684,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -629,7 +701,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -642,7 +718,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -655,7 +735,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_ARCHIVED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactArchived(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -668,7 +752,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -681,7 +769,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_EMAIL_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactEmailUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -694,7 +786,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_ADDED_EMAIL => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadAddedEmail(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -707,7 +803,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -720,7 +820,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_SIGNED_UP => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadSignedUp(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -730,12 +834,20 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_LEAD_TAG_CREATED => Event::ContactLeadTagCreated(item),
-            topics::CONTACT_LEAD_TAG_DELETED => Event::ContactLeadTagDeleted(item),
+            topics::CONTACT_LEAD_TAG_CREATED => {
+                Event::ContactLeadTagCreated(crate::notification::item_value(item))
+            }
+            topics::CONTACT_LEAD_TAG_DELETED => {
+                Event::ContactLeadTagDeleted(crate::notification::item_value(item))
+            }
             topics::CONTACT_LEAD_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -748,7 +860,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_MERGED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactMerged(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -758,11 +874,17 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_SUBSCRIBED => Event::ContactSubscribed(item),
+            topics::CONTACT_SUBSCRIBED => {
+                Event::ContactSubscribed(crate::notification::item_value(item))
+            }
             topics::CONTACT_UNARCHIVE => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUnarchive(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -772,11 +894,17 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_UNSUBSCRIBED => Event::ContactUnsubscribed(item),
+            topics::CONTACT_UNSUBSCRIBED => {
+                Event::ContactUnsubscribed(crate::notification::item_value(item))
+            }
             topics::CONTACT_USER_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUserCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -786,12 +914,20 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_USER_TAG_CREATED => Event::ContactUserTagCreated(item),
-            topics::CONTACT_USER_TAG_DELETED => Event::ContactUserTagDeleted(item),
+            topics::CONTACT_USER_TAG_CREATED => {
+                Event::ContactUserTagCreated(crate::notification::item_value(item))
+            }
+            topics::CONTACT_USER_TAG_DELETED => {
+                Event::ContactUserTagDeleted(crate::notification::item_value(item))
+            }
             topics::CONTACT_USER_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUserUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -801,25 +937,62 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTENT_STAT_BANNER => Event::ContentStatBanner(item),
-            topics::CONTENT_STAT_CAROUSEL => Event::ContentStatCarousel(item),
-            topics::CONTENT_STAT_CHAT => Event::ContentStatChat(item),
-            topics::CONTENT_STAT_CHECKLIST => Event::ContentStatChecklist(item),
-            topics::CONTENT_STAT_CUSTOM_BOT => Event::ContentStatCustomBot(item),
-            topics::CONTENT_STAT_EMAIL => Event::ContentStatEmail(item),
-            topics::CONTENT_STAT_NEWS_ITEM => Event::ContentStatNewsItem(item),
-            topics::CONTENT_STAT_POST => Event::ContentStatPost(item),
-            topics::CONTENT_STAT_PUSH => Event::ContentStatPush(item),
-            topics::CONTENT_STAT_SERIES => Event::ContentStatSeries(item),
-            topics::CONTENT_STAT_SERIES_WEBHOOK => Event::ContentStatSeriesWebhook(item),
-            topics::CONTENT_STAT_SMS => Event::ContentStatSms(item),
-            topics::CONTENT_STAT_SURVEY => Event::ContentStatSurvey(item),
-            topics::CONTENT_STAT_TOOLTIP_GROUP => Event::ContentStatTooltipGroup(item),
-            topics::CONTENT_STAT_TOUR => Event::ContentStatTour(item),
+            topics::CONTENT_STAT_BANNER => {
+                Event::ContentStatBanner(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CAROUSEL => {
+                Event::ContentStatCarousel(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CHAT => {
+                Event::ContentStatChat(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CHECKLIST => {
+                Event::ContentStatChecklist(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CUSTOM_BOT => {
+                Event::ContentStatCustomBot(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_EMAIL => {
+                Event::ContentStatEmail(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_NEWS_ITEM => {
+                Event::ContentStatNewsItem(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_POST => {
+                Event::ContentStatPost(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_PUSH => {
+                Event::ContentStatPush(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SERIES => {
+                Event::ContentStatSeries(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SERIES_WEBHOOK => {
+                Event::ContentStatSeriesWebhook(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SMS => {
+                Event::ContentStatSms(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SURVEY => {
+                Event::ContentStatSurvey(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_TOOLTIP_GROUP => {
+                Event::ContentStatTooltipGroup(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_TOUR => {
+                Event::ContentStatTour(crate::notification::item_value(item))
+            }
             topics::CONVERSATION_ADMIN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -832,7 +1005,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_CLOSED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminClosed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -845,7 +1025,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_NOTED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminNoted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -858,7 +1045,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_OPEN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminOpenAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -871,7 +1065,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_OPENED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminOpened(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -884,7 +1085,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -897,7 +1105,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_SINGLE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminSingleCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -910,7 +1125,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_SNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminSnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -923,7 +1145,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_UNSNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminUnsnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -936,7 +1165,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_OPERATOR_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationOperatorReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -949,7 +1185,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -962,7 +1205,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PART_REDACTED => {
                 match crate::notification::decode_item::<
                     super::models::ConversationPart,
-                >(stringify!(ConversationPart), item) {
+                >(
+                    stringify!(ConversationPart),
+                    item,
+                    Some((
+                        "conversation_part",
+                        |m: &super::models::ConversationPart| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPartRedacted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -975,7 +1225,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PART_TAG_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::ConversationPart,
-                >(stringify!(ConversationPart), item) {
+                >(
+                    stringify!(ConversationPart),
+                    item,
+                    Some((
+                        "conversation_part",
+                        |m: &super::models::ConversationPart| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPartTagCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -988,7 +1245,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PRIORITY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPriorityUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1001,7 +1265,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_RATING_ADDED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationRatingAdded(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1014,7 +1285,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_READ => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationRead(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1027,7 +1305,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_USER_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationUserCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1040,7 +1325,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_USER_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationUserReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1053,7 +1345,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1066,7 +1365,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1079,7 +1385,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_COMPANY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationCompanyUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1089,15 +1402,27 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::EVENT_CREATED => Event::EventCreated(item),
-            topics::JOB_COMPLETED => Event::JobCompleted(item),
-            topics::PING => Event::Ping(item),
-            topics::GRANULAR_UNSUBSCRIBE => Event::GranularUnsubscribe(item),
-            topics::GRANULAR_SUBSCRIBE => Event::GranularSubscribe(item),
+            topics::EVENT_CREATED => {
+                Event::EventCreated(crate::notification::item_value(item))
+            }
+            topics::JOB_COMPLETED => {
+                Event::JobCompleted(crate::notification::item_value(item))
+            }
+            topics::PING => Event::Ping(crate::notification::item_value(item)),
+            topics::GRANULAR_UNSUBSCRIBE => {
+                Event::GranularUnsubscribe(crate::notification::item_value(item))
+            }
+            topics::GRANULAR_SUBSCRIBE => {
+                Event::GranularSubscribe(crate::notification::item_value(item))
+            }
             topics::TICKET_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1110,7 +1435,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_STATE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketStateUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1123,7 +1452,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_NOTE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketNoteCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1136,7 +1469,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1149,7 +1486,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_TEAM_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketTeamAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1162,7 +1503,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1175,7 +1520,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1188,7 +1537,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ATTRIBUTE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAttributeUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1201,7 +1554,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1214,7 +1571,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1227,7 +1588,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CLOSED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketClosed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1240,7 +1605,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_RATING_PROVIDED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketRatingProvided(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1253,7 +1622,11 @@ impl crate::notification::Topics for Event {
             topics::VISITOR_SIGNED_UP => {
                 match crate::notification::decode_item::<
                     super::models::Visitor,
-                >(stringify!(Visitor), item) {
+                >(
+                    stringify!(Visitor),
+                    item,
+                    Some(("visitor", |m: &super::models::Visitor| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::VisitorSignedUp(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1266,7 +1639,7 @@ impl crate::notification::Topics for Event {
             _ => {
                 Event::Unknown {
                     topic: topic.to_string(),
-                    item,
+                    item: crate::notification::item_value(item),
                 }
             }
         }

@@ -410,12 +410,16 @@ pub enum Event {
     },
 }
 impl crate::notification::Topics for Event {
-    fn decode(topic: &str, item: serde_json::Value) -> Self {
+    fn decode(topic: &str, item: Option<&serde_json::value::RawValue>) -> Self {
         match topic {
             topics::ADMIN_ADDED_TO_WORKSPACE => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminAddedToWorkspace(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -428,7 +432,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_AWAY_MODE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminAwayModeUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -441,7 +449,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_ACTIVITY_LOG_EVENT_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminActivityLogEventCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -454,7 +466,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_REMOVED_FROM_WORKSPACE => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminRemovedFromWorkspace(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -467,7 +483,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_LOGGED_IN => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminLoggedIn(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -480,7 +500,11 @@ impl crate::notification::Topics for Event {
             topics::ADMIN_LOGGED_OUT => {
                 match crate::notification::decode_item::<
                     super::models::Admin,
-                >(stringify!(Admin), item) {
+                >(
+                    stringify!(Admin),
+                    item,
+                    Some(("admin", |m: &super::models::Admin| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::AdminLoggedOut(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -493,7 +517,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -506,7 +534,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -519,7 +551,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_PUBLISHED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticlePublished(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -532,7 +568,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_UNPUBLISHED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleUnpublished(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -545,7 +585,11 @@ impl crate::notification::Topics for Event {
             topics::ARTICLE_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Article,
-                >(stringify!(Article), item) {
+                >(
+                    stringify!(Article),
+                    item,
+                    Some(("article", |m: &super::models::Article| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ArticleDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -558,7 +602,11 @@ impl crate::notification::Topics for Event {
             topics::CALL_STARTED => {
                 match crate::notification::decode_item::<
                     super::models::Call,
-                >(stringify!(Call), item) {
+                >(
+                    stringify!(Call),
+                    item,
+                    Some(("call", |m: &super::models::Call| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CallStarted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -571,7 +619,11 @@ impl crate::notification::Topics for Event {
             topics::CALL_ENDED => {
                 match crate::notification::decode_item::<
                     super::models::Call,
-                >(stringify!(Call), item) {
+                >(
+                    stringify!(Call),
+                    item,
+                    Some(("call", |m: &super::models::Call| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CallEnded(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -584,7 +636,11 @@ impl crate::notification::Topics for Event {
             topics::CALL_TRANSCRIPTION_AVAILABLE => {
                 match crate::notification::decode_item::<
                     super::models::Call,
-                >(stringify!(Call), item) {
+                >(
+                    stringify!(Call),
+                    item,
+                    Some(("call", |m: &super::models::Call| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CallTranscriptionAvailable(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -597,7 +653,11 @@ impl crate::notification::Topics for Event {
             topics::CALL_RECORDING_AVAILABLE => {
                 match crate::notification::decode_item::<
                     super::models::Call,
-                >(stringify!(Call), item) {
+                >(
+                    stringify!(Call),
+                    item,
+                    Some(("call", |m: &super::models::Call| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CallRecordingAvailable(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -610,7 +670,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -623,7 +687,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -636,7 +704,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -649,7 +721,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -662,7 +738,11 @@ impl crate::notification::Topics for Event {
             topics::COMPANY_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Company,
-                >(stringify!(Company), item) {
+                >(
+                    stringify!(Company),
+                    item,
+                    Some(("company", |m: &super::models::Company| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::CompanyContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -675,7 +755,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_ARCHIVED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactArchived(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -688,7 +772,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -701,7 +789,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_EMAIL_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactEmailUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -714,7 +806,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_ADDED_EMAIL => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadAddedEmail(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -727,7 +823,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -740,7 +840,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_LEAD_SIGNED_UP => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadSignedUp(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -750,12 +854,20 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_LEAD_TAG_CREATED => Event::ContactLeadTagCreated(item),
-            topics::CONTACT_LEAD_TAG_DELETED => Event::ContactLeadTagDeleted(item),
+            topics::CONTACT_LEAD_TAG_CREATED => {
+                Event::ContactLeadTagCreated(crate::notification::item_value(item))
+            }
+            topics::CONTACT_LEAD_TAG_DELETED => {
+                Event::ContactLeadTagDeleted(crate::notification::item_value(item))
+            }
             topics::CONTACT_LEAD_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactLeadUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -768,7 +880,11 @@ impl crate::notification::Topics for Event {
             topics::CONTACT_MERGED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactMerged(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -778,11 +894,17 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_SUBSCRIBED => Event::ContactSubscribed(item),
+            topics::CONTACT_SUBSCRIBED => {
+                Event::ContactSubscribed(crate::notification::item_value(item))
+            }
             topics::CONTACT_UNARCHIVE => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUnarchive(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -792,11 +914,17 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_UNSUBSCRIBED => Event::ContactUnsubscribed(item),
+            topics::CONTACT_UNSUBSCRIBED => {
+                Event::ContactUnsubscribed(crate::notification::item_value(item))
+            }
             topics::CONTACT_USER_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUserCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -806,12 +934,20 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTACT_USER_TAG_CREATED => Event::ContactUserTagCreated(item),
-            topics::CONTACT_USER_TAG_DELETED => Event::ContactUserTagDeleted(item),
+            topics::CONTACT_USER_TAG_CREATED => {
+                Event::ContactUserTagCreated(crate::notification::item_value(item))
+            }
+            topics::CONTACT_USER_TAG_DELETED => {
+                Event::ContactUserTagDeleted(crate::notification::item_value(item))
+            }
             topics::CONTACT_USER_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Contact,
-                >(stringify!(Contact), item) {
+                >(
+                    stringify!(Contact),
+                    item,
+                    Some(("contact", |m: &super::models::Contact| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::ContactUserUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -821,25 +957,62 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::CONTENT_STAT_BANNER => Event::ContentStatBanner(item),
-            topics::CONTENT_STAT_CAROUSEL => Event::ContentStatCarousel(item),
-            topics::CONTENT_STAT_CHAT => Event::ContentStatChat(item),
-            topics::CONTENT_STAT_CHECKLIST => Event::ContentStatChecklist(item),
-            topics::CONTENT_STAT_CUSTOM_BOT => Event::ContentStatCustomBot(item),
-            topics::CONTENT_STAT_EMAIL => Event::ContentStatEmail(item),
-            topics::CONTENT_STAT_NEWS_ITEM => Event::ContentStatNewsItem(item),
-            topics::CONTENT_STAT_POST => Event::ContentStatPost(item),
-            topics::CONTENT_STAT_PUSH => Event::ContentStatPush(item),
-            topics::CONTENT_STAT_SERIES => Event::ContentStatSeries(item),
-            topics::CONTENT_STAT_SERIES_WEBHOOK => Event::ContentStatSeriesWebhook(item),
-            topics::CONTENT_STAT_SMS => Event::ContentStatSms(item),
-            topics::CONTENT_STAT_SURVEY => Event::ContentStatSurvey(item),
-            topics::CONTENT_STAT_TOOLTIP_GROUP => Event::ContentStatTooltipGroup(item),
-            topics::CONTENT_STAT_TOUR => Event::ContentStatTour(item),
+            topics::CONTENT_STAT_BANNER => {
+                Event::ContentStatBanner(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CAROUSEL => {
+                Event::ContentStatCarousel(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CHAT => {
+                Event::ContentStatChat(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CHECKLIST => {
+                Event::ContentStatChecklist(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_CUSTOM_BOT => {
+                Event::ContentStatCustomBot(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_EMAIL => {
+                Event::ContentStatEmail(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_NEWS_ITEM => {
+                Event::ContentStatNewsItem(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_POST => {
+                Event::ContentStatPost(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_PUSH => {
+                Event::ContentStatPush(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SERIES => {
+                Event::ContentStatSeries(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SERIES_WEBHOOK => {
+                Event::ContentStatSeriesWebhook(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SMS => {
+                Event::ContentStatSms(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_SURVEY => {
+                Event::ContentStatSurvey(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_TOOLTIP_GROUP => {
+                Event::ContentStatTooltipGroup(crate::notification::item_value(item))
+            }
+            topics::CONTENT_STAT_TOUR => {
+                Event::ContentStatTour(crate::notification::item_value(item))
+            }
             topics::CONVERSATION_ADMIN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -852,7 +1025,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_CLOSED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminClosed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -865,7 +1045,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_NOTED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminNoted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -878,7 +1065,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_OPEN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminOpenAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -891,7 +1085,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_OPENED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminOpened(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -904,7 +1105,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -917,7 +1125,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_REPLIED_TRANSLATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => {
                         Event::ConversationAdminRepliedTranslated(Box::new(model))
                     }
@@ -932,7 +1147,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_SINGLE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminSingleCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -945,7 +1167,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_SNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminSnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -958,7 +1187,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_ADMIN_UNSNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationAdminUnsnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -971,7 +1207,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_OPERATOR_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationOperatorReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -984,7 +1227,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_DELETED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationDeleted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -997,7 +1247,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PART_REDACTED => {
                 match crate::notification::decode_item::<
                     super::models::ConversationPart,
-                >(stringify!(ConversationPart), item) {
+                >(
+                    stringify!(ConversationPart),
+                    item,
+                    Some((
+                        "conversation_part",
+                        |m: &super::models::ConversationPart| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPartRedacted(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1010,7 +1267,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PART_TAG_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::ConversationPart,
-                >(stringify!(ConversationPart), item) {
+                >(
+                    stringify!(ConversationPart),
+                    item,
+                    Some((
+                        "conversation_part",
+                        |m: &super::models::ConversationPart| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPartTagCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1023,7 +1287,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_PRIORITY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationPriorityUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1036,7 +1307,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_RATING_ADDED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationRatingAdded(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1049,7 +1327,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_READ => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationRead(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1062,7 +1347,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_USER_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationUserCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1075,7 +1367,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_USER_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationUserReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1088,7 +1387,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1101,7 +1407,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1114,7 +1427,14 @@ impl crate::notification::Topics for Event {
             topics::CONVERSATION_COMPANY_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Conversation,
-                >(stringify!(Conversation), item) {
+                >(
+                    stringify!(Conversation),
+                    item,
+                    Some((
+                        "conversation",
+                        |m: &super::models::Conversation| m.type_.as_deref(),
+                    )),
+                ) {
                     Ok(model) => Event::ConversationCompanyUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1124,15 +1444,27 @@ impl crate::notification::Topics for Event {
                     }
                 }
             }
-            topics::EVENT_CREATED => Event::EventCreated(item),
-            topics::JOB_COMPLETED => Event::JobCompleted(item),
-            topics::PING => Event::Ping(item),
-            topics::GRANULAR_UNSUBSCRIBE => Event::GranularUnsubscribe(item),
-            topics::GRANULAR_SUBSCRIBE => Event::GranularSubscribe(item),
+            topics::EVENT_CREATED => {
+                Event::EventCreated(crate::notification::item_value(item))
+            }
+            topics::JOB_COMPLETED => {
+                Event::JobCompleted(crate::notification::item_value(item))
+            }
+            topics::PING => Event::Ping(crate::notification::item_value(item)),
+            topics::GRANULAR_UNSUBSCRIBE => {
+                Event::GranularUnsubscribe(crate::notification::item_value(item))
+            }
+            topics::GRANULAR_SUBSCRIBE => {
+                Event::GranularSubscribe(crate::notification::item_value(item))
+            }
             topics::TICKET_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1145,7 +1477,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_STATE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketStateUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1158,7 +1494,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_NOTE_CREATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketNoteCreated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1171,7 +1511,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1184,7 +1528,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_TEAM_ASSIGNED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketTeamAssigned(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1197,7 +1545,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_ATTACHED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactAttached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1210,7 +1562,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_DETACHED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactDetached(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1223,7 +1579,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ATTRIBUTE_UPDATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAttributeUpdated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1236,7 +1596,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1249,7 +1613,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_REPLIED_TRANSLATED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminRepliedTranslated(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1262,7 +1630,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_SNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminSnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1275,7 +1647,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_ADMIN_UNSNOOZED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketAdminUnsnoozed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1288,7 +1664,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CONTACT_REPLIED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketContactReplied(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1301,7 +1681,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_CLOSED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketClosed(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1314,7 +1698,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_RATING_PROVIDED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketRatingProvided(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1327,7 +1715,11 @@ impl crate::notification::Topics for Event {
             topics::TICKET_RESOLVED => {
                 match crate::notification::decode_item::<
                     super::models::Ticket,
-                >(stringify!(Ticket), item) {
+                >(
+                    stringify!(Ticket),
+                    item,
+                    Some(("ticket", |m: &super::models::Ticket| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::TicketResolved(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1340,7 +1732,11 @@ impl crate::notification::Topics for Event {
             topics::VISITOR_SIGNED_UP => {
                 match crate::notification::decode_item::<
                     super::models::Visitor,
-                >(stringify!(Visitor), item) {
+                >(
+                    stringify!(Visitor),
+                    item,
+                    Some(("visitor", |m: &super::models::Visitor| m.type_.as_deref())),
+                ) {
                     Ok(model) => Event::VisitorSignedUp(Box::new(model)),
                     Err(item) => {
                         Event::Unknown {
@@ -1353,7 +1749,7 @@ impl crate::notification::Topics for Event {
             _ => {
                 Event::Unknown {
                     topic: topic.to_string(),
-                    item,
+                    item: crate::notification::item_value(item),
                 }
             }
         }
