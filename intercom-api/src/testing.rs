@@ -1,6 +1,6 @@
 //! A mock Intercom API for your own tests (feature `test-util`).
 //!
-//! [`MockServer`] listens on 127.0.0.1 (a free port, through [`wiremock`]) and answers every
+//! [`MockServer`] listens on 127.0.0.1 (a free port, served by [`hyper`]) and answers every
 //! operation of one API version at its method and path: `MockServer::v2_16().await` for 2.16, one
 //! constructor per version feature. Like Intercom it answers 401 without a bearer token and 400
 //! when the `Intercom-Version` header is not the operation's. An operation nobody scripted answers
@@ -29,7 +29,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use wiremock::{Mock, Request, Respond, ResponseTemplate, matchers::any};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{HeaderMap, StatusCode};
 
 use crate::runtime::{Client, RateLimitPacing};
 
@@ -114,11 +116,9 @@ struct Paged {
 
 impl Paged {
     /// The page `request` asks for, in the operation's style.
-    fn answer(&self, request: &Request) -> ResponseTemplate {
+    fn answer(&self, request: &Incoming) -> Answer {
         let query = |param: &str| {
-            request
-                .url
-                .query_pairs()
+            form_urlencoded::parse(request.query.as_bytes())
                 .find(|(k, _)| k == param)
                 .map(|(_, v)| v.into_owned())
         };
@@ -181,7 +181,7 @@ impl Paged {
             &[self.paging.items],
             serde_json::Value::Array(items),
         );
-        ResponseTemplate::new(200).set_body_raw(page.to_string(), "application/json")
+        Answer::new(200).body(page.to_string().into_bytes(), "application/json")
     }
 }
 
@@ -304,7 +304,8 @@ enum Scripted {
 }
 
 /// A scripted answer: status, headers, body and delay. Made by [`Reply::model`], [`Reply::json`],
-/// [`Reply::error`], [`Reply::rate_limited`]; adjusted by the `with_*` methods.
+/// [`Reply::error`], [`Reply::rate_limited`], [`Reply::connection_reset`]; adjusted by the
+/// `with_*` methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     status: u16,
@@ -312,6 +313,8 @@ pub struct Reply {
     body: Vec<u8>,
     headers: Vec<(String, String)>,
     delay: Option<Duration>,
+    /// Close the connection instead of answering.
+    reset: bool,
 }
 
 impl Reply {
@@ -332,6 +335,17 @@ impl Reply {
             body,
             headers: Vec::new(),
             delay: None,
+            reset: false,
+        }
+    }
+
+    /// No HTTP answer at all: the server closes the connection after reading the request (after
+    /// the [`with_delay`](Reply::with_delay), if any), so the client sees a transport error and
+    /// retries it as its policy says (idempotent requests by default).
+    pub fn connection_reset() -> Reply {
+        Reply {
+            reset: true,
+            ..Reply::error(502)
         }
     }
 
@@ -375,15 +389,14 @@ impl Reply {
         self
     }
 
-    fn template(&self) -> ResponseTemplate {
-        let mut template = ResponseTemplate::new(self.status);
+    fn answer(&self) -> Answer {
+        let mut answer = Answer::new(self.status);
         if let Some(ct) = &self.content_type {
-            template = template.set_body_raw(self.body.clone(), ct);
+            answer = answer.body(self.body.clone(), ct);
         }
-        if let Some(delay) = self.delay {
-            template = template.set_delay(delay);
-        }
-        template
+        answer.delay = self.delay;
+        answer.reset = self.reset;
+        answer
     }
 }
 
@@ -495,7 +508,73 @@ impl Script<'_> {
     }
 }
 
-/// The responder behind the wiremock server: routes every request through the operation table.
+/// A request as the router sees it.
+#[derive(Debug)]
+struct Incoming {
+    method: String,
+    path: String,
+    /// The raw query string, without `?`.
+    query: String,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// What the server sends back: status, headers, body, after an optional delay, or nothing at all.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    delay: Option<Duration>,
+    /// Close the connection without an answer.
+    reset: bool,
+}
+
+impl Answer {
+    fn new(status: u16) -> Answer {
+        Answer {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            delay: None,
+            reset: false,
+        }
+    }
+
+    fn body(self, body: Vec<u8>, content_type: &str) -> Answer {
+        Answer { body, ..self }.header("Content-Type", content_type)
+    }
+
+    /// Sets `name` to `value`, replacing a header of that name.
+    fn header(mut self, name: &str, value: &str) -> Answer {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    fn into_response(self) -> hyper::Response<Full<Bytes>> {
+        let mut response = hyper::Response::new(Full::new(Bytes::from(self.body)));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                hyper::header::HeaderName::from_bytes(name.as_bytes()),
+                hyper::header::HeaderValue::from_str(value),
+            ) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        response
+    }
+}
+
+/// The "error" a scripted [`Reply::connection_reset`] returns to hyper, which then closes the
+/// connection without answering.
+#[derive(Debug, thiserror::Error)]
+#[error("scripted connection reset")]
+struct ConnectionReset;
+
+/// Routes every request through the operation table.
 struct Router {
     operations: &'static [MockOperation],
     state: Arc<Mutex<State>>,
@@ -510,9 +589,9 @@ impl Router {
     }
 
     /// Intercom's error body: `{"type":"error.list","request_id":..,"errors":[{code,message}]}`.
-    fn error(status: u16, request_id: &str, code: &str, message: &str) -> ResponseTemplate {
+    fn error(status: u16, request_id: &str, code: &str, message: &str) -> Answer {
         let body = error_body(request_id, code, message);
-        ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
+        Answer::new(status).body(body.to_string().into_bytes(), "application/json")
     }
 
     /// The scripted reply of `op`, if a rule applies.
@@ -520,14 +599,12 @@ impl Router {
         let mut state = self.state.lock().ok()?;
         state.next_reply(op.operation_id)
     }
-}
 
-impl Respond for Router {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Incoming) -> Answer {
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         let request_id = format!("mock-{n:06}");
         let method = request.method.as_str();
-        let path = request.url.path();
+        let path = request.path.as_str();
         let matched = self
             .operations
             .iter()
@@ -538,12 +615,12 @@ impl Respond for Router {
             operation_id: matched.map(|op| op.operation_id),
             method: method.to_string(),
             path: path.to_string(),
-            query: request.url.query().unwrap_or_default().to_string(),
-            body: request.body.clone(),
+            query: request.query.clone(),
+            body: request.body.to_vec(),
         });
-        let (template, own_headers) = match answer(matched, request) {
+        let (answer, own_headers) = match answer(matched, request) {
             Ok(op) => match self.scripted(op) {
-                Some(Scripted::Reply(reply)) => (reply.template(), reply.headers),
+                Some(Scripted::Reply(reply)) => (reply.answer(), reply.headers),
                 Some(Scripted::Pages(paged)) => (paged.answer(request), Vec::new()),
                 None => (default_answer(op), Vec::new()),
             },
@@ -556,18 +633,47 @@ impl Respond for Router {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
             + 10;
-        let template = template
-            .insert_header("X-Request-Id", request_id.as_str())
-            .insert_header("X-RateLimit-Limit", RATE_LIMIT.to_string().as_str())
-            .insert_header(
+        let answer = answer
+            .header("X-Request-Id", &request_id)
+            .header("X-RateLimit-Limit", &RATE_LIMIT.to_string())
+            .header(
                 "X-RateLimit-Remaining",
-                RATE_LIMIT.saturating_sub(n).to_string().as_str(),
+                &RATE_LIMIT.saturating_sub(n).to_string(),
             )
-            .insert_header("X-RateLimit-Reset", reset.to_string().as_str());
+            .header("X-RateLimit-Reset", &reset.to_string());
         // A scripted reply's own headers win over the defaults.
-        own_headers.iter().fold(template, |t, (name, value)| {
-            t.insert_header(name.as_str(), value.as_str())
-        })
+        own_headers
+            .iter()
+            .fold(answer, |a, (name, value)| a.header(name, value))
+    }
+
+    /// Serves one HTTP request: reads it whole, answers (or resets).
+    async fn serve(
+        self: Arc<Self>,
+        request: hyper::Request<hyper::body::Incoming>,
+    ) -> Result<hyper::Response<Full<Bytes>>, ConnectionReset> {
+        let (parts, body) = request.into_parts();
+        // A body that fails to arrive is served as empty (the client has gone).
+        let body = body
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        let incoming = Incoming {
+            method: parts.method.as_str().to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or_default().to_string(),
+            headers: parts.headers,
+            body,
+        };
+        let answer = self.respond(&incoming);
+        if let Some(delay) = answer.delay {
+            tokio::time::sleep(delay).await;
+        }
+        if answer.reset {
+            return Err(ConnectionReset);
+        }
+        Ok(answer.into_response())
     }
 }
 
@@ -577,7 +683,7 @@ struct Rejection(u16, &'static str, String);
 /// Authentication, route and version checks: the operation to answer, or the rejection.
 fn answer<'o>(
     matched: Option<&'o MockOperation>,
-    request: &Request,
+    request: &Incoming,
 ) -> Result<&'o MockOperation, Rejection> {
     let bearer = request
         .headers
@@ -611,11 +717,36 @@ fn answer<'o>(
 }
 
 /// The answer of `op` nobody scripted: the generator's default.
-fn default_answer(op: &MockOperation) -> ResponseTemplate {
-    let template = ResponseTemplate::new(op.status);
+fn default_answer(op: &MockOperation) -> Answer {
+    let answer = Answer::new(op.status);
     match op.content_type {
-        Some(ct) => template.set_body_raw(op.body, ct),
-        None => template,
+        Some(ct) => answer.body(op.body.as_bytes().to_vec(), ct),
+        None => answer,
+    }
+}
+
+/// Accepts connections on `listener` and serves each (HTTP/1.1) until the task is aborted;
+/// aborting it drops the connections' tasks too.
+async fn accept_loop(listener: tokio::net::TcpListener, router: Arc<Router>) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let router = Arc::clone(&router);
+                let service = hyper::service::service_fn(move |request| {
+                    Arc::clone(&router).serve(request)
+                });
+                connections.spawn(async move {
+                    // A connection that fails (a scripted reset, a client gone) just ends.
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            // Reap finished connections so the set does not grow.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
     }
 }
 
@@ -624,7 +755,8 @@ fn default_answer(op: &MockOperation) -> ResponseTemplate {
 /// Made by the per-version constructors (`MockServer::v2_16().await`, ...). Dropping it stops the
 /// server.
 pub struct MockServer {
-    server: wiremock::MockServer,
+    uri: String,
+    server: tokio::task::JoinHandle<()>,
     version: &'static str,
     operations: &'static [MockOperation],
     state: Arc<Mutex<State>>,
@@ -633,7 +765,7 @@ pub struct MockServer {
 impl std::fmt::Debug for MockServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockServer")
-            .field("uri", &self.server.uri())
+            .field("uri", &self.uri)
             .field("version", &self.version)
             .finish_non_exhaustive()
     }
@@ -641,19 +773,30 @@ impl std::fmt::Debug for MockServer {
 
 impl MockServer {
     /// Starts a server for `version` serving `operations` (called by the generated constructors).
+    ///
+    /// # Panics
+    ///
+    /// When no port on 127.0.0.1 can be bound (a test environment without loopback), or outside a
+    /// Tokio runtime.
     #[doc(hidden)]
     pub async fn start_with(version: &'static str, operations: &'static [MockOperation]) -> Self {
-        let server = wiremock::MockServer::start().await;
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", 0)).await {
+            Ok(listener) => listener,
+            Err(e) => panic!("the mock server cannot bind 127.0.0.1: {e}"),
+        };
+        let uri = match listener.local_addr() {
+            Ok(addr) => format!("http://{addr}"),
+            Err(e) => panic!("the mock server has no local address: {e}"),
+        };
         let state = Arc::new(Mutex::new(State::default()));
-        Mock::given(any())
-            .respond_with(Router {
-                operations,
-                state: Arc::clone(&state),
-                requests: AtomicU64::new(0),
-            })
-            .mount(&server)
-            .await;
+        let router = Arc::new(Router {
+            operations,
+            state: Arc::clone(&state),
+            requests: AtomicU64::new(0),
+        });
+        let server = tokio::spawn(accept_loop(listener, router));
         MockServer {
+            uri,
             server,
             version,
             operations,
@@ -663,7 +806,7 @@ impl MockServer {
 
     /// The base URL (`http://127.0.0.1:<port>`).
     pub fn uri(&self) -> String {
-        self.server.uri()
+        self.uri.clone()
     }
 
     /// The API version it serves (`2.16`).
@@ -763,6 +906,13 @@ impl MockServer {
             .into_iter()
             .filter(|r| r.operation_id.is_none())
             .collect()
+    }
+}
+
+impl Drop for MockServer {
+    /// Stops the server: the listener and every open connection.
+    fn drop(&mut self) {
+        self.server.abort();
     }
 }
 
