@@ -22,6 +22,7 @@
 //! ```
 
 use std::collections::{BTreeMap, VecDeque};
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -262,6 +263,190 @@ impl ReceivedRequest {
     /// The decoding error when the body is not a `T`.
     pub fn body_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         serde_json::from_slice(&self.body)
+    }
+}
+
+/// A typed handle on one operation (generated: `intercom_api::v2_16::mock::ops::REPLY_TICKET`):
+/// `B` is the operation's request body type (`Option<_>` for an optional body, `()` without one),
+/// the type [`MockServer::received`] decodes the recorded bodies into.
+pub struct MockOp<B> {
+    operation_id: &'static str,
+    version: &'static str,
+    body: PhantomData<fn() -> B>,
+}
+
+impl<B> MockOp<B> {
+    /// The handle of `operation_id` in `version` (used by the generated `ops` modules).
+    #[doc(hidden)]
+    pub const fn new(operation_id: &'static str, version: &'static str) -> Self {
+        MockOp {
+            operation_id,
+            version,
+            body: PhantomData,
+        }
+    }
+
+    /// The spec's `operationId`.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The API version it belongs to.
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+}
+
+impl<B> Clone for MockOp<B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<B> Copy for MockOp<B> {}
+
+impl<B> std::fmt::Debug for MockOp<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockOp")
+            .field("operation_id", &self.operation_id)
+            .field("version", &self.version)
+            .field("body", &std::any::type_name::<B>())
+            .finish()
+    }
+}
+
+/// What names an operation for [`MockServer::on`], [`MockServer::pages`] and
+/// [`MockServer::received`]: a typed [`MockOp`] handle (records are [`Received`]) or the spec's
+/// `operationId` as a `&str` (records are [`ReceivedRequest`]).
+pub trait OpRef {
+    /// What [`MockServer::received`] returns per request.
+    type Record;
+
+    /// The spec's `operationId`.
+    fn operation_id(&self) -> &str;
+
+    /// The API version the handle belongs to (`None`: any).
+    fn version(&self) -> Option<&str> {
+        None
+    }
+
+    /// The record of `request`, an instance of the path template `template`.
+    #[doc(hidden)]
+    fn record(&self, request: ReceivedRequest, template: &str) -> Self::Record;
+}
+
+impl OpRef for &str {
+    type Record = ReceivedRequest;
+
+    fn operation_id(&self) -> &str {
+        self
+    }
+
+    fn record(&self, request: ReceivedRequest, _: &str) -> ReceivedRequest {
+        request
+    }
+}
+
+impl OpRef for &String {
+    type Record = ReceivedRequest;
+
+    fn operation_id(&self) -> &str {
+        self
+    }
+
+    fn record(&self, request: ReceivedRequest, _: &str) -> ReceivedRequest {
+        request
+    }
+}
+
+impl<B: DeserializeOwned> OpRef for MockOp<B> {
+    type Record = Received<B>;
+
+    fn operation_id(&self) -> &str {
+        self.operation_id
+    }
+
+    fn version(&self) -> Option<&str> {
+        Some(self.version)
+    }
+
+    fn record(&self, request: ReceivedRequest, template: &str) -> Received<B> {
+        Received::new(request, template)
+    }
+}
+
+impl<B: DeserializeOwned> OpRef for &MockOp<B> {
+    type Record = Received<B>;
+
+    fn operation_id(&self) -> &str {
+        self.operation_id
+    }
+
+    fn version(&self) -> Option<&str> {
+        Some(self.version)
+    }
+
+    fn record(&self, request: ReceivedRequest, template: &str) -> Received<B> {
+        Received::new(request, template)
+    }
+}
+
+/// A request of one operation, decoded: what [`MockServer::received`] returns for a [`MockOp`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Received<B> {
+    /// The path parameters by their template names, percent-decoded (`ticket_id` -> `t1`).
+    pub path_params: BTreeMap<String, String>,
+    /// The query pairs in order, decoded.
+    pub query: Vec<(String, String)>,
+    /// The body decoded into the operation's request type (an empty body decodes as JSON `null`:
+    /// `()` and `Option<_>` accept it). An error when the body is not that type (e.g. multipart).
+    pub body: Result<B, serde_json::Error>,
+    /// The request as received.
+    pub request: ReceivedRequest,
+}
+
+impl<B: DeserializeOwned> Received<B> {
+    fn new(request: ReceivedRequest, template: &str) -> Self {
+        let path_params = template
+            .trim_matches('/')
+            .split('/')
+            .zip(request.path.trim_matches('/').split('/'))
+            .filter_map(|(t, a)| {
+                let name = t.strip_prefix('{')?.strip_suffix('}')?;
+                let value = percent_encoding::percent_decode_str(a).decode_utf8_lossy();
+                Some((name.to_string(), value.into_owned()))
+            })
+            .collect();
+        let query = form_urlencoded::parse(request.query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let body = if request.body.is_empty() {
+            serde_json::from_slice(b"null")
+        } else {
+            serde_json::from_slice(&request.body)
+        };
+        Received {
+            path_params,
+            query,
+            body,
+            request,
+        }
+    }
+}
+
+impl<B> Received<B> {
+    /// The path parameter `name` (decoded).
+    pub fn path_param(&self, name: &str) -> Option<&str> {
+        self.path_params.get(name).map(String::as_str)
+    }
+
+    /// The first value of the query parameter `name` (decoded).
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -833,7 +1018,8 @@ impl MockServer {
         }
     }
 
-    /// Scripts the operation `operation_id` (the spec's `operationId`): rules apply in the order
+    /// Scripts the operation `op` (a typed handle such as `v2_16::mock::ops::LIST_ADMINS`, or the
+    /// spec's `operationId`): rules apply in the order
     /// they were added, each for its [`times`](Script::times) (or from then on), then the default
     /// answer again. Authentication and version checks come first.
     ///
@@ -850,16 +1036,10 @@ impl MockServer {
     ///
     /// # Errors
     ///
-    /// [`UnknownOperation`] when the version has no such operation.
-    pub fn on(&self, operation_id: &str) -> Result<Script<'_>, UnknownOperation> {
-        let op = self
-            .operations
-            .iter()
-            .find(|op| op.operation_id == operation_id)
-            .ok_or_else(|| UnknownOperation {
-                operation_id: operation_id.to_string(),
-                version: self.version,
-            })?;
+    /// [`UnknownOperation`] when the version has no such operation (or the handle is another
+    /// version's).
+    pub fn on(&self, op: impl OpRef) -> Result<Script<'_>, UnknownOperation> {
+        let op = self.find(&op)?;
         Ok(Script {
             mock: self,
             operation_id: op.operation_id,
@@ -868,7 +1048,7 @@ impl MockServer {
     }
 
     /// Serves `items` (models or JSON values) across pages of `per_page` items for every request of
-    /// `operation_id` from now on, in the operation's own pagination style, so that your
+    /// `op` (a handle or an `operationId`) from now on, in the operation's own pagination style, so that your
     /// `.stream()` code walks them all: the shorthand of `self.on(operation_id)?.pages(..)`
     /// (with [`Script::times`] it can sit in a sequence, e.g. between scripted 429s).
     ///
@@ -877,11 +1057,23 @@ impl MockServer {
     /// [`PagesError`] for an unknown or unpaginated operation or an item that does not serialize.
     pub fn pages<T: Serialize>(
         &self,
-        operation_id: &str,
+        op: impl OpRef,
         items: &[T],
         per_page: usize,
     ) -> Result<(), PagesError> {
-        self.on(operation_id)?.pages(items, per_page)
+        self.on(op)?.pages(items, per_page)
+    }
+
+    /// The operation `op` names, in this mock's version.
+    fn find(&self, op: &impl OpRef) -> Result<&'static MockOperation, UnknownOperation> {
+        let id = op.operation_id();
+        self.operations
+            .iter()
+            .find(|o| o.operation_id == id && op.version().is_none_or(|v| v == self.version))
+            .ok_or_else(|| UnknownOperation {
+                operation_id: id.to_string(),
+                version: self.version,
+            })
     }
 
     /// Every request received so far, in order (unknown paths included).
@@ -892,11 +1084,18 @@ impl MockServer {
             .unwrap_or_default()
     }
 
-    /// The requests of the operation `operation_id` (the spec's `operationId`), in order.
-    pub fn received(&self, operation_id: &str) -> Vec<ReceivedRequest> {
+    /// The requests of the operation `op`, in order. For a typed handle
+    /// (`v2_16::mock::ops::REPLY_TICKET`) each is a [`Received`]: path parameters by name, query
+    /// pairs, and the body decoded into the operation's request type; for an `operationId` (`&str`)
+    /// each is the [`ReceivedRequest`] as sent. A handle of another version matches nothing.
+    pub fn received<Op: OpRef>(&self, op: Op) -> Vec<Op::Record> {
+        let Ok(found) = self.find(&op) else {
+            return Vec::new();
+        };
         self.received_requests()
             .into_iter()
-            .filter(|r| r.operation_id == Some(operation_id))
+            .filter(|r| r.operation_id == Some(found.operation_id))
+            .map(|r| op.record(r, found.path))
             .collect()
     }
 
