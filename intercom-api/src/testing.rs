@@ -8,6 +8,9 @@
 //! `X-Request-Id` and `X-RateLimit-*` headers. A request to a path no operation has is answered
 //! 404 and listed by [`MockServer::unknown_requests`].
 //!
+//! For a webhook receiver's tests, [`notification`] builds the body Intercom posts for a topic and
+//! item, signed like Intercom signs it (`test-util` enables the `webhooks` feature for this).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), intercom_api::Error> {
 //! use intercom_api::prelude::*;
@@ -1118,4 +1121,78 @@ impl Drop for MockServer {
 /// A [`Client`] that talks to `mock`: [`MockServer::client`].
 pub fn client_for(mock: &MockServer) -> Client {
     mock.client()
+}
+
+/// The client secret [`notification`] signs with.
+pub const MOCK_CLIENT_SECRET: &str = "mock-client-secret";
+
+/// The `app_id` of the notifications [`notification`] builds.
+pub const MOCK_APP_ID: &str = "mock-app";
+
+/// A webhook notification as Intercom posts it: the raw body and its `X-Hub-Signature` value
+/// ([`crate::webhooks::SIGNATURE_HEADER`]). Made by [`notification`] and [`notification_signed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MockNotification {
+    /// The JSON body, as bytes (post these exact bytes: the signature covers them).
+    pub body: Vec<u8>,
+    /// The `X-Hub-Signature` header value: `sha1=<hex HMAC of the body>`.
+    pub signature: String,
+}
+
+impl MockNotification {
+    /// The body as text (it is JSON, so UTF-8).
+    pub fn body_str(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap_or_default()
+    }
+}
+
+/// The notification Intercom would post for `topic` about `item` (a model or JSON value), signed
+/// with [`MOCK_CLIENT_SECRET`]: see [`notification_signed`].
+///
+/// # Errors
+///
+/// `item` does not serialize to JSON.
+pub fn notification<T: Serialize>(
+    topic: &str,
+    item: &T,
+) -> Result<MockNotification, serde_json::Error> {
+    notification_signed(MOCK_CLIENT_SECRET, topic, item)
+}
+
+/// The notification Intercom would post for `topic` about `item`, signed with `client_secret`
+/// (your app's, as your receiver verifies it): the envelope `{"type": "notification_event", "id",
+/// "topic", "app_id": MOCK_APP_ID, "created_at", "delivery_attempts": 1, "first_sent_at", "data":
+/// {"type": "notification_event_data", "item"}}` (times: now; ids: `notif_mock_<n>`, one per call),
+/// and its `X-Hub-Signature` from [`crate::webhooks::sign`].
+///
+/// # Errors
+///
+/// `item` does not serialize to JSON.
+pub fn notification_signed<T: Serialize>(
+    client_secret: impl AsRef<[u8]>,
+    topic: &str,
+    item: &T,
+) -> Result<MockNotification, serde_json::Error> {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let envelope = serde_json::json!({
+        "type": "notification_event",
+        "id": format!("notif_mock_{id:06}"),
+        "topic": topic,
+        "app_id": MOCK_APP_ID,
+        "created_at": now,
+        "delivery_attempts": 1,
+        "first_sent_at": now,
+        "data": {
+            "type": "notification_event_data",
+            "item": serde_json::to_value(item)?,
+        },
+    });
+    let body = serde_json::to_vec(&envelope)?;
+    let signature = crate::webhooks::sign(client_secret, &body);
+    Ok(MockNotification { body, signature })
 }

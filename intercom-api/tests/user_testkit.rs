@@ -258,3 +258,51 @@ async fn typed_records_decode_path_query_and_body_and_keep_a_wrong_body_as_an_er
         replies[0].path_param("ticket_id").unwrap_or_default()
     );
 }
+
+/// `testing::notification` builds the body Intercom posts, signed: it verifies with the client
+/// secret (not with another), and parses into the topic's `Event` variant; an unknown topic is
+/// `Event::Unknown`.
+#[test]
+fn a_mock_notification_verifies_and_parses_into_the_topics_event() {
+    use intercom_api::testing::{MOCK_CLIENT_SECRET, notification, notification_signed};
+    use intercom_api::v2_16::webhooks::{self, Event, topics};
+    use intercom_api::webhooks::{SignatureError, verify};
+
+    let item = json!({"type": "conversation", "id": "c1", "state": "open"});
+    let n = notification(topics::CONVERSATION_ADMIN_REPLIED, &item).expect("serializes");
+    verify(MOCK_CLIENT_SECRET, n.signature.as_str(), &n.body).expect("a valid signature");
+    assert!(matches!(
+        verify("another-secret", n.signature.as_str(), &n.body),
+        Err(SignatureError::Mismatch)
+    ));
+    let (envelope, event, drift) = webhooks::parse(&n.body).expect("a JSON object");
+    assert!(drift.is_empty(), "{drift:?}");
+    assert_eq!(envelope.type_.as_deref(), Some("notification_event"));
+    assert_eq!(
+        envelope.topic.as_deref(),
+        Some(topics::CONVERSATION_ADMIN_REPLIED)
+    );
+    assert_eq!(envelope.delivery_attempts, Some(1));
+    let data = envelope.data.as_ref().expect("data");
+    assert_eq!(data.type_.as_deref(), Some("notification_event_data"));
+    let Event::ConversationAdminReplied(conversation) = &event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(conversation.id.as_deref(), Some("c1"));
+    let typed = event.topic();
+
+    // Your app's secret; a topic this crate does not know.
+    let n = notification_signed("s3cret", "made.up.topic", &json!({"x": 1})).expect("serializes");
+    verify("s3cret", n.signature.as_str(), n.body_str()).expect("a valid signature");
+    let (_, unknown, _) = webhooks::parse(&n.body).expect("a JSON object");
+    let Event::Unknown { topic, item } = &unknown else {
+        panic!("{unknown:?}")
+    };
+    assert_eq!((topic.as_str(), item), ("made.up.topic", &json!({"x": 1})));
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "mock: 2.16: notification: signature verified; the event's topic {typed:?}; made.up.topic gives Event::Unknown (topic() = {:?})",
+        unknown.topic()
+    );
+}
