@@ -977,3 +977,89 @@ fn ir_inline_types_know_where_they_are_used() {
     // Component schemas are documented by their own name, not by a use.
     assert_eq!(ty(&api, "AdminReplyConversationRequest").used_at, None);
 }
+
+/// The mock's typed handles (`<vmod>::mock::ops`): one per operation, named after its method, the
+/// body type the request body's (`Option<_>` when optional, `()` without one); two operations whose
+/// names collide (`getThing` and `GetThing`, in two tags) get distinct names, in spec order.
+#[test]
+fn mock_handles_are_typed_by_the_request_body_and_collisions_get_a_suffix() {
+    let spec = r##"
+openapi: 3.0.1
+info: {title: Intercom API, version: '9.99'}
+paths:
+  "/things/{id}":
+    get:
+      operationId: getThing
+      tags: [Things]
+      parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+    post:
+      operationId: updateThing
+      tags: [Things]
+      parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {"$ref": "#/components/schemas/thing"}
+      responses: {'200': {description: ok}}
+  "/other/{id}":
+    get:
+      operationId: GetThing
+      tags: [Other]
+      parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+    put:
+      operationId: touchOther
+      tags: [Other]
+      parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema: {"$ref": "#/components/schemas/thing"}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    thing:
+      type: object
+      properties:
+        name: {type: string}
+"##;
+    let (files, _) = generate_version(spec, VERSION, "0000").expect("generates");
+    let vmod = codegen::naming::version_module(VERSION);
+    let mock = files
+        .iter()
+        .find(|f| f.path == format!("intercom-api/src/{vmod}/mock.rs"))
+        .expect("the mock table");
+    // Whitespace and trailing commas removed: independent of how the formatter wraps a line.
+    let text = mock
+        .contents
+        .split_whitespace()
+        .collect::<String>()
+        .replace(",>", ">");
+    let handle = |name: &str| {
+        let start = text
+            .find(&format!("pubconst{name}:"))
+            .unwrap_or_else(|| panic!("no handle {name}: {text}"));
+        let end = text[start..].find(';').map_or(text.len(), |e| start + e);
+        text[start..end].to_string()
+    };
+    assert!(handle("GET_THING").contains("MockOp<()>"));
+    assert!(handle("GET_THING").contains("\"getThing\""));
+    assert!(handle("GET_THING_OP").contains("\"GetThing\""));
+    let models = format!("crate::{vmod}::models::Thing");
+    assert!(
+        handle("UPDATE_THING").contains(&format!("MockOp<{models}>")),
+        "{}",
+        handle("UPDATE_THING")
+    );
+    assert!(
+        handle("TOUCH_OTHER").contains(&format!("MockOp<Option<{models}>>")),
+        "{}",
+        handle("TOUCH_OTHER")
+    );
+}

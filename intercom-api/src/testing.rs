@@ -1,12 +1,15 @@
 //! A mock Intercom API for your own tests (feature `test-util`).
 //!
-//! [`MockServer`] listens on 127.0.0.1 (a free port, through [`wiremock`]) and answers every
+//! [`MockServer`] listens on 127.0.0.1 (a free port, served by [`hyper`]) and answers every
 //! operation of one API version at its method and path: `MockServer::v2_16().await` for 2.16, one
 //! constructor per version feature. Like Intercom it answers 401 without a bearer token and 400
 //! when the `Intercom-Version` header is not the operation's. An operation nobody scripted answers
 //! with its spec's success example (or a minimal body that decodes into the response type), with
 //! `X-Request-Id` and `X-RateLimit-*` headers. A request to a path no operation has is answered
 //! 404 and listed by [`MockServer::unknown_requests`].
+//!
+//! For a webhook receiver's tests, [`notification`] builds the body Intercom posts for a topic and
+//! item, signed like Intercom signs it (`test-util` enables the `webhooks` feature for this).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), intercom_api::Error> {
@@ -22,6 +25,7 @@
 //! ```
 
 use std::collections::{BTreeMap, VecDeque};
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -29,7 +33,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use wiremock::{Mock, Request, Respond, ResponseTemplate, matchers::any};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{HeaderMap, StatusCode};
 
 use crate::runtime::{Client, RateLimitPacing};
 
@@ -114,11 +120,9 @@ struct Paged {
 
 impl Paged {
     /// The page `request` asks for, in the operation's style.
-    fn answer(&self, request: &Request) -> ResponseTemplate {
+    fn answer(&self, request: &Incoming) -> Answer {
         let query = |param: &str| {
-            request
-                .url
-                .query_pairs()
+            form_urlencoded::parse(request.query.as_bytes())
                 .find(|(k, _)| k == param)
                 .map(|(_, v)| v.into_owned())
         };
@@ -181,7 +185,7 @@ impl Paged {
             &[self.paging.items],
             serde_json::Value::Array(items),
         );
-        ResponseTemplate::new(200).set_body_raw(page.to_string(), "application/json")
+        Answer::new(200).body(page.to_string().into_bytes(), "application/json")
     }
 }
 
@@ -265,6 +269,190 @@ impl ReceivedRequest {
     }
 }
 
+/// A typed handle on one operation (generated: `intercom_api::v2_16::mock::ops::REPLY_TICKET`):
+/// `B` is the operation's request body type (`Option<_>` for an optional body, `()` without one),
+/// the type [`MockServer::received`] decodes the recorded bodies into.
+pub struct MockOp<B> {
+    operation_id: &'static str,
+    version: &'static str,
+    body: PhantomData<fn() -> B>,
+}
+
+impl<B> MockOp<B> {
+    /// The handle of `operation_id` in `version` (used by the generated `ops` modules).
+    #[doc(hidden)]
+    pub const fn new(operation_id: &'static str, version: &'static str) -> Self {
+        MockOp {
+            operation_id,
+            version,
+            body: PhantomData,
+        }
+    }
+
+    /// The spec's `operationId`.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The API version it belongs to.
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+}
+
+impl<B> Clone for MockOp<B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<B> Copy for MockOp<B> {}
+
+impl<B> std::fmt::Debug for MockOp<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockOp")
+            .field("operation_id", &self.operation_id)
+            .field("version", &self.version)
+            .field("body", &std::any::type_name::<B>())
+            .finish()
+    }
+}
+
+/// What names an operation for [`MockServer::on`], [`MockServer::pages`] and
+/// [`MockServer::received`]: a typed [`MockOp`] handle (records are [`Received`]) or the spec's
+/// `operationId` as a `&str` (records are [`ReceivedRequest`]).
+pub trait OpRef {
+    /// What [`MockServer::received`] returns per request.
+    type Record;
+
+    /// The spec's `operationId`.
+    fn operation_id(&self) -> &str;
+
+    /// The API version the handle belongs to (`None`: any).
+    fn version(&self) -> Option<&str> {
+        None
+    }
+
+    /// The record of `request`, an instance of the path template `template`.
+    #[doc(hidden)]
+    fn record(&self, request: ReceivedRequest, template: &str) -> Self::Record;
+}
+
+impl OpRef for &str {
+    type Record = ReceivedRequest;
+
+    fn operation_id(&self) -> &str {
+        self
+    }
+
+    fn record(&self, request: ReceivedRequest, _: &str) -> ReceivedRequest {
+        request
+    }
+}
+
+impl OpRef for &String {
+    type Record = ReceivedRequest;
+
+    fn operation_id(&self) -> &str {
+        self
+    }
+
+    fn record(&self, request: ReceivedRequest, _: &str) -> ReceivedRequest {
+        request
+    }
+}
+
+impl<B: DeserializeOwned> OpRef for MockOp<B> {
+    type Record = Received<B>;
+
+    fn operation_id(&self) -> &str {
+        self.operation_id
+    }
+
+    fn version(&self) -> Option<&str> {
+        Some(self.version)
+    }
+
+    fn record(&self, request: ReceivedRequest, template: &str) -> Received<B> {
+        Received::new(request, template)
+    }
+}
+
+impl<B: DeserializeOwned> OpRef for &MockOp<B> {
+    type Record = Received<B>;
+
+    fn operation_id(&self) -> &str {
+        self.operation_id
+    }
+
+    fn version(&self) -> Option<&str> {
+        Some(self.version)
+    }
+
+    fn record(&self, request: ReceivedRequest, template: &str) -> Received<B> {
+        Received::new(request, template)
+    }
+}
+
+/// A request of one operation, decoded: what [`MockServer::received`] returns for a [`MockOp`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Received<B> {
+    /// The path parameters by their template names, percent-decoded (`ticket_id` -> `t1`).
+    pub path_params: BTreeMap<String, String>,
+    /// The query pairs in order, decoded.
+    pub query: Vec<(String, String)>,
+    /// The body decoded into the operation's request type (an empty body decodes as JSON `null`:
+    /// `()` and `Option<_>` accept it). An error when the body is not that type (e.g. multipart).
+    pub body: Result<B, serde_json::Error>,
+    /// The request as received.
+    pub request: ReceivedRequest,
+}
+
+impl<B: DeserializeOwned> Received<B> {
+    fn new(request: ReceivedRequest, template: &str) -> Self {
+        let path_params = template
+            .trim_matches('/')
+            .split('/')
+            .zip(request.path.trim_matches('/').split('/'))
+            .filter_map(|(t, a)| {
+                let name = t.strip_prefix('{')?.strip_suffix('}')?;
+                let value = percent_encoding::percent_decode_str(a).decode_utf8_lossy();
+                Some((name.to_string(), value.into_owned()))
+            })
+            .collect();
+        let query = form_urlencoded::parse(request.query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let body = if request.body.is_empty() {
+            serde_json::from_slice(b"null")
+        } else {
+            serde_json::from_slice(&request.body)
+        };
+        Received {
+            path_params,
+            query,
+            body,
+            request,
+        }
+    }
+}
+
+impl<B> Received<B> {
+    /// The path parameter `name` (decoded).
+    pub fn path_param(&self, name: &str) -> Option<&str> {
+        self.path_params.get(name).map(String::as_str)
+    }
+
+    /// The first value of the query parameter `name` (decoded).
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// What the server state holds between requests.
 #[derive(Debug, Default)]
 struct State {
@@ -304,7 +492,8 @@ enum Scripted {
 }
 
 /// A scripted answer: status, headers, body and delay. Made by [`Reply::model`], [`Reply::json`],
-/// [`Reply::error`], [`Reply::rate_limited`]; adjusted by the `with_*` methods.
+/// [`Reply::error`], [`Reply::rate_limited`], [`Reply::connection_reset`]; adjusted by the
+/// `with_*` methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     status: u16,
@@ -312,6 +501,8 @@ pub struct Reply {
     body: Vec<u8>,
     headers: Vec<(String, String)>,
     delay: Option<Duration>,
+    /// Close the connection instead of answering.
+    reset: bool,
 }
 
 impl Reply {
@@ -332,6 +523,17 @@ impl Reply {
             body,
             headers: Vec::new(),
             delay: None,
+            reset: false,
+        }
+    }
+
+    /// No HTTP answer at all: the server closes the connection after reading the request (after
+    /// the [`with_delay`](Reply::with_delay), if any), so the client sees a transport error and
+    /// retries it as its policy says (idempotent requests by default).
+    pub fn connection_reset() -> Reply {
+        Reply {
+            reset: true,
+            ..Reply::error(502)
         }
     }
 
@@ -375,15 +577,14 @@ impl Reply {
         self
     }
 
-    fn template(&self) -> ResponseTemplate {
-        let mut template = ResponseTemplate::new(self.status);
+    fn answer(&self) -> Answer {
+        let mut answer = Answer::new(self.status);
         if let Some(ct) = &self.content_type {
-            template = template.set_body_raw(self.body.clone(), ct);
+            answer = answer.body(self.body.clone(), ct);
         }
-        if let Some(delay) = self.delay {
-            template = template.set_delay(delay);
-        }
-        template
+        answer.delay = self.delay;
+        answer.reset = self.reset;
+        answer
     }
 }
 
@@ -495,7 +696,73 @@ impl Script<'_> {
     }
 }
 
-/// The responder behind the wiremock server: routes every request through the operation table.
+/// A request as the router sees it.
+#[derive(Debug)]
+struct Incoming {
+    method: String,
+    path: String,
+    /// The raw query string, without `?`.
+    query: String,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// What the server sends back: status, headers, body, after an optional delay, or nothing at all.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    delay: Option<Duration>,
+    /// Close the connection without an answer.
+    reset: bool,
+}
+
+impl Answer {
+    fn new(status: u16) -> Answer {
+        Answer {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            delay: None,
+            reset: false,
+        }
+    }
+
+    fn body(self, body: Vec<u8>, content_type: &str) -> Answer {
+        Answer { body, ..self }.header("Content-Type", content_type)
+    }
+
+    /// Sets `name` to `value`, replacing a header of that name.
+    fn header(mut self, name: &str, value: &str) -> Answer {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    fn into_response(self) -> hyper::Response<Full<Bytes>> {
+        let mut response = hyper::Response::new(Full::new(Bytes::from(self.body)));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                hyper::header::HeaderName::from_bytes(name.as_bytes()),
+                hyper::header::HeaderValue::from_str(value),
+            ) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        response
+    }
+}
+
+/// The "error" a scripted [`Reply::connection_reset`] returns to hyper, which then closes the
+/// connection without answering.
+#[derive(Debug, thiserror::Error)]
+#[error("scripted connection reset")]
+struct ConnectionReset;
+
+/// Routes every request through the operation table.
 struct Router {
     operations: &'static [MockOperation],
     state: Arc<Mutex<State>>,
@@ -510,9 +777,9 @@ impl Router {
     }
 
     /// Intercom's error body: `{"type":"error.list","request_id":..,"errors":[{code,message}]}`.
-    fn error(status: u16, request_id: &str, code: &str, message: &str) -> ResponseTemplate {
+    fn error(status: u16, request_id: &str, code: &str, message: &str) -> Answer {
         let body = error_body(request_id, code, message);
-        ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
+        Answer::new(status).body(body.to_string().into_bytes(), "application/json")
     }
 
     /// The scripted reply of `op`, if a rule applies.
@@ -520,14 +787,12 @@ impl Router {
         let mut state = self.state.lock().ok()?;
         state.next_reply(op.operation_id)
     }
-}
 
-impl Respond for Router {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Incoming) -> Answer {
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         let request_id = format!("mock-{n:06}");
         let method = request.method.as_str();
-        let path = request.url.path();
+        let path = request.path.as_str();
         let matched = self
             .operations
             .iter()
@@ -538,12 +803,12 @@ impl Respond for Router {
             operation_id: matched.map(|op| op.operation_id),
             method: method.to_string(),
             path: path.to_string(),
-            query: request.url.query().unwrap_or_default().to_string(),
-            body: request.body.clone(),
+            query: request.query.clone(),
+            body: request.body.to_vec(),
         });
-        let (template, own_headers) = match answer(matched, request) {
+        let (answer, own_headers) = match answer(matched, request) {
             Ok(op) => match self.scripted(op) {
-                Some(Scripted::Reply(reply)) => (reply.template(), reply.headers),
+                Some(Scripted::Reply(reply)) => (reply.answer(), reply.headers),
                 Some(Scripted::Pages(paged)) => (paged.answer(request), Vec::new()),
                 None => (default_answer(op), Vec::new()),
             },
@@ -556,18 +821,47 @@ impl Respond for Router {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
             + 10;
-        let template = template
-            .insert_header("X-Request-Id", request_id.as_str())
-            .insert_header("X-RateLimit-Limit", RATE_LIMIT.to_string().as_str())
-            .insert_header(
+        let answer = answer
+            .header("X-Request-Id", &request_id)
+            .header("X-RateLimit-Limit", &RATE_LIMIT.to_string())
+            .header(
                 "X-RateLimit-Remaining",
-                RATE_LIMIT.saturating_sub(n).to_string().as_str(),
+                &RATE_LIMIT.saturating_sub(n).to_string(),
             )
-            .insert_header("X-RateLimit-Reset", reset.to_string().as_str());
+            .header("X-RateLimit-Reset", &reset.to_string());
         // A scripted reply's own headers win over the defaults.
-        own_headers.iter().fold(template, |t, (name, value)| {
-            t.insert_header(name.as_str(), value.as_str())
-        })
+        own_headers
+            .iter()
+            .fold(answer, |a, (name, value)| a.header(name, value))
+    }
+
+    /// Serves one HTTP request: reads it whole, answers (or resets).
+    async fn serve(
+        self: Arc<Self>,
+        request: hyper::Request<hyper::body::Incoming>,
+    ) -> Result<hyper::Response<Full<Bytes>>, ConnectionReset> {
+        let (parts, body) = request.into_parts();
+        // A body that fails to arrive is served as empty (the client has gone).
+        let body = body
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        let incoming = Incoming {
+            method: parts.method.as_str().to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or_default().to_string(),
+            headers: parts.headers,
+            body,
+        };
+        let answer = self.respond(&incoming);
+        if let Some(delay) = answer.delay {
+            tokio::time::sleep(delay).await;
+        }
+        if answer.reset {
+            return Err(ConnectionReset);
+        }
+        Ok(answer.into_response())
     }
 }
 
@@ -577,7 +871,7 @@ struct Rejection(u16, &'static str, String);
 /// Authentication, route and version checks: the operation to answer, or the rejection.
 fn answer<'o>(
     matched: Option<&'o MockOperation>,
-    request: &Request,
+    request: &Incoming,
 ) -> Result<&'o MockOperation, Rejection> {
     let bearer = request
         .headers
@@ -611,11 +905,36 @@ fn answer<'o>(
 }
 
 /// The answer of `op` nobody scripted: the generator's default.
-fn default_answer(op: &MockOperation) -> ResponseTemplate {
-    let template = ResponseTemplate::new(op.status);
+fn default_answer(op: &MockOperation) -> Answer {
+    let answer = Answer::new(op.status);
     match op.content_type {
-        Some(ct) => template.set_body_raw(op.body, ct),
-        None => template,
+        Some(ct) => answer.body(op.body.as_bytes().to_vec(), ct),
+        None => answer,
+    }
+}
+
+/// Accepts connections on `listener` and serves each (HTTP/1.1) until the task is aborted;
+/// aborting it drops the connections' tasks too.
+async fn accept_loop(listener: tokio::net::TcpListener, router: Arc<Router>) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let router = Arc::clone(&router);
+                let service = hyper::service::service_fn(move |request| {
+                    Arc::clone(&router).serve(request)
+                });
+                connections.spawn(async move {
+                    // A connection that fails (a scripted reset, a client gone) just ends.
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            // Reap finished connections so the set does not grow.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
     }
 }
 
@@ -624,7 +943,8 @@ fn default_answer(op: &MockOperation) -> ResponseTemplate {
 /// Made by the per-version constructors (`MockServer::v2_16().await`, ...). Dropping it stops the
 /// server.
 pub struct MockServer {
-    server: wiremock::MockServer,
+    uri: String,
+    server: tokio::task::JoinHandle<()>,
     version: &'static str,
     operations: &'static [MockOperation],
     state: Arc<Mutex<State>>,
@@ -633,7 +953,7 @@ pub struct MockServer {
 impl std::fmt::Debug for MockServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockServer")
-            .field("uri", &self.server.uri())
+            .field("uri", &self.uri)
             .field("version", &self.version)
             .finish_non_exhaustive()
     }
@@ -641,19 +961,30 @@ impl std::fmt::Debug for MockServer {
 
 impl MockServer {
     /// Starts a server for `version` serving `operations` (called by the generated constructors).
+    ///
+    /// # Panics
+    ///
+    /// When no port on 127.0.0.1 can be bound (a test environment without loopback), or outside a
+    /// Tokio runtime.
     #[doc(hidden)]
     pub async fn start_with(version: &'static str, operations: &'static [MockOperation]) -> Self {
-        let server = wiremock::MockServer::start().await;
+        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", 0)).await {
+            Ok(listener) => listener,
+            Err(e) => panic!("the mock server cannot bind 127.0.0.1: {e}"),
+        };
+        let uri = match listener.local_addr() {
+            Ok(addr) => format!("http://{addr}"),
+            Err(e) => panic!("the mock server has no local address: {e}"),
+        };
         let state = Arc::new(Mutex::new(State::default()));
-        Mock::given(any())
-            .respond_with(Router {
-                operations,
-                state: Arc::clone(&state),
-                requests: AtomicU64::new(0),
-            })
-            .mount(&server)
-            .await;
+        let router = Arc::new(Router {
+            operations,
+            state: Arc::clone(&state),
+            requests: AtomicU64::new(0),
+        });
+        let server = tokio::spawn(accept_loop(listener, router));
         MockServer {
+            uri,
             server,
             version,
             operations,
@@ -663,7 +994,7 @@ impl MockServer {
 
     /// The base URL (`http://127.0.0.1:<port>`).
     pub fn uri(&self) -> String {
-        self.server.uri()
+        self.uri.clone()
     }
 
     /// The API version it serves (`2.16`).
@@ -690,7 +1021,8 @@ impl MockServer {
         }
     }
 
-    /// Scripts the operation `operation_id` (the spec's `operationId`): rules apply in the order
+    /// Scripts the operation `op` (a typed handle such as `v2_16::mock::ops::LIST_ADMINS`, or the
+    /// spec's `operationId`): rules apply in the order
     /// they were added, each for its [`times`](Script::times) (or from then on), then the default
     /// answer again. Authentication and version checks come first.
     ///
@@ -707,16 +1039,10 @@ impl MockServer {
     ///
     /// # Errors
     ///
-    /// [`UnknownOperation`] when the version has no such operation.
-    pub fn on(&self, operation_id: &str) -> Result<Script<'_>, UnknownOperation> {
-        let op = self
-            .operations
-            .iter()
-            .find(|op| op.operation_id == operation_id)
-            .ok_or_else(|| UnknownOperation {
-                operation_id: operation_id.to_string(),
-                version: self.version,
-            })?;
+    /// [`UnknownOperation`] when the version has no such operation (or the handle is another
+    /// version's).
+    pub fn on(&self, op: impl OpRef) -> Result<Script<'_>, UnknownOperation> {
+        let op = self.find(&op)?;
         Ok(Script {
             mock: self,
             operation_id: op.operation_id,
@@ -725,7 +1051,7 @@ impl MockServer {
     }
 
     /// Serves `items` (models or JSON values) across pages of `per_page` items for every request of
-    /// `operation_id` from now on, in the operation's own pagination style, so that your
+    /// `op` (a handle or an `operationId`) from now on, in the operation's own pagination style, so that your
     /// `.stream()` code walks them all: the shorthand of `self.on(operation_id)?.pages(..)`
     /// (with [`Script::times`] it can sit in a sequence, e.g. between scripted 429s).
     ///
@@ -734,11 +1060,23 @@ impl MockServer {
     /// [`PagesError`] for an unknown or unpaginated operation or an item that does not serialize.
     pub fn pages<T: Serialize>(
         &self,
-        operation_id: &str,
+        op: impl OpRef,
         items: &[T],
         per_page: usize,
     ) -> Result<(), PagesError> {
-        self.on(operation_id)?.pages(items, per_page)
+        self.on(op)?.pages(items, per_page)
+    }
+
+    /// The operation `op` names, in this mock's version.
+    fn find(&self, op: &impl OpRef) -> Result<&'static MockOperation, UnknownOperation> {
+        let id = op.operation_id();
+        self.operations
+            .iter()
+            .find(|o| o.operation_id == id && op.version().is_none_or(|v| v == self.version))
+            .ok_or_else(|| UnknownOperation {
+                operation_id: id.to_string(),
+                version: self.version,
+            })
     }
 
     /// Every request received so far, in order (unknown paths included).
@@ -749,11 +1087,18 @@ impl MockServer {
             .unwrap_or_default()
     }
 
-    /// The requests of the operation `operation_id` (the spec's `operationId`), in order.
-    pub fn received(&self, operation_id: &str) -> Vec<ReceivedRequest> {
+    /// The requests of the operation `op`, in order. For a typed handle
+    /// (`v2_16::mock::ops::REPLY_TICKET`) each is a [`Received`]: path parameters by name, query
+    /// pairs, and the body decoded into the operation's request type; for an `operationId` (`&str`)
+    /// each is the [`ReceivedRequest`] as sent. A handle of another version matches nothing.
+    pub fn received<Op: OpRef>(&self, op: Op) -> Vec<Op::Record> {
+        let Ok(found) = self.find(&op) else {
+            return Vec::new();
+        };
         self.received_requests()
             .into_iter()
-            .filter(|r| r.operation_id == Some(operation_id))
+            .filter(|r| r.operation_id == Some(found.operation_id))
+            .map(|r| op.record(r, found.path))
             .collect()
     }
 
@@ -766,7 +1111,88 @@ impl MockServer {
     }
 }
 
+impl Drop for MockServer {
+    /// Stops the server: the listener and every open connection.
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
 /// A [`Client`] that talks to `mock`: [`MockServer::client`].
 pub fn client_for(mock: &MockServer) -> Client {
     mock.client()
+}
+
+/// The client secret [`notification`] signs with.
+pub const MOCK_CLIENT_SECRET: &str = "mock-client-secret";
+
+/// The `app_id` of the notifications [`notification`] builds.
+pub const MOCK_APP_ID: &str = "mock-app";
+
+/// A webhook notification as Intercom posts it: the raw body and its `X-Hub-Signature` value
+/// ([`crate::webhooks::SIGNATURE_HEADER`]). Made by [`notification`] and [`notification_signed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MockNotification {
+    /// The JSON body, as bytes (post these exact bytes: the signature covers them).
+    pub body: Vec<u8>,
+    /// The `X-Hub-Signature` header value: `sha1=<hex HMAC of the body>`.
+    pub signature: String,
+}
+
+impl MockNotification {
+    /// The body as text (it is JSON, so UTF-8).
+    pub fn body_str(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap_or_default()
+    }
+}
+
+/// The notification Intercom would post for `topic` about `item` (a model or JSON value), signed
+/// with [`MOCK_CLIENT_SECRET`]: see [`notification_signed`].
+///
+/// # Errors
+///
+/// `item` does not serialize to JSON.
+pub fn notification<T: Serialize>(
+    topic: &str,
+    item: &T,
+) -> Result<MockNotification, serde_json::Error> {
+    notification_signed(MOCK_CLIENT_SECRET, topic, item)
+}
+
+/// The notification Intercom would post for `topic` about `item`, signed with `client_secret`
+/// (your app's, as your receiver verifies it): the envelope `{"type": "notification_event", "id",
+/// "topic", "app_id": MOCK_APP_ID, "created_at", "delivery_attempts": 1, "first_sent_at", "data":
+/// {"type": "notification_event_data", "item"}}` (times: now; ids: `notif_mock_<n>`, one per call),
+/// and its `X-Hub-Signature` from [`crate::webhooks::sign`].
+///
+/// # Errors
+///
+/// `item` does not serialize to JSON.
+pub fn notification_signed<T: Serialize>(
+    client_secret: impl AsRef<[u8]>,
+    topic: &str,
+    item: &T,
+) -> Result<MockNotification, serde_json::Error> {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let envelope = serde_json::json!({
+        "type": "notification_event",
+        "id": format!("notif_mock_{id:06}"),
+        "topic": topic,
+        "app_id": MOCK_APP_ID,
+        "created_at": now,
+        "delivery_attempts": 1,
+        "first_sent_at": now,
+        "data": {
+            "type": "notification_event_data",
+            "item": serde_json::to_value(item)?,
+        },
+    });
+    let body = serde_json::to_vec(&envelope)?;
+    let signature = crate::webhooks::sign(client_secret, &body);
+    Ok(MockNotification { body, signature })
 }

@@ -301,3 +301,49 @@ async fn scripting_an_operation_the_version_lacks_is_an_error_naming_it() {
     assert_eq!(err.operation_id, "noSuchOperation");
     assert!(err.to_string().contains("noSuchOperation"), "{err}");
 }
+
+#[tokio::test]
+async fn a_scripted_connection_reset_is_a_transport_error_the_client_retries() {
+    use intercom_api::testing::{MOCK_TOKEN, Reply};
+    use std::time::Duration;
+    let (mock, op) = any_mock().await;
+    let client = |attempts: u32| {
+        intercom_api::Client::builder(MOCK_TOKEN)
+            .base_url(mock.uri())
+            .max_attempts(attempts)
+            .initial_backoff(Duration::from_millis(10))
+            .build()
+            .expect("a loopback client")
+    };
+    let call = |client: intercom_api::Client| async move {
+        client
+            .request(Method::GET, op.path)
+            .api_version(op.version)
+            .send_json()
+            .await
+    };
+    // With retries: the reset, then the default answer.
+    mock.on(op.operation_id)
+        .expect("served")
+        .times(1)
+        .reply(Reply::connection_reset());
+    let body = call(client(3)).await.expect("retried past the reset");
+    let default: Value = serde_json::from_str(op.body).expect("default JSON");
+    assert_eq!(body, default);
+    let with_retries = mock.received(op.operation_id).len();
+    assert_eq!(with_retries, 2, "the reset and the retry");
+    // Without retries: the call fails with a transport error.
+    mock.on(op.operation_id)
+        .expect("served")
+        .times(1)
+        .reply(Reply::connection_reset());
+    let err = call(client(1)).await.expect_err("no retry past the reset");
+    let Error::Transport(transport) = &err else {
+        panic!("a transport error, not {err:?}")
+    };
+    assert_eq!(transport.attempts(), 1);
+    assert_eq!(mock.received(op.operation_id).len(), 3);
+    progress(&format!(
+        "mock: connection reset: with retries answered after {with_retries} requests; without: {err}"
+    ));
+}

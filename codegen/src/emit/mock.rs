@@ -2,14 +2,16 @@
 //! method, path template, `Intercom-Version`, and the default answer (status, media type, body:
 //! the spec's success example, else a minimal body that decodes into the response type).
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use serde_json::{Value, json};
 
-use super::Output;
+use super::{Output, types};
 use crate::ir::{Api, FieldStep, Operation, PageKind, ResponseBody, TypeKind, TypeRef};
-use crate::layout;
 use crate::render::Provenance;
+use crate::{layout, naming};
 
 /// Deepest type nesting followed for a minimal body.
 const MAX_DEPTH: usize = 32;
@@ -44,15 +46,62 @@ pub fn table(api: &Api, prov: &Provenance) -> Output {
         }
     });
     let doc = format!(
-        " The operations of the Intercom API {} and their default answers, for [`crate::testing::MockServer`].",
+        " The operations of the Intercom API {} and their default answers, for [`crate::testing::MockServer`];",
         api.version
     );
+    let handles = handles(api);
     let tokens = quote! {
         #![doc = #doc]
+        //! [`ops`] has one typed handle per operation, for `mock.on(..)`, `mock.pages(..)` and
+        //! `mock.received(..)`.
         /// Every operation, in spec order.
         pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[ #(#rows)* ];
+        #handles
     };
     Output::new(layout::mock_table(&api.version), tokens, prov, "mock table")
+}
+
+/// `pub mod ops`: one `MockOp<Body>` constant per operation, named after its method
+/// (`reply_ticket` -> `REPLY_TICKET`); `Body` is the request body type (`Option<_>` when the body
+/// is optional, `()` without one). Names that collide get a deterministic suffix ([`naming::claim`]).
+fn handles(api: &Api) -> TokenStream {
+    let vmod = naming::version_module(&api.version);
+    let prefix: TokenStream = types::lex(&format!("crate::{vmod}::models::"));
+    let mut taken = BTreeSet::new();
+    let consts = api.operations.iter().map(|op| {
+        let base = naming::method_name(&op.operation_id).to_ascii_uppercase();
+        let name = naming::claim(&mut taken, &base, &["_OP"]);
+        let ident = format_ident!("{}", name);
+        let body = match &op.body {
+            Some(b) if b.required => types::rust_type(&b.ty, &prefix),
+            Some(b) => {
+                let ty = types::rust_type(&b.ty, &prefix);
+                quote!(Option<#ty>)
+            }
+            None => quote!(()),
+        };
+        let id = &op.operation_id;
+        let version = op.api_version.as_deref().unwrap_or(&api.version);
+        let doc = format!(
+            " `{id}`: `{} {}`.",
+            op.http_method.as_str(),
+            op.path
+        );
+        quote! {
+            #[doc = #doc]
+            pub const #ident: crate::testing::MockOp<#body> = crate::testing::MockOp::new(#id, #version);
+        }
+    });
+    let doc = format!(
+        " A typed handle per operation of the Intercom API {}: its request body type is the type\n `mock.received(handle)` decodes bodies into.",
+        api.version
+    );
+    quote! {
+        #[doc = #doc]
+        pub mod ops {
+            #(#consts)*
+        }
+    }
 }
 
 /// Status, media type and body of the answer to `op` nobody scripted.

@@ -213,7 +213,7 @@ fn version_module(api: &Api, prov: &Provenance) -> Output {
         pub mod models;
         pub mod operations;
         #[cfg(feature = "test-util")]
-        mod mock;
+        pub mod mock;
         #webhooks
         /// The `Intercom-Version` this module speaks.
         pub const VERSION: &str = #version;

@@ -4,7 +4,7 @@
 pub mod models;
 pub mod operations;
 #[cfg(feature = "test-util")]
-mod mock;
+pub mod mock;
 pub mod webhooks;
 /// The `Intercom-Version` this module speaks.
 pub const VERSION: &str = "2.16";
