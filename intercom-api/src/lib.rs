@@ -215,10 +215,10 @@ pub use runtime::Operation as OperationExt;
 pub use runtime::reqwest;
 pub use runtime::{
     ApiError, ApiErrorItem, CallOptions, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
-    DecodeError, Error, InvalidRequestError, Items, MAX_ERROR_BODY_BYTES, MAX_RESPONSE_DEPTH,
-    Method, Operation, Pages, Paginated, PaginationError, RateLimit, RateLimitPacing,
-    RateLimitedError, RawRequest, Redirect, RedirectError, Region, Response, ResponseTooLargeError,
-    TransportError, path_segment,
+    DecodeError, DriftError, Error, InvalidRequestError, Items, MAX_ERROR_BODY_BYTES,
+    MAX_RESPONSE_DEPTH, Method, Operation, Pages, Paginated, PaginationError, RateLimit,
+    RateLimitPacing, RateLimitedError, RawRequest, Redirect, RedirectError, Region, Response,
+    ResponseTooLargeError, TransportError, path_segment,
 };
 
 /// What a program sending operations always needs in scope: the [`Operation`] trait (`send`,

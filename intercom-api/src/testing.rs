@@ -1008,11 +1008,16 @@ impl MockServer {
     }
 
     /// A [`Client`] that talks to this server with the token [`MOCK_TOKEN`] (rate-limit pacing off:
-    /// the mock's limit is never reached; 429s you script are still retried as usual).
+    /// the mock's limit is never reached; 429s you script are still retried as usual), with
+    /// [strict decoding](crate::ClientBuilder::strict_decoding) on: a body that drifts from its
+    /// declared types fails the call with [`Error::Drift`](crate::Error::Drift), so your test
+    /// sees it. To decode leniently (to test how your code handles drift), build your own client
+    /// against [`uri`](Self::uri) (`Client::builder(MOCK_TOKEN).base_url(mock.uri())`).
     pub fn client(&self) -> Client {
         match Client::builder(MOCK_TOKEN)
             .base_url(self.uri())
             .rate_limit(RateLimitPacing::off())
+            .strict_decoding(true)
             .build()
         {
             Ok(client) => client,
@@ -1118,7 +1123,7 @@ impl Drop for MockServer {
     }
 }
 
-/// A [`Client`] that talks to `mock`: [`MockServer::client`].
+/// A [`Client`] that talks to `mock`, decoding strictly: [`MockServer::client`].
 pub fn client_for(mock: &MockServer) -> Client {
     mock.client()
 }

@@ -140,8 +140,8 @@ async fn list_contacts_stream_walks_three_pages() {
             .all(|r| query(r, "per_page").as_deref() == Some("3"))
     );
 
-    // `.pages()` yields the whole pages.
-    let pages: Vec<models::ContactList> = client
+    // `.pages()` yields the whole pages, each with its response.
+    let pages: Vec<intercom_api::Response<models::ContactList>> = client
         .v2_11()
         .contacts()
         .list_contacts()
@@ -150,7 +150,8 @@ async fn list_contacts_stream_walks_three_pages() {
         .await
         .expect("every page");
     assert_eq!(pages.len(), 3);
-    assert_eq!(pages[1].data.as_ref().map(Vec::len), Some(3));
+    assert_eq!(pages[1].body().data.as_ref().map(Vec::len), Some(3));
+    assert!(pages.iter().all(|page| page.status().is_success()));
 }
 
 #[tokio::test]

@@ -277,6 +277,7 @@ async fn hostile_server_soak() {
                 match page {
                     Ok(page) => {
                         let ids: Vec<String> = page
+                            .into_body()
                             .data
                             .unwrap_or_default()
                             .into_iter()

@@ -2,7 +2,7 @@
 //! is enabled: every operation answers by default at its method and path (with `X-Request-Id` and
 //! `X-RateLimit-*`), and the body it serves decodes into the operation's generated response type.
 //! Prints `mock: <v>: operations answered by default n/n, decoded by the client n/n` and fails
-//! below 100%. Also: 401 without a bearer token, 400 for a wrong `Intercom-Version`, 404 for an
+//! below 100%; decoded strictly, as the mock's client decodes (a body with drift does not count). Also: 401 without a bearer token, 400 for a wrong `Intercom-Version`, 404 for an
 //! unknown path (recorded), and the recording of each operation's requests.
 
 #[path = "generated/mod.rs"]
@@ -74,8 +74,21 @@ async fn check(
         return (answered, true, String::new());
     }
     let status = op.status.to_string();
-    match (dispatch.response)(op.operation_id, &status, response.body()) {
-        Some(Ok(_)) => (answered, true, String::new()),
+    // Decoded strictly, as the mock's client decodes: a member kept raw (drift) fails it.
+    let (decoded, drifted) = intercom_api::drift::collect(|| {
+        (dispatch.response)(op.operation_id, &status, response.body())
+    });
+    match decoded {
+        Some(Ok(_)) if drifted.is_empty() => (answered, true, String::new()),
+        Some(Ok(_)) => {
+            let drifted: Vec<String> = drifted.iter().map(ToString::to_string).collect();
+            let drifted = drifted.join("; ");
+            (
+                answered,
+                false,
+                format!("{}: drift: {drifted}", op.operation_id),
+            )
+        }
         Some(Err(e)) => (answered, false, format!("{}: {e}", op.operation_id)),
         None => (
             answered,

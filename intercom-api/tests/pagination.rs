@@ -125,7 +125,11 @@ async fn follows_cursors_over_three_pages_in_order() {
     assert_eq!(requests(&server), vec![None, cursor("a"), cursor("b")]);
 
     let server = three_pages();
-    let pages: Vec<Page<String>> = cursor_pages(&server).try_collect().await.expect("pages");
+    let pages: Vec<Page<String>> = cursor_pages(&server)
+        .map_ok(intercom_api::Response::into_body)
+        .try_collect()
+        .await
+        .expect("pages");
     assert_eq!(pages.len(), 3);
     assert_eq!(pages[2].items, vec![7, 8, 9]);
 }
@@ -137,7 +141,7 @@ async fn nothing_is_sent_before_polling_and_one_page_per_poll() {
     tokio::task::yield_now().await;
     assert!(requests(&server).is_empty());
     let first = pages.try_next().await.expect("ok").expect("a page");
-    assert_eq!(first.items, vec![1, 2, 3]);
+    assert_eq!(first.body().items, vec![1, 2, 3]);
     assert_eq!(requests(&server).len(), 1);
 
     let server = three_pages();

@@ -97,16 +97,20 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    /// Sets [`ResponseDef::example`] of every success JSON response that has one: its first example.
+    /// Sets [`ResponseDef::example`] of every success JSON response that has one: its first example
+    /// that the client decodes without drift ([`Fit::Decoding`]: every member of the kind its type
+    /// declares, or one the decoder coerces). An example that would drift is no default answer of the mock, whose client
+    /// decodes strictly; without one that fits, the mock answers a minimal body.
     pub(crate) fn attach_examples(&self, operations: &mut [Operation]) {
         for op in operations.iter_mut() {
             let examples: Vec<Option<String>> = op
                 .responses
                 .iter()
                 .map(|r| match &r.body {
-                    ResponseBody::Json(_) => self
+                    ResponseBody::Json(t) => self
                         .response_examples(op, r)
-                        .first()
+                        .into_iter()
+                        .find(|(_, v)| self.fit_as(Fit::Decoding, t, v, 0).is_some())
                         .map(|(_, v)| v.to_string()),
                     _ => None,
                 })
@@ -258,6 +262,12 @@ impl<'a> Lowerer<'a> {
     /// declared members that match (`null`, `serde_json::Value` and undeclared members count 0).
     /// `None` when it does not, and for an object most of whose members the struct does not declare.
     fn fit(&self, t: &TypeRef, value: &Value, depth: usize) -> Option<usize> {
+        self.fit_as(Fit::Typing, t, value, depth)
+    }
+
+    /// [`fit`](Self::fit), or with [`Fit::Decoding`], whether the client decodes `value` as `t`
+    /// without drift.
+    fn fit_as(&self, mode: Fit, t: &TypeRef, value: &Value, depth: usize) -> Option<usize> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -270,16 +280,22 @@ impl<'a> Lowerer<'a> {
             (TypeRef::JsonObject, Value::Object(_)) => Some(0),
             (TypeRef::String, Value::String(_) | Value::Number(_) | Value::Bool(_)) => Some(1),
             (TypeRef::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => Some(1),
+            // The decoder's coercion of a decimal integer string (`codec`'s `Lenient`).
+            (TypeRef::Integer | TypeRef::Number, Value::String(text))
+                if mode == Fit::Decoding && is_decimal_integer(text) =>
+            {
+                Some(1)
+            }
             (TypeRef::Number, Value::Number(_)) => Some(1),
             (TypeRef::Boolean, Value::Bool(_)) => Some(1),
-            (TypeRef::Nullable(inner), _) => self.fit(inner, value, depth + 1),
+            (TypeRef::Nullable(inner), _) => self.fit_as(mode, inner, value, depth + 1),
             (TypeRef::Array(item), Value::Array(items)) => items
                 .iter()
-                .map(|v| self.fit(item, v, depth + 1))
+                .map(|v| self.fit_as(mode, item, v, depth + 1))
                 .sum::<Option<usize>>(),
             (TypeRef::Map(inner), Value::Object(m)) => m
                 .values()
-                .map(|v| self.fit(inner, v, depth + 1))
+                .map(|v| self.fit_as(mode, inner, v, depth + 1))
                 .sum::<Option<usize>>(),
             (TypeRef::Named(name), _) => match self.types.get(name).map(|d| &d.kind) {
                 Some(TypeKind::Enum(_)) => value.is_string().then_some(1),
@@ -289,15 +305,18 @@ impl<'a> Lowerer<'a> {
                     let mut shared = 0;
                     for (k, v) in m {
                         if let Some(f) = s.fields.iter().find(|f| f.wire_name == *k) {
-                            score += self.fit(&f.ty, v, depth + 1)? + 1;
+                            score += self.fit_as(mode, &f.ty, v, depth + 1)? + 1;
                             shared += 1;
                         } else if let Some(a) = &s.additional {
-                            score += self.fit(a, v, depth + 1)?;
+                            score += self.fit_as(mode, a, v, depth + 1)?;
                         }
                     }
                     // Most of the object's members (more than half) must be declared: a shared `id` is no evidence.
-                    (m.is_empty() || s.additional.is_some() || shared * 2 > m.len())
-                        .then_some(score)
+                    (mode == Fit::Decoding
+                        || m.is_empty()
+                        || s.additional.is_some()
+                        || shared * 2 > m.len())
+                    .then_some(score)
                 }
                 Some(TypeKind::Union(u)) => {
                     if let Some(tag) = &u.tag {
@@ -307,14 +326,14 @@ impl<'a> Lowerer<'a> {
                             .iter()
                             .find(|v| v.tag_value.is_some() && v.tag_value.as_deref() == found)
                         {
-                            Some(v) => self.fit(&v.ty, value, depth + 1),
+                            Some(v) => self.fit_as(mode, &v.ty, value, depth + 1),
                             None => value.is_object().then_some(0),
                         };
                     }
                     u.variants
                         .iter()
                         .filter(|v| !(v.rust_name == "Null" && v.ty == TypeRef::Json))
-                        .find_map(|v| self.fit(&v.ty, value, depth + 1))
+                        .find_map(|v| self.fit_as(mode, &v.ty, value, depth + 1))
                 }
                 _ => None,
             },
@@ -509,5 +528,37 @@ impl<'a> Lowerer<'a> {
             },
         );
         TypeRef::Named(name)
+    }
+}
+
+/// What `Lowerer::fit_as` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// Evidence that example values are of a type: an object must share most of its members with
+    /// the struct.
+    Typing,
+    /// The client decodes the value without drift: undeclared members are kept, a decimal integer
+    /// string fits an integer.
+    Decoding,
+}
+
+/// `-?[0-9]+`: what the decoder accepts as an integer in a string.
+fn is_decimal_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_decimal_integer;
+
+    #[test]
+    fn decimal_integers_are_what_the_decoder_coerces() {
+        for text in ["0", "42", "-7", "1663597223"] {
+            assert!(is_decimal_integer(text), "{text}");
+        }
+        for text in ["", "-", "1.5", "1e3", "+5", " 5", "5 ", "0x10", "true"] {
+            assert!(!is_decimal_integer(text), "{text}");
+        }
     }
 }

@@ -72,6 +72,8 @@ pub(crate) struct Ready {
     /// `http` is the built-in client (whose TLS backend comes from this crate's features), not
     /// one passed to [`ClientBuilder::http_client`].
     pub(crate) builtin_http: bool,
+    /// A response whose decode recorded drift fails with [`Error::Drift`].
+    pub(crate) strict_decoding: bool,
 }
 
 impl Client {
@@ -125,7 +127,8 @@ impl fmt::Debug for Client {
                 .field("max_attempts", &ready.retry.max_attempts)
                 .field("retry_non_idempotent", &ready.retry.retry_non_idempotent)
                 .field("max_retry_wait", &ready.retry.max_retry_wait)
-                .field("rate_limit", &ready.pacer.pacing()),
+                .field("rate_limit", &ready.pacer.pacing())
+                .field("strict_decoding", &ready.strict_decoding),
             Err(reason) => d.field("token", &"<redacted>").field("unusable", reason),
         };
         d.finish_non_exhaustive()
@@ -190,6 +193,7 @@ pub struct ClientBuilder {
     max_response_bytes: u64,
     allow_insecure_http: bool,
     rate_limit: RateLimitPacing,
+    strict_decoding: bool,
 }
 
 impl ClientBuilder {
@@ -205,6 +209,7 @@ impl ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
             rate_limit: RateLimitPacing::default(),
+            strict_decoding: false,
         }
     }
 
@@ -325,6 +330,46 @@ impl ClientBuilder {
         self
     }
 
+    /// Strict decoding (default `false`): a success response whose body decoded with
+    /// [`drift`](crate::drift) (a member whose JSON value did not fit the type the spec declares,
+    /// left `None` and kept raw) fails with [`Error::Drift`], which names each member's path, the
+    /// Rust type it was declared with and the JSON kind that arrived, with the status and request
+    /// id (never the values). Applies to every typed decode: `send`, `send_with_response`,
+    /// `send_as_*`, every page of `.pages()`/`.stream()` (the stream ends with the error at the
+    /// page that drifted) and [`RawRequest::send`](super::RawRequest::send). Nothing changes for
+    /// bodies that fit their types, nor for bodies that do not decode at all
+    /// ([`Error::Decode`]).
+    ///
+    /// Meant for tests: a test fails when the crate had to keep a value raw, where the default
+    /// (lenient) client decodes the rest and reports the records
+    /// ([`Response::drift`](super::Response::drift)). The clients of the mock server of
+    /// `intercom_api::testing` (feature `test-util`) decode strictly.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "v2_16")]
+    /// # async fn run() -> Result<(), intercom_api::Error> {
+    /// use intercom_api::prelude::*;
+    /// use intercom_api::{Client, Error};
+    ///
+    /// let client = Client::builder("token").strict_decoding(true).build()?;
+    /// match client.v2_16().admins().identify_admin().send().await {
+    ///     Ok(_admin) => {}
+    ///     Err(Error::Drift(error)) => {
+    ///         for record in error.drift() {
+    ///             // `data[3].ticket_state (in Ticket): expected TicketTicketState, found an object`
+    ///             eprintln!("{record}");
+    ///         }
+    ///     }
+    ///     Err(other) => return Err(other),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
+        self
+    }
+
     /// How calls are paced by Intercom's rate-limit headers (default
     /// [`RateLimitPacing::on`]): [`RateLimitPacing::off`], or
     /// [`RateLimitPacing::with_reserve`] to leave part of every window to other processes of the
@@ -384,6 +429,7 @@ impl ClientBuilder {
                     max_response_bytes: self.max_response_bytes,
                     pacer: Pacer::new(self.rate_limit),
                     builtin_http,
+                    strict_decoding: self.strict_decoding,
                 }),
             }),
         })
@@ -403,6 +449,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("rate_limit", &self.rate_limit)
+            .field("strict_decoding", &self.strict_decoding)
             .finish()
     }
 }

@@ -10,6 +10,7 @@ use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
 use super::response::RateLimit;
+use crate::codec::drift::Drift;
 
 /// Maximum number of characters of a response body quoted in an error message.
 const SNIPPET_CHARS: usize = 200;
@@ -64,6 +65,13 @@ pub enum Error {
     /// [`RateLimitPacing`](super::RateLimitPacing).
     #[error(transparent)]
     RateLimited(#[from] RateLimitedError),
+    /// A success response decoded, but members of its body did not fit the types the spec
+    /// declares ([`drift`](crate::drift)), and the client decodes strictly
+    /// ([`ClientBuilder::strict_decoding`](super::ClientBuilder::strict_decoding), on for the
+    /// clients of the mock of `intercom_api::testing`). Names each member's path and types. Not
+    /// retried.
+    #[error(transparent)]
+    Drift(#[from] DriftError),
 }
 
 impl Error {
@@ -128,6 +136,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id(),
             Error::Decode(e) => e.request_id(),
+            Error::Drift(e) => e.request_id(),
             _ => None,
         }
     }
@@ -708,6 +717,97 @@ pub(crate) fn snippet(text: &str, offset: usize) -> String {
     }
     out
 }
+
+/// Most drift records a [`DriftError`]'s `Display` lists (all are kept: [`DriftError::drift`]).
+const DRIFT_SHOWN: usize = 10;
+
+/// A response whose body drifted from its declared types, from a client that decodes strictly:
+/// see [`Error::Drift`].
+///
+/// Keeps the status, the request id and the [`Drift`] records of the decoded body (paths, Rust
+/// types, JSON kinds), never the body or the decoded value (customer data). `Display` lists the
+/// first ten records; every one is in [`drift`](DriftError::drift).
+pub struct DriftError {
+    /// Boxed so that [`Error`] stays two words.
+    inner: Box<DriftInner>,
+}
+
+#[derive(Debug)]
+struct DriftInner {
+    status: StatusCode,
+    request_id: Option<String>,
+    drift: Vec<Drift>,
+}
+
+impl DriftError {
+    pub(crate) fn new(status: StatusCode, request_id: Option<String>, drift: Vec<Drift>) -> Self {
+        Self {
+            inner: Box::new(DriftInner {
+                status,
+                request_id,
+                drift,
+            }),
+        }
+    }
+
+    /// The members that did not fit their declared types (never empty), in decode order.
+    pub fn drift(&self) -> &[Drift] {
+        &self.inner.drift
+    }
+
+    /// The HTTP status of the response (a 2xx).
+    pub fn status(&self) -> StatusCode {
+        self.inner.status
+    }
+
+    /// The `x-request-id` response header, when present.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+}
+
+impl fmt::Debug for DriftError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DriftError")
+            .field("status", &self.inner.status)
+            .field("request_id", &self.inner.request_id)
+            .field("drift", &self.inner.drift)
+            .finish()
+    }
+}
+
+impl fmt::Display for DriftError {
+    /// `strict decoding: 1 member of the response body did not fit its declared type:
+    /// data[1].id (in Contact): expected String, found an object (HTTP 200, request id r-1)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        let n = inner.drift.len();
+        let (members, types) = if n == 1 {
+            ("member", "type")
+        } else {
+            ("members", "types")
+        };
+        write!(
+            f,
+            "strict decoding: {n} {members} of the response body did not fit {} declared {types}:",
+            if n == 1 { "its" } else { "their" }
+        )?;
+        for (i, record) in inner.drift.iter().take(DRIFT_SHOWN).enumerate() {
+            let sep = if i == 0 { " " } else { "; " };
+            write!(f, "{sep}{record}")?;
+        }
+        if n > DRIFT_SHOWN {
+            write!(f, "; and {} more", n - DRIFT_SHOWN)?;
+        }
+        write!(f, " (HTTP {}", inner.status)?;
+        if let Some(id) = &inner.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl StdError for DriftError {}
 
 /// A listing stopped because the server does not page the way it says: see
 /// [`Error::Pagination`].

@@ -23,8 +23,9 @@ mod send;
 
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::{
-    ApiError, ApiErrorItem, DecodeError, Error, InvalidRequestError, MAX_ERROR_BODY_BYTES,
-    PaginationError, RateLimitedError, RedirectError, ResponseTooLargeError, TransportError,
+    ApiError, ApiErrorItem, DecodeError, DriftError, Error, InvalidRequestError,
+    MAX_ERROR_BODY_BYTES, PaginationError, RateLimitedError, RedirectError, ResponseTooLargeError,
+    TransportError,
 };
 pub use extra::RawRequest;
 pub use operation::{CallState, Decoder, Operation, send_as};

@@ -72,6 +72,17 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// `body` as a `200 OK` response without headers or drift records (the pagination drivers
+    /// of tests, whose fake calls return the page alone).
+    pub(crate) fn from_body(body: T) -> Self {
+        Self {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body,
+            drift: Vec::new(),
+        }
+    }
+
     /// The HTTP status (always a 2xx).
     pub fn status(&self) -> StatusCode {
         self.status
@@ -109,6 +120,11 @@ impl<T> Response<T> {
     /// Consumes the response, returning the decoded body.
     pub fn into_body(self) -> T {
         self.body
+    }
+
+    /// Consumes the response, returning its drift records.
+    pub(crate) fn into_drift(self) -> Vec<Drift> {
+        self.drift
     }
 
     /// Consumes the response, returning status, headers and body.

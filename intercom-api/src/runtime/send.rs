@@ -23,21 +23,23 @@ use tracing::field::Empty;
 
 use self::attempt::{AttemptError, Call};
 use super::client::Client;
-use super::error::Error;
+use super::error::{DriftError, Error};
 use super::request::RequestParts;
 use super::response::{RawResponse, Response};
 use super::retry;
 
 /// Sends the request and decodes the success with `decode` (`decode_json`, `decode_empty` or
-/// `decode_bytes`). The future owns `client` (a clone: an `Arc`), so it is `'static` and can be
-/// spawned.
+/// `decode_bytes`); with [strict decoding](crate::ClientBuilder::strict_decoding), a decode that
+/// recorded drift is [`Error::Drift`]. The future owns `client` (a clone: an `Arc`), so it is
+/// `'static` and can be spawned.
 #[doc(hidden)]
 pub async fn send<T>(
     client: Client,
     parts: Result<RequestParts, Error>,
     decode: impl FnOnce(RawResponse) -> Result<Response<T>, Error>,
 ) -> Result<Response<T>, Error> {
-    decode(client.execute(parts?).await?)
+    let response = decode(client.execute(parts?).await?)?;
+    client.strict(response)
 }
 
 /// The body of the response that `response` resolves to.
@@ -49,6 +51,17 @@ pub async fn body<T>(
 }
 
 impl Client {
+    /// `response`, or with strict decoding and drift recorded, [`Error::Drift`] with its records.
+    fn strict<T>(&self, response: Response<T>) -> Result<Response<T>, Error> {
+        let strict = self.inner.ready.as_ref().is_ok_and(|r| r.strict_decoding);
+        if !strict || response.drift().is_empty() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let request_id = response.request_id().map(str::to_owned);
+        Err(DriftError::new(status, request_id, response.into_drift()).into())
+    }
+
     /// Sends a request assembled by generated code: builds the URL, adds the
     /// authentication, `Intercom-Version`, `Accept` and `User-Agent`
     /// headers, retries per the retry policy and turns non-2xx responses into

@@ -32,7 +32,7 @@ pub(crate) const OPERATIONS: &[crate::testing::MockOperation] = &[
         version: "2.14",
         status: 200u16,
         content_type: Some("application/json"),
-        body: "{\"type\":\"activity_log.list\",\"pages\":{\"type\":\"pages\",\"next\":null,\"page\":1,\"per_page\":20,\"total_pages\":1},\"activity_logs\":[{\"id\":\"fca05814-4b72-4dce-ad4f-77a786a2c136\",\"performed_by\":{\"type\":\"admin\",\"id\":\"991267464\",\"email\":\"admin5@email.com\",\"ip\":\"127.0.0.1\"},\"metadata\":{\"before\":\"before\",\"after\":\"after\"},\"created_at\":1734537253,\"activity_type\":\"app_name_change\",\"activity_description\":\"Ciaran5 Lee changed your app name from before to after.\"},{\"id\":\"f48c653b-0185-48ac-a276-23d11006bafb\",\"performed_by\":{\"type\":\"admin\",\"id\":\"991267464\",\"email\":\"admin5@email.com\",\"ip\":\"127.0.0.1\"},\"metadata\":{\"message\":{\"id\":123,\"title\":\"Initial message title\"},\"before\":\"Initial message title\",\"after\":\"Eventual message title\"},\"created_at\":1734537253,\"activity_type\":\"message_state_change\",\"activity_description\":\"Ciaran5 Lee changed your Initial message title message from Initial message title to Eventual message title.\"}]}",
+        body: "{}",
         paging: Some(crate::testing::MockPaging {
             items: "activity_logs",
             style: crate::testing::PageStyle::Cursor {

@@ -32,7 +32,8 @@ use super::operation::Operation;
 ///
 /// let mut pages = client.v2_11().contacts().list_contacts().per_page(150).pages();
 /// while let Some(page) = pages.try_next().await? {
-///     println!("{} contacts", page.data.map_or(0, |d| d.len()));
+///     // A `Response`: the page with its status, headers and drift records.
+///     println!("{} contacts", page.body().data.as_ref().map_or(0, Vec::len));
 /// }
 /// # Ok(())
 /// # }
@@ -70,7 +71,10 @@ pub trait Paginated: Operation + Clone {
     }
 
     /// Every page, lazily: no request is sent before the stream is polled; each page is one call
-    /// through the retry policy.
+    /// through the retry policy, yielded as a [`Response`](crate::Response) (like
+    /// [`send_with_response`](Operation::send_with_response): status, headers, request id,
+    /// rate-limit state and that page's [`drift`](crate::Response::drift)); its
+    /// [`into_body`](crate::Response::into_body) is the page.
     fn pages(self) -> Pages<Self::Output> {
         streams::paginated(self.first())
     }

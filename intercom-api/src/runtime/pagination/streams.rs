@@ -22,17 +22,20 @@ use futures_util::StreamExt;
 use super::Paginated;
 use super::strategy::{PageKey, PageStrategy};
 use crate::runtime::error::{Error, PaginationError};
+use crate::runtime::response::Response;
 
 /// A boxed, type-erased stream.
 type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send + 'static>>;
 
 /// A lazy stream of whole pages of a paginated operation.
 ///
-/// Returned by the `.pages()` method of generated list operations. Owns its
-/// client (`Send + 'static`: it can be spawned). No request is sent before
-/// it is polled; each poll that needs a new page
-/// sends one call (retried per the client's retry policy). Yields
-/// `Err(..)` at most once, as its last element.
+/// Returned by the `.pages()` method of generated list operations. Each page is a [`Response`],
+/// as from `send_with_response()`: the decoded page ([`body`](Response::body),
+/// [`into_body`](Response::into_body)) with its status, headers, request id, rate-limit state and
+/// the [`drift`](Response::drift) records of that page alone. Owns its client (`Send + 'static`:
+/// it can be spawned). No request is sent before it is polled; each poll that needs a new page
+/// sends one call (retried per the client's retry policy). Yields `Err(..)` at most once, as its
+/// last element.
 ///
 /// ```no_run
 /// # #[cfg(feature = "v2_11")]
@@ -42,14 +45,17 @@ type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send + 'static>>;
 ///
 /// let mut pages = client.v2_11().contacts().list_contacts().per_page(150).pages();
 /// while let Some(page) = pages.try_next().await? {
-///     println!("{} contacts", page.data.map_or(0, |d| d.len()));
+///     for drift in page.drift() {
+///         eprintln!("request {:?}: {drift}", page.request_id());
+///     }
+///     println!("{} contacts", page.body().data.as_ref().map_or(0, Vec::len));
 /// }
 /// # Ok(())
 /// # }
 /// ```
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<P> {
-    inner: BoxStream<Result<P, Error>>,
+    inner: BoxStream<Result<Response<P>, Error>>,
     done: bool,
 }
 
@@ -62,7 +68,7 @@ impl<P> fmt::Debug for Pages<P> {
 }
 
 impl<P> Stream for Pages<P> {
-    type Item = Result<P, Error>;
+    type Item = Result<Response<P>, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         if self.done {
@@ -231,7 +237,7 @@ where
     C: Clone + Send + 'static,
     P: Send + 'static,
     K: PageKey + 'static,
-    Fut: Future<Output = Result<P, Error>> + Send + 'static,
+    Fut: Future<Output = Result<Response<P>, Error>> + Send + 'static,
     S: Fn(C) -> Fut + Send + 'static,
     A: FnMut(&P) -> Result<Option<K>, Error> + Send + 'static,
     W: Fn(C, K) -> C + Send + 'static,
@@ -252,7 +258,7 @@ where
             Ok(page) => page,
             Err(error) => return Some((Err((state.failed)(error)), state)),
         };
-        let key = match (state.advance)(&page) {
+        let key = match (state.advance)(page.body()) {
             Ok(key) => key,
             Err(error) => return Some((Err(error), state)),
         };
@@ -298,7 +304,7 @@ pub(super) fn paginated<O: Paginated>(first: O) -> Pages<O::Output> {
     };
     drive(
         first,
-        O::send,
+        O::send_with_response,
         advance,
         O::seek,
         O::Strategy::REPEATED_KEY_ENDS,
@@ -313,7 +319,8 @@ pub(super) fn paginated<O: Paginated>(first: O) -> Pages<O::Output> {
 /// is `None`, when the key [is an end marker](PageKey::is_end) (an empty
 /// cursor), or when the same key was already followed (the server repeated a
 /// cursor). Otherwise the next call is `with_key(first.clone(), key)`. After an error the stream
-/// yields it and ends.
+/// yields it and ends. `send` returns the page alone: the stream yields it as a `200 OK` response
+/// without headers or drift records (these drivers page through fakes in tests).
 #[doc(hidden)]
 pub fn pages<C, P, K, Fut, S, N, W>(first: C, send: S, next_key: N, with_key: W) -> Pages<P>
 where
@@ -326,6 +333,7 @@ where
     W: Fn(C, K) -> C + Send + 'static,
 {
     let advance = move |page: &P| Ok(next_key(page));
+    let send = move |call: C| with_response(send(call));
     drive(first, send, advance, with_key, true, |error| error)
 }
 
@@ -345,6 +353,7 @@ where
     W: Fn(C, K) -> C + Send + 'static,
 {
     let advance = move |page: &P| Ok(next_key(page));
+    let send = move |call: C| with_response(send(call));
     drive(
         first,
         send,
@@ -353,6 +362,13 @@ where
         false,
         super::strategy::Scroll::failed,
     )
+}
+
+/// `page` as a `200 OK` response without headers or drift records.
+async fn with_response<P>(
+    page: impl Future<Output = Result<P, Error>>,
+) -> Result<Response<P>, Error> {
+    page.await.map(Response::from_body)
 }
 
 /// The items of every page of `pages`, in order; `extract` takes a page's
@@ -366,7 +382,9 @@ where
     F: Fn(P) -> Vec<I> + Send + 'static,
 {
     Items {
-        pages: Some(Box::pin(pages.map(move |page| page.map(&extract)))),
+        pages: Some(Box::pin(
+            pages.map(move |page| page.map(|page| extract(page.into_body()))),
+        )),
         buffer: Vec::new().into_iter(),
         remaining: None,
     }
