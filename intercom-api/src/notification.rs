@@ -69,9 +69,12 @@ pub struct NotificationData {
 }
 
 impl NotificationData {
-    /// `item` parsed into a `serde_json::Value` (`None` when absent).
+    /// `item` parsed into a `serde_json::Value` (`None` when absent). An item a `Value` cannot hold
+    /// (valid JSON with a number out of `f64` range) is its JSON text, as a string.
     pub fn item_value(&self) -> Option<Value> {
-        self.item.as_deref().map(raw_to_value)
+        self.item
+            .as_deref()
+            .map(|raw| raw_to_value(raw).unwrap_or_else(|text| text))
     }
 }
 
@@ -405,14 +408,39 @@ impl<E> Serialize for Notification<E> {
     }
 }
 
-/// The JSON text of a [`RawValue`] as a `Value` (it is valid JSON: it was read as such).
-fn raw_to_value(raw: &RawValue) -> Value {
-    serde_json::from_str(raw.get()).unwrap_or(Value::Null)
+/// What a drift record expects of an item `serde_json::Value` cannot hold.
+const REPRESENTABLE: &str = "JSON a serde_json::Value can hold (numbers within f64 range)";
+
+/// The JSON text of a [`RawValue`] as a `Value`. The text is valid JSON (it was read as such), but
+/// `Value` cannot hold everything valid JSON can (a number such as `1e999` is out of `f64`'s
+/// range): such an item is kept as its text, a JSON string, never dropped; `Err` says so.
+fn raw_to_value(raw: &RawValue) -> Result<Value, Value> {
+    serde_json::from_str(raw.get()).map_err(|_| Value::String(raw.get().to_owned()))
 }
 
-/// `item` as a `Value` (`null` when absent): the item of an untyped or unknown topic.
+/// The JSON kind of a valid JSON text, from its first character.
+fn kind_of_text(text: &str) -> Kind {
+    match text.trim_start().as_bytes().first() {
+        Some(b'{') => Kind::Object,
+        Some(b'[') => Kind::Array,
+        Some(b'"') => Kind::String,
+        Some(b't' | b'f') => Kind::Boolean,
+        Some(b'n') | None => Kind::Null,
+        Some(_) => Kind::Number,
+    }
+}
+
+/// `item` as a `Value` (`null` when absent): the item of an untyped or unknown topic. An item a
+/// `Value` cannot hold (a number out of `f64` range) is its JSON text as a string, with a drift
+/// record.
 pub fn item_value(item: Option<&RawValue>) -> Value {
-    item.map(raw_to_value).unwrap_or(Value::Null)
+    let Some(raw) = item else {
+        return Value::Null;
+    };
+    raw_to_value(raw).unwrap_or_else(|text| {
+        drift::record("Notification", None, REPRESENTABLE, kind_of_text(raw.get()));
+        text
+    })
 }
 
 /// The member of a model that holds its `type` tag, and the value the model's schema fixes it to
@@ -441,16 +469,23 @@ pub fn decode_item<T: DeserializeOwned>(
                     let found = tag(&model).unwrap_or_default().to_string();
                     drift::truncate(mark);
                     drift::record_other_kind(type_name, expected, &found);
-                    return Err(raw_to_value(raw));
+                    return Err(raw_to_value(raw).unwrap_or_else(|text| text));
                 }
                 _ => return Ok(model),
             },
             Err(_) => drift::truncate(mark),
         }
     }
-    let value = raw_to_value(raw);
-    drift::record(type_name, None, "object", Kind::of(&value));
-    Err(value)
+    match raw_to_value(raw) {
+        Ok(value) => {
+            drift::record(type_name, None, "object", Kind::of(&value));
+            Err(value)
+        }
+        Err(text) => {
+            drift::record(type_name, None, REPRESENTABLE, kind_of_text(raw.get()));
+            Err(text)
+        }
+    }
 }
 
 /// [`Notification::parse`] then [`Notification::event`]: the envelope, the event, and the drift

@@ -6,6 +6,11 @@
 //! `data.item`, parsed with `<vmod>::webhooks::parse`, and re-encoded (the envelope, and the event's
 //! item from its model). Prints `webhooks: <v>: topics t, decoded d/n, round trip r/n` (`n`: the
 //! notifications built) and fails below 100%.
+//!
+//! Mutations (2.16, seeded; `WEBHOOK_SEED` replays a run): a member anywhere in a conversation
+//! notification replaced by a value of another kind must parse and re-encode as received; bytes
+//! flipped, inserted or cut must never panic. Prints
+//! `webhooks: mutations: structural n: parsed n/n, round trip n/n; bytes m: panics 0`.
 
 #[path = "support/compare.rs"]
 #[allow(dead_code)]
@@ -273,6 +278,36 @@ mod v2_16 {
     use serde_json::json;
 
     #[test]
+    fn an_item_a_value_cannot_hold_is_kept_as_its_text_with_a_record() {
+        // Found by the mutation test: `1e999` is valid JSON but out of f64's range.
+        let text = r#"{"type":"conversation","id":"7","created_at":1e999}"#;
+        for topic in [
+            topics::CONVERSATION_ADMIN_REPLIED,
+            topics::CONTACT_LEAD_TAG_CREATED,
+            "made.up",
+        ] {
+            let body = format!(
+                r#"{{"type":"notification_event","topic":"{topic}","data":{{"type":"notification_event_data","item":{text}}}}}"#
+            );
+            let (n, event, drift) = parse(body.as_bytes()).expect("the envelope parses");
+            let item = event.item();
+            assert_eq!(item, serde_json::Value::String(text.to_string()), "{topic}");
+            assert_eq!(n.data.as_ref().and_then(|d| d.item_value()), Some(item));
+            let bytes = serde_json::to_vec(&n).expect("re-encodes as bytes");
+            assert!(String::from_utf8_lossy(&bytes).contains(text), "{topic}");
+            if topic != "made.up" {
+                assert_eq!(drift.len(), 1, "{topic}: {drift:?}");
+                assert_eq!(drift[0].path(), "data.item", "{topic}");
+                assert!(
+                    drift[0].to_string().contains("f64 range"),
+                    "{topic}: {}",
+                    drift[0]
+                );
+            }
+        }
+    }
+
+    #[test]
     fn an_unknown_topic_is_unknown_with_its_item() {
         let body = super::notification("brand.new.topic", json!({"type": "thing", "id": "1"}));
         let (n, event, drift) = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
@@ -374,4 +409,146 @@ mod v2_16 {
             assert!(Notification::parse(bad).is_err());
         }
     }
+}
+
+/// Every JSON pointer of `value` below the root, in document order.
+fn pointers(value: &Value, at: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(p.clone());
+                pointers(v, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                let p = format!("{at}/{i}");
+                out.push(p.clone());
+                pointers(v, &p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A value of a JSON kind other than `old`'s (or another string: a new `type`, a new topic).
+fn other_value(rng: &mut fastrand::Rng, old: &Value) -> Value {
+    let pool = [
+        json!("mutated"),
+        json!(12),
+        json!(-1.5),
+        json!(true),
+        Value::Null,
+        json!([]),
+        json!({}),
+        json!([1, "a", {"k": null}]),
+        json!({"k": "v", "n": 2}),
+    ];
+    loop {
+        let v = pool[rng.usize(..pool.len())].clone();
+        if v != *old {
+            return v;
+        }
+    }
+}
+
+/// Mutated notifications, seeded (`WEBHOOK_SEED` replays a run): a member anywhere in the envelope
+/// or the item replaced by a value of another kind must still parse, re-encode the envelope and the
+/// event's item as received (nothing dropped: drift is kept raw); bytes flipped, inserted or cut
+/// must never panic (an error or a parse, either is fine). Bounded in count and time.
+#[cfg(feature = "v2_16")]
+#[test]
+fn mutated_notifications_parse_without_panics_and_lose_nothing() {
+    use intercom_api::v2_16::webhooks::{parse, topics};
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::time::{Duration, Instant};
+
+    let root = workspace();
+    let pin = pins::pins_under_test(&root)
+        .into_iter()
+        .find(|p| p.version == "2.16")
+        .expect("2.16 is pinned");
+    let spec = codegen::specs::locate(&root, &pin).expect("spec");
+    let raw = codegen::load::load_spec(&spec).expect("loads").doc.raw;
+    let item = example_of(&raw, "conversation").expect("a conversation example");
+    let base = notification(topics::CONVERSATION_ADMIN_REPLIED, item);
+    let seed = std::env::var("WEBHOOK_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    progress(&format!(
+        "webhooks: mutations: seed {seed} (WEBHOOK_SEED={seed} replays it)"
+    ));
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut places = Vec::new();
+    pointers(&base, "", &mut places);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (mut structural, mut parsed_ok, mut round) = (0, 0, 0);
+    let mut failed = Vec::new();
+    while structural < 1500 && Instant::now() < deadline {
+        let mut input = base.clone();
+        let place = &places[rng.usize(..places.len())];
+        if let Some(node) = input.pointer_mut(place) {
+            let new = other_value(&mut rng, node);
+            *node = new;
+        }
+        structural += 1;
+        let body = serde_json::to_vec(&input).expect("json");
+        let Ok((n, event, drift)) = parse(&body) else {
+            failed.push(format!("{place}: did not parse"));
+            continue;
+        };
+        parsed_ok += 1;
+        let envelope = serde_json::to_value(&n).expect("re-encodes");
+        let mut lost = compare::differs(&input, &envelope);
+        // The one documented reshaping of the decoded item: a bare array where a list object is
+        // declared is decoded as the object's array member (`Action::DecodedAsMember`, recorded).
+        let mut expected = input.clone();
+        for d in &drift {
+            if let intercom_api::drift::Action::DecodedAsMember(member) = d.action()
+                && let Some(node) = expected.pointer_mut(&compare::drift_pointer(d.path()))
+            {
+                *node = json!({ *member: node.take() });
+            }
+        }
+        if let Some(item) = expected.pointer("/data/item") {
+            lost = lost.or_else(|| compare::differs(item, &event.item()));
+        }
+        match lost {
+            None => round += 1,
+            Some(d) => failed.push(format!("{place}: {d}")),
+        }
+    }
+    let text = serde_json::to_vec(&base).expect("json");
+    let (mut bytes, mut panics) = (0, 0);
+    while bytes < 1500 && Instant::now() < deadline {
+        let mut body = text.clone();
+        let at = rng.usize(..body.len());
+        match rng.u8(..3) {
+            0 => body[at] = rng.u8(..),
+            1 => body.insert(at, rng.u8(..)),
+            _ => body.truncate(at),
+        }
+        bytes += 1;
+        // An accepted body re-encodes (to bytes: an item a `Value` cannot hold, e.g. a number
+        // out of f64 range, is kept as its text and only `to_value` of it fails).
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            parse(&body).map(|(n, e, _)| (serde_json::to_vec(&n).is_ok(), e.item()))
+        }));
+        match outcome {
+            Err(_) => panics += 1,
+            Ok(Ok((false, _))) => failed.push(format!("byte mutation at {at}: no re-encoding")),
+            Ok(_) => {}
+        }
+    }
+    progress(&format!(
+        "webhooks: mutations: structural {structural}: parsed {parsed_ok}/{structural}, round trip {round}/{structural}; bytes {bytes}: panics {panics}"
+    ));
+    assert!(
+        structural >= 100 && bytes >= 100,
+        "too few mutations in the time bound"
+    );
+    assert_eq!(panics, 0, "seed {seed}");
+    assert!(failed.is_empty(), "seed {seed}:\n{}", failed.join("\n"));
 }

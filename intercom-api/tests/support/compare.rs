@@ -38,7 +38,7 @@ pub fn leftovers<T: serde::de::DeserializeOwned + crate::generated::Leftovers>(
 }
 
 /// `data[3].ticket_state` -> `/data/3/ticket_state`.
-fn drift_pointer(path: &str) -> String {
+pub fn drift_pointer(path: &str) -> String {
     let mut out = String::new();
     for part in path.split('.').filter(|p| !p.is_empty()) {
         let mut rest = part;
