@@ -282,7 +282,11 @@ pub fn emit(api: &Api) -> TokenStream {
             },
         }
 
+        // `#[inline]` on the functions that decode or encode models: they are then compiled in the
+        // crates that call them, not for every user of this version (the model decoders they
+        // instantiate are most of a version's compile time).
         impl crate::notification::Topics for Event {
+            #[inline]
             fn decode(topic: &str, item: Option<&serde_json::value::RawValue>) -> Self {
                 match topic {
                     #(#arms)*
@@ -304,6 +308,7 @@ pub fn emit(api: &Api) -> TokenStream {
             }
 
             /// The item re-encoded as JSON (for a typed variant: its model serialized).
+            #[inline]
             pub fn item(&self) -> serde_json::Value {
                 match self {
                     #(#item_arms)*
@@ -318,6 +323,7 @@ pub fn emit(api: &Api) -> TokenStream {
         /// # Errors
         ///
         /// The body is not a JSON object.
+        #[inline]
         pub fn parse(body: &[u8]) -> Result<(Notification, Event, Vec<Drift>), serde_json::Error> {
             crate::notification::parse(body)
         }

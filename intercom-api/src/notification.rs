@@ -463,7 +463,10 @@ pub fn decode_item<T: DeserializeOwned>(
     };
     if raw.get().trim_start().starts_with('{') {
         let mark = drift::mark();
-        match serde_json::from_str::<T>(raw.get()) {
+        // The same deserializer type as a response body's (`decode_json`): a user who both calls
+        // operations and parses notifications compiles each model's decoder once.
+        let mut de = serde_json::Deserializer::from_slice(raw.get().as_bytes());
+        match T::deserialize(&mut de).and_then(|model| de.end().map(|()| model)) {
             Ok(model) => match kind {
                 Some((expected, tag)) if tag(&model).is_some_and(|found| found != expected) => {
                     let found = tag(&model).unwrap_or_default().to_string();

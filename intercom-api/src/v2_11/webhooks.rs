@@ -390,6 +390,7 @@ pub enum Event {
     },
 }
 impl crate::notification::Topics for Event {
+    #[inline]
     fn decode(topic: &str, item: Option<&serde_json::value::RawValue>) -> Self {
         match topic {
             topics::ADMIN_ADDED_TO_WORKSPACE => {
@@ -1720,6 +1721,7 @@ impl Event {
         }
     }
     /// The item re-encoded as JSON (for a typed variant: its model serialized).
+    #[inline]
     pub fn item(&self) -> serde_json::Value {
         match self {
             Event::AdminAddedToWorkspace(model) => {
@@ -1945,6 +1947,7 @@ impl Event {
 /// # Errors
 ///
 /// The body is not a JSON object.
+#[inline]
 pub fn parse(
     body: &[u8],
 ) -> Result<(Notification, Event, Vec<Drift>), serde_json::Error> {
