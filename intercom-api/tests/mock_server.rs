@@ -360,3 +360,43 @@ async fn a_scripted_connection_reset_is_a_transport_error_the_client_retries() {
         "mock: connection reset: with retries answered after {with_retries} requests; without: {err}"
     ));
 }
+
+/// `.times(n)` under concurrent requests: each of 48 parallel calls takes one rule use, so exactly
+/// `n` see the scripted error and the rest the default answer; every request is recorded once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rule_with_times_is_used_exactly_n_times_by_concurrent_requests() {
+    use intercom_api::testing::{MOCK_TOKEN, Reply};
+    let (mock, op) = any_mock().await;
+    let client = intercom_api::Client::builder(MOCK_TOKEN)
+        .base_url(mock.uri())
+        .max_attempts(1)
+        .build()
+        .expect("a loopback client");
+    mock.on(op.operation_id)
+        .expect("served")
+        .times(13)
+        .reply(Reply::error(503));
+    let calls = (0..48).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client
+                .request(Method::GET, op.path)
+                .api_version(op.version)
+                .send_json()
+                .await
+        })
+    });
+    let (mut scripted, mut default) = (0, 0);
+    for call in calls {
+        match call.await.expect("the task ran") {
+            Ok(_) => default += 1,
+            Err(Error::Api(e)) if e.status().as_u16() == 503 => scripted += 1,
+            Err(e) => panic!("unexpected: {e:?}"),
+        }
+    }
+    progress(&format!(
+        "mock: concurrent rule use: 48 calls, scripted {scripted} (times 13), default {default}"
+    ));
+    assert_eq!((scripted, default), (13, 35));
+    assert_eq!(mock.received(op.operation_id).len(), 48);
+}
