@@ -64,14 +64,11 @@ pub fn render(api: &Api, sha256: &str) -> String {
         .webhooks
         .iter()
         .map(|t| {
-            let item = t
-                .model
-                .as_ref()
-                .map_or("serde_json::Value".to_string(), |m| format!("Box<{m}>"));
             format!(
-                "webhook {:?} -> webhooks::Event::{}({item})",
+                "webhook {:?} -> webhooks::Event::{}({})",
                 t.name,
-                crate::webhooks::variant_name(&t.name)
+                crate::webhooks::variant_name(&t.name),
+                crate::webhooks::item_spelling(t)
             )
         })
         .collect();

@@ -158,7 +158,10 @@ pub fn item_kinds(api: &mut Api, raw: &serde_json::Value) {
         .map(|t| {
             let (schema, model) = (t.schema.as_deref()?, t.model.as_deref()?);
             type_field(api, model)?;
-            let pointer = format!("/components/schemas/{}", json_pointer_escape(schema));
+            let pointer = format!(
+                "/components/schemas/{}",
+                crate::error::pointer_token(schema)
+            );
             let property = type_property(raw, raw.pointer(&pointer)?, 0)?;
             fixed_value(deref(raw, property))
         })
@@ -178,10 +181,6 @@ fn type_field(api: &Api, model: &str) -> Option<String> {
             .map(|f| f.rust_name.clone()),
         _ => None,
     }
-}
-
-fn json_pointer_escape(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
 }
 
 /// `value` with a local `$ref` followed (a few levels at most).
@@ -434,6 +433,15 @@ fn items(api: &Api) -> Items {
         item_arms,
         topic_arms,
     }
+}
+
+/// The Rust type of `topic`'s item in its `Event` variant: `Box<Ticket>` (decoded into the version's
+/// model) or `serde_json::Value` (raw).
+pub fn item_spelling(topic: &WebhookTopic) -> String {
+    topic
+        .model
+        .as_ref()
+        .map_or_else(|| "serde_json::Value".to_string(), |m| format!("Box<{m}>"))
 }
 
 /// The generated item of `topic` in version module `vmod`: `v2_16::webhooks::Event::TicketResolved`.

@@ -7,12 +7,12 @@ use crate::ir::WebhookTopic;
 
 /// The changes between the two sides' webhook topics, in topic order.
 pub(crate) fn compare(cx: &Context<'_>) -> Vec<Change> {
-    let find =
-        |topics: &[WebhookTopic], name: &str| topics.iter().find(|t| t.name == name).cloned();
+    let in_new = |name: &str| cx.new.webhooks.iter().any(|t| t.name == name);
+    let old_of = |name: &str| cx.old.webhooks.iter().find(|t| t.name == name);
     let mut out = Vec::new();
     for t in &cx.new.webhooks {
         let item = crate::webhooks::event_item(cx.new_vmod, &t.name);
-        match find(&cx.old.webhooks, &t.name) {
+        match old_of(&t.name) {
             None => out.push(change(
                 t,
                 item,
@@ -25,13 +25,13 @@ pub(crate) fn compare(cx: &Context<'_>) -> Vec<Change> {
                 item,
                 Some(crate::webhooks::event_item(cx.old_vmod, &t.name)),
                 Rule::WebhookTopicRetyped,
-                format!("item {} -> {}", item_type(&o), item_type(t)),
+                format!("item {} -> {}", item_type(o), item_type(t)),
             )),
             Some(_) => {}
         }
     }
     for t in &cx.old.webhooks {
-        if find(&cx.new.webhooks, &t.name).is_none() {
+        if !in_new(&t.name) {
             let item = crate::webhooks::event_item(cx.old_vmod, &t.name);
             out.push(change(
                 t,
@@ -62,10 +62,7 @@ fn change(
     }
 }
 
-/// `` `Box<Ticket>` `` or `` `serde_json::Value` `` (raw JSON).
+/// The Rust type of the topic's item in backticks: `` `Box<Ticket>` `` or `` `serde_json::Value` ``.
 fn item_type(t: &WebhookTopic) -> String {
-    match &t.model {
-        Some(model) => format!("`Box<{model}>`"),
-        None => "`serde_json::Value`".to_string(),
-    }
+    format!("`{}`", crate::webhooks::item_spelling(t))
 }

@@ -87,7 +87,7 @@ fn leftovers_impl(def: &TypeDef) -> Option<TokenStream> {
         TypeKind::Struct(s) => {
             let fields = s.fields.iter().filter(|f| f.is_rust_field(def.usage)).map(|f| {
                 let ident = format_ident!("{}", f.rust_name);
-                let token = pointer_token(&f.wire_name);
+                let token = crate::error::pointer_token(&f.wire_name);
                 quote! { super::Leftovers::leftovers(&self.#ident, &format!("{path}/{}", #token), out); }
             });
             let extra = s.additional_field(def.usage).map(|(fname, _)| {
@@ -122,11 +122,6 @@ fn leftovers_impl(def: &TypeDef) -> Option<TokenStream> {
             fn leftovers(&self, path: &str, out: &mut Vec<String>) { #body }
         }
     })
-}
-
-/// `~` and `/` escaped for a JSON pointer.
-fn pointer_token(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
 }
 
 /// `intercom-api/tests/generated/mod.rs`: which versions have a table.
